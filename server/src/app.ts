@@ -1,0 +1,74 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import type { Config } from './config.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import { loggerOptions } from './logger.ts';
+import { loadOrCreateSecret } from './secret.ts';
+import { type Services, buildServices } from './services.ts';
+import { registerAuthentication } from './http/authentication.ts';
+import { registerBodyParsers, parseQueryString } from './http/body-parsers.ts';
+import { registerErrorHandling } from './http/errors.plugin.ts';
+import { registerRateLimits } from './http/rate-limits.ts';
+import { registerSecurityHeaders } from './http/web/security-headers.ts';
+import { registerWebClient } from './http/web/spa.route.ts';
+import { registerAppRoutes } from './http/mastodon/apps.route.ts';
+import { registerInstanceRoutes } from './http/mastodon/instance.route.ts';
+import { registerAccountRoutes } from './http/mastodon/accounts.route.ts';
+import { registerNotificationRoutes } from './http/mastodon/notifications.route.ts';
+import { registerOAuthRoutes } from './http/oauth/oauth.route.ts';
+import { registerSessionRoutes } from './http/glimpse/session.route.ts';
+
+export interface GlimpseApp {
+  http: FastifyInstance;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  /** An already-open database (tests); otherwise opened from config. */
+  database?: DatabaseHandle;
+  logger?: boolean;
+}
+
+/** The composition root: picks the adapters from config and builds the HTTP app. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<GlimpseApp> {
+  const clock = options.clock ?? systemClock;
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const services = buildServices(config, database, clock);
+  const secret = loadOrCreateSecret(config.secret, config.dataDir, options.database === undefined);
+
+  const http = Fastify({
+    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy as boolean | string,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { querystringParser: (q: string) => parseQueryString(q), ignoreTrailingSlash: true },
+    disableRequestLogging: config.logLevel !== 'debug',
+  });
+
+  await http.register(cookie, { secret });
+  registerErrorHandling(http);
+  registerSecurityHeaders(http);
+  await registerRateLimits(http, config);
+  await registerBodyParsers(http);
+  registerAuthentication(http, services.auth, secret);
+
+  registerInstanceRoutes(http, services);
+  registerAppRoutes(http, services);
+  registerOAuthRoutes(http, services, secret);
+  registerAccountRoutes(http, services);
+  registerNotificationRoutes(http, services);
+  registerSessionRoutes(http, services, secret);
+  await registerWebClient(http);
+
+  await http.ready();
+  return {
+    http,
+    services,
+    async close() {
+      await http.close();
+      if (!options.database) await database.close();
+    },
+  };
+}

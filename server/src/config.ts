@@ -1,0 +1,86 @@
+import path from 'node:path';
+
+/**
+ * Every setting Glimpse reads from the environment, in one place. The README lists the same
+ * variables; keep the two in step.
+ */
+export type RegistrationMode = 'open' | 'approval' | 'closed';
+
+export interface RateLimits {
+  /** Log-in attempts per peer per 5 minutes (web form and OAuth form). 0 disables. */
+  login: number;
+  /** Registrations per peer per 30 minutes. 0 disables. */
+  registration: number;
+  /** Authenticated API requests per token per 5 minutes. 0 disables. */
+  api: number;
+  /** Unauthenticated API requests per peer per 5 minutes. 0 disables. */
+  anonymous: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** A postgres:// URL selects PostgreSQL; empty means the embedded SQLite file under dataDir. */
+  databaseUrl: string;
+  publicUrl: string;
+  domain: string;
+  registrations: RegistrationMode;
+  rateLimitsEnabled: boolean;
+  rateLimits: RateLimits;
+  /** Value of Fastify's trustProxy: false, true, a hop count or a list of addresses. */
+  trustProxy: boolean | number | string;
+  /** Secret for signing cookies and CSRF tokens; generated and kept in dataDir when unset. */
+  secret: string | undefined;
+  logLevel: string;
+  instanceTitle: string;
+  /** Accounts with more followers than this are pulled into home feeds at read time. */
+  fanoutThreshold: number;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function trustProxyFrom(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = intFrom(env, 'PORT', 3000);
+  const publicUrl = (env.GLIMPSE_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  const registrations = (env.GLIMPSE_REGISTRATIONS || 'open') as RegistrationMode;
+  if (!['open', 'approval', 'closed'].includes(registrations)) {
+    throw new Error(`GLIMPSE_REGISTRATIONS must be open, approval or closed, got "${registrations}"`);
+  }
+  const rateLimitsRaw = env.GLIMPSE_RATE_LIMITS || 'on';
+  if (rateLimitsRaw !== 'on' && rateLimitsRaw !== 'off') throw new Error('GLIMPSE_RATE_LIMITS must be on or off');
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.GLIMPSE_DATA_DIR || './data'),
+    databaseUrl: env.GLIMPSE_DATABASE_URL || '',
+    publicUrl,
+    domain: new URL(publicUrl).host,
+    registrations,
+    rateLimitsEnabled: rateLimitsRaw === 'on',
+    rateLimits: {
+      login: intFrom(env, 'GLIMPSE_RATE_LIMIT_LOGIN', 10),
+      registration: intFrom(env, 'GLIMPSE_RATE_LIMIT_REGISTRATION', 5),
+      api: intFrom(env, 'GLIMPSE_RATE_LIMIT_API', 1500),
+      anonymous: intFrom(env, 'GLIMPSE_RATE_LIMIT_ANONYMOUS', 300),
+    },
+    trustProxy: trustProxyFrom(env.GLIMPSE_TRUST_PROXY),
+    secret: env.GLIMPSE_SECRET || undefined,
+    logLevel: env.GLIMPSE_LOG_LEVEL || 'info',
+    instanceTitle: env.GLIMPSE_INSTANCE_TITLE || 'Glimpse',
+    fanoutThreshold: intFrom(env, 'GLIMPSE_FANOUT_THRESHOLD', 10000),
+  };
+}

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import { openSqlite } from './dialect/sqlite.ts';
+import { openPostgres, type PostgresOptions } from './dialect/postgres.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  kysely: Kysely<Database>;
+  dialect: DialectName;
+  /** 'ok' when the database finds nothing wrong with itself. */
+  integrityCheck(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export type Db = Kysely<Database>;
+
+export interface OpenDatabaseOptions {
+  databaseUrl: string;
+  dataDir: string;
+  postgres?: PostgresOptions;
+  migrate?: boolean;
+}
+
+/** A postgres:// URL selects PostgreSQL; otherwise the embedded SQLite file in the data dir. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const url = options.databaseUrl;
+  const handle = /^postgres(ql)?:\/\//.test(url)
+    ? await openPostgres(url, options.postgres)
+    : openSqlite(url === ':memory:' ? ':memory:' : url || path.join(options.dataDir, 'glimpse.sqlite'));
+  if (options.migrate !== false) await migrateToLatest(handle.kysely);
+  return handle;
+}

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../schema.ts';
+import type { DatabaseHandle } from '../database.ts';
+
+/**
+ * SQLite through better-sqlite3: WAL for concurrent readers, synchronous=FULL so an answered
+ * write survives a crash. The bundled build may silently keep NORMAL once a WAL exists, so the
+ * setting is read back and start-up fails if it did not take.
+ */
+export function openSqlite(file: string): DatabaseHandle {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const synchronous = sqlite.pragma('synchronous', { simple: true });
+  if (synchronous !== 2) {
+    sqlite.close();
+    throw new Error(`SQLite refused synchronous=FULL (read back ${String(synchronous)}); refusing to start`);
+  }
+  const journal = sqlite.pragma('journal_mode', { simple: true });
+  if (file !== ':memory:' && journal !== 'wal') {
+    sqlite.close();
+    throw new Error(`SQLite refused WAL journal mode (read back ${String(journal)}); refusing to start`);
+  }
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    kysely,
+    dialect: 'sqlite',
+    async integrityCheck() {
+      const rows = sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>;
+      return rows.map((r) => r.integrity_check).join('; ');
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import { AppError, notFound } from '../../errors.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
+import { canSeeAccount } from '../../access/account-policy.ts';
+import type { RelationshipRepository } from '../follows/relationship-repository.ts';
+import { hashPassword } from '../auth/secrets.ts';
+import type { AccountRepository } from './account-repository.ts';
+import { type AccountRow, USERNAME_PATTERN } from './account.ts';
+
+export interface RegistrationInput {
+  username: string;
+  email: string;
+  password: string;
+  agreement: boolean;
+  reason?: string;
+}
+
+export interface CredentialChanges {
+  displayName?: string;
+  note?: string;
+  locked?: boolean;
+  discoverable?: boolean;
+}
+
+/** Registration, profiles and account look-ups. */
+export class AccountService {
+  constructor(
+    private readonly db: Db,
+    private readonly accounts: AccountRepository,
+    private readonly relationships: RelationshipRepository,
+    private readonly config: Pick<Config, 'registrations' | 'domain'>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates the account and its user. The first account becomes the instance's admin. */
+  async register(input: RegistrationInput): Promise<AccountRow> {
+    if (this.config.registrations === 'closed') throw new AppError(403, 'Registrations are closed on this server');
+    const errors: Record<string, Array<{ error: string; description: string }>> = {};
+    const fail = (field: string, error: string, description: string) => (errors[field] = [{ error, description }]);
+    if (!USERNAME_PATTERN.test(input.username)) fail('username', 'ERR_INVALID', 'must contain only letters, numbers and underscores (at most 30)');
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) fail('email', 'ERR_INVALID', 'is invalid');
+    if (input.password.length < 8) fail('password', 'ERR_TOO_SHORT', 'is too short (minimum is 8 characters)');
+    if (!input.agreement) fail('agreement', 'ERR_ACCEPTED', 'must be accepted');
+    if (this.config.registrations === 'approval' && !input.reason?.trim()) fail('reason', 'ERR_BLANK', "can't be blank");
+    if (Object.keys(errors).length === 0) {
+      if (await this.accounts.findByUsername(input.username)) fail('username', 'ERR_TAKEN', 'is already taken');
+      const byEmail = await this.db.selectFrom('users').select('account_id').where('email_lower', '=', input.email.toLowerCase()).executeTakeFirst();
+      if (byEmail) fail('email', 'ERR_TAKEN', 'is already taken');
+    }
+    if (Object.keys(errors).length > 0) {
+      const summary = Object.entries(errors).map(([field, [e]]) => `${capitalize(field)} ${e.description}`).join(', ');
+      throw new AppError(422, `Validation failed: ${summary}`, { details: errors });
+    }
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    const passwordHash = await hashPassword(input.password);
+    const iso = now.toISOString();
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const isFirst = (await this.accounts.countUsers(trx)) === 0;
+        await this.accounts.insert(
+          {
+            id,
+            username: input.username,
+            username_lower: input.username.toLowerCase(),
+            display_name: '',
+            note: '',
+            locked: 0,
+            discoverable: 1,
+            avatar_media_id: null,
+            header_media_id: null,
+            followers_count: 0,
+            following_count: 0,
+            statuses_count: 0,
+            created_at: iso,
+            updated_at: iso,
+          },
+          {
+            account_id: id,
+            email: input.email,
+            email_lower: input.email.toLowerCase(),
+            password_hash: passwordHash,
+            role: isFirst ? 'admin' : 'user',
+            approved: isFirst || this.config.registrations === 'open' ? 1 : 0,
+            disabled: 0,
+            registration_reason: input.reason ?? '',
+            created_at: iso,
+            password_changed_at: iso,
+          },
+          trx,
+        );
+      });
+    } catch (error) {
+      // Two sign-ups racing for one name: the unique index decides, the loser gets a 422.
+      if (/unique|duplicate/i.test(String((error as Error).message))) {
+        throw new AppError(422, 'Validation failed: Username is already taken', {
+          details: { username: [{ error: 'ERR_TAKEN', description: 'is already taken' }] },
+        });
+      }
+      throw error;
+    }
+    const account = await this.accounts.findById(id);
+    if (!account) throw new Error('account vanished after insert');
+    return account;
+  }
+
+  async self(viewer: Viewer): Promise<AccountRow> {
+    const account = await this.accounts.findById(viewer.accountId);
+    if (!account) throw notFound();
+    return account;
+  }
+
+  async updateCredentials(viewer: Viewer, changes: CredentialChanges): Promise<AccountRow> {
+    const set: Record<string, unknown> = { updated_at: this.clock.now().toISOString() };
+    if (changes.displayName !== undefined) set.display_name = changes.displayName;
+    if (changes.note !== undefined) set.note = changes.note;
+    if (changes.locked !== undefined) set.locked = changes.locked ? 1 : 0;
+    if (changes.discoverable !== undefined) set.discoverable = changes.discoverable ? 1 : 0;
+    await this.accounts.update(viewer.accountId, set);
+    return this.self(viewer);
+  }
+
+  /** One account, or 404 if it is missing or hidden from the viewer. */
+  async get(viewer: Viewer | undefined, id: string): Promise<AccountRow> {
+    const account = await this.accounts.findById(id);
+    return this.visibleOr404(viewer, account);
+  }
+
+  async lookup(viewer: Viewer | undefined, acct: string): Promise<AccountRow> {
+    const [username, domain] = acct.replace(/^@/, '').split('@');
+    if (domain !== undefined && domain !== '' && domain.toLowerCase() !== this.config.domain.toLowerCase()) throw notFound();
+    const account = username ? await this.accounts.findByUsername(username) : undefined;
+    return this.visibleOr404(viewer, account);
+  }
+
+  async search(viewer: Viewer | undefined, query: string, limit: number, offset: number): Promise<AccountRow[]> {
+    const rows = await this.accounts.search(query, limit, offset);
+    const ctx = await this.relationships.loadViewerContext(viewer, rows.map((r) => r.id));
+    return rows.filter((r) => canSeeAccount(ctx, r));
+  }
+
+  private async visibleOr404(viewer: Viewer | undefined, account: AccountRow | undefined): Promise<AccountRow> {
+    if (!account) throw notFound();
+    const ctx = await this.relationships.loadViewerContext(viewer, [account.id]);
+    if (!canSeeAccount(ctx, account)) throw notFound();
+    return account;
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

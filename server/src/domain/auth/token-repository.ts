@@ -1,0 +1,93 @@
+import type { Db } from '../../db/database.ts';
+import type { Selectable, Insertable } from 'kysely';
+import type { AccessTokensTable, AppsTable, AuthorizationCodesTable } from '../../db/schema.ts';
+
+export type TokenRow = Selectable<AccessTokensTable>;
+export type AppRow = Selectable<AppsTable>;
+export type CodeRow = Selectable<AuthorizationCodesTable>;
+
+export interface AuthenticatedToken {
+  token: TokenRow;
+  role: 'user' | 'moderator' | 'admin' | null;
+  approved: boolean;
+  disabled: boolean;
+}
+
+/** OAuth apps, authorization codes and access tokens (all secrets stored as hashes). */
+export class TokenRepository {
+  constructor(private readonly db: Db) {}
+
+  async insertApp(app: Insertable<AppsTable>): Promise<void> {
+    await this.db.insertInto('apps').values(app).execute();
+  }
+
+  async findAppByClientId(clientId: string): Promise<AppRow | undefined> {
+    return this.db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  }
+
+  async findApp(id: string): Promise<AppRow | undefined> {
+    return this.db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async insertCode(code: Insertable<AuthorizationCodesTable>): Promise<void> {
+    await this.db.insertInto('authorization_codes').values(code).execute();
+  }
+
+  /** Marks the code used and returns it, only if it was unused: a code works exactly once. */
+  async consumeCode(codeHash: string, now: string): Promise<CodeRow | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+      if (!row || row.used_at !== null) return row ? { ...row } : undefined;
+      const updated = await trx
+        .updateTable('authorization_codes')
+        .set({ used_at: now })
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(updated.numUpdatedRows) === 1 ? row : { ...row, used_at: now };
+    });
+  }
+
+  async insertToken(token: Insertable<AccessTokensTable>): Promise<void> {
+    await this.db.insertInto('access_tokens').values(token).execute();
+  }
+
+  async findActiveToken(tokenHash: string): Promise<AuthenticatedToken | undefined> {
+    const row = await this.db
+      .selectFrom('access_tokens')
+      .leftJoin('users', 'users.account_id', 'access_tokens.account_id')
+      .selectAll('access_tokens')
+      .select(['users.role', 'users.approved', 'users.disabled'])
+      .where('access_tokens.token_hash', '=', tokenHash)
+      .where('access_tokens.revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { role, approved, disabled, ...token } = row;
+    return { token, role: role ?? null, approved: approved === null ? true : Boolean(approved), disabled: Boolean(disabled) };
+  }
+
+  async findByRefreshHash(refreshHash: string): Promise<TokenRow | undefined> {
+    return this.db.selectFrom('access_tokens').selectAll().where('refresh_token_hash', '=', refreshHash).executeTakeFirst();
+  }
+
+  /** Revokes one token if it is still active; answers whether this call revoked it. */
+  async revoke(id: string, now: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('access_tokens')
+      .set({ revoked_at: now })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async revokeAllForAccount(accountId: string, now: string, exceptId?: string): Promise<void> {
+    let q = this.db
+      .updateTable('access_tokens')
+      .set({ revoked_at: now })
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null);
+    if (exceptId) q = q.where('id', '!=', exceptId);
+    await q.execute();
+  }
+}

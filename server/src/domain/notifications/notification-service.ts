@@ -1,0 +1,95 @@
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import { notFound } from '../../errors.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
+import { canNotifyFrom } from '../../access/account-policy.ts';
+import type { RelationshipRepository } from '../follows/relationship-repository.ts';
+import type { NotificationQuery, NotificationRepository } from './notification-repository.ts';
+import type { NotificationRow, NotificationType } from './notification.ts';
+
+export interface NotificationEvents {
+  /** Called after a notification is stored; streaming subscribes here. */
+  onNotification?(row: NotificationRow): void;
+}
+
+export class NotificationService {
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly relationships: RelationshipRepository,
+    private readonly clock: Clock,
+    private readonly events: NotificationEvents = {},
+  ) {}
+
+  /** Records a notification inside the caller's transaction. */
+  async notify(
+    db: Db,
+    type: NotificationType,
+    recipientId: string,
+    fromId: string,
+    statusId: string | null = null,
+  ): Promise<NotificationRow | undefined> {
+    if (recipientId === fromId) return undefined;
+    const row: NotificationRow = {
+      id: newId(this.clock.now().getTime()),
+      account_id: recipientId,
+      from_account_id: fromId,
+      type,
+      status_id: statusId,
+      created_at: this.clock.now().toISOString(),
+    };
+    await this.notifications.insert(row, db);
+    return row;
+  }
+
+  /** Takes back notifications whose cause is gone (a withdrawn or answered request). */
+  async withdraw(db: Db, recipientId: string, fromId: string, types: NotificationType[]): Promise<void> {
+    await this.notifications.deleteBetween(recipientId, fromId, types, db);
+  }
+
+  published(row: NotificationRow | undefined): void {
+    if (row) this.events.onNotification?.(row);
+  }
+
+  /**
+   * A page of the viewer's notifications, without those from accounts they block, are blocked
+   * by or mute. Over-fetches once so filtering rarely shortens a page.
+   */
+  async list(viewer: Viewer, query: NotificationQuery): Promise<NotificationRow[]> {
+    const rows = await this.notifications.page(viewer.accountId, { ...query, limit: Math.min(query.limit * 2, 80) });
+    const ctx = await this.relationships.loadViewerContext(
+      viewer,
+      rows.map((r) => r.from_account_id),
+    );
+    return rows.filter((r) => canNotifyFrom(ctx, r.from_account_id)).slice(0, query.limit);
+  }
+
+  async get(viewer: Viewer, id: string): Promise<NotificationRow> {
+    const row = await this.notifications.findForRecipient(viewer.accountId, id);
+    if (!row) throw notFound();
+    const ctx = await this.relationships.loadViewerContext(viewer, [row.from_account_id]);
+    if (!canNotifyFrom(ctx, row.from_account_id)) throw notFound();
+    return row;
+  }
+
+  async dismiss(viewer: Viewer, id: string): Promise<void> {
+    if (!(await this.notifications.deleteOne(viewer.accountId, id))) throw notFound();
+  }
+
+  async clear(viewer: Viewer): Promise<void> {
+    await this.notifications.deleteAll(viewer.accountId);
+  }
+
+  async unreadCount(viewer: Viewer, limit: number): Promise<number> {
+    const [marker] = await this.notifications.getMarkers(viewer.accountId, ['notifications']);
+    return this.notifications.countSince(viewer.accountId, marker?.last_read_id, limit);
+  }
+
+  async getMarkers(viewer: Viewer, timelines: string[]) {
+    return this.notifications.getMarkers(viewer.accountId, timelines);
+  }
+
+  async setMarker(viewer: Viewer, timeline: 'home' | 'notifications', lastReadId: string): Promise<void> {
+    await this.notifications.setMarker(viewer.accountId, timeline, lastReadId, this.clock.now().toISOString());
+  }
+}

@@ -1,0 +1,8 @@
+import type { Selectable } from 'kysely';
+import type { NotificationsTable } from '../../db/schema.ts';
+
+export type NotificationRow = Selectable<NotificationsTable>;
+
+/** Notification types; later features add theirs here. */
+export const NOTIFICATION_TYPES = ['follow', 'follow_request'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];

@@ -1,0 +1,151 @@
+import type { FastifyInstance, FastifyRequest, FastifyReply } from 'fastify';
+import type { Services } from '../../services.ts';
+import { LIMITS, type AccountRow } from '../../domain/accounts/account.ts';
+import type { AccountPage } from '../../domain/follows/follow-service.ts';
+import { notFound } from '../../errors.ts';
+import { boolish, idParam, intish, parseInput, stringList, text, z } from '../input.ts';
+import { parsePaging, setLinkHeader } from '../paging.ts';
+import { requireViewer } from '../route-config.ts';
+import { limitFor } from '../rate-limits.ts';
+import { presentAccount, presentCredentialAccount } from './presenters/account.presenter.ts';
+
+const registrationSchema = z.object({
+  username: text(LIMITS.username),
+  email: text(LIMITS.email),
+  password: z.string().max(LIMITS.passwordMax, 'is too long'),
+  agreement: boolish,
+  locale: text(16).optional(),
+  reason: text(LIMITS.reason).optional(),
+});
+
+const updateSchema = z.object({
+  display_name: text(LIMITS.displayName).optional(),
+  note: text(LIMITS.note).optional(),
+  locked: boolish.optional(),
+  discoverable: boolish.optional(),
+  bot: boolish.optional(),
+  source: z.object({ privacy: text(20).optional(), sensitive: boolish.optional(), language: text(16).optional() }).passthrough().optional(),
+}).passthrough();
+
+export function registerAccountRoutes(app: FastifyInstance, services: Services): void {
+  const { config } = services;
+  const present = (a: AccountRow) => presentAccount(config, a);
+
+  const credentialAccount = async (accountId: string) => {
+    const [account, user, requests] = await Promise.all([
+      services.repositories.accounts.findById(accountId),
+      services.repositories.accounts.findUser(accountId),
+      services.database.kysely.selectFrom('follow_requests').select((eb) => eb.fn.countAll().as('n')).where('target_account_id', '=', accountId).executeTakeFirst(),
+    ]);
+    if (!account || !user) throw notFound();
+    return presentCredentialAccount(config, account, user, Number(requests?.n ?? 0));
+  };
+
+  app.post('/api/v1/accounts', { config: { auth: 'app', scope: 'write:accounts', ...limitFor(config, 'registration') } }, async (request) => {
+    const input = parseInput(registrationSchema, request.body);
+    const account = await services.accounts.register(input);
+    const principal = request.principal!;
+    const scopes = principal.scopes;
+    return services.auth.issue({ appId: principal.appId, accountId: account.id, scopes, withRefresh: true });
+  });
+
+  app.get('/api/v1/accounts/verify_credentials', { config: { auth: 'user', scope: 'profile' } }, async (request) =>
+    credentialAccount(requireViewer(request.viewer).accountId),
+  );
+
+  app.patch('/api/v1/accounts/update_credentials', { config: { auth: 'user', scope: 'write:accounts' } }, async (request) => {
+    const input = parseInput(updateSchema, request.body);
+    const viewer = requireViewer(request.viewer);
+    await services.accounts.updateCredentials(viewer, {
+      displayName: input.display_name,
+      note: input.note,
+      locked: input.locked ?? (input.source?.privacy ? input.source.privacy === 'private' : undefined),
+      discoverable: input.discoverable,
+    });
+    return credentialAccount(viewer.accountId);
+  });
+
+  app.get('/api/v1/accounts/lookup', { config: { auth: 'optional', scope: 'read:accounts' } }, async (request) => {
+    const { acct } = parseInput(z.object({ acct: text(200) }), request.query);
+    return present(await services.accounts.lookup(request.viewer, acct));
+  });
+
+  app.get('/api/v1/accounts/search', { config: { auth: 'optional', scope: 'read:accounts' } }, async (request) => {
+    const q = parseInput(z.object({ q: text(LIMITS.searchQuery), limit: intish(1, 80).optional(), offset: intish(0, 10000).optional(), resolve: boolish.optional(), following: boolish.optional() }), request.query);
+    const rows = await services.accounts.search(request.viewer, q.q, q.limit ?? 40, q.offset ?? 0);
+    return rows.map(present);
+  });
+
+  app.get('/api/v1/accounts/relationships', { config: { auth: 'user', scope: 'read:follows' } }, async (request) => {
+    const q = parseInput(z.object({ id: stringList(100, 32).optional() }).passthrough(), request.query);
+    return services.follows.relationshipsFor(requireViewer(request.viewer), q.id ?? []);
+  });
+
+  app.get('/api/v1/accounts/:id', { config: { auth: 'optional', scope: 'read:accounts' } }, async (request) => {
+    const { id } = parseInput(idParam, request.params);
+    return present(await services.accounts.get(request.viewer, id));
+  });
+
+  const sendPage = (request: FastifyRequest, reply: FastifyReply, page: AccountPage, limit: number) => {
+    setLinkHeader(request, reply, config.publicUrl, page.edges.map((e) => e.id), limit);
+    return page.accounts.map(present);
+  };
+
+  for (const direction of ['followers', 'following'] as const) {
+    app.get(`/api/v1/accounts/:id/${direction}`, { config: { auth: 'optional', scope: 'read:accounts' } }, async (request, reply) => {
+      const { id } = parseInput(idParam, request.params);
+      const paging = parsePaging(request.query, 40, 80);
+      return sendPage(request, reply, await services.follows.list(request.viewer, id, direction, paging), paging.limit);
+    });
+  }
+
+  app.get('/api/v1/accounts/:id/statuses', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request) => {
+    const { id } = parseInput(idParam, request.params);
+    await services.accounts.get(request.viewer, id);
+    // Posts arrive with the photo-posts feature; until then every profile is empty.
+    return [];
+  });
+
+  const followSchema = z.object({ reblogs: boolish.optional(), notify: boolish.optional(), languages: stringList(20, 16).optional() }).passthrough();
+  const muteSchema = z.object({ notifications: boolish.optional(), duration: intish(0, 10 * 365 * 86400).optional() }).passthrough();
+
+  const actions: Array<[string, string, (viewerId: ReturnType<typeof requireViewer>, id: string, body: unknown) => Promise<unknown>]> = [
+    ['follow', 'write:follows', (v, id, body) => (parseInput(followSchema, body), services.follows.follow(v, id))],
+    ['unfollow', 'write:follows', (v, id) => services.follows.unfollow(v, id)],
+    ['remove_from_followers', 'write:follows', (v, id) => services.follows.removeFromFollowers(v, id)],
+    ['block', 'write:blocks', (v, id) => services.follows.block(v, id)],
+    ['unblock', 'write:blocks', (v, id) => services.follows.unblock(v, id)],
+    ['mute', 'write:mutes', (v, id, body) => {
+      const m = parseInput(muteSchema, body);
+      return services.follows.mute(v, id, { notifications: m.notifications ?? true, durationSeconds: m.duration ?? 0 });
+    }],
+    ['unmute', 'write:mutes', (v, id) => services.follows.unmute(v, id)],
+  ];
+  for (const [action, scope, run] of actions) {
+    app.post(`/api/v1/accounts/:id/${action}`, { config: { auth: 'user', scope } }, async (request) => {
+      const { id } = parseInput(idParam, request.params);
+      return run(requireViewer(request.viewer), id, request.body);
+    });
+  }
+
+  app.get('/api/v1/follow_requests', { config: { auth: 'user', scope: 'read:follows' } }, async (request, reply) => {
+    const paging = parsePaging(request.query, 40, 80);
+    return sendPage(request, reply, await services.follows.ownList(requireViewer(request.viewer), 'follow_requests', paging), paging.limit);
+  });
+  for (const verdict of ['authorize', 'reject'] as const) {
+    app.post(`/api/v1/follow_requests/:id/${verdict}`, { config: { auth: 'user', scope: 'write:follows' } }, async (request) => {
+      const { id } = parseInput(idParam, request.params);
+      const viewer = requireViewer(request.viewer);
+      return verdict === 'authorize' ? services.follows.authorize(viewer, id) : services.follows.reject(viewer, id);
+    });
+  }
+  app.get('/api/v1/blocks', { config: { auth: 'user', scope: 'read:blocks' } }, async (request, reply) => {
+    const paging = parsePaging(request.query, 40, 80);
+    return sendPage(request, reply, await services.follows.ownList(requireViewer(request.viewer), 'blocks', paging), paging.limit);
+  });
+  app.get('/api/v1/mutes', { config: { auth: 'user', scope: 'read:mutes' } }, async (request, reply) => {
+    const paging = parsePaging(request.query, 40, 80);
+    return sendPage(request, reply, await services.follows.ownList(requireViewer(request.viewer), 'mutes', paging), paging.limit);
+  });
+}
+

@@ -1,0 +1,135 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services.ts';
+import { LIMITS } from '../../domain/accounts/account.ts';
+import { ALL_SCOPES } from '../../domain/auth/scopes.ts';
+import { presentAccount } from './presenters/account.presenter.ts';
+
+export const VERSION = '0.1.0';
+/** Mastodon clients read features from the version string; we speak the 4.3 API. */
+const MASTODON_COMPAT = `4.3.0 (compatible; Glimpse ${VERSION})`;
+
+/** Limits shared with the posts feature; kept here until posts exist. */
+export const INSTANCE_LIMITS = {
+  maxCharacters: 2200,
+  maxMediaAttachments: 20,
+  imageSizeLimit: 16 * 1024 * 1024,
+  imageMatrixLimit: 33_177_600,
+  descriptionLimit: 1500,
+} as const;
+
+export function registerInstanceRoutes(app: FastifyInstance, services: Services): void {
+  const { config } = services;
+  const streamingUrl = config.publicUrl.replace(/^http/, 'ws');
+
+  const usage = async () => {
+    const users = await services.repositories.accounts.countUsers();
+    return { users };
+  };
+
+  const adminContact = async () => {
+    const admin = await services.database.kysely
+      .selectFrom('users')
+      .select('account_id')
+      .where('role', '=', 'admin')
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+    const account = admin ? await services.repositories.accounts.findById(admin.account_id) : undefined;
+    return account ? presentAccount(config, account) : null;
+  };
+
+  const configuration = {
+    urls: { streaming: streamingUrl, status: null },
+    accounts: { max_featured_tags: 0, max_pinned_statuses: 5 },
+    statuses: { max_characters: INSTANCE_LIMITS.maxCharacters, max_media_attachments: INSTANCE_LIMITS.maxMediaAttachments, characters_reserved_per_url: 23 },
+    media_attachments: {
+      supported_mime_types: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/heic', 'image/heif'],
+      description_limit: INSTANCE_LIMITS.descriptionLimit,
+      image_size_limit: INSTANCE_LIMITS.imageSizeLimit,
+      image_matrix_limit: INSTANCE_LIMITS.imageMatrixLimit,
+      video_size_limit: 0,
+      video_frame_rate_limit: 0,
+      video_matrix_limit: 0,
+    },
+    polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
+    translation: { enabled: false },
+    accounts_limits: { display_name: LIMITS.displayName, note: LIMITS.note },
+  };
+
+  const registrationsOpen = config.registrations !== 'closed';
+  const description = 'A self-hosted place for photo series and 24-hour stories.';
+
+  app.get('/api/v2/instance', { config: { auth: 'none' } }, async () => ({
+    domain: config.domain,
+    title: config.instanceTitle,
+    version: MASTODON_COMPAT,
+    source_url: `${config.publicUrl}/about`,
+    description,
+    usage: { users: { active_month: (await usage()).users } },
+    thumbnail: { url: `${config.publicUrl}/assets/header-missing.png` },
+    icon: [],
+    languages: ['en'],
+    configuration,
+    registrations: {
+      enabled: registrationsOpen,
+      approval_required: config.registrations === 'approval',
+      message: null,
+      url: null,
+    },
+    api_versions: { mastodon: 2 },
+    contact: { email: '', account: await adminContact() },
+    rules: [],
+  }));
+
+  app.get('/api/v1/instance', { config: { auth: 'none' } }, async () => ({
+    uri: config.domain,
+    title: config.instanceTitle,
+    short_description: description,
+    description,
+    email: '',
+    version: MASTODON_COMPAT,
+    urls: { streaming_api: streamingUrl },
+    stats: { user_count: (await usage()).users, status_count: 0, domain_count: 1 },
+    thumbnail: `${config.publicUrl}/assets/header-missing.png`,
+    languages: ['en'],
+    registrations: registrationsOpen,
+    approval_required: config.registrations === 'approval',
+    invites_enabled: false,
+    configuration,
+    contact_account: await adminContact(),
+    rules: [],
+  }));
+
+  app.get('/.well-known/nodeinfo', { config: { auth: 'none' } }, async () => ({
+    links: [{ rel: 'http://nodeinfo.diaspora.software/ns/schema/2.0', href: `${config.publicUrl}/nodeinfo/2.0` }],
+  }));
+
+  app.get('/nodeinfo/2.0', { config: { auth: 'none' } }, async (_request, reply) => {
+    reply.header('Content-Type', 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"');
+    const { users } = await usage();
+    return {
+      version: '2.0',
+      software: { name: 'glimpse', version: VERSION },
+      protocols: ['activitypub'],
+      services: { outbound: [], inbound: [] },
+      usage: { users: { total: users, activeMonth: users, activeHalfyear: users }, localPosts: 0 },
+      openRegistrations: config.registrations === 'open',
+      metadata: { nodeName: config.instanceTitle },
+    };
+  });
+
+  app.get('/.well-known/oauth-authorization-server', { config: { auth: 'none' } }, async () => ({
+    issuer: `${config.publicUrl}/`,
+    service_documentation: `${config.publicUrl}/about`,
+    authorization_endpoint: `${config.publicUrl}/oauth/authorize`,
+    token_endpoint: `${config.publicUrl}/oauth/token`,
+    app_registration_endpoint: `${config.publicUrl}/api/v1/apps`,
+    revocation_endpoint: `${config.publicUrl}/oauth/revoke`,
+    scopes_supported: [...ALL_SCOPES],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    code_challenge_methods_supported: ['S256'],
+    grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+  }));
+}

@@ -1,0 +1,66 @@
+import type { AccountRow, UserRow } from '../../../domain/accounts/account.ts';
+import { plainToHtml } from '../../text-html.ts';
+
+export interface PresentContext {
+  publicUrl: string;
+  domain: string;
+}
+
+/** The Mastodon Account entity. */
+export function presentAccount(ctx: PresentContext, account: AccountRow) {
+  const avatar = account.avatar_media_id ? `${ctx.publicUrl}/media/avatars/${account.avatar_media_id}` : `${ctx.publicUrl}/assets/avatar-missing.png`;
+  const header = account.header_media_id ? `${ctx.publicUrl}/media/headers/${account.header_media_id}` : `${ctx.publicUrl}/assets/header-missing.png`;
+  return {
+    id: account.id,
+    username: account.username,
+    acct: account.username,
+    display_name: account.display_name,
+    locked: Boolean(account.locked),
+    bot: false,
+    discoverable: Boolean(account.discoverable),
+    indexable: Boolean(account.discoverable),
+    group: false,
+    created_at: account.created_at,
+    note: plainToHtml(account.note),
+    url: `${ctx.publicUrl}/@${account.username}`,
+    uri: `${ctx.publicUrl}/users/${account.username}`,
+    avatar,
+    avatar_static: avatar,
+    header,
+    header_static: header,
+    followers_count: account.followers_count,
+    following_count: account.following_count,
+    statuses_count: account.statuses_count,
+    last_status_at: null,
+    hide_collections: false,
+    noindex: false,
+    emojis: [],
+    roles: [],
+    fields: [],
+  };
+}
+
+/** verify_credentials and update_credentials add the account's own settings. */
+export function presentCredentialAccount(ctx: PresentContext, account: AccountRow, user: UserRow, followRequestsCount: number) {
+  return {
+    ...presentAccount(ctx, account),
+    source: {
+      privacy: account.locked ? 'private' : 'public',
+      sensitive: false,
+      language: null,
+      note: account.note,
+      fields: [],
+      follow_requests_count: followRequestsCount,
+      hide_collections: false,
+      discoverable: Boolean(account.discoverable),
+      indexable: Boolean(account.discoverable),
+    },
+    role: {
+      id: user.role === 'admin' ? '3' : user.role === 'moderator' ? '2' : '-99',
+      name: user.role === 'user' ? '' : user.role === 'admin' ? 'Admin' : 'Moderator',
+      permissions: user.role === 'admin' ? '1' : '0',
+      color: '',
+      highlighted: user.role !== 'user',
+    },
+  };
+}

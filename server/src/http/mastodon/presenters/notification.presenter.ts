@@ -1,0 +1,21 @@
+import type { AccountRow } from '../../../domain/accounts/account.ts';
+import type { NotificationRow } from '../../../domain/notifications/notification.ts';
+import { type PresentContext, presentAccount } from './account.presenter.ts';
+
+/** Notifications of a page, with their accounts batch-loaded by the caller. */
+export function presentNotifications(ctx: PresentContext, rows: NotificationRow[], accounts: Map<string, AccountRow>) {
+  return rows.flatMap((row) => {
+    const account = accounts.get(row.from_account_id);
+    if (!account) return [];
+    return [
+      {
+        id: row.id,
+        type: row.type,
+        group_key: `ungrouped-${row.id}`,
+        created_at: row.created_at,
+        account: presentAccount(ctx, account),
+        status: null,
+      },
+    ];
+  });
+}
