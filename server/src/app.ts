@@ -10,12 +10,16 @@ import { registerAuthentication } from './http/authentication.ts';
 import { registerBodyParsers, parseQueryString } from './http/body-parsers.ts';
 import { registerErrorHandling } from './http/errors.plugin.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
+import { recordRoutes } from './http/route-table.ts';
 import { registerSecurityHeaders } from './http/web/security-headers.ts';
 import { registerWebClient } from './http/web/spa.route.ts';
 import { registerAppRoutes } from './http/mastodon/apps.route.ts';
 import { registerInstanceRoutes } from './http/mastodon/instance.route.ts';
 import { registerAccountRoutes } from './http/mastodon/accounts.route.ts';
 import { registerNotificationRoutes } from './http/mastodon/notifications.route.ts';
+import { registerStatusRoutes } from './http/mastodon/statuses.route.ts';
+import { registerTimelineRoutes } from './http/mastodon/timelines.route.ts';
+import { registerPostPageRoutes } from './http/web/post-page.route.ts';
 import { registerOAuthRoutes } from './http/oauth/oauth.route.ts';
 import { registerSessionRoutes } from './http/glimpse/session.route.ts';
 
@@ -36,8 +40,8 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<GlimpseApp> {
   const clock = options.clock ?? systemClock;
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const services = buildServices(config, database, clock);
   const secret = loadOrCreateSecret(config.secret, config.dataDir, options.database === undefined);
+  const services = buildServices(config, database, clock, secret);
 
   const http = Fastify({
     logger: options.logger === false ? false : loggerOptions(config.logLevel),
@@ -47,6 +51,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     disableRequestLogging: config.logLevel !== 'debug',
   });
 
+  recordRoutes(http);
   await http.register(cookie, { secret });
   registerErrorHandling(http);
   registerSecurityHeaders(http);
@@ -59,15 +64,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerOAuthRoutes(http, services, secret);
   registerAccountRoutes(http, services);
   registerNotificationRoutes(http, services);
+  registerStatusRoutes(http, services);
+  registerTimelineRoutes(http, services);
+  registerPostPageRoutes(http, services);
   registerSessionRoutes(http, services, secret);
   await registerWebClient(http);
 
   await http.ready();
+  services.jobs.start();
   return {
     http,
     services,
     async close() {
       await http.close();
+      // Let queued feed work finish (bounded) before the database closes.
+      await Promise.race([services.jobs.onIdle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      await services.jobs.stop({ graceMs: 1000 });
       if (!options.database) await database.close();
     },
   };

@@ -36,6 +36,8 @@ export interface Config {
   instanceTitle: string;
   /** Accounts with more followers than this are pulled into home feeds at read time. */
   fanoutThreshold: number;
+  /** Images processed at once (sharp jobs); at least 1. */
+  mediaConcurrency: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -82,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.GLIMPSE_LOG_LEVEL || 'info',
     instanceTitle: env.GLIMPSE_INSTANCE_TITLE || 'Glimpse',
     fanoutThreshold: intFrom(env, 'GLIMPSE_FANOUT_THRESHOLD', 10000),
+    mediaConcurrency: Math.max(1, intFrom(env, 'GLIMPSE_MEDIA_CONCURRENCY', 2)),
   };
 }

@@ -8,42 +8,80 @@ import { TokenRepository } from './domain/auth/token-repository.ts';
 import { FollowService } from './domain/follows/follow-service.ts';
 import { RelationshipRepository } from './domain/follows/relationship-repository.ts';
 import { NotificationRepository } from './domain/notifications/notification-repository.ts';
+import { MediaUrls } from './domain/media/media-urls.ts';
 import { NotificationService } from './domain/notifications/notification-service.ts';
+import { MediaRepository } from './domain/media/media-repository.ts';
+import { PostRepository } from './domain/posts/post-repository.ts';
+import { PostHydrator } from './domain/posts/post-hydrator.ts';
+import { PostService } from './domain/posts/post-service.ts';
+import { FeedRepository } from './domain/feeds/feed-repository.ts';
+import { FeedService } from './domain/feeds/feed-service.ts';
+import { InProcessJobQueue, type JobQueue } from './infra/queue/job-queue.ts';
 
 /** The use cases, wired to their repositories. Built once by app.ts; routes receive it. */
 export interface Services {
   config: Config;
   clock: Clock;
+  /** Signs cookies, CSRF tokens and restricted media URLs. */
+  secret: string;
+  mediaUrls: MediaUrls;
   database: DatabaseHandle;
   repositories: {
     accounts: AccountRepository;
     relationships: RelationshipRepository;
     notifications: NotificationRepository;
     tokens: TokenRepository;
+    media: MediaRepository;
+    posts: PostRepository;
+    feeds: FeedRepository;
   };
+  /** Background work after a request: fan-out, feed upkeep. */
+  jobs: JobQueue;
+  hydrator: PostHydrator;
+  posts: PostService;
+  feeds: FeedService;
   accounts: AccountService;
   auth: AuthService;
   follows: FollowService;
   notifications: NotificationService;
 }
 
-export function buildServices(config: Config, database: DatabaseHandle, clock: Clock): Services {
+export function buildServices(config: Config, database: DatabaseHandle, clock: Clock, secret: string): Services {
   const db = database.kysely;
   const repositories = {
     accounts: new AccountRepository(db),
     relationships: new RelationshipRepository(db),
     notifications: new NotificationRepository(db),
     tokens: new TokenRepository(db),
+    media: new MediaRepository(db),
+    posts: new PostRepository(db),
+    feeds: new FeedRepository(db),
   };
   const notifications = new NotificationService(repositories.notifications, repositories.relationships, clock);
+  // Feed jobs are small and must not be dropped: a long backlog is allowed.
+  const jobs = new InProcessJobQueue({ name: 'jobs', concurrency: 2, maxWaiting: 100_000 });
+  const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships);
+  const feeds = new FeedService(repositories.feeds, repositories.accounts, repositories.relationships, hydrator, config.fanoutThreshold, jobs);
+  const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
+    onCreated: (status) => feeds.postCreated(status),
+  });
   return {
+    jobs,
+    hydrator,
+    posts,
+    feeds,
     config,
     clock,
+    secret,
+    mediaUrls: new MediaUrls(config.publicUrl, secret, () => clock.now()),
     database,
     repositories,
     accounts: new AccountService(db, repositories.accounts, repositories.relationships, config, clock),
     auth: new AuthService(repositories.tokens, repositories.accounts, clock),
-    follows: new FollowService(db, repositories.accounts, repositories.relationships, notifications, clock),
+    follows: new FollowService(db, repositories.accounts, repositories.relationships, notifications, clock, {
+      onFollowed: (follower, followed) => feeds.followed(follower, followed),
+      onUnfollowed: (follower, followed) => feeds.unfollowed(follower, followed),
+    }),
     notifications,
   };
 }

@@ -49,7 +49,7 @@ export function canActOnOtherAccount(ctx: ViewerContext, account: AccountFacts):
 
 /** Whether a notification from `fromAccountId` should reach the viewer (its recipient). */
 export function canNotifyFrom(ctx: ViewerContext, fromAccountId: string): boolean {
-  return !isBlockedEitherWay(ctx, fromAccountId) && !ctx.muting.has(fromAccountId);
+  return !isBlockedEitherWay(ctx, fromAccountId) && !(ctx.mutingNotifications ?? ctx.muting).has(fromAccountId);
 }
 
 export function isAdmin(ctx: ViewerContext): boolean {

@@ -22,6 +22,8 @@ export interface ViewerContext {
   blocking: ReadonlySet<string>;
   blockedBy: ReadonlySet<string>;
   muting: ReadonlySet<string>;
+  /** Muted accounts whose notifications are muted too; when absent, every muted account's. */
+  mutingNotifications?: ReadonlySet<string>;
 }
 
 const empty: ReadonlySet<string> = new Set();

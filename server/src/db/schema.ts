@@ -16,6 +16,9 @@ export interface AccountsTable {
   discoverable: number;
   avatar_media_id: string | null;
   header_media_id: string | null;
+  /** URL path of the served size of the avatar/header, e.g. /media/<key>/square400.jpg. */
+  avatar_path: string | null;
+  header_path: string | null;
   followers_count: number;
   following_count: number;
   statuses_count: number;
@@ -119,7 +122,112 @@ export interface InstanceSettingsTable {
   value: string;
 }
 
+export interface MediaTable {
+  id: string;
+  account_id: string;
+  purpose: 'attachment' | 'avatar' | 'header';
+  state: 'processing' | 'ready' | 'failed';
+  error: string | null;
+  storage_key: string;
+  description: string;
+  focus_x: number;
+  focus_y: number;
+  width: number | null;
+  height: number | null;
+  blurhash: string | null;
+  /** JSON array of MediaVariant. */
+  variants: string;
+  captured_at: string | null;
+  status_id: string | null;
+  position: number;
+  created_at: string;
+}
+
+export interface StatusesTable {
+  id: string;
+  account_id: string;
+  text: string;
+  visibility: 'public' | 'unlisted' | 'private' | 'direct';
+  in_reply_to_id: string | null;
+  in_reply_to_account_id: string | null;
+  sensitive: number;
+  spoiler_text: string;
+  language: string | null;
+  hide_like_count: number;
+  comment_policy: string;
+  has_media: number;
+  favourites_count: number;
+  replies_count: number;
+  created_at: string;
+  edited_at: string | null;
+}
+
+export interface StatusEditsTable {
+  id: string;
+  status_id: string;
+  text: string;
+  spoiler_text: string;
+  sensitive: number;
+  created_at: string;
+}
+
+export interface MentionsTable {
+  status_id: string;
+  account_id: string;
+}
+
+export interface StatusTagsTable {
+  status_id: string;
+  tag: string;
+  display: string;
+}
+
+export interface MediaTagsTable {
+  media_id: string;
+  account_id: string;
+  x: number;
+  y: number;
+}
+
+export interface FavouritesTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  created_at: string;
+}
+
+export interface StatusMarkTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  created_at: string;
+}
+
+export interface HomeFeedTable {
+  account_id: string;
+  status_id: string;
+  author_id: string;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  status_id: string;
+  created_at: string;
+}
+
 export interface Database {
+  media: MediaTable;
+  statuses: StatusesTable;
+  status_edits: StatusEditsTable;
+  mentions: MentionsTable;
+  status_tags: StatusTagsTable;
+  media_tags: MediaTagsTable;
+  favourites: FavouritesTable;
+  home_feed: HomeFeedTable;
+  bookmarks: StatusMarkTable;
+  pinned_statuses: StatusMarkTable;
+  idempotency_keys: IdempotencyKeysTable;
   accounts: AccountsTable;
   users: UsersTable;
   apps: AppsTable;

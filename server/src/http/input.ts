@@ -6,11 +6,27 @@ import { unprocessable } from '../errors.ts';
  * has a type and a bound, and a bad value answers 422 in the Mastodon shape.
  */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const nul = findNul(value);
+  if (nul !== undefined) throw unprocessable(`Validation failed: ${nul || 'input'} must not contain NUL characters`);
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue.path.join('.') || 'input';
   throw unprocessable(`Validation failed: ${field} ${issue.message}`);
+}
+
+/**
+ * The path of the first string holding U+0000, which PostgreSQL cannot store or compare (it
+ * would fail the query with a 500), and which no field has a use for. Files are not searched.
+ */
+function findNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = findNul(item, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Booleans arrive as JSON booleans, or as "true"/"false"/"1"/"0" from forms and queries. */

@@ -46,6 +46,12 @@ export interface AccountPage {
   edges: EdgeRow[];
 }
 
+/** What happens after a follow edge appears or goes; the home feed listens. */
+export interface FollowEvents {
+  onFollowed?(followerId: string, followedId: string): void;
+  onUnfollowed?(followerId: string, followedId: string): void;
+}
+
 /** Follow, unfollow, requests, remove follower, block and mute: the follow graph's use cases. */
 export class FollowService {
   constructor(
@@ -54,6 +60,7 @@ export class FollowService {
     private readonly relationships: RelationshipRepository,
     private readonly notifications: NotificationService,
     private readonly clock: Clock,
+    private readonly events: FollowEvents = {},
   ) {}
 
   private async target(viewer: Viewer, id: string): Promise<{ account: AccountRow; ctx: ViewerContext }> {
@@ -90,6 +97,7 @@ export class FollowService {
         return this.notifications.notify(trx, 'follow', account.id, viewer.accountId);
       });
       this.notifications.published(notification);
+      if (notification?.type === 'follow') this.events.onFollowed?.(viewer.accountId, account.id);
     }
     return this.relationship(viewer, targetId);
   }
@@ -112,6 +120,8 @@ export class FollowService {
   private async removeFollow(db: Db, followerId: string, followedId: string): Promise<void> {
     if (await this.relationships.removeEdge('follows', followerId, followedId, db)) {
       await this.relationships.adjustCounts(db, followerId, followedId, -1);
+      // Runs as a job after this; the feed read already hides the author from now on.
+      this.events.onUnfollowed?.(followerId, followedId);
     }
   }
 
@@ -126,6 +136,7 @@ export class FollowService {
       return this.notifications.notify(trx, 'follow', viewer.accountId, requesterId);
     });
     this.notifications.published(notification);
+    if (notification) this.events.onFollowed?.(requesterId, viewer.accountId);
     return this.relationship(viewer, requesterId);
   }
 

@@ -44,7 +44,12 @@ export class RelationshipRepository {
       incoming('follow_requests'),
       outgoing('blocks'),
       incoming('blocks'),
-      outgoing('mutes'),
+      this.db
+        .selectFrom('mutes')
+        .select(['target_account_id as id', 'hide_notifications'])
+        .where('account_id', '=', me)
+        .where('target_account_id', 'in', ids)
+        .execute(),
     ]);
     const toSet = (rows: Array<{ id: string }>) => new Set(rows.map((r) => r.id));
     return {
@@ -56,7 +61,40 @@ export class RelationshipRepository {
       blocking: toSet(blocking),
       blockedBy: toSet(blockedBy),
       muting: toSet(muting),
+      mutingNotifications: toSet(muting.filter((m) => Boolean(m.hide_notifications))),
     };
+  }
+
+  /**
+   * The reverse of loadViewerContext: for many would-be viewers, their relations to one
+   * author, as the contexts the policies read. Used to decide who may be notified of a post.
+   */
+  async loadAudienceContexts(authorId: string, viewerIds: readonly string[]): Promise<Map<string, ViewerContext>> {
+    const ids = [...new Set(viewerIds)];
+    const result = new Map<string, ViewerContext>();
+    if (ids.length === 0) return result;
+    const [follows, blocks, blockedBy, mutes] = await Promise.all([
+      this.db.selectFrom('follows').select('account_id as id').where('target_account_id', '=', authorId).where('account_id', 'in', ids).execute(),
+      this.db.selectFrom('blocks').select('account_id as id').where('target_account_id', '=', authorId).where('account_id', 'in', ids).execute(),
+      this.db.selectFrom('blocks').select('target_account_id as id').where('account_id', '=', authorId).where('target_account_id', 'in', ids).execute(),
+      this.db.selectFrom('mutes').select('account_id as id').where('target_account_id', '=', authorId).where('account_id', 'in', ids).execute(),
+    ]);
+    const has = (rows: Array<{ id: string }>) => new Set(rows.map((r) => r.id));
+    const [f, b, bb, m] = [has(follows), has(blocks), has(blockedBy), has(mutes)];
+    const one = (cond: boolean): ReadonlySet<string> => (cond ? new Set([authorId]) : new Set());
+    for (const id of ids) {
+      result.set(id, {
+        viewer: { accountId: id, role: 'user' },
+        following: one(f.has(id)),
+        followedBy: new Set(),
+        requested: new Set(),
+        requestedBy: new Set(),
+        blocking: one(b.has(id)),
+        blockedBy: one(bb.has(id)),
+        muting: one(m.has(id)),
+      });
+    }
+    return result;
   }
 
   async findEdge(table: EdgeTable, accountId: string, targetId: string, db: Db = this.db): Promise<EdgeRow | undefined> {

@@ -41,11 +41,12 @@ export class NotificationRepository {
       .executeTakeFirst();
   }
 
-  async countSince(recipientId: string, sinceId: string | undefined, limit: number): Promise<number> {
-    let q = this.db.selectFrom('notifications').select('id').where('account_id', '=', recipientId);
+  /** The senders of the newest notifications after `sinceId`, one entry per notification. */
+  async sendersSince(recipientId: string, sinceId: string | undefined, limit: number): Promise<string[]> {
+    let q = this.db.selectFrom('notifications').select('from_account_id').where('account_id', '=', recipientId);
     if (sinceId) q = q.where('id', '>', sinceId);
     const rows = await q.orderBy('id', 'desc').limit(limit).execute();
-    return rows.length;
+    return rows.map((r) => r.from_account_id);
   }
 
   async deleteOne(recipientId: string, id: string): Promise<boolean> {

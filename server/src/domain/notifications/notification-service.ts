@@ -47,6 +47,17 @@ export class NotificationService {
     await this.notifications.deleteBetween(recipientId, fromId, types, db);
   }
 
+  /** Takes back the notification of one undone action (an unliked post). */
+  async withdrawFor(db: Db, recipientId: string, fromId: string, type: NotificationType, statusId: string): Promise<void> {
+    await db
+      .deleteFrom('notifications')
+      .where('account_id', '=', recipientId)
+      .where('from_account_id', '=', fromId)
+      .where('type', '=', type)
+      .where('status_id', '=', statusId)
+      .execute();
+  }
+
   published(row: NotificationRow | undefined): void {
     if (row) this.events.onNotification?.(row);
   }
@@ -61,7 +72,9 @@ export class NotificationService {
       viewer,
       rows.map((r) => r.from_account_id),
     );
-    return rows.filter((r) => canNotifyFrom(ctx, r.from_account_id)).slice(0, query.limit);
+    const visible = rows.filter((r) => canNotifyFrom(ctx, r.from_account_id));
+    // With min_id the page is the `limit` items just above it: keep the oldest of the over-fetch.
+    return query.minId ? visible.slice(-query.limit) : visible.slice(0, query.limit);
   }
 
   async get(viewer: Viewer, id: string): Promise<NotificationRow> {
@@ -82,7 +95,10 @@ export class NotificationService {
 
   async unreadCount(viewer: Viewer, limit: number): Promise<number> {
     const [marker] = await this.notifications.getMarkers(viewer.accountId, ['notifications']);
-    return this.notifications.countSince(viewer.accountId, marker?.last_read_id, limit);
+    // Counts only what the list would show: hidden senders (blocked, muted) are left out.
+    const senders = await this.notifications.sendersSince(viewer.accountId, marker?.last_read_id, limit * 2);
+    const ctx = await this.relationships.loadViewerContext(viewer, senders);
+    return Math.min(senders.filter((id) => canNotifyFrom(ctx, id)).length, limit);
   }
 
   async getMarkers(viewer: Viewer, timelines: string[]) {

@@ -99,13 +99,6 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
     });
   }
 
-  app.get('/api/v1/accounts/:id/statuses', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request) => {
-    const { id } = parseInput(idParam, request.params);
-    await services.accounts.get(request.viewer, id);
-    // Posts arrive with the photo-posts feature; until then every profile is empty.
-    return [];
-  });
-
   const followSchema = z.object({ reblogs: boolish.optional(), notify: boolish.optional(), languages: stringList(20, 16).optional() }).passthrough();
   const muteSchema = z.object({ notifications: boolish.optional(), duration: intish(0, 10 * 365 * 86400).optional() }).passthrough();
 

@@ -5,6 +5,9 @@ import { idParam, intish, parseInput, stringList, text, z } from '../input.ts';
 import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
 import { presentNotifications } from './presenters/notification.presenter.ts';
+import { presentStatus } from './presenters/status.presenter.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
+import { notFound } from '../../errors.ts';
 
 const listSchema = z.object({
   types: stringList(30, 40).optional(),
@@ -16,9 +19,17 @@ const markerTimelines = z.enum(['home', 'notifications']);
 
 export function registerNotificationRoutes(app: FastifyInstance, services: Services): void {
   const { config } = services;
-  const present = async (rows: NotificationRow[]) => {
-    const accounts = await services.repositories.accounts.findByIds(rows.map((r) => r.from_account_id));
-    return presentNotifications(config, rows, accounts);
+  const ctx = { ...config, mediaUrls: services.mediaUrls };
+  // One batch for the page's accounts and one hydration for its posts; a notification about a
+  // post the viewer can no longer see is left out.
+  const present = async (rows: NotificationRow[], viewer: Viewer) => {
+    const statusIds = rows.flatMap((r) => (r.status_id ? [r.status_id] : []));
+    const [accounts, posts] = await Promise.all([
+      services.repositories.accounts.findByIds(rows.map((r) => r.from_account_id)),
+      services.hydrator.hydrate(viewer, statusIds),
+    ]);
+    const statuses = new Map(posts.map((p) => [p.status.id, presentStatus(ctx, p)]));
+    return presentNotifications(config, rows.filter((r) => !r.status_id || statuses.has(r.status_id)), accounts, statuses);
   };
 
   app.get('/api/v1/notifications', { config: { auth: 'user', scope: 'read:notifications' } }, async (request, reply) => {
@@ -31,7 +42,7 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
       accountId: q.account_id,
     });
     setLinkHeader(request, reply, config.publicUrl, rows.map((r) => r.id), paging.limit);
-    return present(rows);
+    return present(rows, requireViewer(request.viewer));
   });
 
   app.get('/api/v1/notifications/unread_count', { config: { auth: 'user', scope: 'read:notifications' } }, async (request) => {
@@ -46,8 +57,10 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
 
   app.get('/api/v1/notifications/:id', { config: { auth: 'user', scope: 'read:notifications' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
-    const row = await services.notifications.get(requireViewer(request.viewer), id);
-    return (await present([row]))[0];
+    const viewer = requireViewer(request.viewer);
+    const [presented] = await present([await services.notifications.get(viewer, id)], viewer);
+    if (!presented) throw notFound();
+    return presented;
   });
 
   app.post('/api/v1/notifications/:id/dismiss', { config: { auth: 'user', scope: 'write:notifications' } }, async (request) => {

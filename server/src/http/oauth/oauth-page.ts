@@ -29,7 +29,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Authorize ${escapeHtml(input.appName)} · Glimpse</title>
-  <link rel="stylesheet" href="/assets/oauth.css">
+  <link rel="stylesheet" href="/static/oauth.css">
 </head>
 <body>
   <main class="card">
@@ -53,7 +53,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
 export function renderCodePage(code: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Authorization code · Glimpse</title>
-<link rel="stylesheet" href="/assets/oauth.css"></head>
+<link rel="stylesheet" href="/static/oauth.css"></head>
 <body><main class="card"><h1>Authorization code</h1><p>Copy this code into the app:</p>
 <pre class="code">${escapeHtml(code)}</pre></main></body></html>`;
 }

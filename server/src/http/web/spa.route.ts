@@ -14,19 +14,30 @@ const ASSETS = path.resolve(here, '../../../assets');
  * API paths that match nothing answer a JSON 404.
  */
 export async function registerWebClient(app: FastifyInstance): Promise<void> {
-  await app.register(fastifyStatic, { root: ASSETS, prefix: '/assets/', decorateReply: false, index: false });
-  const hasBuild = fs.existsSync(path.join(WEB_DIST, 'index.html'));
-  if (hasBuild) {
+  // Server-owned files (default avatar, OAuth page style) under /static; Vite's build owns /assets.
+  await app.register(fastifyStatic, { root: ASSETS, prefix: '/static/', decorateReply: false, index: false });
+  if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, decorateReply: true });
   }
-  const indexHtml = () =>
-    hasBuild ? fs.readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8') : '<!doctype html><title>Glimpse</title><p>The web client is not built. Run <code>npm run build</code>.</p>';
 
   app.setNotFoundHandler((request, reply) => {
     const url = request.url;
-    if (isApiPath(url) || request.method !== 'GET' || url.startsWith('/assets/') || url.startsWith('/media/')) {
+    if (isApiPath(url) || request.method !== 'GET' || url.startsWith('/assets/') || url.startsWith('/static/') || url.startsWith('/media/')) {
       return reply.status(404).send({ error: 'Record not found' });
     }
-    return reply.status(200).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(indexHtml());
+    return reply.status(200).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(spaIndexHtml());
   });
+}
+
+let cachedIndex: string | undefined;
+
+/** The web client's index.html, with extra tags (Open Graph) placed in its head. */
+export function spaIndexHtml(extraHead = ''): string {
+  if (cachedIndex === undefined) {
+    const file = path.join(WEB_DIST, 'index.html');
+    cachedIndex = fs.existsSync(file)
+      ? fs.readFileSync(file, 'utf8')
+      : '<!doctype html><html><head><title>Glimpse</title></head><body><p>The web client is not built. Run <code>npm run build</code>.</p></body></html>';
+  }
+  return extraHead ? cachedIndex.replace('</head>', `${extraHead}\n</head>`) : cachedIndex;
 }

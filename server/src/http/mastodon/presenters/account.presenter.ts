@@ -8,8 +8,8 @@ export interface PresentContext {
 
 /** The Mastodon Account entity. */
 export function presentAccount(ctx: PresentContext, account: AccountRow) {
-  const avatar = account.avatar_media_id ? `${ctx.publicUrl}/media/avatars/${account.avatar_media_id}` : `${ctx.publicUrl}/assets/avatar-missing.png`;
-  const header = account.header_media_id ? `${ctx.publicUrl}/media/headers/${account.header_media_id}` : `${ctx.publicUrl}/assets/header-missing.png`;
+  const avatar = account.avatar_media_id ? `${ctx.publicUrl}/media/avatars/${account.avatar_media_id}` : `${ctx.publicUrl}/static/avatar-missing.png`;
+  const header = account.header_media_id ? `${ctx.publicUrl}/media/headers/${account.header_media_id}` : `${ctx.publicUrl}/static/header-missing.png`;
   return {
     id: account.id,
     username: account.username,

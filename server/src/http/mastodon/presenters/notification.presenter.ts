@@ -3,7 +3,7 @@ import type { NotificationRow } from '../../../domain/notifications/notification
 import { type PresentContext, presentAccount } from './account.presenter.ts';
 
 /** Notifications of a page, with their accounts batch-loaded by the caller. */
-export function presentNotifications(ctx: PresentContext, rows: NotificationRow[], accounts: Map<string, AccountRow>) {
+export function presentNotifications(ctx: PresentContext, rows: NotificationRow[], accounts: Map<string, AccountRow>, statuses: Map<string, unknown>) {
   return rows.flatMap((row) => {
     const account = accounts.get(row.from_account_id);
     if (!account) return [];
@@ -14,7 +14,7 @@ export function presentNotifications(ctx: PresentContext, rows: NotificationRow[
         group_key: `ungrouped-${row.id}`,
         created_at: row.created_at,
         account: presentAccount(ctx, account),
-        status: null,
+        status: row.status_id ? (statuses.get(row.status_id) ?? null) : null,
       },
     ];
   });

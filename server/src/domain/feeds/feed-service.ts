@@ -1,0 +1,103 @@
+import type { Viewer } from '../../access/viewer-context.ts';
+import { canSeeAccount, canSeeAccountContent } from '../../access/account-policy.ts';
+import { notFound } from '../../errors.ts';
+import type { AccountRepository } from '../accounts/account-repository.ts';
+import type { RelationshipRepository } from '../follows/relationship-repository.ts';
+import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
+import type { StatusRow } from '../posts/post.ts';
+import type { FeedRepository, IdPaging } from './feed-repository.ts';
+
+import type { JobQueue } from '../../infra/queue/job-queue.ts';
+
+export interface TimelinePage {
+  posts: HydratedPost[];
+  /** Paging keys of the page, newest first (for the Link header). */
+  ids: string[];
+}
+
+/**
+ * Timelines. The home feed is hybrid: posts of ordinary accounts are pushed into followers'
+ * feeds by a job (one INSERT … SELECT); accounts above the fan-out threshold, and the viewer's
+ * own posts, are pulled and merged at read time, so a post by an account with a million
+ * followers costs one write and is in every follower's feed at once.
+ */
+export class FeedService {
+  constructor(
+    private readonly feeds: FeedRepository,
+    private readonly accounts: AccountRepository,
+    private readonly relationships: RelationshipRepository,
+    private readonly hydrator: PostHydrator,
+    private readonly fanoutThreshold: number,
+    private readonly jobs: JobQueue,
+  ) {
+    jobs.define<{ statusId: string; authorId: string }>('feed.fan-out', {
+      handler: async ({ statusId, authorId }) => {
+        const author = await this.accounts.findById(authorId);
+        if (!author || author.followers_count > this.fanoutThreshold) return;
+        await this.feeds.pushToFollowers(statusId, authorId);
+      },
+    });
+    jobs.define<{ followerId: string; authorId: string }>('feed.backfill', {
+      handler: ({ followerId, authorId }) => this.feeds.backfill(followerId, authorId, 40),
+    });
+    jobs.define<{ followerId: string; authorId: string }>('feed.unmerge', {
+      handler: ({ followerId, authorId }) => this.feeds.removeAuthor(followerId, authorId),
+    });
+  }
+
+  /** Called after a post commits: ordinary authors' posts are pushed by a job. */
+  postCreated(status: StatusRow): void {
+    if (status.in_reply_to_id !== null) return;
+    this.jobs.enqueue('feed.fan-out', { statusId: status.id, authorId: status.account_id });
+  }
+
+  followed(followerId: string, authorId: string): void {
+    this.jobs.enqueue('feed.backfill', { followerId, authorId });
+  }
+
+  /** Unfollow, removal and block: the read filters at once; this tidies storage. */
+  unfollowed(followerId: string, authorId: string): void {
+    this.jobs.enqueue('feed.unmerge', { followerId, authorId });
+  }
+
+  async home(viewer: Viewer, paging: IdPaging): Promise<TimelinePage> {
+    // Over-fetch so posts filtered out (just unfollowed, muted) rarely shorten a page.
+    const fetch = { ...paging, limit: Math.min(paging.limit * 2, 80) };
+    const pulled = [viewer.accountId, ...(await this.feeds.pulledAuthors(viewer.accountId, this.fanoutThreshold))];
+    const [pushed, pulledIds] = await Promise.all([this.feeds.homeIds(viewer.accountId, fetch), this.feeds.postIdsByAuthors(pulled, fetch)]);
+    const merged = [...new Set([...pushed, ...pulledIds])].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const window = paging.minId ? merged.slice(-fetch.limit) : merged.slice(0, fetch.limit);
+    const posts = (await this.hydrator.hydrate(viewer, window, 'home')).slice(paging.minId ? -paging.limit : 0, paging.minId ? undefined : paging.limit);
+    return { posts, ids: posts.map((p) => p.status.id) };
+  }
+
+  async publicTimeline(viewer: Viewer | undefined, paging: IdPaging, onlyMedia: boolean): Promise<TimelinePage> {
+    return this.page(viewer, await this.feeds.publicIds({ ...paging, limit: Math.min(paging.limit * 2, 80) }, onlyMedia), paging.limit);
+  }
+
+  async tag(viewer: Viewer | undefined, tag: string, paging: IdPaging): Promise<TimelinePage> {
+    return this.page(viewer, await this.feeds.tagIds(tag.normalize('NFKC').toLowerCase(), { ...paging, limit: Math.min(paging.limit * 2, 80) }), paging.limit);
+  }
+
+  /** The profile grid: a celebrity's posts cost the same as anyone's (one indexed range). */
+  async account(viewer: Viewer | undefined, accountId: string, paging: IdPaging, options: { onlyMedia: boolean; excludeReplies: boolean; pinned: boolean }): Promise<TimelinePage> {
+    const account = await this.accounts.findById(accountId);
+    if (!account) throw notFound();
+    const ctx = await this.relationships.loadViewerContext(viewer, [accountId]);
+    if (!canSeeAccount(ctx, account)) throw notFound();
+    if (!canSeeAccountContent(ctx, account)) return { posts: [], ids: [] };
+    const ids = options.pinned
+      ? await this.feeds.pinnedIds(accountId)
+      : await this.feeds.postIdsByAuthors([accountId], paging, { onlyMedia: options.onlyMedia, includeReplies: !options.excludeReplies && !options.onlyMedia });
+    return this.page(viewer, ids, paging.limit);
+  }
+
+  async bookmarks(viewer: Viewer, paging: IdPaging): Promise<TimelinePage> {
+    return this.page(viewer, await this.feeds.bookmarkedIds(viewer.accountId, paging), paging.limit);
+  }
+
+  private async page(viewer: Viewer | undefined, ids: string[], limit: number): Promise<TimelinePage> {
+    const posts = (await this.hydrator.hydrate(viewer, ids)).slice(0, limit);
+    return { posts, ids: posts.map((p) => p.status.id) };
+  }
+}

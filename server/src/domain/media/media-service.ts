@@ -1,0 +1,386 @@
+import crypto from 'node:crypto';
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/database.ts';
+import { isId, newId } from '../../db/ids.ts';
+import { AppError, notFound, unprocessable } from '../../errors.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
+import { type MediaFileFacts, needsSignedMediaUrls } from '../../access/media-policy.ts';
+import type { MediaStorage } from '../../infra/storage/media-storage.ts';
+import { type JobQueue, JobTimeoutError, QueueFullError, QueueStoppedError } from '../../infra/queue/job-queue.ts';
+import { ImageRejectedError, REJECTIONS, probeImage, processImage } from './image-processor.ts';
+import type { MediaRepository } from './media-repository.ts';
+import type { MediaUrls } from './media-urls.ts';
+import { MEDIA_LIMITS, type MediaRow, type MediaVariant, variantsOf } from './media.ts';
+
+/** The uploaded bytes; the client's file name and label are never trusted or stored. */
+export interface UploadedImage {
+  data: Buffer;
+}
+
+export interface MediaAttributes {
+  description?: string;
+  /** Mastodon's "x,y", each in -1..1. */
+  focus?: string;
+}
+
+export type MediaPurpose = MediaRow['purpose'];
+
+/** The original upload's name inside the media folder: processed, then deleted, never served. */
+export const ORIGINAL_NAME = 'original';
+export const PROCESS_JOB = 'media.process';
+/** Media of one account processing at once; more answers 429 until some are done. */
+export const MAX_PROCESSING_PER_ACCOUNT = 10;
+const STORAGE_KEY = /^[A-Za-z0-9_-]{43}$/;
+const FILE_NAME = /^([a-z0-9]{1,32})\.(jpg|webp)$/;
+
+export interface MediaServiceOptions {
+  /** How long POST /api/v1/media waits for processing (real milliseconds). */
+  waitMs?: number;
+  onError?(message: string, error: unknown): void;
+}
+
+/** A stored file found for GET /media/:key/:file, with the facts the access policy needs. */
+export interface ServableFile {
+  media: MediaRow;
+  variant: MediaVariant;
+  storageName: string;
+  facts: MediaFileFacts;
+}
+
+export function storageNameOf(variant: Pick<MediaVariant, 'name' | 'format'>): string {
+  return `${variant.name}.${variant.format === 'jpeg' ? 'jpg' : variant.format}`;
+}
+
+/**
+ * Uploads and their processing. An upload is checked at once (size, real type, pixel count),
+ * its bytes stored as 'original', a row written in state 'processing' and a job queued; the job
+ * re-encodes it into the stored sizes, marks the row 'ready' (or 'failed' with the reason)
+ * and deletes the original. Rows still 'processing' after a restart are queued again.
+ */
+export class MediaService {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  /** Media ids queued or running here, so a resume never queues one twice. */
+  private readonly inFlight = new Set<string>();
+  private readonly waitMs: number;
+  private readonly onError: (message: string, error: unknown) => void;
+
+  constructor(
+    private readonly db: Db,
+    private readonly media: MediaRepository,
+    private readonly storage: MediaStorage,
+    private readonly queue: JobQueue,
+    private readonly urls: MediaUrls,
+    private readonly clock: Clock,
+    options: MediaServiceOptions = {},
+  ) {
+    this.waitMs = options.waitMs ?? 60_000;
+    this.onError = options.onError ?? (() => undefined);
+    queue.define<{ mediaId: string }>(PROCESS_JOB, {
+      timeoutMs: 60_000,
+      handler: (payload, { signal }) => this.process(payload.mediaId, signal),
+      onFailure: async (payload, error) => {
+        const media = await this.media.findById(payload.mediaId);
+        if (!(error instanceof JobTimeoutError)) this.onError('media job failed', error);
+        const message = error instanceof JobTimeoutError ? 'Image could not be processed in time' : 'Image could not be processed, please try again';
+        if (media) await this.fail(media, message);
+        this.finished(payload.mediaId);
+      },
+    });
+  }
+
+  async upload(viewer: Viewer, file: UploadedImage, attributes: MediaAttributes = {}, purpose: MediaPurpose = 'attachment'): Promise<MediaRow> {
+    const { description, focus } = parseAttributes(attributes);
+    try {
+      await probeImage(file.data);
+    } catch (error) {
+      if (error instanceof ImageRejectedError) throw new AppError(error.status, error.message);
+      throw error;
+    }
+    if (!this.queue.hasCapacity()) throw busy();
+    const processing = await this.db
+      .selectFrom('media')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('account_id', '=', viewer.accountId)
+      .where('state', '=', 'processing')
+      .executeTakeFirst();
+    if (Number(processing?.n ?? 0) >= MAX_PROCESSING_PER_ACCOUNT) throw new AppError(429, 'Too many uploads are still processing, try again in a moment');
+
+    const now = this.clock.now();
+    const storageKey = crypto.randomBytes(32).toString('base64url');
+    const row: MediaRow = {
+      id: newId(now.getTime()),
+      account_id: viewer.accountId,
+      purpose,
+      state: 'processing',
+      error: null,
+      storage_key: storageKey,
+      description,
+      focus_x: focus.x,
+      focus_y: focus.y,
+      width: null,
+      height: null,
+      blurhash: null,
+      variants: '[]',
+      captured_at: null,
+      status_id: null,
+      position: 0,
+      created_at: now.toISOString(),
+    };
+    // The bytes are durable before the row that points to them commits.
+    await this.storage.put(storageKey, ORIGINAL_NAME, file.data);
+    try {
+      await this.media.insert(row);
+    } catch (error) {
+      await this.storage.remove(storageKey).catch(() => undefined);
+      throw error;
+    }
+    try {
+      this.enqueue(row.id);
+    } catch (error) {
+      await this.db.deleteFrom('media').where('id', '=', row.id).execute();
+      await this.storage.remove(storageKey).catch(() => undefined);
+      if (error instanceof QueueFullError || error instanceof QueueStoppedError) throw busy();
+      throw error;
+    }
+    return row;
+  }
+
+  /**
+   * The row once processing has ended (ready or failed), or as it is after `timeoutMs`. Woken
+   * by the job; also re-reads every second, so it notices work done elsewhere.
+   */
+  async waitForProcessing(id: string, timeoutMs: number = this.waitMs): Promise<MediaRow | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let wake!: () => void;
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      const set = this.waiters.get(id) ?? new Set();
+      set.add(wake);
+      this.waiters.set(id, set);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // Registered before reading, so a job ending in between still wakes us.
+        const row = await this.media.findById(id);
+        const remaining = deadline - Date.now();
+        if (!row || row.state !== 'processing' || remaining <= 0) return row;
+        await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(remaining, 1000))))]);
+      } finally {
+        clearTimeout(timer);
+        set.delete(wake);
+        if (set.size === 0 && this.waiters.get(id) === set) this.waiters.delete(id);
+      }
+    }
+  }
+
+  /** The viewer's own media not yet attached to a post (Mastodon's rule); anything else 404. */
+  async get(viewer: Viewer, id: string): Promise<MediaRow> {
+    if (!isId(id)) throw notFound();
+    const row = await this.media.findById(id);
+    if (!row || row.account_id !== viewer.accountId || row.purpose !== 'attachment' || row.status_id !== null) throw notFound();
+    return row;
+  }
+
+  async update(viewer: Viewer, id: string, attributes: MediaAttributes): Promise<MediaRow> {
+    const row = await this.get(viewer, id);
+    const changes: Partial<Pick<MediaRow, 'description' | 'focus_x' | 'focus_y'>> = {};
+    const parsed = parseAttributes(attributes);
+    if (attributes.description !== undefined) changes.description = parsed.description;
+    if (attributes.focus !== undefined) {
+      changes.focus_x = parsed.focus.x;
+      changes.focus_y = parsed.focus.y;
+    }
+    if (Object.keys(changes).length === 0) return row;
+    await this.media.update(row.id, changes);
+    return { ...row, ...changes };
+  }
+
+  /** Whether presented URLs of this media must be signed (loads the post facts when attached). */
+  async needsSignedUrls(media: MediaRow): Promise<boolean> {
+    return needsSignedMediaUrls(await this.factsFor(media));
+  }
+
+  /** A known, ready, stored size of some media, by the two parts of its URL; never the original. */
+  async findServable(key: string, fileName: string): Promise<ServableFile | undefined> {
+    const name = FILE_NAME.exec(fileName);
+    if (!STORAGE_KEY.test(key) || !name) return undefined;
+    const media = await this.media.findByStorageKey(key);
+    if (!media || media.state !== 'ready') return undefined;
+    const variant = variantsOf(media).find((v) => storageNameOf(v) === fileName);
+    if (!variant) return undefined;
+    return { media, variant, storageName: fileName, facts: await this.factsFor(media) };
+  }
+
+  /**
+   * A new profile picture or header: processed like any upload, then (in the same transaction
+   * that marks it ready) set on the account; the previous one is deleted. Waits for the result.
+   */
+  async setProfileImage(viewer: Viewer, purpose: 'avatar' | 'header', file: UploadedImage): Promise<MediaRow> {
+    const row = await this.upload(viewer, file, {}, purpose);
+    const done = await this.waitForProcessing(row.id);
+    if (done?.state === 'failed') throw unprocessable(done.error ?? REJECTIONS.damaged);
+    return done ?? row;
+  }
+
+  /** Queues media left 'processing' by a restart. Returns how many were queued. */
+  async resumeInterrupted(): Promise<number> {
+    let queued = 0;
+    const rows = await this.media.findProcessing(500);
+    for (const row of rows) {
+      if (this.inFlight.has(row.id)) continue;
+      if (!this.queue.hasCapacity()) break;
+      this.enqueue(row.id);
+      queued += 1;
+    }
+    return queued;
+  }
+
+  private enqueue(mediaId: string): void {
+    this.queue.enqueue(PROCESS_JOB, { mediaId });
+    this.inFlight.add(mediaId);
+  }
+
+  private async factsFor(media: MediaRow): Promise<MediaFileFacts> {
+    if (media.purpose !== 'attachment' || media.status_id === null) return { purpose: media.purpose };
+    const row = await this.db
+      .selectFrom('statuses')
+      .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
+      .select(['statuses.id', 'statuses.account_id', 'statuses.visibility', 'accounts.locked'])
+      .where('statuses.id', '=', media.status_id)
+      .executeTakeFirst();
+    if (!row) return { purpose: media.purpose };
+    return {
+      purpose: media.purpose,
+      attachedTo: { post: { id: row.id, account_id: row.account_id, visibility: row.visibility }, author: { id: row.account_id, locked: row.locked } },
+    };
+  }
+
+  /** The job: original → stored sizes → row 'ready' → original deleted. */
+  private async process(mediaId: string, signal: AbortSignal): Promise<void> {
+    try {
+      const media = await this.media.findById(mediaId);
+      if (!media || media.state !== 'processing') return;
+      const original = await this.storage.read(media.storage_key, ORIGINAL_NAME);
+      if (!original) {
+        await this.fail(media, 'The upload was lost before it could be processed, please upload it again');
+        return;
+      }
+      let result: Awaited<ReturnType<typeof processImage>>;
+      try {
+        result = await processImage(original, { purpose: media.purpose, signal });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (!(error instanceof ImageRejectedError)) this.onError('media processing failed', error);
+        await this.fail(media, error instanceof ImageRejectedError ? error.message : REJECTIONS.damaged);
+        return;
+      }
+      for (const variant of result.variants) {
+        if (signal.aborted) return;
+        await this.storage.put(media.storage_key, storageNameOf(variant), variant.data);
+      }
+      if (signal.aborted) return;
+      const variants: MediaVariant[] = result.variants.map(({ name, format, width, height }) => ({ name, format, width, height }));
+      const replaced = await this.markReady(media, {
+        width: result.width,
+        height: result.height,
+        blurhash: result.blurhash,
+        variants: JSON.stringify(variants),
+        captured_at: result.capturedAt,
+      }, variants);
+      if (replaced === 'lost') {
+        // Failed meanwhile (a timeout): nothing of this upload may stay.
+        await this.storage.remove(media.storage_key);
+        return;
+      }
+      await this.storage.remove(media.storage_key, ORIGINAL_NAME);
+      if (replaced) await this.deleteMedia(replaced);
+    } finally {
+      if (!signal.aborted) this.finished(mediaId);
+    }
+  }
+
+  /**
+   * Marks the row ready (only if still processing) and, for a profile image, points the account
+   * at it in the same transaction. Returns the profile image it replaced, 'lost' when the row
+   * was no longer processing, or undefined.
+   */
+  private async markReady(
+    media: MediaRow,
+    changes: Pick<MediaRow, 'width' | 'height' | 'blurhash' | 'variants' | 'captured_at'>,
+    variants: MediaVariant[],
+  ): Promise<MediaRow | 'lost' | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('media')
+        .set({ ...changes, state: 'ready', error: null })
+        .where('id', '=', media.id)
+        .where('state', '=', 'processing')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return 'lost' as const;
+      if (media.purpose === 'attachment') return undefined;
+      const account = await trx.selectFrom('accounts').select(['avatar_media_id', 'header_media_id']).where('id', '=', media.account_id).executeTakeFirst();
+      if (!account) return undefined;
+      const chosen =
+        media.purpose === 'avatar'
+          ? (variants.find((v) => v.name === 'square400' && v.format === 'jpeg') ?? variants.find((v) => v.format === 'jpeg'))
+          : (variants.find((v) => v.name === 'w1080' && v.format === 'jpeg') ?? variants.find((v) => v.format === 'jpeg'));
+      const path = chosen ? this.urls.path(media, chosen) : null;
+      const previousId = media.purpose === 'avatar' ? account.avatar_media_id : account.header_media_id;
+      await trx
+        .updateTable('accounts')
+        .set(
+          media.purpose === 'avatar'
+            ? { avatar_media_id: media.id, avatar_path: path, updated_at: this.clock.now().toISOString() }
+            : { header_media_id: media.id, header_path: path, updated_at: this.clock.now().toISOString() },
+        )
+        .where('id', '=', media.account_id)
+        .execute();
+      if (!previousId || previousId === media.id) return undefined;
+      return trx.selectFrom('media').selectAll().where('id', '=', previousId).executeTakeFirst();
+    });
+  }
+
+  private async fail(media: MediaRow, message: string): Promise<void> {
+    await this.db
+      .updateTable('media')
+      .set({ state: 'failed', error: message, variants: '[]', width: null, height: null, blurhash: null })
+      .where('id', '=', media.id)
+      .where('state', '=', 'processing')
+      .execute();
+    // The original and any size already written go: a failed upload keeps no bytes.
+    await this.storage.remove(media.storage_key).catch((error) => this.onError('removing a failed upload', error));
+  }
+
+  private async deleteMedia(media: MediaRow): Promise<void> {
+    await this.db.deleteFrom('media').where('id', '=', media.id).execute();
+    await this.storage.remove(media.storage_key).catch((error) => this.onError('removing replaced media', error));
+  }
+
+  private finished(mediaId: string): void {
+    this.inFlight.delete(mediaId);
+    const set = this.waiters.get(mediaId);
+    if (set) for (const wake of [...set]) wake();
+  }
+}
+
+function busy(): AppError {
+  return new AppError(503, 'The server is busy processing uploads, try again in a moment');
+}
+
+/** Alt text and focal point, bounded: 422 when out of range. */
+export function parseAttributes(attributes: MediaAttributes): { description: string; focus: { x: number; y: number } } {
+  const description = attributes.description ?? '';
+  if (typeof description !== 'string') throw unprocessable('Validation failed: Description must be text');
+  if (description.length > MEDIA_LIMITS.description) {
+    throw unprocessable(`Validation failed: Description is too long (maximum is ${MEDIA_LIMITS.description} characters)`);
+  }
+  return { description, focus: parseFocus(attributes.focus) };
+}
+
+export function parseFocus(raw: string | undefined): { x: number; y: number } {
+  if (raw === undefined || raw === '') return { x: 0, y: 0 };
+  const match = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(String(raw));
+  const x = match ? Number(match[1]) : NaN;
+  const y = match ? Number(match[2]) : NaN;
+  if (!(x >= -1 && x <= 1 && y >= -1 && y <= 1)) throw unprocessable('Validation failed: Focus must be "x,y" with both between -1.0 and 1.0');
+  return { x, y };
+}

@@ -1,0 +1,134 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { StatusesTable } from '../../db/schema.ts';
+import type { StatusRow } from './post.ts';
+
+/** Statuses (posts and, later, comments) and what hangs off them: mentions, tags, likes. */
+export class PostRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: Insertable<StatusesTable>, db: Db = this.db): Promise<void> {
+    await db.insertInto('statuses').values(row).execute();
+  }
+
+  async findById(id: string, db: Db = this.db): Promise<StatusRow | undefined> {
+    return db.selectFrom('statuses').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Map<string, StatusRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('statuses').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  async mentionsFor(statusIds: readonly string[]): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>();
+    if (statusIds.length === 0) return result;
+    const rows = await this.db.selectFrom('mentions').selectAll().where('status_id', 'in', [...new Set(statusIds)]).execute();
+    for (const r of rows) result.set(r.status_id, [...(result.get(r.status_id) ?? []), r.account_id]);
+    return result;
+  }
+
+  async tagsFor(statusIds: readonly string[]): Promise<Map<string, Array<{ tag: string; display: string }>>> {
+    const result = new Map<string, Array<{ tag: string; display: string }>>();
+    if (statusIds.length === 0) return result;
+    const rows = await this.db.selectFrom('status_tags').selectAll().where('status_id', 'in', [...new Set(statusIds)]).execute();
+    for (const r of rows) result.set(r.status_id, [...(result.get(r.status_id) ?? []), { tag: r.tag, display: r.display }]);
+    return result;
+  }
+
+  /** Which of these statuses the account has liked, bookmarked or pinned. */
+  async marksFor(accountId: string, statusIds: readonly string[], table: 'favourites' | 'bookmarks' | 'pinned_statuses'): Promise<Set<string>> {
+    if (statusIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom(table)
+      .select('status_id')
+      .where('account_id', '=', accountId)
+      .where('status_id', 'in', [...new Set(statusIds)])
+      .execute();
+    return new Set(rows.map((r) => r.status_id));
+  }
+
+  async replaceMentions(statusId: string, accountIds: string[], db: Db = this.db): Promise<void> {
+    await db.deleteFrom('mentions').where('status_id', '=', statusId).execute();
+    if (accountIds.length) await db.insertInto('mentions').values(accountIds.map((account_id) => ({ status_id: statusId, account_id }))).execute();
+  }
+
+  async replaceTags(statusId: string, tags: Array<{ tag: string; display: string }>, db: Db = this.db): Promise<void> {
+    await db.deleteFrom('status_tags').where('status_id', '=', statusId).execute();
+    if (tags.length) await db.insertInto('status_tags').values(tags.map((t) => ({ status_id: statusId, ...t }))).execute();
+  }
+
+  async addMark(table: 'favourites' | 'bookmarks' | 'pinned_statuses', row: { id: string; account_id: string; status_id: string; created_at: string }, db: Db = this.db): Promise<boolean> {
+    const r = await db
+      .insertInto(table)
+      .values(row)
+      .onConflict((oc) => oc.columns(['account_id', 'status_id']).doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async removeMark(table: 'favourites' | 'bookmarks' | 'pinned_statuses', accountId: string, statusId: string, db: Db = this.db): Promise<boolean> {
+    const r = await db.deleteFrom(table).where('account_id', '=', accountId).where('status_id', '=', statusId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async adjustFavourites(statusId: string, delta: 1 | -1, db: Db = this.db): Promise<void> {
+    await db
+      .updateTable('statuses')
+      .set((eb) => ({ favourites_count: eb('favourites_count', '+', delta) }))
+      .where('id', '=', statusId)
+      .execute();
+  }
+
+  async adjustStatusesCount(accountId: string, delta: 1 | -1, db: Db = this.db): Promise<void> {
+    await db
+      .updateTable('accounts')
+      .set((eb) => ({ statuses_count: eb('statuses_count', '+', delta) }))
+      .where('id', '=', accountId)
+      .execute();
+  }
+
+  async favouritesPage(statusId: string, paging: { maxId?: string; sinceId?: string; minId?: string; limit: number }) {
+    let q = this.db.selectFrom('favourites').select(['id', 'account_id']).where('status_id', '=', statusId);
+    if (paging.maxId) q = q.where('id', '<', paging.maxId);
+    if (paging.sinceId) q = q.where('id', '>', paging.sinceId);
+    if (paging.minId) return (await q.where('id', '>', paging.minId).orderBy('id', 'asc').limit(paging.limit).execute()).reverse();
+    return q.orderBy('id', 'desc').limit(paging.limit).execute();
+  }
+
+  async findIdempotent(accountId: string, key: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .select('status_id')
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row?.status_id;
+  }
+
+  /** Claims an idempotency key inside the post's transaction; false if it was already used. */
+  async claimIdempotencyKey(accountId: string, key: string, statusId: string, now: string, db: Db): Promise<boolean> {
+    const r = await db
+      .insertInto('idempotency_keys')
+      .values({ account_id: accountId, key, status_id: statusId, created_at: now })
+      .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async insertEdit(row: { id: string; status_id: string; text: string; spoiler_text: string; sensitive: number; created_at: string }, db: Db): Promise<void> {
+    await db.insertInto('status_edits').values(row).execute();
+  }
+
+  async edits(statusId: string) {
+    return this.db.selectFrom('status_edits').selectAll().where('status_id', '=', statusId).orderBy('id').execute();
+  }
+
+  async delete(statusId: string, db: Db): Promise<void> {
+    await db.updateTable('media').set({ status_id: null }).where('status_id', '=', statusId).execute();
+    await db.deleteFrom('idempotency_keys').where('status_id', '=', statusId).execute();
+    await db.deleteFrom('notifications').where('status_id', '=', statusId).execute();
+    await db.deleteFrom('statuses').where('id', '=', statusId).execute();
+  }
+}

@@ -1,0 +1,333 @@
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import { notFound, unprocessable } from '../../errors.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
+import { canViewPost } from '../../access/post-policy.ts';
+import { isLocked } from '../../access/account-policy.ts';
+import type { AccountRepository } from '../accounts/account-repository.ts';
+import type { RelationshipRepository } from '../follows/relationship-repository.ts';
+import type { MediaRepository } from '../media/media-repository.ts';
+import type { MediaRow } from '../media/media.ts';
+import type { NotificationService } from '../notifications/notification-service.ts';
+import type { NotificationRow } from '../notifications/notification.ts';
+import { hashtagsOf, mentionedUsernames } from './caption.ts';
+import type { HydratedPost, PostHydrator } from './post-hydrator.ts';
+import type { PostRepository } from './post-repository.ts';
+import { type CommentPolicy, POST_LIMITS, type StatusRow, type Visibility } from './post.ts';
+
+export interface PhotoTag {
+  mediaId: string;
+  accountId: string;
+  x: number;
+  y: number;
+}
+
+export interface CreatePostInput {
+  text: string;
+  mediaIds: string[];
+  inReplyToId?: string;
+  visibility?: Visibility;
+  sensitive?: boolean;
+  spoilerText?: string;
+  language?: string;
+  commentPolicy?: CommentPolicy;
+  hideLikeCount?: boolean;
+  photoTags?: PhotoTag[];
+  idempotencyKey?: string;
+}
+
+export interface EditPostInput {
+  text?: string;
+  mediaIds?: string[];
+  sensitive?: boolean;
+  spoilerText?: string;
+  language?: string;
+  commentPolicy?: CommentPolicy;
+  hideLikeCount?: boolean;
+  photoTags?: PhotoTag[];
+  mediaDescriptions?: Array<{ id: string; description: string }>;
+}
+
+/** Things that happen after a post commits; the feeds subscribe (fan-out) here. */
+export interface PostEvents {
+  onCreated?(status: StatusRow): void;
+  onDeleted?(status: StatusRow): void;
+}
+
+/** Posting, editing, deleting and liking photo posts. */
+export class PostService {
+  constructor(
+    private readonly db: Db,
+    private readonly posts: PostRepository,
+    private readonly accounts: AccountRepository,
+    private readonly media: MediaRepository,
+    private readonly relationships: RelationshipRepository,
+    private readonly hydrator: PostHydrator,
+    private readonly notifications: NotificationService,
+    private readonly clock: Clock,
+    private readonly events: PostEvents = {},
+  ) {}
+
+  /** One post the viewer may see, or 404. */
+  async get(viewer: Viewer | undefined, id: string): Promise<HydratedPost> {
+    const [post] = await this.hydrator.hydrate(viewer, [id]);
+    if (!post) throw notFound();
+    return post;
+  }
+
+  async create(viewer: Viewer, input: CreatePostInput): Promise<HydratedPost> {
+    if (input.idempotencyKey) {
+      const existing = await this.posts.findIdempotent(viewer.accountId, input.idempotencyKey);
+      if (existing) return this.get(viewer, existing);
+    }
+    const author = await this.accounts.findById(viewer.accountId);
+    if (!author) throw notFound();
+
+    let replyTo: HydratedPost | undefined;
+    if (input.inReplyToId) {
+      // Replying to something one cannot see answers as if it did not exist.
+      replyTo = await this.get(viewer, input.inReplyToId);
+    }
+    if (!replyTo && input.mediaIds.length === 0) throw unprocessable('Validation failed: A post needs at least one photo');
+    if (input.text.trim() === '' && input.mediaIds.length === 0) throw unprocessable("Validation failed: Text can't be blank");
+    const media = await this.ownReadyMedia(viewer, input.mediaIds, undefined);
+
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    const visibility = input.visibility ?? (isLocked(author) ? 'private' : 'public');
+    const row: StatusRow = {
+      id,
+      account_id: viewer.accountId,
+      text: input.text,
+      visibility,
+      in_reply_to_id: replyTo?.status.id ?? null,
+      in_reply_to_account_id: replyTo?.status.account_id ?? null,
+      sensitive: input.sensitive ? 1 : 0,
+      spoiler_text: input.spoilerText ?? '',
+      language: input.language ?? null,
+      hide_like_count: input.hideLikeCount ? 1 : 0,
+      comment_policy: input.commentPolicy ?? 'everyone',
+      has_media: media.length > 0 ? 1 : 0,
+      favourites_count: 0,
+      replies_count: 0,
+      created_at: now.toISOString(),
+      edited_at: null,
+    };
+    const mentioned = await this.resolveMentions(input.text);
+    const photoTags = await this.checkPhotoTags(input.photoTags ?? [], media);
+
+    const result = await this.db.transaction().execute(async (trx) => {
+      if (input.idempotencyKey && !(await this.posts.claimIdempotencyKey(viewer.accountId, input.idempotencyKey, id, row.created_at, trx))) {
+        return { duplicate: true as const, notifications: [] };
+      }
+      await this.posts.insert(row, trx);
+      for (const [position, m] of media.entries()) await this.media.update(m.id, { status_id: id, position }, trx);
+      await this.posts.replaceMentions(id, mentioned.map((a) => a.id), trx);
+      await this.posts.replaceTags(id, hashtagsOf(input.text), trx);
+      for (const m of media) await this.media.replaceTags(m.id, photoTags.filter((t) => t.mediaId === m.id).map((t) => ({ account_id: t.accountId, x: t.x, y: t.y })), trx);
+      await this.posts.adjustStatusesCount(viewer.accountId, 1, trx);
+      if (replyTo) await trx.updateTable('statuses').set((eb) => ({ replies_count: eb('replies_count', '+', 1) })).where('id', '=', replyTo.status.id).execute();
+      const notifications = await this.notifyAudience(trx, row, author, mentioned.map((a) => a.id), photoTags.map((t) => t.accountId));
+      return { duplicate: false as const, notifications };
+    });
+    if (result.duplicate) {
+      const existing = await this.posts.findIdempotent(viewer.accountId, input.idempotencyKey!);
+      return this.get(viewer, existing!);
+    }
+    for (const n of result.notifications) this.notifications.published(n);
+    this.events.onCreated?.(row);
+    return this.get(viewer, id);
+  }
+
+  async edit(viewer: Viewer, id: string, input: EditPostInput): Promise<HydratedPost> {
+    const current = await this.get(viewer, id);
+    if (!current.canManage) throw notFound();
+    const status = current.status;
+    const media = input.mediaIds ? await this.ownReadyMedia(viewer, input.mediaIds, id) : current.media;
+    if (!status.in_reply_to_id && media.length === 0) throw unprocessable('Validation failed: A post needs at least one photo');
+    const text = input.text ?? status.text;
+    const photoTags = input.photoTags ? await this.checkPhotoTags(input.photoTags, media) : undefined;
+    const now = this.clock.now().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await this.posts.insertEdit({ id: newId(this.clock.now().getTime()), status_id: id, text: status.text, spoiler_text: status.spoiler_text, sensitive: status.sensitive, created_at: status.edited_at ?? status.created_at }, trx);
+      await trx
+        .updateTable('statuses')
+        .set({
+          text,
+          sensitive: input.sensitive === undefined ? status.sensitive : input.sensitive ? 1 : 0,
+          spoiler_text: input.spoilerText ?? status.spoiler_text,
+          language: input.language ?? status.language,
+          comment_policy: input.commentPolicy ?? status.comment_policy,
+          hide_like_count: input.hideLikeCount === undefined ? status.hide_like_count : input.hideLikeCount ? 1 : 0,
+          has_media: media.length > 0 ? 1 : 0,
+          edited_at: now,
+        })
+        .where('id', '=', id)
+        .execute();
+      if (input.mediaIds) {
+        await trx.updateTable('media').set({ status_id: null }).where('status_id', '=', id).execute();
+        for (const [position, m] of media.entries()) await this.media.update(m.id, { status_id: id, position }, trx);
+      }
+      for (const d of input.mediaDescriptions ?? []) {
+        if (media.some((m) => m.id === d.id)) await this.media.update(d.id, { description: d.description }, trx);
+      }
+      if (photoTags) {
+        for (const m of media) await this.media.replaceTags(m.id, photoTags.filter((t) => t.mediaId === m.id).map((t) => ({ account_id: t.accountId, x: t.x, y: t.y })), trx);
+      }
+      if (input.text !== undefined) {
+        const mentioned = await this.resolveMentions(text);
+        await this.posts.replaceMentions(id, mentioned.map((a) => a.id), trx);
+        await this.posts.replaceTags(id, hashtagsOf(text), trx);
+      }
+    });
+    return this.get(viewer, id);
+  }
+
+  /** Deletes the post; answers it as it was, as Mastodon does (clients use it to redraft). */
+  async delete(viewer: Viewer, id: string): Promise<HydratedPost> {
+    const post = await this.get(viewer, id);
+    if (!post.canManage) throw notFound();
+    await this.db.transaction().execute(async (trx) => {
+      await this.posts.delete(id, trx);
+      await this.posts.adjustStatusesCount(viewer.accountId, -1, trx);
+      if (post.status.in_reply_to_id) {
+        await trx.updateTable('statuses').set((eb) => ({ replies_count: eb('replies_count', '-', 1) })).where('id', '=', post.status.in_reply_to_id).execute();
+      }
+    });
+    this.events.onDeleted?.(post.status);
+    return post;
+  }
+
+  async history(viewer: Viewer | undefined, id: string) {
+    const post = await this.get(viewer, id);
+    return { post, edits: await this.posts.edits(id) };
+  }
+
+  async favourite(viewer: Viewer, id: string): Promise<HydratedPost> {
+    const post = await this.get(viewer, id);
+    const now = this.clock.now();
+    const notification = await this.db.transaction().execute(async (trx) => {
+      const added = await this.posts.addMark('favourites', { id: newId(now.getTime()), account_id: viewer.accountId, status_id: id, created_at: now.toISOString() }, trx);
+      if (!added) return undefined;
+      await this.posts.adjustFavourites(id, 1, trx);
+      return this.notifications.notify(trx, 'favourite', post.status.account_id, viewer.accountId, id);
+    });
+    this.notifications.published(notification);
+    return this.get(viewer, id);
+  }
+
+  async unfavourite(viewer: Viewer, id: string): Promise<HydratedPost> {
+    const post = await this.get(viewer, id);
+    await this.db.transaction().execute(async (trx) => {
+      if (await this.posts.removeMark('favourites', viewer.accountId, id, trx)) {
+        await this.posts.adjustFavourites(id, -1, trx);
+        await this.notifications.withdrawFor(trx, post.status.account_id, viewer.accountId, 'favourite', id);
+      }
+    });
+    return this.get(viewer, id);
+  }
+
+  async setMark(viewer: Viewer, id: string, table: 'bookmarks' | 'pinned_statuses', on: boolean): Promise<HydratedPost> {
+    const post = await this.get(viewer, id);
+    if (table === 'pinned_statuses' && !post.canManage) throw unprocessable('Validation failed: You can only pin your own posts');
+    const now = this.clock.now();
+    if (on) await this.posts.addMark(table, { id: newId(now.getTime()), account_id: viewer.accountId, status_id: id, created_at: now.toISOString() });
+    else await this.posts.removeMark(table, viewer.accountId, id);
+    return this.get(viewer, id);
+  }
+
+  /** Who liked a post: hidden like counts hide the list too, except from the author. */
+  async favouritedBy(viewer: Viewer | undefined, id: string, paging: { maxId?: string; sinceId?: string; minId?: string; limit: number }) {
+    const post = await this.get(viewer, id);
+    if (!post.likeCountVisible) return { edges: [], accounts: [] };
+    const edges = await this.posts.favouritesPage(id, paging);
+    const accounts = await this.accounts.findByIds(edges.map((e) => e.account_id));
+    const ctx = await this.relationships.loadViewerContext(viewer, [...accounts.keys()]);
+    return {
+      edges,
+      accounts: edges.map((e) => accounts.get(e.account_id)).filter((a) => a !== undefined && !ctx.blockedBy.has(a.id) && !ctx.blocking.has(a.id)),
+    };
+  }
+
+  /**
+   * The thread around a status, bounded: at most 40 ancestors and 60 descendants (direct replies
+   * and their replies), never an unbounded walk.
+   */
+  async context(viewer: Viewer | undefined, id: string): Promise<{ ancestors: HydratedPost[]; descendants: HydratedPost[] }> {
+    const post = await this.get(viewer, id);
+    const ancestorIds: string[] = [];
+    let parent = post.status.in_reply_to_id;
+    while (parent && ancestorIds.length < 40) {
+      ancestorIds.unshift(parent);
+      parent = (await this.posts.findById(parent))?.in_reply_to_id ?? null;
+    }
+    const level1 = await this.db.selectFrom('statuses').select('id').where('in_reply_to_id', '=', id).orderBy('id').limit(60).execute();
+    const level2 = level1.length
+      ? await this.db.selectFrom('statuses').select(['id', 'in_reply_to_id']).where('in_reply_to_id', 'in', level1.map((r) => r.id)).orderBy('id').limit(60 - level1.length).execute()
+      : [];
+    const ordered: string[] = [];
+    for (const r of level1) {
+      ordered.push(r.id);
+      for (const c of level2) if (c.in_reply_to_id === r.id) ordered.push(c.id);
+    }
+    const [ancestors, descendants] = await Promise.all([this.hydrator.hydrate(viewer, ancestorIds), this.hydrator.hydrate(viewer, ordered.slice(0, 60))]);
+    return { ancestors, descendants };
+  }
+
+  private async ownReadyMedia(viewer: Viewer, ids: string[], editingStatusId: string | undefined): Promise<MediaRow[]> {
+    if (ids.length > POST_LIMITS.photos) throw unprocessable(`Validation failed: A post has at most ${POST_LIMITS.photos} photos`);
+    if (new Set(ids).size !== ids.length) throw unprocessable('Validation failed: The same photo is attached twice');
+    const rows = await this.media.findByIds(ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ordered = ids.map((id) => byId.get(id));
+    for (const m of ordered) {
+      // Another's media, a missing id and an already-used photo all get the same answer.
+      if (!m || m.account_id !== viewer.accountId || m.purpose !== 'attachment' || (m.status_id !== null && m.status_id !== editingStatusId)) {
+        throw unprocessable('Validation failed: Media is invalid or not yours');
+      }
+      if (m.state !== 'ready') throw unprocessable('Validation failed: Cannot attach files that have not finished processing. Try again in a moment!');
+    }
+    return ordered as MediaRow[];
+  }
+
+  private async resolveMentions(text: string) {
+    const names = mentionedUsernames(text).slice(0, POST_LIMITS.mentions);
+    if (names.length === 0) return [];
+    return this.db.selectFrom('accounts').selectAll().where('username_lower', 'in', names).execute();
+  }
+
+  private async checkPhotoTags(tags: PhotoTag[], media: MediaRow[]): Promise<PhotoTag[]> {
+    if (tags.length === 0) return [];
+    const mediaIds = new Set(media.map((m) => m.id));
+    const accounts = await this.accounts.findByIds(tags.map((t) => t.accountId));
+    for (const t of tags) {
+      if (!mediaIds.has(t.mediaId)) throw unprocessable('Validation failed: A tag must be on a photo of this post');
+      if (!accounts.has(t.accountId)) throw unprocessable('Validation failed: A tagged account does not exist');
+      if (!(t.x >= 0 && t.x <= 1 && t.y >= 0 && t.y <= 1)) throw unprocessable('Validation failed: Tag positions are between 0 and 1');
+    }
+    const seen = new Set<string>();
+    return tags.filter((t) => {
+      const key = `${t.mediaId}:${t.accountId}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /** Mention and tag notifications go only to those who may see the post. */
+  private async notifyAudience(trx: Db, status: StatusRow, author: { id: string; locked: number }, mentionedIds: string[], taggedIds: string[]): Promise<NotificationRow[]> {
+    const contexts = await this.relationships.loadAudienceContexts(author.id, [...mentionedIds, ...taggedIds]);
+    const out: NotificationRow[] = [];
+    const notify = async (type: 'mention' | 'tag', recipient: string) => {
+      const ctx = contexts.get(recipient);
+      if (!ctx || ctx.muting.has(author.id)) return;
+      if (!canViewPost(ctx, status, author, { isMentioned: mentionedIds.includes(recipient) })) return;
+      const n = await this.notifications.notify(trx, type, recipient, author.id, status.id);
+      if (n) out.push(n);
+    };
+    for (const id of new Set(mentionedIds)) await notify('mention', id);
+    for (const id of new Set(taggedIds)) if (!mentionedIds.includes(id)) await notify('tag', id);
+    return out;
+  }
+}

@@ -1,0 +1,56 @@
+import type { MediaUrls } from '../../../domain/media/media-urls.ts';
+import { type MediaRow, type MediaVariant, variantsOf } from '../../../domain/media/media.ts';
+
+export interface MediaAttachmentOptions {
+  /** Hand out signed, expiring URLs (media-policy.ts decides). */
+  restricted: boolean;
+  /** People tagged in the photo, already presented. */
+  tags?: Array<{ account: any; x: number; y: number }>;
+}
+
+const sizeMeta = (width: number, height: number) => ({ width, height, size: `${width}x${height}`, aspect: height > 0 ? width / height : 1 });
+
+function pick(variants: MediaVariant[], name: string, format: MediaVariant['format']): MediaVariant | undefined {
+  return variants.find((v) => v.name === name && v.format === format) ?? variants.find((v) => v.name === name);
+}
+
+/**
+ * The Mastodon MediaAttachment entity. `url` is the 1080-wide JPEG (every client shows it),
+ * `preview_url` the 320-wide one; WebP and the other sizes are in `glimpse.variants`. While
+ * processing (or after a failure) the URLs are null, as Mastodon does for a 202.
+ */
+export function presentMediaAttachment(urls: MediaUrls, media: MediaRow, options: MediaAttachmentOptions) {
+  const ready = media.state === 'ready';
+  const variants = ready ? variantsOf(media) : [];
+  const url = (v: MediaVariant | undefined) => (v ? urls.url(media, v, options.restricted) : null);
+  const large = pick(variants, 'w1080', 'jpeg');
+  const small = pick(variants, 'w320', 'jpeg');
+  const focus = { x: media.focus_x, y: media.focus_y };
+  return {
+    id: media.id,
+    type: 'image' as const,
+    url: url(large),
+    preview_url: url(small),
+    remote_url: null,
+    preview_remote_url: null,
+    text_url: null,
+    meta:
+      ready && media.width && media.height
+        ? {
+            original: sizeMeta(media.width, media.height),
+            ...(small ? { small: sizeMeta(small.width, small.height) } : {}),
+            focus,
+          }
+        : { focus },
+    description: media.description === '' ? null : media.description,
+    blurhash: media.blurhash,
+    glimpse: {
+      state: media.state,
+      variants: variants.map((v) => ({ name: v.name, format: v.format, width: v.width, height: v.height, url: url(v)! })),
+      captured_at: media.captured_at,
+      tags: options.tags ?? [],
+    },
+  };
+}
+
+export type PresentedMediaAttachment = ReturnType<typeof presentMediaAttachment>;

@@ -1,0 +1,67 @@
+import type { HydratedPost } from '../../../domain/posts/post-hydrator.ts';
+import { renderCaptionHtml } from '../../../domain/posts/caption.ts';
+import type { MediaUrls } from '../../../domain/media/media-urls.ts';
+import { type PresentContext, presentAccount } from './account.presenter.ts';
+import { presentMediaAttachment } from './media-attachment.presenter.ts';
+
+export interface StatusPresentContext extends PresentContext {
+  mediaUrls: MediaUrls;
+}
+
+export function statusUrl(ctx: PresentContext, username: string, id: string): string {
+  return `${ctx.publicUrl}/@${username}/${id}`;
+}
+
+/** The Mastodon Status entity, plus our fields under `glimpse`. */
+export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
+  const { status, author } = post;
+  const mentionUrls = new Map(post.mentions.map((m) => [m.username.toLowerCase(), `${ctx.publicUrl}/@${m.username}`]));
+  return {
+    id: status.id,
+    created_at: status.created_at,
+    edited_at: status.edited_at,
+    in_reply_to_id: status.in_reply_to_id,
+    in_reply_to_account_id: status.in_reply_to_account_id,
+    sensitive: Boolean(status.sensitive),
+    spoiler_text: status.spoiler_text,
+    visibility: status.visibility,
+    language: status.language,
+    uri: `${ctx.publicUrl}/users/${author.username}/statuses/${status.id}`,
+    url: statusUrl(ctx, author.username, status.id),
+    replies_count: status.replies_count,
+    reblogs_count: 0,
+    favourites_count: post.likeCountVisible ? status.favourites_count : 0,
+    favourited: post.favourited,
+    reblogged: false,
+    muted: false,
+    bookmarked: post.bookmarked,
+    pinned: post.pinned,
+    content: renderCaptionHtml(status.text, ctx.publicUrl, mentionUrls),
+    text: post.canManage ? status.text : undefined,
+    filtered: [],
+    reblog: null,
+    application: null,
+    account: presentAccount(ctx, author),
+    media_attachments: post.media.map((m) =>
+      presentMediaAttachment(ctx.mediaUrls, m, {
+        restricted: post.restrictedMedia,
+        tags: (post.mediaTags.get(m.id) ?? []).flatMap((t) => {
+          const account = post.accounts.get(t.account_id);
+          return account ? [{ account: presentAccount(ctx, account), x: t.x, y: t.y }] : [];
+        }),
+      }),
+    ),
+    mentions: post.mentions.map((m) => ({ id: m.id, username: m.username, acct: m.username, url: `${ctx.publicUrl}/@${m.username}` })),
+    tags: post.tags.map((t) => ({ name: t.display, url: `${ctx.publicUrl}/tags/${encodeURIComponent(t.tag)}` })),
+    emojis: [],
+    card: null,
+    poll: null,
+    glimpse: {
+      comment_policy: status.comment_policy,
+      hide_like_count: Boolean(status.hide_like_count),
+      like_count_hidden: !post.likeCountVisible,
+    },
+  };
+}
+
+export type PresentedStatus = ReturnType<typeof presentStatus>;

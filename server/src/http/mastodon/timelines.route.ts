@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../services.ts';
+import type { TimelinePage } from '../../domain/feeds/feed-service.ts';
+import { boolish, idParam, parseInput, text, z } from '../input.ts';
+import { parsePaging, setLinkHeader } from '../paging.ts';
+import { requireViewer } from '../route-config.ts';
+import { presentStatus } from './presenters/status.presenter.ts';
+
+const flags = z
+  .object({
+    local: boolish.optional(),
+    remote: boolish.optional(),
+    only_media: boolish.optional(),
+    exclude_replies: boolish.optional(),
+    exclude_reblogs: boolish.optional(),
+    pinned: boolish.optional(),
+    tagged: text(100).optional(),
+  })
+  .passthrough();
+
+export function registerTimelineRoutes(app: FastifyInstance, services: Services): void {
+  const ctx = { ...services.config, mediaUrls: services.mediaUrls };
+  const send = (request: FastifyRequest, reply: FastifyReply, page: TimelinePage, limit: number) => {
+    setLinkHeader(request, reply, services.config.publicUrl, page.ids, limit);
+    return page.posts.map((p) => presentStatus(ctx, p));
+  };
+
+  app.get('/api/v1/timelines/home', { config: { auth: 'user', scope: 'read:statuses' } }, async (request, reply) => {
+    const paging = parsePaging(request.query, 20, 40);
+    return send(request, reply, await services.feeds.home(requireViewer(request.viewer), paging), paging.limit);
+  });
+
+  app.get('/api/v1/timelines/public', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request, reply) => {
+    const paging = parsePaging(request.query, 20, 40);
+    const q = parseInput(flags, request.query);
+    if (q.remote) return [];
+    return send(request, reply, await services.feeds.publicTimeline(request.viewer, paging, q.only_media ?? false), paging.limit);
+  });
+
+  app.get('/api/v1/timelines/tag/:hashtag', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request, reply) => {
+    const { hashtag } = parseInput(z.object({ hashtag: text(100) }), request.params);
+    const paging = parsePaging(request.query, 20, 40);
+    return send(request, reply, await services.feeds.tag(request.viewer, hashtag.replace(/^#/, ''), paging), paging.limit);
+  });
+
+  app.get('/api/v1/bookmarks', { config: { auth: 'user', scope: 'read:bookmarks' } }, async (request, reply) => {
+    const paging = parsePaging(request.query, 20, 40);
+    return send(request, reply, await services.feeds.bookmarks(requireViewer(request.viewer), paging), paging.limit);
+  });
+
+  app.get('/api/v1/accounts/:id/statuses', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request, reply) => {
+    const { id } = parseInput(idParam, request.params);
+    const paging = parsePaging(request.query, 20, 40);
+    const q = parseInput(flags, request.query);
+    const page = await services.feeds.account(request.viewer, id, paging, {
+      onlyMedia: q.only_media ?? false,
+      excludeReplies: q.exclude_replies ?? false,
+      pinned: q.pinned ?? false,
+    });
+    return send(request, reply, page, paging.limit);
+  });
+}

@@ -1,0 +1,21 @@
+import type { ApiClient, Page } from './api-client.ts';
+import type { Notification } from './mastodon-types.ts';
+
+export const NOTIFICATIONS_PATH = '/api/v1/notifications';
+
+export function fetchNotificationPage(api: ApiClient, path: string = NOTIFICATIONS_PATH, signal?: AbortSignal): Promise<Page<Notification>> {
+  return api.getPage<Notification>(path, undefined, signal);
+}
+
+export async function fetchUnreadCount(api: ApiClient): Promise<number> {
+  const { count } = await api.get<{ count: number }>('/api/v1/notifications/unread_count');
+  return typeof count === 'number' ? count : 0;
+}
+
+export function markNotificationsRead(api: ApiClient, lastReadId: string): Promise<unknown> {
+  return api.post('/api/v1/markers', { notifications: { last_read_id: lastReadId } });
+}
+
+export function clearNotifications(api: ApiClient): Promise<unknown> {
+  return api.post('/api/v1/notifications/clear');
+}

@@ -1,0 +1,90 @@
+import { useState, type ReactNode } from 'react';
+import { Link, NavLink, useNavigate } from 'react-router';
+import type { Account } from '../api/mastodon-types.ts';
+import { useSession } from '../auth/session-context.tsx';
+import { useUnreadNotifications } from '../notifications/unread-notifications-context.tsx';
+import { Avatar } from '../ui/avatar.tsx';
+import { ErrorMessage } from '../ui/feedback.tsx';
+import { HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, SearchIcon, SettingsIcon } from '../ui/icons.tsx';
+import { profilePath } from '../ui/account-name.ts';
+
+function NavItem({ to, label, icon, end, badge }: { to: string; label: string; icon: ReactNode; end?: boolean; badge?: number }) {
+  const badgeId = `nav-badge-${label.toLowerCase().replace(/\s+/g, '-')}`;
+  const hasBadge = badge !== undefined && badge > 0;
+  return (
+    <li className="nav-item">
+      <NavLink to={to} end={end} className="nav-link" aria-describedby={hasBadge ? badgeId : undefined}>
+        <span className="nav-icon">
+          {icon}
+          {hasBadge && (
+            <span className="nav-badge" aria-hidden="true">
+              {badge > 99 ? '99+' : badge}
+            </span>
+          )}
+        </span>
+        <span className="nav-label">{label}</span>
+      </NavLink>
+      {hasBadge && (
+        <span id={badgeId} className="visually-hidden">
+          {badge} unread
+        </span>
+      )}
+    </li>
+  );
+}
+
+/**
+ * One set of links for every screen size: a left sidebar on desktop; on a phone the same
+ * header becomes a top bar (logo, settings, log out) and the links a bottom tab bar.
+ */
+export function AppNav({ account }: { account: Account }) {
+  const { logOut } = useSession();
+  const { count } = useUnreadNotifications();
+  const navigate = useNavigate();
+  const [logoutError, setLogoutError] = useState<unknown>(null);
+  const [isLoggingOut, setLoggingOut] = useState(false);
+
+  const onLogOut = async () => {
+    setLogoutError(null);
+    setLoggingOut(true);
+    try {
+      await logOut();
+      navigate('/login', { replace: true });
+    } catch (error) {
+      setLogoutError(error);
+      setLoggingOut(false);
+    }
+  };
+
+  return (
+    <header className="app-sidebar">
+      <Link to="/" className="brand-logo app-logo">
+        Glimpse
+      </Link>
+      <nav className="app-nav" aria-label="Main">
+        <ul className="nav-list">
+          <NavItem to="/" end label="Home" icon={<HomeIcon />} />
+          <NavItem to="/search" label="Search" icon={<SearchIcon />} />
+          <NavItem to="/notifications" label="Notifications" icon={<HeartIcon />} badge={count} />
+          <NavItem to="/follow-requests" label="Follow requests" icon={<PersonAddIcon />} />
+          <NavItem to={profilePath(account)} end label="Profile" icon={<Avatar account={account} size="small" />} />
+        </ul>
+      </nav>
+      <div className="app-account-actions">
+        <NavLink to="/settings" className="nav-link">
+          <span className="nav-icon">
+            <SettingsIcon />
+          </span>
+          <span className="nav-label">Settings</span>
+        </NavLink>
+        <button type="button" className="nav-link nav-button" onClick={onLogOut} disabled={isLoggingOut}>
+          <span className="nav-icon">
+            <LogOutIcon />
+          </span>
+          <span className="nav-label">Log out</span>
+        </button>
+        {logoutError ? <ErrorMessage error={logoutError} /> : null}
+      </div>
+    </header>
+  );
+}

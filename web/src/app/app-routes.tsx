@@ -1,0 +1,53 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { AuthLayout } from '../auth/auth-layout.tsx';
+import { LoginPage } from '../auth/login-page.tsx';
+import { GuestOnly, RequireSession } from '../auth/session-gates.tsx';
+import { SignupPage } from '../auth/signup-page.tsx';
+import { HomePage } from '../feed/home-page.tsx';
+import { FollowRequestsPage } from '../follow-requests/follow-requests-page.tsx';
+import { NotificationsPage } from '../notifications/notifications-page.tsx';
+import { EditProfilePage } from '../profile/edit-profile-page.tsx';
+import { FollowListRoute, ProfileRoute } from '../profile/profile-route.tsx';
+import { SearchPage } from '../search/search-page.tsx';
+import { BlockedAccountsPage } from '../settings/blocked-accounts-page.tsx';
+import { MutedAccountsPage } from '../settings/muted-accounts-page.tsx';
+import { PasswordPage } from '../settings/password-page.tsx';
+import { SettingsLayout } from '../settings/settings-layout.tsx';
+import { AppLayout } from './app-layout.tsx';
+import { NotFoundPage } from './not-found-page.tsx';
+
+/**
+ * React Router has no partial segments, so `/@username` is matched as `/:handle` and the
+ * profile route checks for the `@`. Static paths always outrank it.
+ */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<GuestOnly />}>
+        <Route element={<AuthLayout />}>
+          <Route path="login" element={<LoginPage />} />
+          <Route path="signup" element={<SignupPage />} />
+        </Route>
+      </Route>
+      <Route element={<AppLayout />}>
+        <Route path=":handle" element={<ProfileRoute />} />
+        <Route path=":handle/followers" element={<FollowListRoute kind="followers" />} />
+        <Route path=":handle/following" element={<FollowListRoute kind="following" />} />
+        <Route element={<RequireSession />}>
+          <Route index element={<HomePage />} />
+          <Route path="search" element={<SearchPage />} />
+          <Route path="notifications" element={<NotificationsPage />} />
+          <Route path="follow-requests" element={<FollowRequestsPage />} />
+          <Route path="settings" element={<SettingsLayout />}>
+            <Route index element={<Navigate to="profile" replace />} />
+            <Route path="profile" element={<EditProfilePage />} />
+            <Route path="password" element={<PasswordPage />} />
+            <Route path="blocked" element={<BlockedAccountsPage />} />
+            <Route path="muted" element={<MutedAccountsPage />} />
+          </Route>
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

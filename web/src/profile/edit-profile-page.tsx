@@ -1,0 +1,95 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError, type FieldErrors } from '../api/api-client.ts';
+import { useApi } from '../api/api-context.tsx';
+import { updateCredentials, verifyCredentials } from '../api/accounts-api.ts';
+import type { CredentialAccount } from '../api/mastodon-types.ts';
+import { useSession } from '../auth/session-context.tsx';
+import { Avatar } from '../ui/avatar.tsx';
+import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
+import { CheckboxField, TextAreaField, TextField } from '../ui/form-fields.tsx';
+import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useResource } from '../ui/use-resource.ts';
+
+export const DISPLAY_NAME_MAX = 100;
+export const BIO_MAX = 500;
+
+export function EditProfilePage() {
+  useDocumentTitle('Edit profile');
+  const api = useApi();
+  const [state, { reload }] = useResource((signal) => verifyCredentials(api, signal), 'self');
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') return <LoadError error={state.error} onRetry={reload} />;
+  return <EditProfileForm initial={state.data} />;
+}
+
+function EditProfileForm({ initial }: { initial: CredentialAccount }) {
+  const api = useApi();
+  const { replaceAccount } = useSession();
+  const [account, setAccount] = useState(initial);
+  const [displayName, setDisplayName] = useState(initial.display_name ?? '');
+  const [bio, setBio] = useState(initial.source?.note ?? '');
+  const [isLocked, setLocked] = useState(Boolean(initial.locked));
+  const [error, setError] = useState<unknown>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [isSaving, setSaving] = useState(false);
+  const [savedMessage, setSavedMessage] = useState('');
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setError(null);
+    setFieldErrors({});
+    setSavedMessage('');
+    setSaving(true);
+    try {
+      const saved = await updateCredentials(api, { display_name: displayName.trim(), note: bio, locked: isLocked });
+      setAccount(saved);
+      setDisplayName(saved.display_name ?? '');
+      setBio(saved.source?.note ?? bio);
+      setLocked(Boolean(saved.locked));
+      replaceAccount(saved);
+      setSavedMessage('Profile saved.');
+    } catch (err) {
+      setError(err);
+      if (err instanceof ApiError) setFieldErrors(err.fieldErrors);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <section className="settings-section">
+      <h1 className="page-title">Edit profile</h1>
+      <div className="edit-profile-identity">
+        <Avatar account={account} size="medium" />
+        <p className="edit-profile-username">@{account.acct}</p>
+      </div>
+      <form className="settings-form" onSubmit={submit}>
+        <TextField label="Display name" name="display_name" autoComplete="nickname" maxLength={DISPLAY_NAME_MAX} value={displayName} errors={fieldErrors.display_name} onChange={(e) => setDisplayName(e.target.value)} />
+        <TextAreaField
+          label="Bio"
+          name="note"
+          rows={4}
+          maxLength={BIO_MAX}
+          hint={`${bio.length} / ${BIO_MAX}`}
+          value={bio}
+          errors={fieldErrors.note}
+          onChange={(e) => setBio(e.target.value)}
+        />
+        <CheckboxField
+          label="Private account"
+          name="locked"
+          checked={isLocked}
+          hint="Only people you approve can see your photos, stories and who you follow. Your profile picture, name and bio stay visible."
+          onChange={(e) => setLocked(e.target.checked)}
+        />
+        <ErrorMessage error={error} />
+        <p className="success-message" role="status">
+          {savedMessage}
+        </p>
+        <button type="submit" className="button button-primary" disabled={isSaving} aria-busy={isSaving}>
+          Save
+        </button>
+      </form>
+    </section>
+  );
+}
