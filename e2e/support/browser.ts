@@ -53,7 +53,15 @@ function watch(context: BrowserContext): void {
     pageErrors.set(page, errors);
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(`console: ${message.text()}`);
+    });
+    // Answers of 400 and up are reported by the URL they came from (a 401 from the session
+    // check of a signed-out visitor is expected and left out).
+    page.on('response', (response) => {
+      const status = response.status();
+      if (status >= 400 && !(status === 401 && response.url().endsWith('/api/glimpse/v1/session'))) {
+        errors.push(`${status} ${response.request().method()} ${response.url()}`);
+      }
     });
   });
 }
@@ -66,8 +74,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
   const contexts: BrowserContext[] = [];
   const open = async (options: BrowserContextOptions, baseURL: string) => {
     const context = await browser.newContext({ ...options, baseURL, locale: 'en-US', timezoneId: 'UTC' });
-    context.setDefaultTimeout(15_000);
-    context.setDefaultNavigationTimeout(30_000);
+    context.setDefaultTimeout(30_000);
+    context.setDefaultNavigationTimeout(60_000);
     watch(context);
     contexts.push(context);
     return context;

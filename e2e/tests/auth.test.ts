@@ -71,7 +71,7 @@ test('a username that is taken is refused and the form says so next to the field
   await createAccount(glimpse.server, 'taken');
   const { context, page } = await glimpse.desktop();
   await signUpWithForm(page, 'taken');
-  await page.getByText('Username is already taken').waitFor();
+  await page.getByText('Username is already taken', { exact: true }).waitFor();
   assert.equal(await page.getByLabel('Username', { exact: true }).getAttribute('aria-invalid'), 'true');
   assert.equal(new URL(page.url()).pathname, '/signup');
   await context.close();

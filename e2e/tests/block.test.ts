@@ -51,7 +51,7 @@ test('blocking an account from its profile ends their follow, and the blocked ac
   await blockedSide.context.close();
 });
 
-test('unblocking from Settings → Blocked accounts makes the profile visible again, with no follow restored', async () => {
+test('unblocking from Settings → Blocked accounts makes the blocker\'s profile visible and followable again for the formerly blocked account', async () => {
   const blocker = await createAccount(glimpse.server, 'gate', { displayName: 'The Gate' });
   const blocked = await createAccount(glimpse.server, 'visitor');
   const blockerSide = await glimpse.phone();

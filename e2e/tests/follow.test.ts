@@ -52,8 +52,9 @@ test('pressing Following unfollows: the button returns to Follow and the followe
 test('a private account (made private in Settings) gets a follow request that waits as Requested until its owner accepts it on the Follow requests page', async () => {
   const owner = await createAccount(glimpse.server, 'hidden');
   const requester = await createAccount(glimpse.server, 'seeker');
-  const ownerSide = await glimpse.desktop();
-  const requesterSide = await glimpse.phone();
+  // The owner is on a phone, so the navigation used below is the phone's tab bar.
+  const ownerSide = await glimpse.phone();
+  const requesterSide = await glimpse.desktop();
   await signIn(ownerSide.context, glimpse.server, owner);
   await signIn(requesterSide.context, glimpse.server, requester);
 
@@ -103,8 +104,8 @@ test('a private account (made private in Settings) gets a follow request that wa
 test('a declined follow request leaves the requester not following, with the Follow button back', async () => {
   const owner = await createAccount(glimpse.server, 'choosy', { locked: true });
   const requester = await createAccount(glimpse.server, 'hopeful');
-  const ownerSide = await glimpse.phone();
-  const requesterSide = await glimpse.desktop();
+  const ownerSide = await glimpse.desktop();
+  const requesterSide = await glimpse.phone();
   await signIn(ownerSide.context, glimpse.server, owner);
   await signIn(requesterSide.context, glimpse.server, requester);
 

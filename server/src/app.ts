@@ -22,6 +22,8 @@ import { registerTimelineRoutes } from './http/mastodon/timelines.route.ts';
 import { registerPostPageRoutes } from './http/web/post-page.route.ts';
 import { registerOAuthRoutes } from './http/oauth/oauth.route.ts';
 import { registerSessionRoutes } from './http/glimpse/session.route.ts';
+import { registerMediaRoutes } from './http/mastodon/media.route.ts';
+import { registerMediaFileRoutes } from './http/web/media-files.route.ts';
 
 export interface GlimpseApp {
   http: FastifyInstance;
@@ -68,10 +70,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerTimelineRoutes(http, services);
   registerPostPageRoutes(http, services);
   registerSessionRoutes(http, services, secret);
+  registerMediaRoutes(http, services);
+  registerMediaFileRoutes(http, services);
   await registerWebClient(http);
 
   await http.ready();
   services.jobs.start();
+  services.media.onError = (message, err) => http.log.error({ err }, message);
+  services.mediaQueue.start();
+  // Uploads a restart interrupted are processed again.
+  await services.media.resumeInterrupted();
   return {
     http,
     services,
@@ -80,6 +88,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       // Let queued feed work finish (bounded) before the database closes.
       await Promise.race([services.jobs.onIdle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await services.jobs.stop({ graceMs: 1000 });
+      // Running image jobs finish (bounded); waiting ones stay 'processing' and resume at start.
+      await services.mediaQueue.stop({ graceMs: 10_000 });
       if (!options.database) await database.close();
     },
   };

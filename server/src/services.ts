@@ -17,6 +17,9 @@ import { PostService } from './domain/posts/post-service.ts';
 import { FeedRepository } from './domain/feeds/feed-repository.ts';
 import { FeedService } from './domain/feeds/feed-service.ts';
 import { InProcessJobQueue, type JobQueue } from './infra/queue/job-queue.ts';
+import { MediaService } from './domain/media/media-service.ts';
+import { LocalDiskStorage } from './infra/storage/local-disk-storage.ts';
+import type { MediaStorage } from './infra/storage/media-storage.ts';
 
 /** The use cases, wired to their repositories. Built once by app.ts; routes receive it. */
 export interface Services {
@@ -44,6 +47,11 @@ export interface Services {
   auth: AuthService;
   follows: FollowService;
   notifications: NotificationService;
+  /** Uploads, image processing and profile pictures. */
+  media: MediaService;
+  mediaStorage: MediaStorage;
+  /** Image processing only (sharp is CPU- and memory-heavy): GLIMPSE_MEDIA_CONCURRENCY at once. */
+  mediaQueue: JobQueue;
 }
 
 export function buildServices(config: Config, database: DatabaseHandle, clock: Clock, secret: string): Services {
@@ -65,6 +73,10 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
     onCreated: (status) => feeds.postCreated(status),
   });
+  const mediaUrls = new MediaUrls(config.publicUrl, secret, () => clock.now());
+  const mediaStorage = new LocalDiskStorage(config.dataDir);
+  const mediaQueue = new InProcessJobQueue({ name: 'media', concurrency: config.mediaConcurrency, maxWaiting: 100, timeoutMs: 60_000 });
+  const media = new MediaService(db, repositories.media, mediaStorage, mediaQueue, mediaUrls, clock);
   return {
     jobs,
     hydrator,
@@ -73,7 +85,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     config,
     clock,
     secret,
-    mediaUrls: new MediaUrls(config.publicUrl, secret, () => clock.now()),
+    mediaUrls,
     database,
     repositories,
     accounts: new AccountService(db, repositories.accounts, repositories.relationships, config, clock),
@@ -83,5 +95,8 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
       onUnfollowed: (follower, followed) => feeds.unfollowed(follower, followed),
     }),
     notifications,
+    media,
+    mediaStorage,
+    mediaQueue,
   };
 }

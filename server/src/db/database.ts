@@ -30,6 +30,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const handle = /^postgres(ql)?:\/\//.test(url)
     ? await openPostgres(url, options.postgres)
     : openSqlite(url === ':memory:' ? ':memory:' : url || path.join(options.dataDir, 'glimpse.sqlite'));
-  if (options.migrate !== false) await migrateToLatest(handle.kysely);
+  if (options.migrate !== false) await migrateToLatest(handle.kysely, handle.dialect === 'postgres' ? options.postgres?.schema : undefined);
   return handle;
 }

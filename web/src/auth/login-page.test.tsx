@@ -74,3 +74,24 @@ describe('logging in and out', () => {
     expect(await screen.findByText('No pending follow requests')).toBeTruthy();
   });
 });
+
+describe('logging out from a deep page', () => {
+  it('does not send the next person who logs in back to that page', async () => {
+    const server = installFetchMock();
+    const mara = makeAccount('mara');
+    server.on('GET', '/api/glimpse/v1/session', { body: { account: mara, role: 'user', csrf_token: 'c1' } });
+    server.on('GET', '/api/v1/notifications/unread_count', { body: { count: 0 } });
+    server.on('GET', '/api/v1/mutes', { body: [] });
+    server.on('DELETE', '/api/glimpse/v1/session', { body: {} });
+    server.on('POST', '/api/glimpse/v1/session', { body: { account: mara, csrf_token: 'c2' } });
+    renderApp('/settings/muted');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Log out' }));
+    fireEvent.change(await screen.findByLabelText('Username or email'), { target: { value: 'mara' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'password1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
+
+    expect(await screen.findByRole('heading', { name: 'Your feed' })).toBeTruthy();
+    expect(screen.getByTestId('current-path').textContent).toBe('/');
+  });
+});

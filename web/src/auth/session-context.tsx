@@ -7,7 +7,8 @@ import { createSession, deleteSession, fetchSession, register, type SignUpInput 
 export type SessionState =
   | { status: 'loading' }
   | { status: 'error'; error: unknown }
-  | { status: 'signed-out' }
+  /** `isDeliberate`: the person pressed Log out, so there is no page to come back to. */
+  | { status: 'signed-out'; isDeliberate?: boolean }
   | { status: 'signed-in'; account: Account; role: string };
 
 export interface SessionContextValue {
@@ -87,7 +88,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       if (!(error instanceof ApiError && error.status === 401)) throw error;
     }
     api.setCsrfToken(null);
-    setState({ status: 'signed-out' });
+    setState({ status: 'signed-out', isDeliberate: true });
   }, [api]);
 
   const replaceAccount = useCallback((account: Account) => {

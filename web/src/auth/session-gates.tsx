@@ -14,7 +14,8 @@ export function RequireSession() {
   if (state.status === 'error') return <LoadError error={state.error} onRetry={retry} />;
   if (state.status === 'signed-out') {
     const from = `${location.pathname}${location.search}`;
-    return <Navigate to="/login" replace state={from !== '/' ? ({ from } satisfies ReturnState) : undefined} />;
+    const comeBack = !state.isDeliberate && from !== '/';
+    return <Navigate to="/login" replace state={comeBack ? ({ from } satisfies ReturnState) : undefined} />;
   }
   return <Outlet />;
 }

@@ -62,7 +62,8 @@ export class MediaService {
   /** Media ids queued or running here, so a resume never queues one twice. */
   private readonly inFlight = new Set<string>();
   private readonly waitMs: number;
-  private readonly onError: (message: string, error: unknown) => void;
+  /** Where unexpected processing errors go; app.ts points it at the logger. */
+  onError: (message: string, error: unknown) => void;
 
   constructor(
     private readonly db: Db,

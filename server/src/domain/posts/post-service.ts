@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { notFound, unprocessable } from '../../errors.ts';
-import type { Viewer } from '../../access/viewer-context.ts';
+import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
 import { canViewPost } from '../../access/post-policy.ts';
 import { isLocked } from '../../access/account-policy.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
@@ -116,6 +116,8 @@ export class PostService {
     };
     const mentioned = await this.resolveMentions(input.text);
     const photoTags = await this.checkPhotoTags(input.photoTags ?? [], media);
+    // Loaded before the transaction: on SQLite a query outside it would wait for it to end.
+    const audience = await this.relationships.loadAudienceContexts(author.id, [...mentioned.map((a) => a.id), ...photoTags.map((t) => t.accountId)]);
 
     const result = await this.db.transaction().execute(async (trx) => {
       if (input.idempotencyKey && !(await this.posts.claimIdempotencyKey(viewer.accountId, input.idempotencyKey, id, row.created_at, trx))) {
@@ -128,7 +130,7 @@ export class PostService {
       for (const m of media) await this.media.replaceTags(m.id, photoTags.filter((t) => t.mediaId === m.id).map((t) => ({ account_id: t.accountId, x: t.x, y: t.y })), trx);
       await this.posts.adjustStatusesCount(viewer.accountId, 1, trx);
       if (replyTo) await trx.updateTable('statuses').set((eb) => ({ replies_count: eb('replies_count', '+', 1) })).where('id', '=', replyTo.status.id).execute();
-      const notifications = await this.notifyAudience(trx, row, author, mentioned.map((a) => a.id), photoTags.map((t) => t.accountId));
+      const notifications = await this.notifyAudience(trx, audience, row, author, mentioned.map((a) => a.id), photoTags.map((t) => t.accountId));
       return { duplicate: false as const, notifications };
     });
     if (result.duplicate) {
@@ -149,6 +151,7 @@ export class PostService {
     const text = input.text ?? status.text;
     const photoTags = input.photoTags ? await this.checkPhotoTags(input.photoTags, media) : undefined;
     const now = this.clock.now().toISOString();
+    const mentioned = input.text !== undefined ? await this.resolveMentions(text) : [];
     await this.db.transaction().execute(async (trx) => {
       await this.posts.insertEdit({ id: newId(this.clock.now().getTime()), status_id: id, text: status.text, spoiler_text: status.spoiler_text, sensitive: status.sensitive, created_at: status.edited_at ?? status.created_at }, trx);
       await trx
@@ -176,7 +179,6 @@ export class PostService {
         for (const m of media) await this.media.replaceTags(m.id, photoTags.filter((t) => t.mediaId === m.id).map((t) => ({ account_id: t.accountId, x: t.x, y: t.y })), trx);
       }
       if (input.text !== undefined) {
-        const mentioned = await this.resolveMentions(text);
         await this.posts.replaceMentions(id, mentioned.map((a) => a.id), trx);
         await this.posts.replaceTags(id, hashtagsOf(text), trx);
       }
@@ -316,8 +318,7 @@ export class PostService {
   }
 
   /** Mention and tag notifications go only to those who may see the post. */
-  private async notifyAudience(trx: Db, status: StatusRow, author: { id: string; locked: number }, mentionedIds: string[], taggedIds: string[]): Promise<NotificationRow[]> {
-    const contexts = await this.relationships.loadAudienceContexts(author.id, [...mentionedIds, ...taggedIds]);
+  private async notifyAudience(trx: Db, contexts: Map<string, ViewerContext>, status: StatusRow, author: { id: string; locked: number }, mentionedIds: string[], taggedIds: string[]): Promise<NotificationRow[]> {
     const out: NotificationRow[] = [];
     const notify = async (type: 'mention' | 'tag', recipient: string) => {
       const ctx = contexts.get(recipient);

@@ -4,6 +4,7 @@ import { LIMITS, type AccountRow } from '../../domain/accounts/account.ts';
 import type { AccountPage } from '../../domain/follows/follow-service.ts';
 import { notFound } from '../../errors.ts';
 import { boolish, idParam, intish, parseInput, stringList, text, z } from '../input.ts';
+import { isUploadedFile } from '../body-parsers.ts';
 import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
 import { limitFor } from '../rate-limits.ts';
@@ -56,6 +57,11 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
   app.patch('/api/v1/accounts/update_credentials', { config: { auth: 'user', scope: 'write:accounts' } }, async (request) => {
     const input = parseInput(updateSchema, request.body);
     const viewer = requireViewer(request.viewer);
+    // New profile images go through the media pipeline first: a refused one (422) stops the update.
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    for (const purpose of ['avatar', 'header'] as const) {
+      if (isUploadedFile(body[purpose])) await services.media.setProfileImage(viewer, purpose, body[purpose]);
+    }
     await services.accounts.updateCredentials(viewer, {
       displayName: input.display_name,
       note: input.note,

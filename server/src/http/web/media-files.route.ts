@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import { mediaFileAccess } from '../../access/media-policy.ts';
-import { parseInput, text, z } from '../input.ts';
+import { text, z } from '../input.ts';
 
 const paramsSchema = z.object({ key: text(64), file: text(64) });
 const querySchema = z.object({ exp: text(16).optional(), sig: text(128).optional() }).passthrough();
@@ -48,6 +48,3 @@ export function registerMediaFileRoutes(app: FastifyInstance, services: Services
       .send(stored.stream);
   });
 }
-
-// Keeps the parse helper in use for the route-table conventions (bounded params).
-void parseInput;

@@ -8,8 +8,9 @@ export interface PresentContext {
 
 /** The Mastodon Account entity. */
 export function presentAccount(ctx: PresentContext, account: AccountRow) {
-  const avatar = account.avatar_media_id ? `${ctx.publicUrl}/media/avatars/${account.avatar_media_id}` : `${ctx.publicUrl}/static/avatar-missing.png`;
-  const header = account.header_media_id ? `${ctx.publicUrl}/media/headers/${account.header_media_id}` : `${ctx.publicUrl}/static/header-missing.png`;
+  // Profile images are public by policy (media-policy.ts): their stored path needs no signature.
+  const avatar = account.avatar_path ? `${ctx.publicUrl}${account.avatar_path}` : `${ctx.publicUrl}/static/avatar-missing.png`;
+  const header = account.header_path ? `${ctx.publicUrl}${account.header_path}` : `${ctx.publicUrl}/static/header-missing.png`;
   return {
     id: account.id,
     username: account.username,
