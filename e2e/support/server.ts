@@ -126,6 +126,14 @@ async function launchOnce(env: Record<string, string>): Promise<GlimpseServer | 
   const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 0))));
   let exitCode: number | undefined;
   void exited.then((code) => (exitCode = code));
+  // If this test process ends without stopping the server (a crash, a cancelled run), the
+  // server must not outlive it.
+  const orphanGuard = () => {
+    if (exitCode === undefined) child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', orphanGuard);
+  void exited.then(() => process.off('exit', orphanGuard));
 
   const stop = async () => {
     if (exitCode === undefined) {

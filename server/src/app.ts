@@ -20,6 +20,7 @@ import { registerNotificationRoutes } from './http/mastodon/notifications.route.
 import { registerStatusRoutes } from './http/mastodon/statuses.route.ts';
 import { registerTimelineRoutes } from './http/mastodon/timelines.route.ts';
 import { registerPostPageRoutes } from './http/web/post-page.route.ts';
+import { registerStoryRoutes } from './http/glimpse/stories.route.ts';
 import { registerOAuthRoutes } from './http/oauth/oauth.route.ts';
 import { registerSessionRoutes } from './http/glimpse/session.route.ts';
 import { registerMediaRoutes } from './http/mastodon/media.route.ts';
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerStatusRoutes(http, services);
   registerTimelineRoutes(http, services);
   registerPostPageRoutes(http, services);
+  registerStoryRoutes(http, services);
   registerSessionRoutes(http, services, secret);
   registerMediaRoutes(http, services);
   registerMediaFileRoutes(http, services);

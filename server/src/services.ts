@@ -16,6 +16,8 @@ import { PostHydrator } from './domain/posts/post-hydrator.ts';
 import { PostService } from './domain/posts/post-service.ts';
 import { FeedRepository } from './domain/feeds/feed-repository.ts';
 import { FeedService } from './domain/feeds/feed-service.ts';
+import { StoryRepository } from './domain/stories/story-repository.ts';
+import { StoryService } from './domain/stories/story-service.ts';
 import { InProcessJobQueue, type JobQueue } from './infra/queue/job-queue.ts';
 import { MediaService } from './domain/media/media-service.ts';
 import { LocalDiskStorage } from './infra/storage/local-disk-storage.ts';
@@ -37,12 +39,14 @@ export interface Services {
     media: MediaRepository;
     posts: PostRepository;
     feeds: FeedRepository;
+    stories: StoryRepository;
   };
   /** Background work after a request: fan-out, feed upkeep. */
   jobs: JobQueue;
   hydrator: PostHydrator;
   posts: PostService;
   feeds: FeedService;
+  stories: StoryService;
   accounts: AccountService;
   auth: AuthService;
   follows: FollowService;
@@ -58,12 +62,13 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const db = database.kysely;
   const repositories = {
     accounts: new AccountRepository(db),
-    relationships: new RelationshipRepository(db),
+    relationships: new RelationshipRepository(db, clock),
     notifications: new NotificationRepository(db),
     tokens: new TokenRepository(db),
     media: new MediaRepository(db),
     posts: new PostRepository(db),
     feeds: new FeedRepository(db),
+    stories: new StoryRepository(db),
   };
   const notifications = new NotificationService(repositories.notifications, repositories.relationships, clock);
   // Feed jobs are small and must not be dropped: a long backlog is allowed.
@@ -77,7 +82,9 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const mediaStorage = new LocalDiskStorage(config.dataDir);
   const mediaQueue = new InProcessJobQueue({ name: 'media', concurrency: config.mediaConcurrency, maxWaiting: 100, timeoutMs: 60_000 });
   const media = new MediaService(db, repositories.media, mediaStorage, mediaQueue, mediaUrls, clock);
+  const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock);
   return {
+    stories,
     jobs,
     hydrator,
     posts,

@@ -24,6 +24,8 @@ export interface ViewerContext {
   muting: ReadonlySet<string>;
   /** Muted accounts whose notifications are muted too; when absent, every muted account's. */
   mutingNotifications?: ReadonlySet<string>;
+  /** Accounts that have the viewer on their close friends list. */
+  closeFriendOf: ReadonlySet<string>;
 }
 
 const empty: ReadonlySet<string> = new Set();
@@ -37,6 +39,7 @@ export const anonymousContext: ViewerContext = {
   blocking: empty,
   blockedBy: empty,
   muting: empty,
+  closeFriendOf: empty,
 };
 
 export function isSelf(ctx: ViewerContext, accountId: string): boolean {

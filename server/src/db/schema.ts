@@ -106,6 +106,7 @@ export interface NotificationsTable {
   from_account_id: string;
   type: string;
   status_id: string | null;
+  story_id: string | null;
   created_at: string;
 }
 
@@ -216,7 +217,81 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export interface StoriesTable {
+  id: string;
+  account_id: string;
+  media_id: string;
+  duration_ms: number;
+  audience: 'followers' | 'close_friends';
+  overlays: string;
+  reshare_of_id: string | null;
+  viewers_count: number;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface StoryMentionsTable {
+  story_id: string;
+  account_id: string;
+}
+
+export interface StoryViewsTable {
+  story_id: string;
+  account_id: string;
+  viewed_at: string;
+}
+
+export interface StoryRepliesTable {
+  id: string;
+  story_id: string;
+  story_author_id: string;
+  account_id: string;
+  text: string;
+  hidden: number;
+  created_at: string;
+}
+
+export interface StoryReactionsTable {
+  id: string;
+  story_id: string;
+  story_author_id: string;
+  account_id: string;
+  emoji: string;
+  hidden: number;
+  created_at: string;
+}
+
+export interface CloseFriendsTable {
+  account_id: string;
+  friend_id: string;
+  created_at: string;
+}
+
+export interface HighlightsTable {
+  id: string;
+  account_id: string;
+  title: string;
+  cover_story_id: string | null;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HighlightItemsTable {
+  highlight_id: string;
+  story_id: string;
+  position: number;
+}
+
 export interface Database {
+  stories: StoriesTable;
+  story_mentions: StoryMentionsTable;
+  story_views: StoryViewsTable;
+  story_replies: StoryRepliesTable;
+  story_reactions: StoryReactionsTable;
+  close_friends: CloseFriendsTable;
+  highlights: HighlightsTable;
+  highlight_items: HighlightItemsTable;
   media: MediaTable;
   statuses: StatusesTable;
   status_edits: StatusEditsTable;

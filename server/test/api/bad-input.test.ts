@@ -2,7 +2,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type Actor, type World } from '../support/world.ts';
 import { REDIRECT_URI, createOAuthApp, formRequest, ids, linkTargets, multipartRequest } from '../support/http.ts';
-import { newId } from '../../src/db/ids.ts';
 
 let world: World;
 before(async () => {
@@ -16,25 +15,6 @@ const patch = (as: Actor, body: unknown, headers?: Record<string, string>) => wo
 function assertError(res: { status: number; body: any }, status: number, label = '') {
   assert.equal(res.status, status, `${label} ${JSON.stringify(res.body).slice(0, 200)}`);
   assert.equal(typeof res.body?.error, 'string', `${label} answers {"error": ...}`);
-}
-
-/**
- * Accounts that exist only to be followed, inserted without a password (no Argon2 cost); they
- * never sign in.
- */
-async function bareAccounts(count: number, prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  const now = world.clock.now().toISOString();
-  for (let i = 0; i < count; i++) {
-    const id = newId(world.clock.now().getTime());
-    const username = `${prefix}${i}`;
-    await world.app.services.repositories.accounts.insert(
-      { id, username, username_lower: username, display_name: '', note: '', locked: 0, discoverable: 1, avatar_media_id: null, header_media_id: null, followers_count: 0, following_count: 0, statuses_count: 0, created_at: now, updated_at: now },
-      { account_id: id, email: `${username}@example.test`, email_lower: `${username}@example.test`, password_hash: '!', role: 'user', approved: 1, disabled: 0, registration_reason: '', created_at: now, password_changed_at: now },
-    );
-    out.push(id);
-  }
-  return out;
 }
 
 describe('over-long and out-of-range fields answer 422 and change nothing', () => {
@@ -206,31 +186,38 @@ describe('bounded lists', () => {
     assertError(await world.get('mara', `/api/v1/accounts/relationships?${make(101)}`), 422);
   });
 
-  test('a paging limit above the maximum is clamped to the maximum page size', async () => {
-    const me = await world.addActor('clamp_follower');
-    const targets = await bareAccounts(85, 'clamp_target_');
-    for (const id of targets) assert.equal((await world.post(me, `/api/v1/accounts/${id}/follow`)).status, 200);
+  // More than one full page (80) of accounts, each following `star`, followed by `fan`.
+  let crowd: Actor[] = [];
+  let star: Actor;
+  let fan: Actor;
+  before(async () => {
+    star = await world.addActor('clamp_star');
+    fan = await world.addActor('clamp_fan');
+    crowd = [];
+    for (let i = 0; i < 81; i++) {
+      const member = await world.addActor(`clamp_crowd_${i}`);
+      assert.equal((await world.post(member, `/api/v1/accounts/${star.id}/follow`)).status, 200);
+      assert.equal((await world.post(fan, `/api/v1/accounts/${member.id}/follow`)).status, 200);
+      crowd.push(member);
+    }
+  });
 
-    const big = await world.get(me, `/api/v1/accounts/${me.id}/following?limit=1000`);
+  test('a paging limit above the maximum is clamped to the maximum page size', async () => {
+    const big = await world.get(fan, `/api/v1/accounts/${fan.id}/following?limit=1000`);
     assert.equal(big.status, 200);
     assert.equal(big.body.length, 80, 'followers and following pages hold at most 80');
     assert.ok(linkTargets(big, world.config.publicUrl).next, 'and link to the rest');
+    const rest = await world.get(fan, linkTargets(big, world.config.publicUrl).next!);
+    assert.deepEqual(ids(rest), [crowd[0].id]);
 
-    const byDefault = await world.get(me, `/api/v1/accounts/${me.id}/following`);
+    const byDefault = await world.get(undefined, `/api/v1/accounts/${star.id}/followers`);
     assert.equal(byDefault.body.length, 40, 'the default page holds 40');
-
   });
 
   test('a notifications limit above the maximum is clamped to 80', async () => {
-    const me = await world.addActor('clamp_notified');
-    const fans = await bareAccounts(85, 'clamp_fan_');
-    const now = world.clock.now().toISOString();
-    for (const id of fans) {
-      await world.app.services.repositories.notifications.insert({ id: newId(world.clock.now().getTime()), account_id: me.id, from_account_id: id, type: 'follow', status_id: null, created_at: now });
-    }
-    const res = await world.get(me, '/api/v1/notifications?limit=1000');
+    const res = await world.get(star, '/api/v1/notifications?limit=1000');
     assert.equal(res.status, 200);
     assert.equal(res.body.length, 80);
-    assert.equal((await world.get(me, '/api/v1/notifications/unread_count?limit=1000')).body.count, 85);
+    assert.equal((await world.get(star, '/api/v1/notifications/unread_count?limit=1000')).body.count, 81);
   });
 });

@@ -261,6 +261,35 @@ describe('removing followers, blocking and muting', () => {
   });
 });
 
+describe('timed mutes', () => {
+  test('a mute with a duration ends by itself: relationship, mutes list and notifications', async () => {
+    const muter = await world.addActor('timed_muter');
+    const loud = await world.addActor('timed_loud');
+    await act(loud, muter, 'follow');
+    const res = await world.post(muter, `/api/v1/accounts/${loud.id}/mute`, { duration: 3600 });
+    assert.equal(res.body.muting, true);
+    assert.deepEqual(await notifications(muter), [], 'hidden while muted');
+
+    world.clock.advance(30 * 60 * 1000);
+    assert.equal((await relationship(muter, loud)).muting, true, 'still muted halfway');
+
+    world.clock.advance(31 * 60 * 1000);
+    const rel = await relationship(muter, loud);
+    assert.equal(rel.muting, false);
+    assert.equal(rel.muting_notifications, false);
+    assert.deepEqual(ids(await world.get(muter, '/api/v1/mutes')), []);
+    assert.deepEqual((await notifications(muter)).map((n) => n.account.id), [loud.id]);
+  });
+
+  test('a mute without a duration lasts', async () => {
+    const muter = await world.addActor('lasting_muter');
+    const loud = await world.addActor('lasting_loud');
+    await world.post(muter, `/api/v1/accounts/${loud.id}/mute`, { duration: 0 });
+    world.clock.advance(400 * 24 * 3600 * 1000);
+    assert.equal((await relationship(muter, loud)).muting, true);
+  });
+});
+
 describe('relationships', () => {
   test('relationships with id[] answers one entry per visible id, in order, without duplicates or unknown ids', async () => {
     const me = await world.addActor('rel_viewer');

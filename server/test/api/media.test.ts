@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import exifr from 'exifr';
 import { createWorld, type Actor, type Response, type World, type WorldName } from '../support/world.ts';
 import { tokenWithScopes } from '../support/http.ts';
@@ -43,9 +43,12 @@ function upload(world: World, as: WorldName | Actor, version: 'v1' | 'v2', data:
   return send(world, as, 'POST', `/api/${version}/media`, [file(data, contentType), ...Object.entries(fields).map(([name, value]) => ({ name, value }))]);
 }
 
-/** A photo-like picture (noise compresses like a photograph, unlike a flat colour). */
-function photo(width: number, height: number): sharp.Sharp {
-  return sharp({ create: { width, height, channels: 3, background: '#6a8', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+/** A photo-like picture: smooth, varied colour (a small noise field enlarged), which encodes like a photograph. */
+async function photo(width: number, height: number): Promise<Sharp> {
+  const seed = await sharp({ create: { width: Math.max(2, Math.ceil(width / 40)), height: Math.max(2, Math.ceil(height / 40)), channels: 3, background: '#6a8', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    .png()
+    .toBuffer();
+  return sharp(seed).resize(width, height, { kernel: 'cubic' });
 }
 
 /** GIF blocks after the header: extensions and image blocks, each with their sub-blocks. */
@@ -111,7 +114,7 @@ describe('media uploads and their processing', () => {
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-media-'));
     world = await createWorld({ config: { dataDir } });
-    jpeg = await photo(800, 600).jpeg({ quality: 85 }).toBuffer();
+    jpeg = await (await photo(800, 600)).jpeg({ quality: 85 }).toBuffer();
   });
   after(async () => {
     await world.close();
@@ -142,8 +145,17 @@ describe('media uploads and their processing', () => {
     assert.equal(preview.width, 64);
   });
 
+  test('PNG, WebP and AVIF are accepted by their bytes, whatever label the client sends', async () => {
+    const picture = await photo(300, 200);
+    for (const data of [await picture.clone().png().toBuffer(), await picture.clone().webp().toBuffer(), await picture.clone().avif().toBuffer()]) {
+      const res = await upload(world, 'mara', 'v1', data, {}, 'application/octet-stream');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual([res.body.meta.original.width, res.body.meta.original.height], [300, 200]);
+    }
+  });
+
   test('a small picture is never enlarged: every size is at most the original', async () => {
-    const small = await photo(500, 300).png().toBuffer();
+    const small = await (await photo(500, 300)).png().toBuffer();
     const res = await upload(world, 'mara', 'v1', small, {}, 'image/png');
     assert.equal(res.status, 200, JSON.stringify(res.body));
     for (const v of res.body.glimpse.variants) assert.ok(v.width <= 500 && v.height <= 300, `${v.name} is ${v.width}x${v.height}`);
@@ -152,7 +164,7 @@ describe('media uploads and their processing', () => {
   });
 
   test('a photo is turned upright by its EXIF orientation, and its size is the upright size', async () => {
-    const sideways = await photo(400, 200).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const sideways = await (await photo(400, 200)).withMetadata({ orientation: 6 }).jpeg().toBuffer();
     const res = await upload(world, 'mara', 'v1', sideways);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual([res.body.meta.original.width, res.body.meta.original.height], [200, 400]);
@@ -162,7 +174,7 @@ describe('media uploads and their processing', () => {
   });
 
   test('the capture date is kept as captured_at while GPS and all other metadata are gone from every served size', async () => {
-    const withGps = await photo(1200, 900)
+    const withGps = await (await photo(1200, 900))
       .jpeg()
       .withExif({
         IFD0: { Make: 'GlimpseCam', Model: 'Test 1' },
@@ -188,7 +200,7 @@ describe('media uploads and their processing', () => {
   });
 
   test('a capture date without a zone is stored as the wall-clock time', async () => {
-    const data = await photo(300, 200).jpeg().withExif({ IFD2: { DateTimeOriginal: '2023:12:24 18:00:00' } }).toBuffer();
+    const data = await (await photo(300, 200)).jpeg().withExif({ IFD2: { DateTimeOriginal: '2023:12:24 18:00:00' } }).toBuffer();
     const res = await upload(world, 'mara', 'v1', data);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.glimpse.captured_at, '2023-12-24T18:00:00.000Z');
@@ -211,7 +223,7 @@ describe('media uploads and their processing', () => {
   });
 
   test('a truncated JPEG is refused: v1 answers 422 and the media ends failed with no stored bytes', async () => {
-    const whole = await photo(600, 400).jpeg({ quality: 90 }).toBuffer();
+    const whole = await (await photo(600, 400)).jpeg({ quality: 90 }).toBuffer();
     const truncated = whole.subarray(0, Math.floor(whole.length / 2));
     const v1 = await upload(world, 'mara', 'v1', truncated);
     assert.equal(v1.status, 422, JSON.stringify(v1.body));
@@ -243,7 +255,7 @@ describe('media uploads and their processing', () => {
     ],
     ['an SVG', async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>'), 'image/svg+xml', /not supported/i],
     ['HTML labelled image/jpeg', async () => Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>'), 'image/jpeg', /not supported/i],
-    ['a TIFF', () => photo(50, 50).tiff().toBuffer(), 'image/tiff', /not supported/i],
+    ['a TIFF', async () => (await photo(50, 50)).tiff().toBuffer(), 'image/tiff', /not supported/i],
     ['a PDF', async () => Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'), 'image/jpeg', /not supported/i],
     ['an empty file', async () => Buffer.alloc(0), 'image/jpeg', /empty|not supported/i],
   ];
@@ -391,7 +403,7 @@ describe('media uploads and their processing', () => {
   });
 
   test('50 parallel uploads are each answered 200, 429 or 503, and every 200 is ready and served', async () => {
-    const small = await photo(320, 240).jpeg().toBuffer();
+    const small = await (await photo(160, 120)).jpeg().toBuffer();
     const uploaders: WorldName[] = ['mara', 'ines', 'sam', 'pat', 'rex'];
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => upload(world, uploaders[i % uploaders.length], 'v1', small)));
     await idle();
@@ -416,7 +428,7 @@ describe('who may fetch a stored image', () => {
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-media-'));
     world = await createWorld({ config: { dataDir } });
-    jpeg = await photo(640, 480).jpeg().toBuffer();
+    jpeg = await (await photo(640, 480)).jpeg().toBuffer();
   });
   after(async () => {
     await world.close();
@@ -511,14 +523,14 @@ describe('who may fetch a stored image', () => {
       const res = await world.get(undefined, `${folder}/${name}`);
       assert.equal(res.status, 404, name);
     }
-    for (const probe of ['/media/..%2F..%2Fsecret/w1080.jpg', '/media/../secret', `/media/${'A'.repeat(43)}/w1080.jpg`]) {
+    for (const probe of ['/media/..%2F..%2Fsecret/w1080.jpg', `/media/${'A'.repeat(43)}/w1080.jpg`, `${folder}%2F..%2F..%2Fsecret`]) {
       assert.equal((await world.get(undefined, probe)).status, 404, probe);
     }
   });
 
   test('a new avatar goes through the pipeline: a square, public URL even for a locked account; the old one is deleted', async () => {
     const first = await send(world, 'nora', 'PATCH', '/api/v1/accounts/update_credentials', [
-      { name: 'avatar', filename: 'me.png', contentType: 'image/png', data: await photo(900, 600).png().toBuffer() },
+      { name: 'avatar', filename: 'me.png', contentType: 'image/png', data: await (await photo(900, 600)).png().toBuffer() },
       { name: 'display_name', value: 'Nora' },
     ]);
     assert.equal(first.status, 200, JSON.stringify(first.body));
@@ -533,7 +545,7 @@ describe('who may fetch a stored image', () => {
 
     const second = await send(world, 'nora', 'PATCH', '/api/v1/accounts/update_credentials', [
       { name: 'avatar', filename: 'me2.jpg', contentType: 'image/jpeg', data: jpeg },
-      { name: 'header', filename: 'header.jpg', contentType: 'image/jpeg', data: await photo(1500, 500).jpeg().toBuffer() },
+      { name: 'header', filename: 'header.jpg', contentType: 'image/jpeg', data: await (await photo(1500, 500)).jpeg().toBuffer() },
     ]);
     assert.equal(second.status, 200, JSON.stringify(second.body));
     assert.notEqual(second.body.avatar, first.body.avatar);

@@ -209,6 +209,38 @@ describe('changing the password', () => {
   });
 });
 
+test('a suspended account loses its sessions and tokens (401) and cannot log in, with the usual failure message', async () => {
+  const world = await createWorld({ accounts: ['mara', 'bo'] });
+  try {
+    const web = await logIn(world, 'bo', 'bo-password');
+    // What `glimpse admin suspend` does.
+    await world.app.services.repositories.accounts.updateUser(world.actors.bo.id, { disabled: 1 });
+    assert.equal((await world.get('bo', '/api/v1/accounts/verify_credentials')).status, 401);
+    assert.equal((await world.request(undefined, 'GET', '/api/glimpse/v1/session', undefined, { cookie: web.cookie })).status, 401);
+    const login = await world.post(undefined, '/api/glimpse/v1/session', { login: 'bo', password: 'bo-password' });
+    const unknown = await world.post(undefined, '/api/glimpse/v1/session', { login: 'nobody_here', password: 'bo-password' });
+    assert.equal(login.status, 401);
+    assert.equal(login.raw.body, unknown.raw.body, 'a suspension is not revealed to someone guessing passwords');
+  } finally {
+    await world.close();
+  }
+});
+
+test('with approval required, web sign-up answers 202 pending_approval and starts no session', async () => {
+  const world = await createWorld({ accounts: ['mara'], config: { registrations: 'approval' } });
+  try {
+    const res = await world.post(undefined, '/api/glimpse/v1/registrations', { username: 'waiting', email: 'waiting@example.test', password: 'waiting-password', agreement: true, reason: 'I take photos' });
+    assert.equal(res.status, 202);
+    assert.deepEqual(res.body, { pending_approval: true });
+    assert.equal(setCookie(res, COOKIE), undefined);
+    const login = await world.post(undefined, '/api/glimpse/v1/session', { login: 'waiting', password: 'waiting-password' });
+    assert.equal(login.status, 403);
+    assert.match(login.body.error, /pending approval/i);
+  } finally {
+    await world.close();
+  }
+});
+
 test('over TLS the session cookie is marked Secure', async () => {
   const world = await createWorld({ accounts: ['mara'], config: { publicUrl: 'https://glimpse.test' } });
   try {

@@ -86,6 +86,40 @@ describe('masto 8.0.0 against a running Glimpse server', () => {
     assert.notEqual(users.lena.id, users.otto.id);
   });
 
+  test('an authorization code from the consent form is exchanged by masto\'s OAuth client for a user token, and masto\'s revoke ends it', async () => {
+    // The consent form is HTML for a person; a plain form post stands in for them.
+    const form = new URLSearchParams({
+      client_id: app.clientId!,
+      redirect_uri: OOB,
+      response_type: 'code',
+      scope: SCOPES,
+      decision: 'approve',
+      login: 'lena@example.com',
+      password: 'lena-correct-horse',
+    });
+    const page = await fetch(`${server.url}/oauth/authorize`, { method: 'POST', body: form });
+    assert.equal(page.status, 200);
+    const code = /<pre class="code">([^<]+)<\/pre>/.exec(await page.text())?.[1];
+    assert.ok(code, 'the out-of-band page shows the code');
+
+    const oauth = createOAuthAPIClient({ url: server.url });
+    const token = await oauth.token.create({ grantType: 'authorization_code', clientId: app.clientId!, clientSecret: app.clientSecret!, redirectUri: OOB, code, scope: SCOPES });
+    assert.equal(token.scope, SCOPES);
+    const client = createRestAPIClient({ url: server.url, accessToken: token.accessToken });
+    assert.equal((await client.v1.accounts.verifyCredentials()).id, users.lena.id);
+
+    await assert.rejects(
+      oauth.token.create({ grantType: 'authorization_code', clientId: app.clientId!, clientSecret: app.clientSecret!, redirectUri: OOB, code, scope: SCOPES }),
+      (error: unknown) => error instanceof MastoHttpError && error.statusCode === 400,
+      'a code works once',
+    );
+
+    await oauth.revoke({ clientId: app.clientId!, clientSecret: app.clientSecret!, token: token.accessToken });
+    await assert.rejects(client.v1.accounts.verifyCredentials(), (error: unknown) => error instanceof MastoHttpError && error.statusCode === 401);
+    // The token from sign-up is untouched.
+    assert.equal((await users.lena.client.v1.accounts.verifyCredentials()).id, users.lena.id);
+  });
+
   test('a taken username is refused with 422 and masto exposes the ERR_TAKEN detail', async () => {
     const asApp = createRestAPIClient({ url: server.url, accessToken: appToken });
     await assert.rejects(

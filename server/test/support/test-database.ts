@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { dropPostgresSchema } from '../../src/db/dialect/postgres.ts';
 
@@ -17,10 +18,35 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
+/**
+ * Creating (migrating) and dropping test schemas take turns across test processes. Kysely's
+ * migrator introspects the tables of every schema, and a schema dropped by another process in
+ * the middle of that makes it fail with "schema ... does not exist".
+ */
+const SCHEMA_LOCK = 0x61_6c_69_6d; // any constant shared by the test processes
+async function withSchemaLock<T>(run: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
+    return await run();
+  } finally {
+    await client.end(); // ending the session releases the lock
+  }
+}
+
 export async function openTestDatabase(options: { file?: string } = {}): Promise<TestDatabase> {
   if (TEST_DB === 'postgres') {
     const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
-    const handle = await openDatabase({ databaseUrl: TEST_POSTGRES_URL, dataDir: '', postgres: { schema, poolSize: 4 } });
+    let handle: DatabaseHandle;
+    try {
+      handle = await openDatabase({ databaseUrl: TEST_POSTGRES_URL, dataDir: '', postgres: { schema, poolSize: 4 } });
+    } catch (error) {
+      // Seen once under heavy parallel load: the migration did not see the new schema yet. One
+      // retry on a fresh schema; a second failure is real.
+      if (!/does not exist/.test(String((error as Error).message))) throw error;
+      return openTestDatabase(options);
+    }
     return {
       handle,
       url: TEST_POSTGRES_URL,

@@ -19,6 +19,8 @@ type Relations = Partial<Record<'following' | 'followedBy' | 'requested' | 'requ
 function ctx(relations: Relations = {}, role: 'user' | 'moderator' | 'admin' = 'user'): ViewerContext {
   const set = (ids?: string[]) => new Set(ids ?? []);
   return {
+    // Starts from the anonymous context so relations added later default to empty.
+    ...anonymousContext,
     viewer: { accountId: 'me', role },
     following: set(relations.following),
     followedBy: set(relations.followedBy),

@@ -1,5 +1,5 @@
 import type { ApiClient, Page } from './api-client.ts';
-import type { Account, CredentialAccount, Relationship, Status } from './mastodon-types.ts';
+import type { Account, CredentialAccount, Relationship } from './mastodon-types.ts';
 
 export type AccountAction = 'follow' | 'unfollow' | 'block' | 'unblock' | 'mute' | 'unmute' | 'remove_from_followers';
 
@@ -17,8 +17,8 @@ export function lookupAccount(api: ApiClient, username: string, signal?: AbortSi
   return api.get('/api/v1/accounts/lookup', { acct: username }, signal);
 }
 
-export function searchAccounts(api: ApiClient, q: string, signal?: AbortSignal): Promise<Account[]> {
-  return api.get('/api/v1/accounts/search', { q, limit: 20, resolve: false }, signal);
+export function searchAccounts(api: ApiClient, q: string, signal?: AbortSignal, limit = 20): Promise<Account[]> {
+  return api.get('/api/v1/accounts/search', { q, limit, resolve: false }, signal);
 }
 
 export async function fetchRelationship(api: ApiClient, accountId: string, signal?: AbortSignal): Promise<Relationship | null> {
@@ -28,10 +28,6 @@ export async function fetchRelationship(api: ApiClient, accountId: string, signa
 
 export function accountAction(api: ApiClient, accountId: string, action: AccountAction): Promise<Relationship> {
   return api.post(`/api/v1/accounts/${id(accountId)}/${action}`);
-}
-
-export function fetchAccountStatuses(api: ApiClient, accountId: string, signal?: AbortSignal): Promise<Status[]> {
-  return api.get(`/api/v1/accounts/${id(accountId)}/statuses`, { limit: 30 }, signal);
 }
 
 export type AccountListKind = 'followers' | 'following';

@@ -62,8 +62,12 @@ export class ApiClient {
     return () => this.unauthorizedListeners.delete(listener);
   }
 
-  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown; signal?: AbortSignal } = {}): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+  async request<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
     const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal };
     if (!SAFE_METHODS.has(method)) {
       if (this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
@@ -86,6 +90,54 @@ export class ApiClient {
       throw errorFrom(response.status, payload);
     }
     return { status: response.status, data: payload as T, nextPath: nextPageFrom(response.headers.get('Link')) };
+  }
+
+  /**
+   * A multipart POST through XMLHttpRequest, the one browser API that reports upload
+   * progress. Same cookie, CSRF token and errors as `request`; the browser writes the
+   * multipart Content-Type with its boundary. `onProgress` gets 0..1.
+   */
+  upload<T>(path: string, form: FormData, options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {}): Promise<ApiResponse<T>> {
+    return new Promise<ApiResponse<T>>((resolve, reject) => {
+      const { signal, onProgress } = options;
+      if (signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', path);
+      xhr.withCredentials = true;
+      xhr.setRequestHeader('Accept', 'application/json');
+      if (this.csrfToken) xhr.setRequestHeader('X-CSRF-Token', this.csrfToken);
+      const onAbort = () => xhr.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      if (onProgress) {
+        xhr.upload.addEventListener('progress', (event) => {
+          if (event.lengthComputable && event.total > 0) onProgress(Math.min(1, event.loaded / event.total));
+        });
+      }
+      xhr.addEventListener('load', () => {
+        done();
+        const payload = parseJson(typeof xhr.responseText === 'string' ? xhr.responseText : '');
+        if (xhr.status < 200 || xhr.status >= 300) {
+          if (xhr.status === 401) this.unauthorizedListeners.forEach((listener) => listener());
+          reject(errorFrom(xhr.status, payload));
+          return;
+        }
+        onProgress?.(1);
+        resolve({ status: xhr.status, data: payload as T, nextPath: null });
+      });
+      xhr.addEventListener('error', () => {
+        done();
+        reject(new ApiError(0, 'Could not reach the server. Check your connection and try again.'));
+      });
+      xhr.addEventListener('abort', () => {
+        done();
+        reject(abortError());
+      });
+      xhr.send(form);
+    });
   }
 
   async get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
@@ -147,7 +199,10 @@ export function nextPageFrom(link: string | null): string | null {
 }
 
 async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
+  return parseJson(await response.text().catch(() => ''));
+}
+
+function parseJson(text: string): unknown {
   if (!text) return null;
   try {
     return JSON.parse(text);
@@ -194,6 +249,12 @@ function fallbackMessage(status: number): string {
 export function messageOf(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
   return 'Something went wrong. Please try again.';
+}
+
+function abortError(): Error {
+  const error = new Error('The request was cancelled');
+  error.name = 'AbortError';
+  return error;
 }
 
 export function isAbort(error: unknown): boolean {

@@ -45,20 +45,69 @@ export interface Relationship {
   note?: string;
 }
 
+export interface MediaSize {
+  width: number;
+  height: number;
+  aspect?: number;
+}
+
+/** A person tagged on a photo, at a position in 0..1 of its width and height. */
+export interface PhotoTag {
+  account: Account;
+  x: number;
+  y: number;
+}
+
+export interface MediaVariant {
+  name: string;
+  format: 'jpeg' | 'webp' | (string & {});
+  width: number;
+  height: number;
+  url: string;
+}
+
 export interface MediaAttachment {
   id: string;
   type: string;
-  url: string;
+  /** The 1080-wide JPEG; null while the upload is still being processed. */
+  url: string | null;
+  /** The 320-wide JPEG; null while processing. */
   preview_url: string | null;
+  /** Alt text. */
   description: string | null;
+  blurhash?: string | null;
+  meta?: { original?: MediaSize; small?: MediaSize; focus?: { x: number; y: number } } | null;
+  glimpse?: {
+    state?: 'processing' | 'ready' | 'failed' | (string & {});
+    tags?: PhotoTag[];
+    variants?: MediaVariant[];
+    captured_at?: string | null;
+  };
 }
+
+export type CommentPolicy = 'everyone' | 'followers' | 'following' | 'followers_and_following' | 'nobody';
 
 export interface Status {
   id: string;
   created_at: string;
+  /** HTML escaped by the server; render with SafeContent only. */
   content: string;
   account: Account;
   media_attachments: MediaAttachment[];
+  url?: string;
+  visibility?: 'public' | 'unlisted' | 'private' | 'direct';
+  in_reply_to_id?: string | null;
+  favourites_count?: number;
+  favourited?: boolean;
+  replies_count?: number;
+  mentions?: Array<{ id: string; username: string; acct: string; url: string }>;
+  tags?: Array<{ name: string; url: string }>;
+  glimpse?: {
+    hide_like_count: boolean;
+    /** True when the viewer may not see the count (the author hid it and the viewer is someone else). */
+    like_count_hidden: boolean;
+    comment_policy: CommentPolicy;
+  };
 }
 
 export type NotificationType =

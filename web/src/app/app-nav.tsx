@@ -5,7 +5,7 @@ import { useSession } from '../auth/session-context.tsx';
 import { useUnreadNotifications } from '../notifications/unread-notifications-context.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
-import { HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, SearchIcon, SettingsIcon } from '../ui/icons.tsx';
+import { HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, SettingsIcon } from '../ui/icons.tsx';
 import { profilePath } from '../ui/account-name.ts';
 
 function NavItem({ to, label, icon, end, badge }: { to: string; label: string; icon: ReactNode; end?: boolean; badge?: number }) {
@@ -65,6 +65,7 @@ export function AppNav({ account }: { account: Account }) {
         <ul className="nav-list">
           <NavItem to="/" end label="Home" icon={<HomeIcon />} />
           <NavItem to="/search" label="Search" icon={<SearchIcon />} />
+          <NavItem to="/compose" label="New post" icon={<PlusSquareIcon />} />
           <NavItem to="/notifications" label="Notifications" icon={<HeartIcon />} badge={count} />
           <NavItem to="/follow-requests" label="Follow requests" icon={<PersonAddIcon />} />
           <NavItem to={profilePath(account)} end label="Profile" icon={<Avatar account={account} size="small" />} />

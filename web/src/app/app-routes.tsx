@@ -3,9 +3,11 @@ import { AuthLayout } from '../auth/auth-layout.tsx';
 import { LoginPage } from '../auth/login-page.tsx';
 import { GuestOnly, RequireSession } from '../auth/session-gates.tsx';
 import { SignupPage } from '../auth/signup-page.tsx';
+import { ComposePage } from '../compose/compose-page.tsx';
 import { HomePage } from '../feed/home-page.tsx';
 import { FollowRequestsPage } from '../follow-requests/follow-requests-page.tsx';
 import { NotificationsPage } from '../notifications/notifications-page.tsx';
+import { PostRoute } from '../posts/post-page.tsx';
 import { EditProfilePage } from '../profile/edit-profile-page.tsx';
 import { FollowListRoute, ProfileRoute } from '../profile/profile-route.tsx';
 import { SearchPage } from '../search/search-page.tsx';
@@ -18,7 +20,8 @@ import { NotFoundPage } from './not-found-page.tsx';
 
 /**
  * React Router has no partial segments, so `/@username` is matched as `/:handle` and the
- * profile route checks for the `@`. Static paths always outrank it.
+ * profile route checks for the `@`; likewise `/@username/:id` (a post) is `/:handle/:postId`.
+ * Static paths always outrank them (`/:handle/followers` over a post id).
  */
 export function AppRoutes() {
   return (
@@ -33,9 +36,11 @@ export function AppRoutes() {
         <Route path=":handle" element={<ProfileRoute />} />
         <Route path=":handle/followers" element={<FollowListRoute kind="followers" />} />
         <Route path=":handle/following" element={<FollowListRoute kind="following" />} />
+        <Route path=":handle/:postId" element={<PostRoute />} />
         <Route element={<RequireSession />}>
           <Route index element={<HomePage />} />
           <Route path="search" element={<SearchPage />} />
+          <Route path="compose" element={<ComposePage />} />
           <Route path="notifications" element={<NotificationsPage />} />
           <Route path="follow-requests" element={<FollowRequestsPage />} />
           <Route path="settings" element={<SettingsLayout />}>

@@ -1,20 +1,25 @@
+import { useCallback } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
-import { fetchAccountStatuses, fetchRelationship, lookupAccount } from '../api/accounts-api.ts';
+import { fetchRelationship, lookupAccount } from '../api/accounts-api.ts';
+import { accountMediaPath, fetchStatusPage } from '../api/statuses-api.ts';
 import type { Account, Relationship, Status } from '../api/mastodon-types.ts';
 import { NotFoundPage } from '../app/not-found-page.tsx';
 import { useSession } from '../auth/session-context.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { displayNameOf } from '../ui/account-name.ts';
-import { EmptyState, Loading, LoadError } from '../ui/feedback.tsx';
+import { LoadMoreButton } from '../ui/account-row.tsx';
+import { EmptyState, ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { formatCount, plural } from '../ui/format-count.ts';
 import { htmlToText } from '../ui/html-to-text.ts';
 import { CameraIcon, LockIcon } from '../ui/icons.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { usePagedList } from '../ui/use-paged-list.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { FollowButton } from './follow-button.tsx';
 import { ProfileActionsMenu } from './profile-actions-menu.tsx';
+import { ProfileGrid } from './profile-grid.tsx';
 import './profile.css';
 
 export function ProfilePage({ username }: { username: string }) {
@@ -139,27 +144,32 @@ function ProfileView({ account, viewer, onAccountChanged }: { account: Account; 
 
 function ProfilePosts({ account, isSelf }: { account: Account; isSelf: boolean }) {
   const api = useApi();
-  const [posts, { reload }] = useResource<Status[]>((signal) => fetchAccountStatuses(api, account.id, signal), account.id);
-  if (posts.status === 'loading') return <Loading />;
-  if (posts.status === 'error') return <LoadError error={posts.error} onRetry={reload} />;
-  const withPhotos = posts.data.filter((s) => s.media_attachments?.length > 0);
-  if (withPhotos.length === 0) {
+  const loadPage = useCallback((path: string, signal?: AbortSignal) => fetchStatusPage(api, path, signal), [api]);
+  const list = usePagedList<Status>(accountMediaPath(account.id), loadPage);
+  if (list.status === 'loading') return <Loading />;
+  if (list.status === 'error') return <LoadError error={list.error} onRetry={list.reload} />;
+  const withPhotos = list.items.filter((s) => s.media_attachments?.length > 0);
+  if (withPhotos.length === 0 && !list.hasMore) {
     return (
       <EmptyState icon={<CameraIcon />} title={isSelf ? 'Share photos' : 'No posts yet'}>
-        {isSelf && <p>When you share photos, they will appear on your profile.</p>}
+        {isSelf && (
+          <>
+            <p>When you share photos, they will appear on your profile.</p>
+            <p>
+              <Link className="button button-primary" to="/compose">
+                Share your first photo
+              </Link>
+            </p>
+          </>
+        )}
       </EmptyState>
     );
   }
   return (
-    <ul className="post-grid">
-      {withPhotos.map((status) => {
-        const media = status.media_attachments[0];
-        return (
-          <li key={status.id} className="post-grid-item">
-            <img src={media.preview_url ?? media.url} alt={media.description ?? ''} loading="lazy" />
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      <ProfileGrid posts={withPhotos} />
+      {list.error ? <ErrorMessage error={list.error} /> : null}
+      {list.hasMore && <LoadMoreButton isLoading={list.isLoadingMore} onClick={list.loadMore} />}
+    </>
   );
 }

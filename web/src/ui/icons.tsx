@@ -100,3 +100,42 @@ export const BackIcon = () => (
     <path d="m15 18-6-6 6-6" />
   </Icon>
 );
+
+export const HeartFilledIcon = () => (
+  <Icon filled>
+    <path d="M12 20.5s-7.5-4.6-9.2-9.3C1.6 7.9 3.7 4.5 7.2 4.5c2 0 3.6 1.1 4.8 2.8 1.2-1.7 2.8-2.8 4.8-2.8 3.5 0 5.6 3.4 4.4 6.7-1.7 4.7-9.2 9.3-9.2 9.3z" />
+  </Icon>
+);
+
+export const PlusSquareIcon = () => (
+  <Icon>
+    <rect x="3" y="3" width="18" height="18" rx="5" />
+    <path d="M12 8v8M8 12h8" />
+  </Icon>
+);
+
+export const ChevronLeftIcon = () => (
+  <Icon>
+    <path d="m14.5 6-6 6 6 6" />
+  </Icon>
+);
+
+export const ChevronRightIcon = () => (
+  <Icon>
+    <path d="m9.5 6 6 6-6 6" />
+  </Icon>
+);
+
+/** Two stacked frames: the grid's marker for a post of several photos. */
+export const CarouselIcon = () => (
+  <Icon>
+    <rect x="7" y="7" width="14" height="14" rx="2" />
+    <path d="M17 3H5a2 2 0 0 0-2 2v12" />
+  </Icon>
+);
+
+export const TrashIcon = () => (
+  <Icon>
+    <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1l1-13M9 7V4h6v3" />
+  </Icon>
+);

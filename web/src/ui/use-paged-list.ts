@@ -57,6 +57,7 @@ export function usePagedList<T>(firstPath: string | null, loadPage: (path: strin
     if (!nextPath || isLoadingMore) return;
     const run = currentRun.current;
     setLoadingMore(true);
+    setError(null);
     loadRef.current(nextPath).then(
       (page) => {
         if (currentRun.current !== run) return;

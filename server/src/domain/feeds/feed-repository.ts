@@ -83,7 +83,15 @@ export class FeedRepository {
   /** Top-level posts of some authors: the pull side of the home feed and the profile grid. */
   async postIdsByAuthors(authorIds: string[], paging: IdPaging, options: { onlyMedia?: boolean; includeReplies?: boolean } = {}): Promise<string[]> {
     if (authorIds.length === 0) return [];
-    let q = this.db.selectFrom('statuses').select('id').where('account_id', 'in', authorIds);
+    if (authorIds.length > 1) {
+      // One indexed range per author (statuses_account), merged here: with `account_id IN (…)`
+      // SQLite walks statuses_reply over every top-level post instead (37 ms a home feed at
+      // the benchmark's standard size, against 0.04 ms per author this way).
+      const lists = await Promise.all([...new Set(authorIds)].map((id) => this.postIdsByAuthors([id], paging, options)));
+      const merged = lists.flat().sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+      return paging.minId ? merged.slice(-paging.limit) : merged.slice(0, paging.limit);
+    }
+    let q = this.db.selectFrom('statuses').select('id').where('account_id', '=', authorIds[0]);
     if (!options.includeReplies) q = q.where('in_reply_to_id', 'is', null);
     if (options.onlyMedia) q = q.where('has_media', '=', 1);
     const rows = await pageIds(q, 'id', paging);

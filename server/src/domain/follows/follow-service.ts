@@ -229,7 +229,7 @@ export class FollowService {
         blocking: ctx.blocking.has(id),
         blocked_by: false, // never revealed, like Mastodon hiding it from the blocked side
         muting: ctx.muting.has(id),
-        muting_notifications: muteNotifications.get(id) ?? false,
+        muting_notifications: ctx.muting.has(id) && (muteNotifications.get(id) ?? false),
         requested: ctx.requested.has(id),
         requested_by: ctx.requestedBy.has(id),
         domain_blocking: false,

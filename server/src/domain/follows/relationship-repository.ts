@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { type Clock, systemClock } from '../../clock.ts';
 import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
 import { anonymousContext } from '../../access/viewer-context.ts';
 
@@ -16,7 +18,15 @@ export interface EdgeRow {
  * per-request ViewerContext for a set of accounts in six small set-based queries.
  */
 export class RelationshipRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** A mute given a duration ends by itself: expired rows are ignored until the next mute. */
+  private activeMute() {
+    return sql<boolean>`(expires_at is null or expires_at > ${this.clock.now().toISOString()})`;
+  }
 
   async loadViewerContext(viewer: Viewer | undefined, accountIds: readonly string[]): Promise<ViewerContext> {
     if (!viewer) return anonymousContext;
@@ -37,7 +47,7 @@ export class RelationshipRepository {
         .where('target_account_id', '=', me)
         .where('account_id', 'in', ids)
         .execute();
-    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting] = await Promise.all([
+    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting, closeFriendOf] = await Promise.all([
       outgoing('follows'),
       incoming('follows'),
       outgoing('follow_requests'),
@@ -49,7 +59,9 @@ export class RelationshipRepository {
         .select(['target_account_id as id', 'hide_notifications'])
         .where('account_id', '=', me)
         .where('target_account_id', 'in', ids)
+        .where(this.activeMute())
         .execute(),
+      this.db.selectFrom('close_friends').select('account_id as id').where('friend_id', '=', me).where('account_id', 'in', ids).execute(),
     ]);
     const toSet = (rows: Array<{ id: string }>) => new Set(rows.map((r) => r.id));
     return {
@@ -62,6 +74,7 @@ export class RelationshipRepository {
       blockedBy: toSet(blockedBy),
       muting: toSet(muting),
       mutingNotifications: toSet(muting.filter((m) => Boolean(m.hide_notifications))),
+      closeFriendOf: toSet(closeFriendOf),
     };
   }
 
@@ -73,14 +86,15 @@ export class RelationshipRepository {
     const ids = [...new Set(viewerIds)];
     const result = new Map<string, ViewerContext>();
     if (ids.length === 0) return result;
-    const [follows, blocks, blockedBy, mutes] = await Promise.all([
+    const [follows, blocks, blockedBy, mutes, closeFriends] = await Promise.all([
       this.db.selectFrom('follows').select('account_id as id').where('target_account_id', '=', authorId).where('account_id', 'in', ids).execute(),
       this.db.selectFrom('blocks').select('account_id as id').where('target_account_id', '=', authorId).where('account_id', 'in', ids).execute(),
       this.db.selectFrom('blocks').select('target_account_id as id').where('account_id', '=', authorId).where('target_account_id', 'in', ids).execute(),
       this.db.selectFrom('mutes').select('account_id as id').where('target_account_id', '=', authorId).where('account_id', 'in', ids).execute(),
+      this.db.selectFrom('close_friends').select('friend_id as id').where('account_id', '=', authorId).where('friend_id', 'in', ids).execute(),
     ]);
     const has = (rows: Array<{ id: string }>) => new Set(rows.map((r) => r.id));
-    const [f, b, bb, m] = [has(follows), has(blocks), has(blockedBy), has(mutes)];
+    const [f, b, bb, m, cf] = [has(follows), has(blocks), has(blockedBy), has(mutes), has(closeFriends)];
     const one = (cond: boolean): ReadonlySet<string> => (cond ? new Set([authorId]) : new Set());
     for (const id of ids) {
       result.set(id, {
@@ -92,6 +106,7 @@ export class RelationshipRepository {
         blocking: one(b.has(id)),
         blockedBy: one(bb.has(id)),
         muting: one(m.has(id)),
+        closeFriendOf: one(cf.has(id)),
       });
     }
     return result;
@@ -150,6 +165,7 @@ export class RelationshipRepository {
       .selectFrom(table)
       .select(['id', 'account_id', 'target_account_id', 'created_at'])
       .where(side, '=', accountId);
+    if (table === 'mutes') q = q.where(this.activeMute());
     if (paging.maxId) q = q.where('id', '<', paging.maxId);
     if (paging.sinceId) q = q.where('id', '>', paging.sinceId);
     if (paging.minId) {

@@ -200,8 +200,8 @@ async function encode(name: string, format: 'webp' | 'jpeg', image: Sharp, quali
   // sharp writes no metadata unless asked (withMetadata/keepExif are never called here).
   const encoded =
     format === 'webp'
-      ? image.webp({ quality, effort: 4 })
-      : image.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: true });
+      ? image.webp({ quality, effort: 3 })
+      : image.flatten({ background: '#ffffff' }).jpeg({ quality, progressive: true, optimiseCoding: true });
   const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
   return { name, format, width: info.width, height: info.height, data };
 }

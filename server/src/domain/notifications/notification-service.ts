@@ -28,6 +28,7 @@ export class NotificationService {
     recipientId: string,
     fromId: string,
     statusId: string | null = null,
+    storyId: string | null = null,
   ): Promise<NotificationRow | undefined> {
     if (recipientId === fromId) return undefined;
     const row: NotificationRow = {
@@ -36,6 +37,7 @@ export class NotificationService {
       from_account_id: fromId,
       type,
       status_id: statusId,
+      story_id: storyId,
       created_at: this.clock.now().toISOString(),
     };
     await this.notifications.insert(row, db);

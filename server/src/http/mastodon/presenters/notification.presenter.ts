@@ -3,7 +3,7 @@ import type { NotificationRow } from '../../../domain/notifications/notification
 import { type PresentContext, presentAccount } from './account.presenter.ts';
 
 /** Notifications of a page, with their accounts batch-loaded by the caller. */
-export function presentNotifications(ctx: PresentContext, rows: NotificationRow[], accounts: Map<string, AccountRow>, statuses: Map<string, unknown>) {
+export function presentNotifications(ctx: PresentContext, rows: NotificationRow[], accounts: Map<string, AccountRow>, statuses: Map<string, unknown>, stories: Map<string, unknown> = new Map()) {
   return rows.flatMap((row) => {
     const account = accounts.get(row.from_account_id);
     if (!account) return [];
@@ -15,6 +15,7 @@ export function presentNotifications(ctx: PresentContext, rows: NotificationRow[
         created_at: row.created_at,
         account: presentAccount(ctx, account),
         status: row.status_id ? (statuses.get(row.status_id) ?? null) : null,
+        ...(row.story_id ? { story: stories.get(row.story_id) ?? null } : {}),
       },
     ];
   });

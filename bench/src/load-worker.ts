@@ -1,0 +1,293 @@
+/**
+ * The load generator, in a process of its own (forked by run.ts / durability.ts): receives one
+ * task as an IPC message, runs it with autocannon (or fetch, for polling and uploads), sends
+ * the result back and exits. A 'stop' message ends an open-ended autocannon run early.
+ */
+import fs from 'node:fs';
+import autocannon from 'autocannon';
+
+export interface HttpTask {
+  type: 'http';
+  url: string;
+  path: string;
+  /** A random one per request, as a bearer token; none for anonymous requests. */
+  tokens?: string[];
+  connections: number;
+  /** Seconds; or run until `amount` requests, or until a 'stop' message. */
+  duration?: number;
+  amount?: number;
+  /** Requests per second across all connections (paced); unpaced when absent. */
+  overallRate?: number;
+}
+
+export interface StormTask {
+  type: 'storm';
+  url: string;
+  postId: string;
+  tokens: string[];
+  amount: number;
+  connections: number;
+  /** Share of requests that repeat an earlier (account, Idempotency-Key) pair. */
+  retryFraction: number;
+  seed: number;
+  /** Makes this run's keys unique (a reused database keeps earlier runs' keys). */
+  runId: string;
+}
+
+export interface ReachTask {
+  type: 'reach';
+  url: string;
+  authorToken: string;
+  mediaId: string;
+  followerTokens: string[];
+  timeoutMs: number;
+}
+
+export interface UploadTask {
+  type: 'uploads';
+  url: string;
+  tokens: string[];
+  files: string[];
+  count: number;
+  concurrency: number;
+}
+
+export type Task = HttpTask | StormTask | ReachTask | UploadTask;
+
+export interface HttpResult {
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  seconds: number;
+  /** 2xx answers per second. */
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  statusCodes: Record<string, number>;
+}
+
+export interface StormResult extends HttpResult {
+  sent: number;
+  retries: number;
+  distinctKeys: number;
+  keysAccepted: number;
+  /** Distinct status ids in 2xx answers. */
+  distinctIds: number;
+  /** Keys that were answered with more than one id (a retry that made a second comment). */
+  keysWithSeveralIds: number;
+}
+
+export interface ReachResult {
+  statusId: string;
+  postMs: number;
+  /** From sending the POST until the last sampled follower saw the post. */
+  reachMs: number;
+  medianMs: number;
+  seen: number;
+  missing: number;
+}
+
+export interface UploadResult {
+  count: number;
+  ready: number;
+  failed: number;
+  rejected: number;
+  seconds: number;
+  photosPerSecond: number;
+  statusCodes: Record<string, number>;
+}
+
+function summarize(result: autocannon.Result): HttpResult {
+  const ok = result['2xx'];
+  const statusCodes: Record<string, number> = {};
+  for (const [code, n] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (n as { count: number }).count;
+  return {
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    seconds: result.duration,
+    rps: result.duration > 0 ? ok / result.duration : 0,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    statusCodes,
+  };
+}
+
+let current: autocannon.Instance | undefined;
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    current = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function http(task: HttpTask): Promise<HttpResult> {
+  const tokens = task.tokens ?? [];
+  const result = await run({
+    url: task.url,
+    connections: task.connections,
+    duration: task.amount ? undefined : (task.duration ?? 3600),
+    amount: task.amount,
+    overallRate: task.overallRate,
+    timeout: 30,
+    requests: [
+      {
+        method: 'GET',
+        path: task.path,
+        setupRequest: (req: any) => {
+          if (tokens.length) req.headers = { ...req.headers, authorization: `Bearer ${tokens[Math.floor(Math.random() * tokens.length)]}` };
+          return req;
+        },
+      },
+    ],
+  } as autocannon.Options);
+  return summarize(result);
+}
+
+const TEXTS = ['so cool!!', 'so cool!', 'so cool 🔥', 'So cool!!', 'so cool!!!', 'soo cool!!'];
+
+async function storm(task: StormTask): Promise<StormResult> {
+  let state = task.seed >>> 0 || 1;
+  const rand = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const sent: Array<{ token: string; key: string }> = [];
+  const idsByKey = new Map<string, Set<string>>();
+  const ids = new Set<string>();
+  let retries = 0;
+  const result = await run({
+    url: task.url,
+    connections: task.connections,
+    amount: task.amount,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/v1/statuses',
+        setupRequest: (req: any, context: any) => {
+          let pair: { token: string; key: string };
+          if (sent.length > 0 && rand() < task.retryFraction) {
+            pair = sent[Math.floor(rand() * sent.length)];
+            retries += 1;
+          } else {
+            pair = { token: task.tokens[Math.floor(rand() * task.tokens.length)], key: `storm-${task.runId}-${sent.length}` };
+            sent.push(pair);
+          }
+          context.key = pair.key;
+          // 90% near-identical ("so cool!!" and small variations), 10% distinct.
+          const text = rand() < 0.9 ? TEXTS[Math.floor(rand() * TEXTS.length)] : `comment ${pair.key} about the light in this one`;
+          req.headers = { 'content-type': 'application/json', authorization: `Bearer ${pair.token}`, 'idempotency-key': pair.key };
+          req.body = JSON.stringify({ status: text, in_reply_to_id: task.postId });
+          return req;
+        },
+        onResponse: (status: number, body: string, context: any) => {
+          if (status < 200 || status >= 300) return;
+          const match = /^\{"id":"(\d+)"/.exec(body);
+          if (!match) return;
+          ids.add(match[1]);
+          const set = idsByKey.get(context.key) ?? new Set<string>();
+          set.add(match[1]);
+          idsByKey.set(context.key, set);
+        },
+      },
+    ],
+  } as autocannon.Options);
+  return {
+    ...summarize(result),
+    sent: task.amount,
+    retries,
+    distinctKeys: sent.length,
+    keysAccepted: idsByKey.size,
+    distinctIds: ids.size,
+    keysWithSeveralIds: [...idsByKey.values()].filter((s) => s.size > 1).length,
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function reach(task: ReachTask): Promise<ReachResult> {
+  const started = performance.now();
+  const res = await fetch(`${task.url}/api/v1/statuses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${task.authorToken}` },
+    body: JSON.stringify({ status: 'A new photo for everyone', media_ids: [task.mediaId] }),
+  });
+  const body = (await res.json()) as { id?: string };
+  if (!res.ok || !body.id) throw new Error(`posting failed: ${res.status} ${JSON.stringify(body)}`);
+  const postMs = performance.now() - started;
+  const needle = `"id":"${body.id}"`;
+  const deadline = started + task.timeoutMs;
+  const seenAt = await Promise.all(
+    task.followerTokens.map(async (token) => {
+      while (performance.now() < deadline) {
+        const r = await fetch(`${task.url}/api/v1/timelines/home?limit=20`, { headers: { authorization: `Bearer ${token}` } });
+        const text = await r.text();
+        if (r.ok && text.includes(needle)) return performance.now() - started;
+        await sleep(10);
+      }
+      return undefined;
+    }),
+  );
+  const seen = seenAt.filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+  return {
+    statusId: body.id,
+    postMs,
+    reachMs: seen.length ? seen[seen.length - 1] : Number.NaN,
+    medianMs: seen.length ? seen[Math.floor(seen.length / 2)] : Number.NaN,
+    seen: seen.length,
+    missing: seenAt.length - seen.length,
+  };
+}
+
+async function uploads(task: UploadTask): Promise<UploadResult> {
+  const images = task.files.map((f) => fs.readFileSync(f));
+  const statusCodes: Record<string, number> = {};
+  let ready = 0;
+  let failed = 0;
+  let rejected = 0;
+  let next = 0;
+  const started = performance.now();
+  const one = async (i: number) => {
+    const token = task.tokens[i % task.tokens.length];
+    const form = new FormData();
+    form.append('file', new Blob([images[i % images.length]], { type: 'image/jpeg' }), 'photo.jpg');
+    const res = await fetch(`${task.url}/api/v2/media`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    statusCodes[res.status] = (statusCodes[res.status] ?? 0) + 1;
+    const media = (await res.json()) as { id?: string };
+    if (res.status === 200) return void (ready += 1);
+    if (res.status !== 202 || !media.id) return void (rejected += 1);
+    for (;;) {
+      await sleep(25);
+      const poll = await fetch(`${task.url}/api/v1/media/${media.id}`, { headers: { authorization: `Bearer ${token}` } });
+      await poll.arrayBuffer();
+      if (poll.status === 200) return void (ready += 1);
+      if (poll.status !== 206) return void (failed += 1);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: task.concurrency }, async () => {
+      while (next < task.count) await one(next++);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { count: task.count, ready, failed, rejected, seconds, photosPerSecond: ready / seconds, statusCodes };
+}
+
+process.on('message', (message: Task | 'stop') => {
+  if (message === 'stop') {
+    current?.stop();
+    return;
+  }
+  const work = message.type === 'http' ? http(message) : message.type === 'storm' ? storm(message) : message.type === 'reach' ? reach(message) : uploads(message);
+  work.then(
+    (result) => process.send!({ ok: true, result }, () => process.exit(0)),
+    (error: Error) => process.send!({ ok: false, error: String(error?.stack ?? error) }, () => process.exit(1)),
+  );
+});

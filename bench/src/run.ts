@@ -1,0 +1,353 @@
+/**
+ * `npm run bench -- --size smoke|standard|large --db sqlite|postgres`
+ *
+ * Generates the data, measures the baselines (hello, sharp-loop, push-fanout) and then the
+ * real server, started as `npm start` starts it, under load from separate processes. Prints one
+ * table (metric, value, baseline, ratio, target, pass) and writes the same as JSON to
+ * bench/results/<date>-<size>-<db>.json.
+ *
+ * Flags: --reuse (keep data a previous run generated for the same size and database; the
+ * earlier runs' comments and posts stay in it), --dir DIR (data directory), --out FILE,
+ * --cpu-prof (the server writes a CPU profile to DIR/profiles when it stops), --seed S.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fork, spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { type DbKind, type DbTarget, existingTarget, freshTarget, openHandle } from './db.ts';
+import { type Manifest, defaultDataDir, generate, readManifest } from './generate.ts';
+import type { HttpResult, ReachResult, StormResult, Task, UploadResult } from './load-worker.ts';
+import { makePhotos } from './photos.ts';
+import { pushFanout } from './push-fanout.ts';
+import { ROOT, type ServerProcess, startServer } from './server-process.ts';
+import { type SizeSpec, sizeFor } from './sizes.ts';
+
+export interface Row {
+  metric: string;
+  value: number | string | null;
+  unit: string;
+  baseline: number | string | null;
+  ratio: number | null;
+  target: string;
+  pass: boolean | null;
+  note?: string;
+}
+
+export interface BenchResult {
+  date: string;
+  size: string;
+  db: DbKind;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  data: Manifest['counts'] & { generateSeconds: number; reused: boolean };
+  rows: Row[];
+  raw: Record<string, unknown>;
+  file?: string;
+}
+
+export interface BenchOptions {
+  size: SizeSpec;
+  db: DbKind;
+  dataDir?: string;
+  reuse?: boolean;
+  cpuProf?: boolean;
+  /** Where the JSON goes; undefined writes bench/results/<date>-<size>-<db>.json; null writes none. */
+  out?: string | null;
+  seed?: string;
+  /** PostgreSQL database name (default glimpse_bench). */
+  database?: string;
+  log?: (line: string) => void;
+}
+
+interface Worker<T> {
+  done: Promise<T>;
+  stop(): void;
+}
+
+export function startWorker<T>(task: Task): Worker<T> {
+  const child = fork(path.join(ROOT, 'bench/src/load-worker.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const done = new Promise<T>((resolve, reject) => {
+    child.once('message', (m: { ok: boolean; result?: T; error?: string }) => (m.ok ? resolve(m.result as T) : reject(new Error(m.error))));
+    child.once('exit', (code) => reject(new Error(`the load worker exited (${code}) without a result`)));
+  });
+  child.send(task);
+  return { done, stop: () => (child.connected ? void child.send('stop') : undefined) };
+}
+
+export const runTask = <T>(task: Task) => startWorker<T>(task).done;
+
+async function withHello<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const child = fork(path.join(ROOT, 'bench/src/hello-server.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, PORT: '0' } });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m: { port: number }) => resolve(m.port));
+      child.once('exit', (code) => reject(new Error(`hello server exited ${code}`)));
+    });
+    return await fn(`http://127.0.0.1:${port}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function sharpLoop(count: number, files: string[]): Promise<{ photos: number; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/src/sharp-loop.ts'), String(count), ...files], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      code === 0 ? resolve(JSON.parse(last)) : reject(new Error(`sharp-loop exited ${code}`));
+    });
+  });
+}
+
+async function uploadOne(url: string, token: string, file: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([fs.readFileSync(file)], { type: 'image/jpeg' }), 'photo.jpg');
+  const res = await fetch(`${url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const body = (await res.json()) as { id?: string };
+  if (res.status !== 200 || !body.id) throw new Error(`upload failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+const round = (x: number, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
+
+export async function runBenchmark(options: BenchOptions): Promise<BenchResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const size = options.size;
+  const dataDir = options.dataDir ?? defaultDataDir(size.name, options.db);
+  const load = size.load;
+  const raw: Record<string, unknown> = {};
+  const rows: Row[] = [];
+  const started = Date.now();
+
+  // 1. Data.
+  let target: DbTarget;
+  let reused = false;
+  let manifest: Manifest | undefined;
+  if (options.reuse && fs.existsSync(path.join(dataDir, 'manifest.json'))) {
+    const m = readManifest(dataDir);
+    if (m.size === size.name && m.db === options.db) {
+      target = existingTarget(options.db, dataDir, { database: options.database });
+      manifest = m;
+      reused = true;
+      log(`reusing the ${size.name} data in ${dataDir} (generated ${m.generatedAt})`);
+    }
+  }
+  if (!manifest) {
+    target = await freshTarget(options.db, dataDir, { database: options.database });
+    manifest = await generate({ size, target, seed: options.seed, log });
+  }
+  target = target!;
+  const tokens = manifest.tokens.map((t) => t.token);
+  const threshold = manifest.fanoutThreshold;
+
+  // 2. Baselines that need no server: push-fanout on the same data, sharp-loop on the photos.
+  log('baseline push-fanout (one insert per follower, Mastodon-style)');
+  const handle = await openHandle(target);
+  let pushMid, pushAll;
+  try {
+    pushMid = await pushFanout(handle, manifest.mid.id);
+    pushAll = await pushFanout(handle, manifest.celebrity.id);
+  } finally {
+    await handle.close();
+  }
+  raw.pushFanout = { mid: pushMid, celebrity: pushAll };
+  log(`  ${pushMid.followers} followers: ${pushMid.seconds.toFixed(2)} s; ${pushAll.followers} followers: ${pushAll.seconds.toFixed(2)} s`);
+
+  const [pw, ph] = size.name === 'tiny' ? [1600, 1200] : [4000, 3000];
+  const photos = await makePhotos(path.join(ROOT, '.tmp', 'bench-photos'), 3, pw, ph);
+  log(`baseline sharp-loop (${load.uploads} photos of ${pw}×${ph})`);
+  const loop = await sharpLoop(load.uploads, photos);
+  const loopRate = loop.photos / loop.seconds;
+  raw.sharpLoop = { ...loop, photosPerSecond: loopRate };
+  log(`  ${loopRate.toFixed(2)} photos/s`);
+
+  log(`baseline hello (${load.connections} connections, ${load.seconds} s)`);
+  const hello = await withHello(async (url) => {
+    await runTask<HttpResult>({ type: 'http', url, path: '/', connections: load.connections, duration: Math.max(1, load.seconds / 3) });
+    return runTask<HttpResult>({ type: 'http', url, path: '/', connections: load.connections, duration: load.seconds });
+  });
+  raw.hello = hello;
+  log(`  ${Math.round(hello.rps)} req/s`);
+
+  // 3. The server.
+  const profileDir = path.join(dataDir, 'profiles');
+  const server: ServerProcess = await startServer({
+    target,
+    fanoutThreshold: threshold,
+    logFile: path.join(dataDir, 'server.log'),
+    nodeFlags: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  log(`server started at ${server.url} (pid ${server.pid})`);
+  let peakRss: number | undefined;
+  try {
+    const feedPath = '/api/v1/timelines/home?limit=20';
+    const feedTokens = tokens.slice(1); // everyone but the celebrity follows the celebrity
+    await runTask<HttpResult>({ type: 'http', url: server.url, path: feedPath, tokens: feedTokens, connections: load.connections, duration: Math.max(1, load.seconds / 2) });
+    log(`home feed: saturation (${load.connections} connections, ${load.seconds} s)`);
+    const feedSat = await runTask<HttpResult>({ type: 'http', url: server.url, path: feedPath, tokens: feedTokens, connections: load.connections, duration: load.seconds });
+    log(`  ${Math.round(feedSat.rps)} req/s (p50 ${feedSat.p50} ms, p99 ${feedSat.p99} ms, non-2xx ${feedSat.non2xx}, errors ${feedSat.errors})`);
+    const paced = async (share: number) => {
+      const rate = Math.max(1, Math.round(feedSat.rps * share));
+      const r = await runTask<HttpResult>({ type: 'http', url: server.url, path: feedPath, tokens: feedTokens, connections: load.connections, duration: load.seconds, overallRate: rate });
+      log(`  at ${Math.round(share * 100)}% (${rate} req/s): p50 ${r.p50} ms, p99 ${r.p99} ms`);
+      return { rate, ...r };
+    };
+    const feed50 = await paced(0.5);
+    const feed80 = await paced(0.8);
+    raw.homeFeed = { saturation: feedSat, at50: feed50, at80: feed80 };
+
+    // Celebrity reach: the 1k-follower account (pushed by the fan-out job) and the celebrity
+    // (pulled at read time); the clock starts when the POST is sent.
+    log('celebrity reach');
+    const midTokens = manifest.midFollowerTokens.map((i) => tokens[i]).slice(0, load.reachSample);
+    const midMedia = await uploadOne(server.url, tokens[1], photos[0]);
+    const reachMid = await runTask<ReachResult>({ type: 'reach', url: server.url, authorToken: tokens[1], mediaId: midMedia, followerTokens: midTokens, timeoutMs: 30_000 });
+    log(`  ${manifest.mid.followers} followers: ${reachMid.reachMs.toFixed(0)} ms (POST ${reachMid.postMs.toFixed(0)} ms, ${reachMid.seen} of ${midTokens.length} sampled followers saw it)`);
+    const celebMedia = await uploadOne(server.url, tokens[0], photos[1]);
+    const celebSample = tokens.slice(2).filter((_, i) => i % Math.max(1, Math.floor((tokens.length - 2) / load.reachSample)) === 0).slice(0, load.reachSample);
+    const reachAll = await runTask<ReachResult>({ type: 'reach', url: server.url, authorToken: tokens[0], mediaId: celebMedia, followerTokens: celebSample, timeoutMs: 30_000 });
+    log(`  ${manifest.celebrity.followers} followers: ${reachAll.reachMs.toFixed(0)} ms (POST ${reachAll.postMs.toFixed(0)} ms, ${reachAll.seen} of ${celebSample.length} sampled followers saw it)`);
+    raw.reach = { mid: { followers: manifest.mid.followers, sample: midTokens.length, ...reachMid }, celebrity: { followers: manifest.celebrity.followers, sample: celebSample.length, ...reachAll } };
+
+    // Comment storm on the celebrity's new post, with the comment list probed meanwhile.
+    const stormPost = reachAll.statusId;
+    const listPath = `/api/v1/statuses/${stormPost}/context`;
+    log(`comment storm: ${load.stormComments} replies to ${stormPost}, 5% retried with the same Idempotency-Key`);
+    const probe = startWorker<HttpResult>({ type: 'http', url: server.url, path: listPath, tokens, connections: 4, overallRate: load.listProbeRate });
+    const storm = await runTask<StormResult>({ type: 'storm', url: server.url, postId: stormPost, tokens: tokens.slice(1), amount: load.stormComments, connections: load.connections, retryFraction: 0.05, seed: 42, runId: Date.now().toString(36) });
+    probe.stop();
+    const listDuring = await probe.done;
+    log(`  ${Math.round(storm.rps)} accepted/s, p99 ${storm.p99} ms, ${storm.ok} answered 2xx (${storm.retries} retries), list p99 during ${listDuring.p99} ms`);
+    const listIdle = await runTask<HttpResult>({ type: 'http', url: server.url, path: listPath, tokens, connections: 4, overallRate: load.listProbeRate, duration: Math.max(3, load.seconds) });
+    log(`  list p99 idle ${listIdle.p99} ms`);
+    const check = await openHandle(target);
+    let stormRows = 0;
+    let repliesCount = 0;
+    try {
+      const count = await check.kysely.selectFrom('statuses').select(sql<number>`count(*)`.as('n')).where('in_reply_to_id', '=', stormPost).executeTakeFirst();
+      stormRows = Number(count?.n ?? 0);
+      const post = await check.kysely.selectFrom('statuses').select('replies_count').where('id', '=', stormPost).executeTakeFirst();
+      repliesCount = Number(post?.replies_count ?? 0);
+    } finally {
+      await check.close();
+    }
+    const exact = stormRows === storm.distinctIds && stormRows === storm.keysAccepted && storm.keysWithSeveralIds === 0 && repliesCount === stormRows;
+    log(`  rows: ${stormRows}; distinct ids answered: ${storm.distinctIds}; keys accepted: ${storm.keysAccepted}; replies_count: ${repliesCount} → ${exact ? 'exact' : 'MISMATCH'}`);
+    raw.storm = { ...storm, rows: stormRows, repliesCount, exact, listDuring, listIdle };
+
+    // Uploads, with the server's event-loop delay meanwhile.
+    log(`uploads: ${load.uploads} photos through POST /api/v2/media`);
+    await server.eventLoop(); // resets the histogram
+    const upload = await runTask<UploadResult>({ type: 'uploads', url: server.url, tokens: tokens.slice(2, 2 + load.uploads), files: photos, count: load.uploads, concurrency: 4 });
+    const eventLoop = await server.eventLoop();
+    log(`  ${upload.photosPerSecond.toFixed(2)} photos/s (${upload.ready} ready, ${upload.failed} failed, ${upload.rejected} rejected); event-loop delay p99 ${eventLoop?.p99} ms`);
+    raw.uploads = { ...upload, eventLoop };
+
+    peakRss = server.peakRssMiB();
+    raw.peakRssMiB = peakRss;
+  } finally {
+    await server.stop();
+  }
+
+  // 4. The table.
+  const h = raw.hello as HttpResult;
+  const feed = raw.homeFeed as { saturation: HttpResult; at50: HttpResult & { rate: number }; at80: HttpResult & { rate: number } };
+  const reach = raw.reach as { mid: ReachResult & { followers: number }; celebrity: ReachResult & { followers: number } };
+  const storm = raw.storm as StormResult & { rows: number; exact: boolean; listDuring: HttpResult; listIdle: HttpResult };
+  const uploads = raw.uploads as UploadResult & { eventLoop?: { p99: number } };
+  const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? round(a / b, 3) : null);
+  rows.push(
+    { metric: 'baseline: hello', value: round(h.rps, 0), unit: 'req/s', baseline: null, ratio: null, target: '', pass: null },
+    { metric: 'baseline: sharp-loop', value: round(loopRate, 2), unit: 'photos/s', baseline: null, ratio: null, target: '', pass: null },
+    { metric: `baseline: push-fanout, ${pushMid.followers} followers`, value: round(pushMid.seconds, 3), unit: 's', baseline: null, ratio: null, target: '', pass: null },
+    { metric: `baseline: push-fanout, ${pushAll.followers} followers`, value: round(pushAll.seconds, 3), unit: 's', baseline: null, ratio: null, target: '', pass: null },
+    { metric: 'home feed: saturation', value: round(feed.saturation.rps, 0), unit: 'req/s', baseline: round(h.rps, 0), ratio: ratio(feed.saturation.rps, h.rps), target: '≥ 0.20 × hello', pass: feed.saturation.rps >= 0.2 * h.rps },
+    { metric: `home feed: p50 at 50% (${feed.at50.rate} req/s)`, value: feed.at50.p50, unit: 'ms', baseline: null, ratio: null, target: '', pass: null },
+    { metric: `home feed: p99 at 50% (${feed.at50.rate} req/s)`, value: feed.at50.p99, unit: 'ms', baseline: null, ratio: null, target: '≤ 25 ms', pass: feed.at50.p99 <= 25 },
+    { metric: `home feed: p50 at 80% (${feed.at80.rate} req/s)`, value: feed.at80.p50, unit: 'ms', baseline: null, ratio: null, target: '', pass: null },
+    { metric: `home feed: p99 at 80% (${feed.at80.rate} req/s)`, value: feed.at80.p99, unit: 'ms', baseline: null, ratio: null, target: '', pass: null },
+    { metric: 'story tray: saturation', value: 'not available', unit: 'req/s', baseline: round(h.rps, 0), ratio: null, target: '≥ 0.30 × hello', pass: null, note: 'the story tray endpoint does not exist yet' },
+    { metric: 'story tray: p99 at 50%', value: 'not available', unit: 'ms', baseline: null, ratio: null, target: '≤ 25 ms', pass: null, note: 'the story tray endpoint does not exist yet' },
+    { metric: `celebrity reach: ${reach.mid.followers} followers (pushed)`, value: round(reach.mid.reachMs / 1000, 3), unit: 's', baseline: round(pushMid.seconds, 3), ratio: ratio(reach.mid.reachMs / 1000, pushMid.seconds), target: '', pass: null, note: `${reach.mid.seen}/${reach.mid.seen + reach.mid.missing} sampled followers saw it` },
+    {
+      metric: `celebrity reach: all ${reach.celebrity.followers} followers (pulled)`,
+      value: round(reach.celebrity.reachMs / 1000, 3),
+      unit: 's',
+      baseline: round(reach.mid.reachMs / 1000, 3),
+      ratio: ratio(reach.celebrity.reachMs, reach.mid.reachMs),
+      target: '≤ 1 s and ≤ 1k case + 0.5 s',
+      pass: reach.celebrity.missing === 0 && reach.celebrity.reachMs <= 1000 && reach.celebrity.reachMs <= reach.mid.reachMs + 500,
+      note: `${reach.celebrity.seen}/${reach.celebrity.seen + reach.celebrity.missing} sampled followers saw it; story in the tray not measurable yet`,
+    },
+    { metric: `celebrity reach vs push-fanout (${pushAll.followers} followers)`, value: round(reach.celebrity.reachMs / 1000, 3), unit: 's', baseline: round(pushAll.seconds, 3), ratio: ratio(reach.celebrity.reachMs / 1000, pushAll.seconds), target: '', pass: null },
+    { metric: `comment storm: accepted (${storm.sent} sent, ${storm.retries} retries)`, value: round(storm.rps, 0), unit: 'comments/s', baseline: round(h.rps, 0), ratio: ratio(storm.rps, h.rps), target: '≥ 0.05 × hello', pass: storm.rps >= 0.05 * h.rps, note: 'moderation is not built yet: comments are not moderated' },
+    { metric: 'comment storm: POST p99', value: storm.p99, unit: 'ms', baseline: null, ratio: null, target: '≤ 100 ms', pass: storm.p99 <= 100 },
+    { metric: 'comment storm: exact count', value: `${storm.rows} rows / ${storm.keysAccepted} accepted keys`, unit: '', baseline: null, ratio: null, target: 'nothing lost or doubled', pass: storm.exact },
+    { metric: 'comment list p99 during storm (vs idle)', value: storm.listDuring.p99, unit: 'ms', baseline: storm.listIdle.p99, ratio: ratio(storm.listDuring.p99, storm.listIdle.p99), target: '≤ 2 × idle', pass: storm.listDuring.p99 <= 2 * storm.listIdle.p99, note: 'GET /api/v1/statuses/:id/context until the comments endpoint lands' },
+    { metric: 'uploads: photos processed', value: round(uploads.photosPerSecond, 2), unit: 'photos/s', baseline: round(loopRate, 2), ratio: ratio(uploads.photosPerSecond, loopRate), target: '≥ 0.7 × sharp-loop', pass: uploads.ready === uploads.count && uploads.photosPerSecond >= 0.7 * loopRate },
+    { metric: 'uploads: event-loop delay p99', value: uploads.eventLoop?.p99 ?? null, unit: 'ms', baseline: null, ratio: null, target: '≤ 20 ms', pass: uploads.eventLoop ? uploads.eventLoop.p99 <= 20 : null },
+    { metric: 'server peak RSS', value: peakRss === undefined ? null : round(peakRss, 0), unit: 'MiB', baseline: null, ratio: null, target: '', pass: null },
+  );
+
+  const result: BenchResult = {
+    date: new Date().toISOString(),
+    size: size.name,
+    db: options.db,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    data: { ...manifest.counts, generateSeconds: round(manifest.generateSeconds, 1), reused },
+    rows,
+    raw,
+  };
+  if (options.out !== null) {
+    const file = options.out ?? path.join(ROOT, 'bench/results', `${result.date.slice(0, 10)}-${size.name}-${options.db}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    result.file = file;
+  }
+  log(`\n${formatTable(result)}`);
+  log(`(${((Date.now() - started) / 1000).toFixed(0)} s${result.file ? `; written to ${path.relative(ROOT, result.file)}` : ''})`);
+  return result;
+}
+
+function show(v: number | string | null, unit: string): string {
+  if (v === null) return '—';
+  if (typeof v === 'string') return v;
+  return unit ? `${v.toLocaleString('en')} ${unit}` : String(v);
+}
+
+/** The result as a Markdown table (it reads as a plain-text one too). */
+export function formatTable(result: BenchResult): string {
+  const lines = [
+    `Glimpse benchmark — size ${result.size}, ${result.db}, ${result.date.slice(0, 10)}; ${result.machine.cpus} cores, Node ${result.machine.node}`,
+    '',
+    '| metric | value | baseline | ratio | target | pass |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of result.rows) {
+    const pass = r.pass === null ? (typeof r.value === 'string' && r.value === 'not available' ? 'n/a' : '') : r.pass ? 'yes' : 'NO';
+    const baselineUnit = r.metric.includes('p99 during') || r.unit === 's' ? r.unit : r.metric.startsWith('uploads') ? 'photos/s' : r.baseline !== null ? 'req/s' : '';
+    lines.push(`| ${r.metric} | ${show(r.value, r.unit)} | ${show(r.baseline, baselineUnit)} | ${r.ratio === null ? '' : `${r.ratio}×`} | ${r.target} | ${pass} |`);
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      size: { type: 'string', default: 'smoke' },
+      db: { type: 'string', default: 'sqlite' },
+      dir: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      reuse: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+    },
+  });
+  const db = values.db as DbKind;
+  if (db !== 'sqlite' && db !== 'postgres') throw new Error('--db sqlite|postgres');
+  await runBenchmark({ size: sizeFor(values.size!), db, dataDir: values.dir, out: values.out, seed: values.seed, reuse: values.reuse, cpuProf: values['cpu-prof'] });
+}

@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { DbTarget } from './db.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PRELOAD = path.join(ROOT, 'bench/src/preload/event-loop.mjs');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface EventLoopSnapshot {
+  seq: number;
+  count: number;
+  mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  pid: number;
+  child: ChildProcess;
+  logFile: string;
+  /** Graceful stop (SIGTERM, as a service manager would); SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL now, and wait until the process is gone. */
+  kill(): Promise<void>;
+  /** Peak resident set size so far (VmHWM), in MiB. */
+  peakRssMiB(): number | undefined;
+  /** Event-loop delay since the previous call (the histogram is reset each time). */
+  eventLoop(): Promise<EventLoopSnapshot | undefined>;
+}
+
+export interface StartOptions {
+  target: DbTarget;
+  fanoutThreshold?: number;
+  env?: Record<string, string>;
+  /** Extra node flags for the server, e.g. ['--cpu-prof', '--cpu-prof-dir=…']. */
+  nodeFlags?: string[];
+  logFile: string;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Starts the real server the way `npm start` does (`node --import tsx server/src/main.ts serve`,
+ * configured only through its environment), plus the event-loop preload, and waits until it
+ * answers. (npm start also builds the web client first; the API does not need it.)
+ */
+export async function startServer(options: StartOptions): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const eldFile = `${options.logFile}.eventloop.json`;
+  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+  fs.rmSync(eldFile, { force: true });
+  const log = fs.openSync(options.logFile, 'a');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    GLIMPSE_PUBLIC_URL: url,
+    GLIMPSE_DATA_DIR: options.target.dataDir,
+    GLIMPSE_DATABASE_URL: options.target.databaseUrl,
+    GLIMPSE_RATE_LIMITS: 'off',
+    GLIMPSE_LOG_LEVEL: 'warn',
+    GLIMPSE_BENCH_ELD_FILE: eldFile,
+    ...(options.fanoutThreshold !== undefined ? { GLIMPSE_FANOUT_THRESHOLD: String(options.fanoutThreshold) } : {}),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', PRELOAD, ...(options.nodeFlags ?? []), 'server/src/main.ts', 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exit = new Promise<void>((resolve) => child.once('exit', (code, signal) => ((exited = { code, signal }), resolve())));
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+  for (;;) {
+    if (exited) throw new Error(`the server exited during start-up (${exited.code ?? exited.signal}); see ${options.logFile}`);
+    try {
+      const res = await fetch(`${url}/api/v1/instance`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) {
+        await res.arrayBuffer();
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the server did not answer within the start-up timeout; see ${options.logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  let lastSeq = 0;
+  return {
+    url,
+    port,
+    pid: child.pid!,
+    child,
+    logFile: options.logFile,
+    async stop(graceMs = 20_000) {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exit;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (exited) return;
+      child.kill('SIGKILL');
+      await exit;
+    },
+    peakRssMiB() {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const match = /VmHWM:\s+(\d+)\s+kB/.exec(status);
+        return match ? Number(match[1]) / 1024 : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async eventLoop() {
+      if (exited) return undefined;
+      child.kill('SIGUSR2');
+      const until = Date.now() + 5000;
+      while (Date.now() < until) {
+        try {
+          const snap = JSON.parse(fs.readFileSync(eldFile, 'utf8')) as EventLoopSnapshot;
+          if (snap.seq > lastSeq) {
+            lastSeq = snap.seq;
+            return snap;
+          }
+        } catch {
+          // not written yet
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { type AccountFacts, canSeeAccount, canSeeAccountContent, isLocked } from './account-policy.ts';
+import { type ViewerContext, isBlockedEitherWay, isSelf } from './viewer-context.ts';
+
+/** The story fields the policies read. */
+export interface StoryFacts {
+  id: string;
+  account_id: string;
+  audience: 'followers' | 'close_friends';
+  expires_at: string;
+}
+
+export interface StoryViewFacts {
+  /** Current time, from the injectable clock. */
+  now: Date;
+  /** Read through a highlight, where it outlives the 24 hours. */
+  viaHighlight: boolean;
+}
+
+export function isExpired(story: StoryFacts, now: Date): boolean {
+  return story.expires_at <= now.toISOString();
+}
+
+/**
+ * Whether the viewer may see a story. The author always. Nobody blocked either way. It must
+ * be live, unless read through a highlight. The author's content must be visible to the
+ * viewer (a private account's stories: approved followers only). A close-friends story also
+ * needs the viewer on the author's list now, so removing someone hides it at once, including
+ * stories already in their tray and in highlights.
+ */
+export function canViewStory(ctx: ViewerContext, story: StoryFacts, author: AccountFacts, facts: StoryViewFacts): boolean {
+  if (isSelf(ctx, story.account_id)) return true;
+  if (!canSeeAccount(ctx, author) || isBlockedEitherWay(ctx, author.id)) return false;
+  if (!facts.viaHighlight && isExpired(story, facts.now)) return false;
+  if (!canSeeAccountContent(ctx, author)) return false;
+  if (story.audience === 'close_friends') return ctx.closeFriendOf.has(author.id);
+  return true;
+}
+
+/**
+ * Whether the viewer may add someone's story to their own: they must be mentioned in it and
+ * see it, and the story must be one its author shares beyond a chosen few — a close-friends
+ * story or a private account's story can never be carried to another audience.
+ */
+export function canReshareStory(ctx: ViewerContext, story: StoryFacts, author: AccountFacts, isMentioned: boolean, now: Date): boolean {
+  if (ctx.viewer === undefined || isSelf(ctx, story.account_id)) return false;
+  if (!isMentioned || !canViewStory(ctx, story, author, { now, viaHighlight: false })) return false;
+  return story.audience === 'followers' && !isLocked(author);
+}
+
+/** Only the author sees who viewed a story. */
+export function canSeeStoryViewers(ctx: ViewerContext, story: StoryFacts): boolean {
+  return isSelf(ctx, story.account_id);
+}
+
+/** Replies and reactions: a signed-in viewer who may see the live story, and not its author. */
+export function canRespondToStory(ctx: ViewerContext, story: StoryFacts, author: AccountFacts, now: Date): boolean {
+  return ctx.viewer !== undefined && !isSelf(ctx, story.account_id) && canViewStory(ctx, story, author, { now, viaHighlight: false });
+}
+
+/** A mention sticker may name any existing account not blocked either way by the author. */
+export function canMentionInStory(authorCtx: ViewerContext, accountId: string): boolean {
+  return !isBlockedEitherWay(authorCtx, accountId);
+}

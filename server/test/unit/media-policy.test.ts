@@ -1,0 +1,57 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { type MediaFileFacts, isPublicMediaFile, mediaFileAccess, needsSignedMediaUrls } from '../../src/access/media-policy.ts';
+import { exifDateToIso } from '../../src/domain/media/image-processor.ts';
+import { parseFocus } from '../../src/domain/media/media-service.ts';
+
+const attached = (visibility: 'public' | 'unlisted' | 'private' | 'direct', locked: boolean): MediaFileFacts => ({
+  purpose: 'attachment',
+  attachedTo: { post: { id: 'p', account_id: 'a', visibility }, author: { id: 'a', locked: locked ? 1 : 0 } },
+});
+
+describe('who may fetch a media file without a signature', () => {
+  test('profile pictures and headers are public, even of a locked account', () => {
+    assert.equal(isPublicMediaFile({ purpose: 'avatar' }), true);
+    assert.equal(isPublicMediaFile({ purpose: 'header' }), true);
+  });
+
+  test('photos of public and unlisted posts of a public account are public', () => {
+    assert.equal(isPublicMediaFile(attached('public', false)), true);
+    assert.equal(isPublicMediaFile(attached('unlisted', false)), true);
+  });
+
+  test('photos of a locked account, of followers-only or direct posts, and unposted photos need a signature', () => {
+    for (const facts of [attached('public', true), attached('unlisted', true), attached('private', false), attached('direct', false), { purpose: 'attachment' as const }]) {
+      assert.equal(isPublicMediaFile(facts), false, JSON.stringify(facts));
+      assert.equal(needsSignedMediaUrls(facts), true);
+    }
+  });
+
+  test('a valid signature serves privately, an invalid one never serves, none serves only public files', () => {
+    assert.equal(mediaFileAccess(attached('private', false), 'valid'), 'private');
+    assert.equal(mediaFileAccess(attached('public', false), 'invalid'), 'deny');
+    assert.equal(mediaFileAccess(attached('public', false), 'absent'), 'public');
+    assert.equal(mediaFileAccess(attached('private', false), 'absent'), 'deny');
+    assert.equal(mediaFileAccess({ purpose: 'attachment' }, 'absent'), 'deny');
+  });
+});
+
+describe('media attribute and EXIF parsing', () => {
+  test('capture dates: with an offset the exact instant, without one the wall-clock time, nonsense nothing', () => {
+    assert.equal(exifDateToIso('2024:05:01 12:34:56', '+02:00'), '2024-05-01T10:34:56.000Z');
+    assert.equal(exifDateToIso('2024:05:01 12:34:56', '-05:30'), '2024-05-01T18:04:56.000Z');
+    assert.equal(exifDateToIso('2024:05:01 12:34:56', undefined), '2024-05-01T12:34:56.000Z');
+    for (const bad of ['0000:00:00 00:00:00', '2023:02:31 10:00:00', 'yesterday', '    :  :     :  :  ', 42]) {
+      assert.equal(exifDateToIso(bad, undefined), null, String(bad));
+    }
+  });
+
+  test('focus is "x,y" with both in -1..1; anything else is a 422', () => {
+    assert.deepEqual(parseFocus('0.5,-0.25'), { x: 0.5, y: -0.25 });
+    assert.deepEqual(parseFocus(' -1 , 1 '), { x: -1, y: 1 });
+    assert.deepEqual(parseFocus(undefined), { x: 0, y: 0 });
+    for (const bad of ['1.01,0', '0', 'a,b', '0,0,0', 'NaN,0', 'Infinity,0']) {
+      assert.throws(() => parseFocus(bad), (error: any) => error.status === 422, bad);
+    }
+  });
+});

@@ -1,0 +1,369 @@
+import { useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { useApi } from '../api/api-context.tsx';
+import type { CommentPolicy } from '../api/mastodon-types.ts';
+import { updateMediaDescription } from '../api/media-api.ts';
+import { createStatus, type NewPhotoTag } from '../api/statuses-api.ts';
+import type { FeedState } from '../feed/home-page.tsx';
+import { ErrorMessage } from '../ui/feedback.tsx';
+import { CheckboxField } from '../ui/form-fields.tsx';
+import { CameraIcon } from '../ui/icons.tsx';
+import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { MentionTextarea } from './mention-textarea.tsx';
+import { PhotoTagger } from './photo-tagger.tsx';
+import { MAX_PHOTOS, usePhotoUploads, type ComposerPhoto, type PhotoUploads } from './use-photo-uploads.ts';
+import './compose.css';
+
+export const CAPTION_LIMIT = 2200;
+export const ALT_TEXT_LIMIT = 1500;
+
+export const COMMENT_POLICY_OPTIONS: Array<{ value: CommentPolicy; label: string }> = [
+  { value: 'everyone', label: 'Everyone' },
+  { value: 'followers', label: 'Followers' },
+  { value: 'following', label: 'People you follow' },
+  { value: 'followers_and_following', label: 'Followers and people you follow' },
+  { value: 'nobody', label: 'Nobody' },
+];
+
+/** 128 random bits as hex; crypto.getRandomValues works outside secure contexts too. */
+export function newIdempotencyKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** New post: 1–20 photos, each with alt text and tags, a caption, and who may comment. */
+export function ComposePage() {
+  useDocumentTitle('New post');
+  const api = useApi();
+  const navigate = useNavigate();
+  const uploads = usePhotoUploads();
+  const { photos } = uploads;
+  const [caption, setCaption] = useState('');
+  const [hideLikeCount, setHideLikeCount] = useState(false);
+  const [commentPolicy, setCommentPolicy] = useState<CommentPolicy>('everyone');
+  const [taggingKey, setTaggingKey] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [isSharing, setSharing] = useState(false);
+  // One key per compose attempt: pressing Share again after a lost answer cannot post twice.
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const fileInputId = useId();
+  const policyId = useId();
+  const shareHintId = useId();
+
+  const tagging = photos.find((p) => p.key === taggingKey) ?? null;
+  const pending = photos.filter((p) => p.phase === 'uploading' || p.phase === 'processing').length;
+  const failed = photos.filter((p) => p.phase === 'failed').length;
+  const canShare = uploads.isAllReady && !isSharing && caption.length <= CAPTION_LIMIT;
+
+  const onFiles = (event: ChangeEvent<HTMLInputElement>) => {
+    const files = Array.from(event.target.files ?? []);
+    event.target.value = '';
+    if (files.length > 0) setNotice(uploads.add(files));
+  };
+
+  const share = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!canShare) return;
+    setSharing(true);
+    setError(null);
+    try {
+      // Alt text is typed while the photo uploads; it is saved on the media just before posting.
+      await Promise.all(
+        photos.map((photo) => {
+          const alt = photo.alt.trim();
+          return alt !== (photo.media!.description ?? '') ? updateMediaDescription(api, photo.media!.id, alt) : null;
+        }),
+      );
+      const mediaTags: NewPhotoTag[] = photos.flatMap((photo) => photo.tags.map((tag) => ({ media_id: photo.media!.id, account_id: tag.account.id, x: tag.x, y: tag.y })));
+      const status = await createStatus(
+        api,
+        {
+          status: caption,
+          media_ids: photos.map((photo) => photo.media!.id),
+          hide_like_count: hideLikeCount,
+          comment_policy: commentPolicy,
+          ...(mediaTags.length > 0 ? { media_tags: mediaTags } : {}),
+        },
+        idempotencyKey,
+      );
+      navigate('/', { state: { posted: status } satisfies FeedState });
+    } catch (err) {
+      setError(err);
+      setSharing(false);
+    }
+  };
+
+  return (
+    <div className="page page-narrow compose-page">
+      <h1 className="page-title">New post</h1>
+      <form className="compose-form" onSubmit={share} noValidate>
+        <section className="compose-section" aria-label="Photos">
+          <div className="compose-picker">
+            <input id={fileInputId} className="visually-hidden compose-file-input" type="file" accept="image/*" multiple onChange={onFiles} disabled={photos.length >= MAX_PHOTOS} />
+            <label htmlFor={fileInputId} className={`button button-secondary compose-file-label${photos.length >= MAX_PHOTOS ? ' is-disabled' : ''}`}>
+              <CameraIcon />
+              Add photos
+            </label>
+            <span className="field-hint">
+              {photos.length}/{MAX_PHOTOS} photos
+            </span>
+          </div>
+          {notice && (
+            <p className="error-message" role="alert">
+              {notice}
+            </p>
+          )}
+          {photos.length === 0 ? (
+            <p className="compose-empty muted">Choose up to {MAX_PHOTOS} photos. They upload while you write the caption.</p>
+          ) : (
+            <PhotoList uploads={uploads} taggingKey={taggingKey} onTag={(key) => setTaggingKey((current) => (current === key ? null : key))} />
+          )}
+        </section>
+
+        {tagging && (
+          <PhotoTagger
+            key={tagging.key}
+            photo={tagging}
+            number={photos.indexOf(tagging) + 1}
+            onAdd={(tag) => uploads.addTag(tagging.key, tag)}
+            onRemove={(accountId) => uploads.removeTag(tagging.key, accountId)}
+            onDone={() => setTaggingKey(null)}
+          />
+        )}
+
+        <MentionTextarea label="Caption" value={caption} onChange={setCaption} maxLength={CAPTION_LIMIT} hint="Type @ to mention someone." />
+
+        <CheckboxField label="Hide like count" hint="Only you will see how many people liked this post." checked={hideLikeCount} onChange={(e) => setHideLikeCount(e.target.checked)} />
+
+        <div className="field">
+          <label className="field-label" htmlFor={policyId}>
+            Who can comment
+          </label>
+          <select id={policyId} className="field-input" value={commentPolicy} onChange={(e) => setCommentPolicy(e.target.value as CommentPolicy)}>
+            {COMMENT_POLICY_OPTIONS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
+
+        <ErrorMessage error={error} />
+        <div className="compose-submit">
+          <button type="submit" className="button button-primary" disabled={!canShare} aria-busy={isSharing} aria-describedby={shareHintId}>
+            {isSharing ? 'Sharing…' : 'Share'}
+          </button>
+          <span id={shareHintId} className="field-hint" role="status">
+            {photos.length === 0
+              ? 'Add at least one photo.'
+              : failed > 0
+                ? 'Remove or retry the photos that failed.'
+                : pending > 0
+                  ? `Waiting for ${pending} ${pending === 1 ? 'photo' : 'photos'} to finish uploading…`
+                  : ''}
+          </span>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+/** The chosen photos in post order: progress, reorder (buttons or dragging), remove, alt text. */
+function PhotoList({ uploads, taggingKey, onTag }: { uploads: PhotoUploads; taggingKey: string | null; onTag: (key: string) => void }) {
+  const { photos } = uploads;
+  const [announcement, setAnnouncement] = useState('');
+  const [focusAfterMove, setFocusAfterMove] = useState<{ key: string; direction: 'left' | 'right' } | null>(null);
+  const buttons = useRef(new Map<string, { left: HTMLButtonElement | null; right: HTMLButtonElement | null }>());
+  const dragKey = useRef<string | null>(null);
+
+  // After a move the pressed button keeps focus, or its twin when it reached the end.
+  useEffect(() => {
+    if (!focusAfterMove) return;
+    const pair = buttons.current.get(focusAfterMove.key);
+    const wanted = focusAfterMove.direction === 'left' ? pair?.left : pair?.right;
+    const other = focusAfterMove.direction === 'left' ? pair?.right : pair?.left;
+    (wanted && !wanted.disabled ? wanted : other)?.focus();
+    setFocusAfterMove(null);
+  }, [focusAfterMove, photos]);
+
+  const move = (photo: ComposerPhoto, direction: 'left' | 'right') => {
+    const from = photos.indexOf(photo);
+    const to = from + (direction === 'left' ? -1 : 1);
+    if (to < 0 || to >= photos.length) return;
+    uploads.move(photo.key, direction === 'left' ? -1 : 1);
+    setAnnouncement(`Photo moved to position ${to + 1} of ${photos.length}.`);
+    setFocusAfterMove({ key: photo.key, direction });
+  };
+
+  const onDrop = (event: DragEvent, index: number) => {
+    event.preventDefault();
+    const key = dragKey.current;
+    dragKey.current = null;
+    if (key) uploads.moveTo(key, index);
+  };
+
+  return (
+    <>
+      <ol className="compose-photos">
+        {photos.map((photo, index) => (
+          <PhotoTile
+            key={photo.key}
+            photo={photo}
+            number={index + 1}
+            isFirst={index === 0}
+            isLast={index === photos.length - 1}
+            isTagging={taggingKey === photo.key}
+            buttonRefs={(pair) => buttons.current.set(photo.key, pair)}
+            onMove={(direction) => move(photo, direction)}
+            onRemove={() => {
+              buttons.current.delete(photo.key);
+              uploads.remove(photo.key);
+              setAnnouncement(`Photo ${index + 1} removed.`);
+            }}
+            onRetry={() => uploads.retry(photo.key)}
+            onAlt={(alt) => uploads.setAlt(photo.key, alt)}
+            onTag={() => onTag(photo.key)}
+            onDragStart={() => {
+              dragKey.current = photo.key;
+            }}
+            onDrop={(event) => onDrop(event, index)}
+          />
+        ))}
+      </ol>
+      <p className="visually-hidden" aria-live="polite">
+        {announcement}
+      </p>
+    </>
+  );
+}
+
+interface PhotoTileProps {
+  photo: ComposerPhoto;
+  number: number;
+  isFirst: boolean;
+  isLast: boolean;
+  isTagging: boolean;
+  buttonRefs: (pair: { left: HTMLButtonElement | null; right: HTMLButtonElement | null }) => void;
+  onMove: (direction: 'left' | 'right') => void;
+  onRemove: () => void;
+  onRetry: () => void;
+  onAlt: (alt: string) => void;
+  onTag: () => void;
+  onDragStart: () => void;
+  onDrop: (event: DragEvent) => void;
+}
+
+function PhotoTile({ photo, number, isFirst, isLast, isTagging, buttonRefs, onMove, onRemove, onRetry, onAlt, onTag, onDragStart, onDrop }: PhotoTileProps) {
+  const titleId = useId();
+  const altId = useId();
+  const pair = useRef<{ left: HTMLButtonElement | null; right: HTMLButtonElement | null }>({ left: null, right: null });
+  const [isDropTarget, setDropTarget] = useState(false);
+  const tagCount = photo.tags.length;
+
+  return (
+    <li
+      className={`compose-photo${isDropTarget ? ' is-drop-target' : ''}`}
+      aria-labelledby={titleId}
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDropTarget(true);
+      }}
+      onDragLeave={() => setDropTarget(false)}
+      onDrop={(event) => {
+        setDropTarget(false);
+        onDrop(event);
+      }}
+    >
+      <div
+        className="compose-photo-preview"
+        draggable
+        onDragStart={(event) => {
+          event.dataTransfer.effectAllowed = 'move';
+          event.dataTransfer.setData('text/plain', photo.key);
+          onDragStart();
+        }}
+      >
+        {photo.previewUrl ? <img src={photo.previewUrl} alt="" draggable={false} /> : <span className="compose-photo-placeholder" aria-hidden="true" />}
+        {photo.phase === 'uploading' && (
+          <div className="progress" role="progressbar" aria-label={`Uploading photo ${number}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={photo.progress} aria-valuetext={`${photo.progress}%`}>
+            <span className="progress-bar" style={{ width: `${photo.progress}%` }} />
+          </div>
+        )}
+        {photo.phase === 'processing' && <span className="compose-photo-badge">Processing…</span>}
+        {tagCount > 0 && (
+          <span className="compose-photo-badge compose-photo-tags">
+            {tagCount} {tagCount === 1 ? 'person' : 'people'} tagged
+          </span>
+        )}
+      </div>
+      <div className="compose-photo-details">
+        <p className="compose-photo-title" id={titleId}>
+          Photo {number}
+          {photo.phase === 'ready' && <span className="visually-hidden"> (uploaded)</span>}
+        </p>
+        {photo.phase === 'failed' && (
+          <div className="compose-photo-error">
+            <p className="error-message" role="alert">
+              {photo.error ?? 'The upload failed.'}
+            </p>
+            <button type="button" className="button button-secondary button-small" onClick={onRetry} aria-describedby={titleId}>
+              Retry
+            </button>
+          </div>
+        )}
+        <div className="compose-photo-actions">
+          <button
+            ref={(element) => {
+              pair.current.left = element;
+              buttonRefs(pair.current);
+            }}
+            type="button"
+            className="button button-secondary button-small"
+            aria-label="Move left"
+            aria-describedby={titleId}
+            disabled={isFirst}
+            onClick={() => onMove('left')}
+          >
+            ←
+          </button>
+          <button
+            ref={(element) => {
+              pair.current.right = element;
+              buttonRefs(pair.current);
+            }}
+            type="button"
+            className="button button-secondary button-small"
+            aria-label="Move right"
+            aria-describedby={titleId}
+            disabled={isLast}
+            onClick={() => onMove('right')}
+          >
+            →
+          </button>
+          <button type="button" className="button button-secondary button-small" aria-describedby={titleId} aria-expanded={isTagging} onClick={onTag}>
+            Tag people
+          </button>
+          <button type="button" className="button button-link button-small compose-remove" aria-describedby={titleId} onClick={onRemove}>
+            Remove
+          </button>
+        </div>
+        <div className="field compose-alt">
+          <label className="field-label" htmlFor={altId}>
+            Alt text for photo {number}
+          </label>
+          <textarea
+            id={altId}
+            className="field-input field-textarea compose-alt-input"
+            rows={2}
+            maxLength={ALT_TEXT_LIMIT}
+            placeholder="Describe this photo for people who can’t see it"
+            value={photo.alt}
+            onChange={(event) => onAlt(event.target.value)}
+          />
+        </div>
+      </div>
+    </li>
+  );
+}

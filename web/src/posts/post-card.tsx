@@ -1,0 +1,127 @@
+import { useId, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { useApi } from '../api/api-context.tsx';
+import type { Account, Status } from '../api/mastodon-types.ts';
+import { fetchFavouritedBy, postPath } from '../api/statuses-api.ts';
+import { useSession } from '../auth/session-context.tsx';
+import { AccountRow } from '../ui/account-row.tsx';
+import { displayNameOf, profilePath } from '../ui/account-name.ts';
+import { Avatar } from '../ui/avatar.tsx';
+import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
+import { formatCount, plural } from '../ui/format-count.ts';
+import { RelativeTime } from '../ui/relative-time.tsx';
+import { useResource } from '../ui/use-resource.ts';
+import { Carousel } from './carousel.tsx';
+import { LikeButton } from './like-button.tsx';
+import { SafeContent } from './safe-content.tsx';
+import { useLike } from './use-like.ts';
+import './posts.css';
+
+export interface PostCardProps {
+  status: Status;
+  /** The post after a like or unlike (optimistic first, then as the server has it). */
+  onChange: (status: Status) => void;
+  /** The post page shows it larger. */
+  size?: 'feed' | 'large';
+  /** Extra controls in the header (the author's Delete on the post page). */
+  actions?: ReactNode;
+  /** The first post of a page loads its photo with priority. */
+  priority?: boolean;
+}
+
+/** A photo post: author, carousel, like, like count, caption and time. */
+export function PostCard({ status, onChange, size = 'feed', actions, priority }: PostCardProps) {
+  const { account: viewer } = useSession();
+  const { setLiked, error } = useLike(status, onChange);
+  const headingId = useId();
+  const author = status.account;
+  const name = displayNameOf(author);
+  const liked = Boolean(status.favourited);
+  const path = postPath(status);
+
+  return (
+    <article className={`post-card post-card-${size}`} aria-labelledby={headingId}>
+      <header className="post-header">
+        <Link to={profilePath(author)} className="post-author" tabIndex={-1} aria-hidden="true">
+          <Avatar account={author} size="small" />
+        </Link>
+        <h2 className="post-author-name" id={headingId}>
+          <Link to={profilePath(author)}>{name}</Link>
+        </h2>
+        <span className="post-header-dot" aria-hidden="true">
+          •
+        </span>
+        <Link to={path} className="post-time">
+          <span className="visually-hidden">Open post, shared </span>
+          <RelativeTime iso={status.created_at} />
+        </Link>
+        {actions && <div className="post-header-actions">{actions}</div>}
+      </header>
+
+      <Carousel
+        media={status.media_attachments}
+        label={`Photos by ${name}`}
+        onDoubleTap={viewer ? () => setLiked(true) : undefined}
+        sizes={size === 'large' ? '(max-width: 935px) 100vw, 935px' : undefined}
+        priority={priority}
+      />
+
+      <div className="post-body">
+        {viewer && (
+          <div className="post-actions">
+            <LikeButton liked={liked} onToggle={() => setLiked(!liked)} />
+          </div>
+        )}
+        <ErrorMessage error={error} />
+        <LikeCount status={status} isAuthor={viewer?.id === author.id} />
+        {status.content && (
+          <div className="post-caption">
+            <Link to={profilePath(author)} className="post-caption-author">
+              {author.acct || author.username}
+            </Link>{' '}
+            <SafeContent html={status.content} className="post-caption-text" />
+          </div>
+        )}
+      </div>
+    </article>
+  );
+}
+
+/**
+ * "12 likes", which opens the list of who liked. Nothing when the author hid the count from
+ * this viewer; the author sees it with a note that others do not.
+ */
+function LikeCount({ status, isAuthor }: { status: Status; isAuthor: boolean }) {
+  const [isOpen, setOpen] = useState(false);
+  const listId = useId();
+  if (status.glimpse?.like_count_hidden) return null;
+  const count = status.favourites_count ?? 0;
+  if (count <= 0) return null;
+  return (
+    <div className="post-likes">
+      <button type="button" className="post-likes-button" aria-expanded={isOpen} aria-controls={listId} onClick={() => setOpen((open) => !open)}>
+        {formatCount(count)} {plural(count, 'like', 'likes')}
+      </button>
+      {isAuthor && status.glimpse?.hide_like_count && <span className="post-likes-note muted"> · only you can see this</span>}
+      <div id={listId} hidden={!isOpen}>
+        {isOpen && <Likers statusId={status.id} count={count} />}
+      </div>
+    </div>
+  );
+}
+
+function Likers({ statusId, count }: { statusId: string; count: number }) {
+  const api = useApi();
+  const [likers, { reload }] = useResource((signal) => fetchFavouritedBy(api, statusId, signal), `${statusId}:${count}`);
+  if (likers.status === 'loading') return <Loading label="Loading likes…" />;
+  if (likers.status === 'error') return <LoadError error={likers.error} onRetry={reload} />;
+  const accounts: Account[] = likers.data.items;
+  if (accounts.length === 0) return null;
+  return (
+    <ul className="account-list post-likers" aria-label="Liked by">
+      {accounts.map((account) => (
+        <AccountRow key={account.id} account={account} />
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,94 @@
+import { useState } from 'react';
+import { Navigate, useNavigate, useParams } from 'react-router';
+import { ApiError } from '../api/api-client.ts';
+import { useApi } from '../api/api-context.tsx';
+import type { Status } from '../api/mastodon-types.ts';
+import { deleteStatus, fetchStatus, postPath } from '../api/statuses-api.ts';
+import { NotFoundPage } from '../app/not-found-page.tsx';
+import { useSession } from '../auth/session-context.tsx';
+import { displayNameOf, profilePath } from '../ui/account-name.ts';
+import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
+import { htmlToText } from '../ui/html-to-text.ts';
+import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useResource } from '../ui/use-resource.ts';
+import { PostCard } from './post-card.tsx';
+import './posts.css';
+
+/** `/@username/:id`; anything else with two segments is not a page. */
+export function PostRoute() {
+  const { handle, postId } = useParams();
+  const username = handle?.startsWith('@') ? handle.slice(1) : null;
+  if (!username || !/^[A-Za-z0-9_]{1,30}(@[A-Za-z0-9.-]+)?$/.test(username) || !postId || !/^\d{1,20}$/.test(postId)) return <NotFoundPage />;
+  return <PostPage key={postId} username={username} postId={postId} />;
+}
+
+export function PostPage({ username, postId }: { username: string; postId: string }) {
+  const api = useApi();
+  const [state, { reload, update }] = useResource((signal) => fetchStatus(api, postId, signal), postId);
+  const post = state.status === 'ready' ? state.data : null;
+  useDocumentTitle(post ? postTitle(post) : 'Post');
+
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') {
+    if (state.error instanceof ApiError && state.error.status === 404) return <NotFoundPage />;
+    return <LoadError error={state.error} onRetry={reload} />;
+  }
+  const status = state.data;
+  // A post reached under another name (renamed account, edited link) moves to its own address.
+  const author = status.account.acct || status.account.username;
+  if (author.toLowerCase() !== username.toLowerCase()) return <Navigate to={postPath(status)} replace />;
+  return (
+    <div className="page page-post">
+      <PostCard status={status} onChange={(next) => update(() => next)} size="large" actions={<DeletePost status={status} />} priority />
+    </div>
+  );
+}
+
+function postTitle(status: Status): string {
+  const caption = htmlToText(status.content).replace(/\s+/g, ' ').trim();
+  const who = `${displayNameOf(status.account)} (@${status.account.acct})`;
+  return caption ? `${who}: “${caption.length > 60 ? `${caption.slice(0, 60)}…` : caption}”` : `Post by ${who}`;
+}
+
+/** The author's Delete, asking once more before it acts. */
+function DeletePost({ status }: { status: Status }) {
+  const api = useApi();
+  const { account: viewer } = useSession();
+  const navigate = useNavigate();
+  const [isConfirming, setConfirming] = useState(false);
+  const [isBusy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (!viewer || viewer.id !== status.account.id) return null;
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteStatus(api, status.id);
+      navigate(profilePath(status.account), { replace: true });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  if (!isConfirming) {
+    return (
+      <button type="button" className="button button-secondary button-small" onClick={() => setConfirming(true)}>
+        Delete
+      </button>
+    );
+  }
+  return (
+    <div className="post-delete-confirm" role="group" aria-label="Delete this post?">
+      <span>Delete this post?</span>
+      <button type="button" className="button button-danger button-small" onClick={confirm} disabled={isBusy} aria-busy={isBusy} autoFocus>
+        Delete post
+      </button>
+      <button type="button" className="button button-secondary button-small" onClick={() => setConfirming(false)} disabled={isBusy}>
+        Cancel
+      </button>
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
