@@ -130,7 +130,14 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
         const me = accounts[wrng.int(accounts.length)];
         const choice = wrng.next();
         const n = counter++;
-        if (choice < 0.3) {
+        const foreignMedia = ops.find((o) => o.kind === 'upload' && o.outcome === 'ok' && o.account !== me.id && o.key);
+        if (choice < 0.05 && foreignMedia) {
+          // A write the server must refuse whole: a post with another account's photo (422).
+          const bad: Op = { round, kind: 'post', account: me.id, outcome: 'unknown', key: `dur bad ${round} ${n}`, idempotencyKey: `dur-bad-${round}-${n}`, mediaId: foreignMedia.key };
+          ops.push(bad);
+          await request(bad, me.token, 'POST', '/api/v1/statuses', { status: bad.key, media_ids: [foreignMedia.key] }, { 'idempotency-key': bad.idempotencyKey! });
+          if (bad.outcome === 'ok') failures.push(`round ${round}: a post with another account's photo was accepted`);
+        } else if (choice < 0.3) {
           const upload: Op = { round, kind: 'upload', account: me.id, outcome: 'unknown', key: '' };
           ops.push(upload);
           const form = new FormData();
@@ -244,7 +251,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
       if (round > 1) await verify(`after restart ${round - 1}`);
       const stop = { killed: false };
       const writers = Array.from({ length: options.writers ?? 6 }, (_, i) => writer(round, stop, rng.fork(`w${round}.${i}`)));
-      const delay = 300 + rng.int(1200);
+      const delay = 500 + rng.int(2000);
       await new Promise((r) => setTimeout(r, delay));
       await server.kill();
       stop.killed = true;

@@ -8,7 +8,8 @@
  *
  * Flags: --reuse (keep data a previous run generated for the same size and database; the
  * earlier runs' comments and posts stay in it), --dir DIR (data directory), --out FILE,
- * --cpu-prof (the server writes a CPU profile to DIR/profiles when it stops), --seed S.
+ * --cpu-prof (the server writes a CPU profile to DIR/profiles when it stops; summarise it with
+ * bench/src/profile-summary.ts), --seed S, --table FILE (print a results file's table again).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +31,8 @@ export interface Row {
   value: number | string | null;
   unit: string;
   baseline: number | string | null;
+  /** Unit of the baseline when it differs from the value's (hello's req/s, say). */
+  baselineUnit?: string;
   ratio: number | null;
   target: string;
   pass: boolean | null;
@@ -67,7 +70,7 @@ interface Worker<T> {
 }
 
 export function startWorker<T>(task: Task): Worker<T> {
-  const child = fork(path.join(ROOT, 'bench/src/load-worker.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(ROOT, 'bench/src/load-worker.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const done = new Promise<T>((resolve, reject) => {
     child.once('message', (m: { ok: boolean; result?: T; error?: string }) => (m.ok ? resolve(m.result as T) : reject(new Error(m.error))));
     child.once('exit', (code) => reject(new Error(`the load worker exited (${code}) without a result`)));
@@ -79,7 +82,7 @@ export function startWorker<T>(task: Task): Worker<T> {
 export const runTask = <T>(task: Task) => startWorker<T>(task).done;
 
 async function withHello<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const child = fork(path.join(ROOT, 'bench/src/hello-server.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, PORT: '0' } });
+  const child = fork(path.join(ROOT, 'bench/src/hello-server.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, PORT: '0' } });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m: { port: number }) => resolve(m.port));
@@ -265,12 +268,12 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     { metric: 'baseline: sharp-loop', value: round(loopRate, 2), unit: 'photos/s', baseline: null, ratio: null, target: '', pass: null },
     { metric: `baseline: push-fanout, ${pushMid.followers} followers`, value: round(pushMid.seconds, 3), unit: 's', baseline: null, ratio: null, target: '', pass: null },
     { metric: `baseline: push-fanout, ${pushAll.followers} followers`, value: round(pushAll.seconds, 3), unit: 's', baseline: null, ratio: null, target: '', pass: null },
-    { metric: 'home feed: saturation', value: round(feed.saturation.rps, 0), unit: 'req/s', baseline: round(h.rps, 0), ratio: ratio(feed.saturation.rps, h.rps), target: '≥ 0.20 × hello', pass: feed.saturation.rps >= 0.2 * h.rps },
+    { metric: 'home feed: saturation', value: round(feed.saturation.rps, 0), unit: 'req/s', baseline: round(h.rps, 0), baselineUnit: 'req/s', ratio: ratio(feed.saturation.rps, h.rps), target: '≥ 0.20 × hello', pass: feed.saturation.rps >= 0.2 * h.rps },
     { metric: `home feed: p50 at 50% (${feed.at50.rate} req/s)`, value: feed.at50.p50, unit: 'ms', baseline: null, ratio: null, target: '', pass: null },
     { metric: `home feed: p99 at 50% (${feed.at50.rate} req/s)`, value: feed.at50.p99, unit: 'ms', baseline: null, ratio: null, target: '≤ 25 ms', pass: feed.at50.p99 <= 25 },
     { metric: `home feed: p50 at 80% (${feed.at80.rate} req/s)`, value: feed.at80.p50, unit: 'ms', baseline: null, ratio: null, target: '', pass: null },
     { metric: `home feed: p99 at 80% (${feed.at80.rate} req/s)`, value: feed.at80.p99, unit: 'ms', baseline: null, ratio: null, target: '', pass: null },
-    { metric: 'story tray: saturation', value: 'not available', unit: 'req/s', baseline: round(h.rps, 0), ratio: null, target: '≥ 0.30 × hello', pass: null, note: 'the story tray endpoint does not exist yet' },
+    { metric: 'story tray: saturation', value: 'not available', unit: 'req/s', baseline: round(h.rps, 0), baselineUnit: 'req/s', ratio: null, target: '≥ 0.30 × hello', pass: null, note: 'the story tray endpoint does not exist yet' },
     { metric: 'story tray: p99 at 50%', value: 'not available', unit: 'ms', baseline: null, ratio: null, target: '≤ 25 ms', pass: null, note: 'the story tray endpoint does not exist yet' },
     { metric: `celebrity reach: ${reach.mid.followers} followers (pushed)`, value: round(reach.mid.reachMs / 1000, 3), unit: 's', baseline: round(pushMid.seconds, 3), ratio: ratio(reach.mid.reachMs / 1000, pushMid.seconds), target: '', pass: null, note: `${reach.mid.seen}/${reach.mid.seen + reach.mid.missing} sampled followers saw it` },
     {
@@ -284,7 +287,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       note: `${reach.celebrity.seen}/${reach.celebrity.seen + reach.celebrity.missing} sampled followers saw it; story in the tray not measurable yet`,
     },
     { metric: `celebrity reach vs push-fanout (${pushAll.followers} followers)`, value: round(reach.celebrity.reachMs / 1000, 3), unit: 's', baseline: round(pushAll.seconds, 3), ratio: ratio(reach.celebrity.reachMs / 1000, pushAll.seconds), target: '', pass: null },
-    { metric: `comment storm: accepted (${storm.sent} sent, ${storm.retries} retries)`, value: round(storm.rps, 0), unit: 'comments/s', baseline: round(h.rps, 0), ratio: ratio(storm.rps, h.rps), target: '≥ 0.05 × hello', pass: storm.rps >= 0.05 * h.rps, note: 'moderation is not built yet: comments are not moderated' },
+    { metric: `comment storm: accepted (${storm.sent} sent, ${storm.retries} retries)`, value: round(storm.rps, 0), unit: 'comments/s', baseline: round(h.rps, 0), baselineUnit: 'req/s', ratio: ratio(storm.rps, h.rps), target: '≥ 0.05 × hello', pass: storm.rps >= 0.05 * h.rps, note: 'moderation is not built yet: comments are not moderated' },
     { metric: 'comment storm: POST p99', value: storm.p99, unit: 'ms', baseline: null, ratio: null, target: '≤ 100 ms', pass: storm.p99 <= 100 },
     { metric: 'comment storm: exact count', value: `${storm.rows} rows / ${storm.keysAccepted} accepted keys`, unit: '', baseline: null, ratio: null, target: 'nothing lost or doubled', pass: storm.exact },
     { metric: 'comment list p99 during storm (vs idle)', value: storm.listDuring.p99, unit: 'ms', baseline: storm.listIdle.p99, ratio: ratio(storm.listDuring.p99, storm.listIdle.p99), target: '≤ 2 × idle', pass: storm.listDuring.p99 <= 2 * storm.listIdle.p99, note: 'GET /api/v1/statuses/:id/context until the comments endpoint lands' },
@@ -329,8 +332,7 @@ export function formatTable(result: BenchResult): string {
   ];
   for (const r of result.rows) {
     const pass = r.pass === null ? (typeof r.value === 'string' && r.value === 'not available' ? 'n/a' : '') : r.pass ? 'yes' : 'NO';
-    const baselineUnit = r.metric.includes('p99 during') || r.unit === 's' ? r.unit : r.metric.startsWith('uploads') ? 'photos/s' : r.baseline !== null ? 'req/s' : '';
-    lines.push(`| ${r.metric} | ${show(r.value, r.unit)} | ${show(r.baseline, baselineUnit)} | ${r.ratio === null ? '' : `${r.ratio}×`} | ${r.target} | ${pass} |`);
+    lines.push(`| ${r.metric} | ${show(r.value, r.unit)} | ${show(r.baseline, r.baselineUnit ?? r.unit)} | ${r.ratio === null ? '' : `${r.ratio}×`} | ${r.target} | ${pass} |`);
   }
   return lines.join('\n');
 }
@@ -345,8 +347,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       seed: { type: 'string' },
       reuse: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      table: { type: 'string' },
     },
   });
+  if (values.table) {
+    // Prints the table of a results file again.
+    console.log(formatTable(JSON.parse(fs.readFileSync(values.table, 'utf8')) as BenchResult));
+    process.exit(0);
+  }
   const db = values.db as DbKind;
   if (db !== 'sqlite' && db !== 'postgres') throw new Error('--db sqlite|postgres');
   await runBenchmark({ size: sizeFor(values.size!), db, dataDir: values.dir, out: values.out, seed: values.seed, reuse: values.reuse, cpuProf: values['cpu-prof'] });

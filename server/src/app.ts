@@ -21,6 +21,8 @@ import { registerStatusRoutes } from './http/mastodon/statuses.route.ts';
 import { registerTimelineRoutes } from './http/mastodon/timelines.route.ts';
 import { registerPostPageRoutes } from './http/web/post-page.route.ts';
 import { registerStoryRoutes } from './http/glimpse/stories.route.ts';
+import { registerCommentRoutes } from './http/glimpse/comments.route.ts';
+import { registerReportRoutes } from './http/mastodon/reports.route.ts';
 import { registerOAuthRoutes } from './http/oauth/oauth.route.ts';
 import { registerSessionRoutes } from './http/glimpse/session.route.ts';
 import { registerMediaRoutes } from './http/mastodon/media.route.ts';
@@ -71,6 +73,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerTimelineRoutes(http, services);
   registerPostPageRoutes(http, services);
   registerStoryRoutes(http, services);
+  registerCommentRoutes(http, services);
+  registerReportRoutes(http, services);
   registerSessionRoutes(http, services, secret);
   registerMediaRoutes(http, services);
   registerMediaFileRoutes(http, services);
@@ -78,6 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await http.ready();
   services.jobs.start();
+  await services.feeds.recoverRecentFanOut(15 * 60 * 1000, clock.now());
   services.media.onError = (message, err) => http.log.error({ err }, message);
   services.mediaQueue.start();
   // Uploads a restart interrupted are processed again.

@@ -15,6 +15,8 @@ export interface RateLimits {
   api: number;
   /** Unauthenticated API requests per peer per 5 minutes. 0 disables. */
   anonymous: number;
+  /** Comments per account per minute. 0 disables. */
+  comments: number;
 }
 
 export interface Config {
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       registration: intFrom(env, 'GLIMPSE_RATE_LIMIT_REGISTRATION', 5),
       api: intFrom(env, 'GLIMPSE_RATE_LIMIT_API', 1500),
       anonymous: intFrom(env, 'GLIMPSE_RATE_LIMIT_ANONYMOUS', 300),
+      comments: intFrom(env, 'GLIMPSE_RATE_LIMIT_COMMENTS', 30),
     },
     trustProxy: trustProxyFrom(env.GLIMPSE_TRUST_PROXY),
     secret: env.GLIMPSE_SECRET || undefined,

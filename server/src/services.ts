@@ -18,6 +18,11 @@ import { FeedRepository } from './domain/feeds/feed-repository.ts';
 import { FeedService } from './domain/feeds/feed-service.ts';
 import { StoryRepository } from './domain/stories/story-repository.ts';
 import { StoryService } from './domain/stories/story-service.ts';
+import { CommentRepository } from './domain/comments/comment-repository.ts';
+import { CommentService } from './domain/comments/comment-service.ts';
+import { ModerationRepository } from './domain/moderation/moderation-repository.ts';
+import { ModerationService } from './domain/moderation/moderation-service.ts';
+import { FixedWindowLimiter } from './infra/rate-limiter.ts';
 import { InProcessJobQueue, type JobQueue } from './infra/queue/job-queue.ts';
 import { MediaService } from './domain/media/media-service.ts';
 import { LocalDiskStorage } from './infra/storage/local-disk-storage.ts';
@@ -40,6 +45,8 @@ export interface Services {
     posts: PostRepository;
     feeds: FeedRepository;
     stories: StoryRepository;
+    comments: CommentRepository;
+    moderation: ModerationRepository;
   };
   /** Background work after a request: fan-out, feed upkeep. */
   jobs: JobQueue;
@@ -47,6 +54,8 @@ export interface Services {
   posts: PostService;
   feeds: FeedService;
   stories: StoryService;
+  comments: CommentService;
+  moderation: ModerationService;
   accounts: AccountService;
   auth: AuthService;
   follows: FollowService;
@@ -69,11 +78,13 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     posts: new PostRepository(db),
     feeds: new FeedRepository(db),
     stories: new StoryRepository(db),
+    comments: new CommentRepository(db),
+    moderation: new ModerationRepository(db),
   };
   const notifications = new NotificationService(repositories.notifications, repositories.relationships, clock);
   // Feed jobs are small and must not be dropped: a long backlog is allowed.
   const jobs = new InProcessJobQueue({ name: 'jobs', concurrency: 2, maxWaiting: 100_000 });
-  const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships);
+  const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships, repositories.comments);
   const feeds = new FeedService(repositories.feeds, repositories.accounts, repositories.relationships, hydrator, config.fanoutThreshold, jobs);
   const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
     onCreated: (status) => feeds.postCreated(status),
@@ -83,7 +94,14 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const mediaQueue = new InProcessJobQueue({ name: 'media', concurrency: config.mediaConcurrency, maxWaiting: 100, timeoutMs: 60_000 });
   const media = new MediaService(db, repositories.media, mediaStorage, mediaQueue, mediaUrls, clock);
   const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock);
+  const moderation = new ModerationService(db, repositories.moderation, repositories.comments, repositories.accounts, repositories.relationships, repositories.tokens, hydrator, clock, jobs);
+  const commentLimit = config.rateLimitsEnabled && config.rateLimits.comments > 0 ? new FixedWindowLimiter(config.rateLimits.comments, 60_000, () => clock.now().getTime()) : undefined;
+  const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, commentLimit);
+  posts.useComments(comments, (accountId) => moderation.defaultCommentPolicy(accountId));
+  stories.useReplyModeration({ isHidden: (authorId, text) => moderation.isHiddenByWords(authorId, text) });
   return {
+    comments,
+    moderation,
     stories,
     jobs,
     hydrator,

@@ -6,10 +6,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const file = process.env.GLIMPSE_BENCH_ELD_FILE;
 if (file) {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const RESOLUTION_MS = 10;
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   let seq = 0;
-  const ms = (ns) => Math.round(ns / 1e4) / 100;
+  // The histogram records whole timer intervals; the delay is what exceeds the resolution
+  // (as @fastify/under-pressure computes it).
+  const ms = (ns) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
   const dump = (reason) => {
     seq += 1;
     const snapshot = {

@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as foundation from './migrations/0001-foundation.ts';
 import * as posts from './migrations/0002-posts.ts';
 import * as stories from './migrations/0003-stories.ts';
+import * as comments from './migrations/0004-comments.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-posts': posts,
   '0003-stories': stories,
+  '0004-comments': comments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -161,6 +161,14 @@ export interface StatusesTable {
   replies_count: number;
   created_at: string;
   edited_at: string | null;
+  post_id: string | null;
+  thread_id: string | null;
+  hidden_reason: 'hidden_words' | 'restricted' | 'moderator' | null;
+  approved: number;
+  fold_key: string;
+  tone: 'supportive' | 'critical' | 'question' | 'neutral' | null;
+  pinned_at: string | null;
+  rank_score: number;
 }
 
 export interface StatusEditsTable {
@@ -283,7 +291,67 @@ export interface HighlightItemsTable {
   position: number;
 }
 
+export interface CommentCountsTable {
+  post_id: string;
+  shard: number;
+  total: number;
+  hidden: number;
+}
+
+export interface CommentFoldsTable {
+  post_id: string;
+  fold_key: string;
+  display_text: string;
+}
+
+export interface CommentFoldCountsTable {
+  post_id: string;
+  fold_key: string;
+  shard: number;
+  count: number;
+}
+
+export interface HiddenWordsTable {
+  account_id: string;
+  use_default_list: number;
+  words: string;
+  updated_at: string;
+}
+
+export interface RestrictsTable {
+  account_id: string;
+  target_account_id: string;
+  created_at: string;
+}
+
+export interface AccountSettingsTable {
+  account_id: string;
+  default_comment_policy: string;
+  updated_at: string;
+}
+
+export interface ReportsTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  status_ids: string;
+  comment: string;
+  category: string;
+  forward: number;
+  created_at: string;
+  action_taken: string | null;
+  action_taken_at: string | null;
+  action_taken_by: string | null;
+}
+
 export interface Database {
+  comment_counts: CommentCountsTable;
+  comment_folds: CommentFoldsTable;
+  comment_fold_counts: CommentFoldCountsTable;
+  hidden_words: HiddenWordsTable;
+  restricts: RestrictsTable;
+  account_settings: AccountSettingsTable;
+  reports: ReportsTable;
   stories: StoriesTable;
   story_mentions: StoryMentionsTable;
   story_views: StoryViewsTable;

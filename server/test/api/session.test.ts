@@ -1,9 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type Response, type World } from '../support/world.ts';
+import { loadConfig } from '../../src/config.ts';
 import { formRequest, createOAuthApp, pkcePair, REDIRECT_URI, setCookie } from '../support/http.ts';
 
 const COOKIE = 'glimpse_session';
+/** The configured limits' defaults, so a test sets only the ones it is about. */
+const defaultLimits = loadConfig({}).rateLimits;
 
 interface WebSession {
   cookie: string;
@@ -258,7 +261,7 @@ describe('rate limits on log-in and registration', () => {
   before(async () => {
     world = await createWorld({
       accounts: ['mara'],
-      config: { rateLimitsEnabled: true, rateLimits: { login: 3, registration: 2, api: 0, anonymous: 0 } },
+      config: { rateLimitsEnabled: true, rateLimits: { ...defaultLimits, login: 3, registration: 2, api: 0, anonymous: 0 } },
     });
   });
   after(() => world.close());
@@ -314,7 +317,7 @@ describe('rate limits on log-in and registration', () => {
 test('with a trusted proxy configured, log-in limits are keyed on the forwarded client address', async () => {
   const world = await createWorld({
     accounts: ['mara'],
-    config: { trustProxy: true, rateLimitsEnabled: true, rateLimits: { login: 1, registration: 0, api: 0, anonymous: 0 } },
+    config: { trustProxy: true, rateLimitsEnabled: true, rateLimits: { ...defaultLimits, login: 1, registration: 0, api: 0, anonymous: 0 } },
   });
   try {
     const attempt = (client: string) =>

@@ -35,24 +35,24 @@ async function withSchemaLock<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function openTestDatabase(options: { file?: string } = {}): Promise<TestDatabase> {
+export async function openTestDatabase(options: { file?: string; retried?: boolean } = {}): Promise<TestDatabase> {
   if (TEST_DB === 'postgres') {
     const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
     let handle: DatabaseHandle;
     try {
-      handle = await openDatabase({ databaseUrl: TEST_POSTGRES_URL, dataDir: '', postgres: { schema, poolSize: 4 } });
+      handle = await withSchemaLock(() => openDatabase({ databaseUrl: TEST_POSTGRES_URL, dataDir: '', postgres: { schema, poolSize: 4 } }));
     } catch (error) {
       // Seen once under heavy parallel load: the migration did not see the new schema yet. One
       // retry on a fresh schema; a second failure is real.
-      if (!/does not exist/.test(String((error as Error).message))) throw error;
-      return openTestDatabase(options);
+      if (options.retried || !/does not exist/.test(String((error as Error).message))) throw error;
+      return openTestDatabase({ ...options, retried: true });
     }
     return {
       handle,
       url: TEST_POSTGRES_URL,
       async dispose() {
         await handle.close();
-        await dropPostgresSchema(TEST_POSTGRES_URL, schema);
+        await withSchemaLock(() => dropPostgresSchema(TEST_POSTGRES_URL, schema));
       },
     };
   }

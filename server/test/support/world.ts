@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type GlimpseApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
@@ -44,9 +47,11 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** Test settings; media and other files go to a fresh temporary data directory. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({ GLIMPSE_PUBLIC_URL: 'http://glimpse.test', GLIMPSE_RATE_LIMITS: 'off', GLIMPSE_SECRET: 'test-secret' } as NodeJS.ProcessEnv),
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-test-')),
     ...overrides,
   };
 }
@@ -98,6 +103,7 @@ export async function createWorld(options: { config?: Partial<Config>; accounts?
     async close() {
       await app.close();
       await db.dispose();
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
 }

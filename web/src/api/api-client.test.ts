@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError, nextPageFrom, withQuery } from './api-client.ts';
 import { installFetchMock } from '../test/fetch-mock.ts';
+import { installXhrMock } from '../test/xhr-mock.ts';
 
 describe('ApiClient', () => {
   it('sends the CSRF token and a JSON body on every write, with the same-origin cookie', async () => {
@@ -109,5 +110,41 @@ describe('query and Link helpers', () => {
   it('finds no next page when the header has only prev, or none at all', () => {
     expect(nextPageFrom('<https://x.test/api/v1/mutes?min_id=5>; rel="prev"')).toBeNull();
     expect(nextPageFrom(null)).toBeNull();
+  });
+});
+
+describe('ApiClient.upload', () => {
+  it('posts the form with the CSRF token, reports progress and resolves with the status and body', async () => {
+    const xhr = installXhrMock();
+    const api = new ApiClient();
+    api.setCsrfToken('tok');
+    const progress: number[] = [];
+    const form = new FormData();
+    form.append('file', new File(['x'], 'x.jpg', { type: 'image/jpeg' }));
+
+    const done = api.upload('/api/v2/media', form, { onProgress: (f) => progress.push(f) });
+    const [request] = xhr.requests;
+    expect(request.headers['X-CSRF-Token']).toBe('tok');
+    expect(request.headers['Content-Type']).toBeUndefined();
+    expect(request.withCredentials).toBe(true);
+    request.progress(1, 4);
+    request.respond(202, { id: '5', url: null });
+
+    await expect(done).resolves.toEqual({ status: 202, data: { id: '5', url: null }, nextPath: null });
+    expect(progress).toEqual([0.25, 1]);
+  });
+
+  it("rejects with the server's message, and with an AbortError when cancelled", async () => {
+    const xhr = installXhrMock();
+    const api = new ApiClient();
+    const failing = api.upload('/api/v2/media', new FormData());
+    xhr.requests[0].respond(422, { error: 'Validation failed: File is missing' });
+    await expect(failing).rejects.toMatchObject({ status: 422, message: 'Validation failed: File is missing' });
+
+    const controller = new AbortController();
+    const cancelled = api.upload('/api/v2/media', new FormData(), { signal: controller.signal });
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    expect(xhr.requests[1].aborted).toBe(true);
   });
 });

@@ -206,7 +206,7 @@ function PhotoList({ uploads, taggingKey, onTag }: { uploads: PhotoUploads; tagg
 
   return (
     <>
-      <ol className="compose-photos">
+      <ol className="compose-photos" aria-label="Chosen photos">
         {photos.map((photo, index) => (
           <PhotoTile
             key={photo.key}

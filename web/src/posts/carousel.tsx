@@ -129,7 +129,17 @@ export function Carousel({ media, label, onDoubleTap, sizes = '(max-width: 630px
       tabIndex={0}
       onKeyDown={onKeyDown}
     >
-      <div className="carousel-frame" style={{ aspectRatio: String(frame) }} onTouchStart={onTouchStart} onTouchMove={onTouchMove} onTouchEnd={onTouchEnd} onTouchCancel={() => { touch.current = null; setDrag(0); }}>
+      <div
+        className="carousel-frame"
+        style={{ aspectRatio: String(frame), ['--frame-aspect' as string]: String(frame) }}
+        onTouchStart={onTouchStart}
+        onTouchMove={onTouchMove}
+        onTouchEnd={onTouchEnd}
+        onTouchCancel={() => {
+          touch.current = null;
+          setDrag(0);
+        }}
+      >
         <div
           className={`carousel-track${drag !== 0 ? ' is-dragging' : ''}`}
           style={{ transform: `translateX(calc(${-current * 100}% + ${drag}px))` }}

@@ -1,7 +1,7 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { installFetchMock } from '../test/fetch-mock.ts';
-import { makeAccount, makeRelationship } from '../test/fixtures.ts';
+import { makeAccount, makeMedia, makeRelationship, makeStatus } from '../test/fixtures.ts';
 import { CSRF, renderApp, signedInAs, signedOut } from '../test/render-app.tsx';
 
 const me = makeAccount('ines', { id: '1', display_name: 'Ines' });
@@ -170,5 +170,31 @@ describe('profile page', () => {
     expect(await screen.findByText('@second_page_fan')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
     expect(server.callsTo('GET', '/api/v1/accounts/2/followers').map((c) => c.url.search)).toEqual(['', '?max_id=50']);
+  });
+
+  it('shows posts as a grid of first photos linking to each post, marking posts of several photos', async () => {
+    const server = installFetchMock();
+    signedInAs(server, me);
+    const mara = makeAccount('mara', { id: '2', display_name: 'Mara' });
+    server.on('GET', '/api/v1/accounts/lookup', { body: mara });
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2', { following: true })] });
+    server.on('GET', '/api/v1/accounts/2/statuses', {
+      body: [
+        makeStatus(mara, { id: '31', content: '<p>Party night</p>', media_attachments: [makeMedia('a'), makeMedia('b'), makeMedia('c')] }),
+        makeStatus(mara, { id: '30', media_attachments: [makeMedia('d', { description: 'Sunset' })] }),
+      ],
+    });
+
+    const { container } = renderApp('/@mara');
+
+    const carousel = await screen.findByRole('link', { name: 'Party night (3 photos)' });
+    expect(carousel.getAttribute('href')).toBe('/@mara/31');
+    expect(carousel.querySelector('.post-grid-marker')).not.toBeNull();
+    const single = screen.getByRole('link', { name: 'Sunset' });
+    expect(single.getAttribute('href')).toBe('/@mara/30');
+    expect(single.querySelector('.post-grid-marker')).toBeNull();
+    expect(container.querySelectorAll('.post-grid img')).toHaveLength(2);
+    const query = server.callsTo('GET', '/api/v1/accounts/2/statuses')[0].url.searchParams;
+    expect(query.get('only_media')).toBe('true');
   });
 });

@@ -1,4 +1,4 @@
-import type { Account, Relationship } from '../api/mastodon-types.ts';
+import type { Account, MediaAttachment, Relationship, Status } from '../api/mastodon-types.ts';
 
 let nextId = 100;
 
@@ -30,6 +30,44 @@ export function makeRelationship(id: string, overrides: Partial<Relationship> = 
     blocked_by: false,
     muting: false,
     muting_notifications: false,
+    ...overrides,
+  };
+}
+
+let nextStatusId = 9000;
+
+/** A processed photo as the server presents it. */
+export function makeMedia(id: string, overrides: Partial<MediaAttachment> = {}): MediaAttachment {
+  return {
+    id,
+    type: 'image',
+    url: `http://glimpse.test/media/${id}/w1080.jpg`,
+    preview_url: `http://glimpse.test/media/${id}/w320.jpg`,
+    description: null,
+    blurhash: null,
+    meta: { original: { width: 1080, height: 1080 } },
+    glimpse: { state: 'ready', tags: [], variants: [], captured_at: null },
+    ...overrides,
+  };
+}
+
+/** A photo post as the server presents it. */
+export function makeStatus(account: Account, overrides: Partial<Status> = {}): Status {
+  const id = overrides.id ?? String(nextStatusId++);
+  return {
+    id,
+    created_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+    content: '',
+    account,
+    media_attachments: [makeMedia(`${id}1`)],
+    visibility: 'public',
+    in_reply_to_id: null,
+    favourites_count: 0,
+    favourited: false,
+    replies_count: 0,
+    mentions: [],
+    tags: [],
+    glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: 'everyone' },
     ...overrides,
   };
 }

@@ -260,7 +260,7 @@ export class AuthService {
   }
 
   async createSession(accountId: string): Promise<string> {
-    const issued = await this.issue({ appId: null, accountId, scopes: ['read', 'write', 'follow', 'push'], withRefresh: false, kind: 'session' });
+    const issued = await this.issue({ appId: null, accountId, scopes: ['read', 'write', 'follow', 'push', 'admin:read', 'admin:write'], withRefresh: false, kind: 'session' });
     return issued.access_token;
   }
 

@@ -51,6 +51,16 @@ export class FeedService {
     this.jobs.enqueue('feed.fan-out', { statusId: status.id, authorId: status.account_id });
   }
 
+  /**
+   * Fan-out jobs live in memory: a crash can lose queued ones. At start the last minutes'
+   * posts are pushed again (the insert ignores rows already there), so none is missing.
+   */
+  async recoverRecentFanOut(sinceMs: number, now: Date): Promise<number> {
+    const rows = await this.feeds.recentTopLevel(now.getTime() - sinceMs, 10_000);
+    for (const r of rows) this.jobs.enqueue('feed.fan-out', { statusId: r.id, authorId: r.account_id });
+    return rows.length;
+  }
+
   followed(followerId: string, authorId: string): void {
     this.jobs.enqueue('feed.backfill', { followerId, authorId });
   }

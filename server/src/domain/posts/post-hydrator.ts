@@ -1,4 +1,6 @@
 import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
+import { canModerateComments, canSeeComment } from '../../access/comment-policy.ts';
+import { isAdmin } from '../../access/account-policy.ts';
 import { belongsInHomeFeed, canManagePost, canSeeLikeCount, canViewPost, needsRestrictedMedia } from '../../access/post-policy.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { AccountRow } from '../accounts/account.ts';
@@ -6,6 +8,7 @@ import type { RelationshipRepository } from '../follows/relationship-repository.
 import type { MediaRepository } from '../media/media-repository.ts';
 import type { MediaRow, MediaTagRow } from '../media/media.ts';
 import type { PostRepository } from './post-repository.ts';
+import type { CommentRepository } from '../comments/comment-repository.ts';
 import type { StatusRow } from './post.ts';
 
 /** A post with everything a page needs to present it, loaded in batch. */
@@ -26,9 +29,12 @@ export interface HydratedPost {
   likeCountVisible: boolean;
   /** The viewer may edit, delete and pin it. */
   canManage: boolean;
+  /** Visible comments of a post, or visible replies in a comment's thread. */
+  repliesCount: number;
 }
 
-export type HydrationRule = 'view' | 'home';
+/** 'view': what the viewer may see; 'home': also only followed authors; 'review': a post author's review of hidden comments; 'moderator': an admin reading reported comments. */
+export type HydrationRule = 'view' | 'home' | 'review' | 'moderator';
 
 /**
  * Skeleton → hydrate → rules: takes a page of status ids and returns the posts the viewer may
@@ -40,11 +46,16 @@ export class PostHydrator {
     private readonly accounts: AccountRepository,
     private readonly media: MediaRepository,
     private readonly relationships: RelationshipRepository,
+    private readonly comments: CommentRepository,
   ) {}
 
   async hydrate(viewer: Viewer | undefined, ids: readonly string[], rule: HydrationRule = 'view'): Promise<HydratedPost[]> {
     if (ids.length === 0) return [];
     const statuses = await this.posts.findByIds(ids);
+    // Comments are only as visible as the post they belong to.
+    const missingRoots = [...statuses.values()].flatMap((s) => (s.post_id && !statuses.has(s.post_id) ? [s.post_id] : []));
+    const roots = missingRoots.length ? await this.posts.findByIds(missingRoots) : new Map<string, StatusRow>();
+    const rootOf = (s: StatusRow) => (s.post_id ? (statuses.get(s.post_id) ?? roots.get(s.post_id)) : undefined);
     const statusIds = [...statuses.keys()];
     const [mediaByStatus, mentionsByStatus, tagsByStatus] = await Promise.all([
       this.media.forStatuses(statusIds),
@@ -53,19 +64,30 @@ export class PostHydrator {
     ]);
     const mediaIds = [...mediaByStatus.values()].flat().map((m) => m.id);
     const mediaTags = await this.media.tagsFor(mediaIds);
+    const authorIds = [...statuses.values(), ...roots.values()].map((s) => s.account_id);
     const accountIds = [
-      ...[...statuses.values()].map((s) => s.account_id),
+      ...authorIds,
       ...[...mentionsByStatus.values()].flat(),
       ...[...mediaTags.values()].flat().map((t) => t.account_id),
     ];
-    const authorIds = [...statuses.values()].map((s) => s.account_id);
-    const [accounts, ctx, favourites, bookmarks, pins] = await Promise.all([
+    const topLevel = [...statuses.values()].filter((st) => st.post_id !== null && st.thread_id === st.id).map((st) => st.id);
+    const postIdsOnPage = [...statuses.values()].filter((st) => st.post_id === null).map((st) => st.id);
+    const [accounts, ctx, favourites, bookmarks, pins, commentCounts, replyCounts] = await Promise.all([
       this.accounts.findByIds(accountIds),
       this.relationships.loadViewerContext(viewer, authorIds),
       viewer ? this.posts.marksFor(viewer.accountId, statusIds, 'favourites') : Promise.resolve(new Set<string>()),
       viewer ? this.posts.marksFor(viewer.accountId, statusIds, 'bookmarks') : Promise.resolve(new Set<string>()),
       viewer ? this.posts.marksFor(viewer.accountId, statusIds, 'pinned_statuses') : Promise.resolve(new Set<string>()),
+      this.comments.counts(postIdsOnPage),
+      this.comments.replyCounts(topLevel),
     ]);
+    const repliesCountOf = (st: StatusRow) => {
+      if (st.post_id === null) {
+        const c = commentCounts.get(st.id);
+        return c ? c.total - c.hidden : 0;
+      }
+      return replyCounts.get(st.id) ?? 0;
+    };
 
     const out: HydratedPost[] = [];
     for (const id of ids) {
@@ -78,7 +100,14 @@ export class PostHydrator {
       const isMentioned = viewerId !== undefined && mentionIds.includes(viewerId);
       if (!canViewPost(ctx, status, author, { isMentioned })) continue;
       if (rule === 'home' && !belongsInHomeFeed(ctx, status)) continue;
-      out.push(this.assemble(ctx, status, author, media, mediaTags, mentionIds, accounts, tagsByStatus.get(id) ?? [], favourites, bookmarks, pins));
+      if (status.post_id) {
+        const root = rootOf(status);
+        const rootAuthor = root && accounts.get(root.account_id);
+        if (!root || !rootAuthor || !canViewPost(ctx, root, rootAuthor, { isMentioned: viewerId !== undefined && (mentionsByStatus.get(root.id) ?? []).includes(viewerId) })) continue;
+        const visible = rule === 'review' ? canModerateComments(ctx, root) : rule === 'moderator' ? isAdmin(ctx) : canSeeComment(ctx, status);
+        if (!visible) continue;
+      }
+      out.push({ ...this.assemble(ctx, status, author, media, mediaTags, mentionIds, accounts, tagsByStatus.get(id) ?? [], favourites, bookmarks, pins), repliesCount: repliesCountOf(status) });
     }
     return out;
   }
@@ -95,7 +124,7 @@ export class PostHydrator {
     favourites: Set<string>,
     bookmarks: Set<string>,
     pins: Set<string>,
-  ): HydratedPost {
+  ): Omit<HydratedPost, 'repliesCount'> {
     return {
       status,
       author,

@@ -49,6 +49,16 @@ export interface EditPostInput {
   mediaDescriptions?: Array<{ id: string; description: string }>;
 }
 
+/** The comments feature: replies are written, deleted and liked through it. */
+export interface CommentHooks {
+  create(viewer: Viewer, input: { text: string; inReplyToId: string; mediaIds: string[]; idempotencyKey?: string; language?: string; sensitive?: boolean; spoilerText?: string }): Promise<HydratedPost>;
+  delete(viewer: Viewer, comment: HydratedPost): Promise<void>;
+  liked(db: Db, status: StatusRow, delta: 1 | -1): Promise<void>;
+}
+
+/** Where a new post's comment policy comes from when the request names none. */
+export type DefaultCommentPolicy = (accountId: string) => Promise<string>;
+
 /** Things that happen after a post commits; the feeds subscribe (fan-out) here. */
 export interface PostEvents {
   onCreated?(status: StatusRow): void;
@@ -69,6 +79,20 @@ export class PostService {
     private readonly events: PostEvents = {},
   ) {}
 
+  private comments?: CommentHooks;
+  private defaultCommentPolicy: DefaultCommentPolicy = async () => 'everyone';
+
+  /** Wired by services.ts: comments and posts depend on each other only through this. */
+  useComments(comments: CommentHooks, defaultCommentPolicy: DefaultCommentPolicy): void {
+    this.comments = comments;
+    this.defaultCommentPolicy = defaultCommentPolicy;
+  }
+
+  private get commentHooks(): CommentHooks {
+    if (!this.comments) throw new Error('comments are not wired');
+    return this.comments;
+  }
+
   /** One post the viewer may see, or 404. */
   async get(viewer: Viewer | undefined, id: string): Promise<HydratedPost> {
     const [post] = await this.hydrator.hydrate(viewer, [id]);
@@ -81,16 +105,20 @@ export class PostService {
       const existing = await this.posts.findIdempotent(viewer.accountId, input.idempotencyKey);
       if (existing) return this.get(viewer, existing);
     }
+    if (input.inReplyToId) {
+      return this.commentHooks.create(viewer, {
+        text: input.text,
+        inReplyToId: input.inReplyToId,
+        mediaIds: input.mediaIds,
+        idempotencyKey: input.idempotencyKey,
+        language: input.language,
+        sensitive: input.sensitive,
+        spoilerText: input.spoilerText,
+      });
+    }
     const author = await this.accounts.findById(viewer.accountId);
     if (!author) throw notFound();
-
-    let replyTo: HydratedPost | undefined;
-    if (input.inReplyToId) {
-      // Replying to something one cannot see answers as if it did not exist.
-      replyTo = await this.get(viewer, input.inReplyToId);
-    }
-    if (!replyTo && input.mediaIds.length === 0) throw unprocessable('Validation failed: A post needs at least one photo');
-    if (input.text.trim() === '' && input.mediaIds.length === 0) throw unprocessable("Validation failed: Text can't be blank");
+    if (input.mediaIds.length === 0) throw unprocessable('Validation failed: A post needs at least one photo');
     const media = await this.ownReadyMedia(viewer, input.mediaIds, undefined);
 
     const now = this.clock.now();
@@ -101,18 +129,26 @@ export class PostService {
       account_id: viewer.accountId,
       text: input.text,
       visibility,
-      in_reply_to_id: replyTo?.status.id ?? null,
-      in_reply_to_account_id: replyTo?.status.account_id ?? null,
+      in_reply_to_id: null,
+      in_reply_to_account_id: null,
       sensitive: input.sensitive ? 1 : 0,
       spoiler_text: input.spoilerText ?? '',
       language: input.language ?? null,
       hide_like_count: input.hideLikeCount ? 1 : 0,
-      comment_policy: input.commentPolicy ?? 'everyone',
+      comment_policy: input.commentPolicy ?? (await this.defaultCommentPolicy(viewer.accountId)),
       has_media: media.length > 0 ? 1 : 0,
       favourites_count: 0,
       replies_count: 0,
       created_at: now.toISOString(),
       edited_at: null,
+      post_id: null,
+      thread_id: null,
+      hidden_reason: null,
+      approved: 0,
+      fold_key: '',
+      tone: null,
+      pinned_at: null,
+      rank_score: 0,
     };
     const mentioned = await this.resolveMentions(input.text);
     const photoTags = await this.checkPhotoTags(input.photoTags ?? [], media);
@@ -129,7 +165,6 @@ export class PostService {
       await this.posts.replaceTags(id, hashtagsOf(input.text), trx);
       for (const m of media) await this.media.replaceTags(m.id, photoTags.filter((t) => t.mediaId === m.id).map((t) => ({ account_id: t.accountId, x: t.x, y: t.y })), trx);
       await this.posts.adjustStatusesCount(viewer.accountId, 1, trx);
-      if (replyTo) await trx.updateTable('statuses').set((eb) => ({ replies_count: eb('replies_count', '+', 1) })).where('id', '=', replyTo.status.id).execute();
       const notifications = await this.notifyAudience(trx, audience, row, author, mentioned.map((a) => a.id), photoTags.map((t) => t.accountId));
       return { duplicate: false as const, notifications };
     });
@@ -189,13 +224,16 @@ export class PostService {
   /** Deletes the post; answers it as it was, as Mastodon does (clients use it to redraft). */
   async delete(viewer: Viewer, id: string): Promise<HydratedPost> {
     const post = await this.get(viewer, id);
+    if (post.status.post_id !== null) {
+      await this.commentHooks.delete(viewer, post);
+      return post;
+    }
     if (!post.canManage) throw notFound();
     await this.db.transaction().execute(async (trx) => {
+      // The post's comments go with it (they cascade on post_id's row only via this delete).
+      await trx.deleteFrom('statuses').where('post_id', '=', id).execute();
       await this.posts.delete(id, trx);
       await this.posts.adjustStatusesCount(viewer.accountId, -1, trx);
-      if (post.status.in_reply_to_id) {
-        await trx.updateTable('statuses').set((eb) => ({ replies_count: eb('replies_count', '-', 1) })).where('id', '=', post.status.in_reply_to_id).execute();
-      }
     });
     this.events.onDeleted?.(post.status);
     return post;
@@ -213,6 +251,7 @@ export class PostService {
       const added = await this.posts.addMark('favourites', { id: newId(now.getTime()), account_id: viewer.accountId, status_id: id, created_at: now.toISOString() }, trx);
       if (!added) return undefined;
       await this.posts.adjustFavourites(id, 1, trx);
+      await this.commentHooks.liked(trx, post.status, 1);
       return this.notifications.notify(trx, 'favourite', post.status.account_id, viewer.accountId, id);
     });
     this.notifications.published(notification);
@@ -224,6 +263,7 @@ export class PostService {
     await this.db.transaction().execute(async (trx) => {
       if (await this.posts.removeMark('favourites', viewer.accountId, id, trx)) {
         await this.posts.adjustFavourites(id, -1, trx);
+        await this.commentHooks.liked(trx, post.status, -1);
         await this.notifications.withdrawFor(trx, post.status.account_id, viewer.accountId, 'favourite', id);
       }
     });

@@ -28,7 +28,7 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
     language: status.language,
     uri: `${ctx.publicUrl}/users/${author.username}/statuses/${status.id}`,
     url: statusUrl(ctx, author.username, status.id),
-    replies_count: status.replies_count,
+    replies_count: post.repliesCount,
     reblogs_count: 0,
     favourites_count: post.likeCountVisible ? status.favourites_count : 0,
     favourited: post.favourited,
@@ -58,6 +58,11 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
     poll: null,
     glimpse: {
       comment_policy: status.comment_policy,
+      post_id: status.post_id,
+      thread_id: status.thread_id,
+      pinned: status.pinned_at !== null,
+      // Shown only to the comment's author (who otherwise sees it as normal) and in reviews.
+      ...(status.hidden_reason !== null && !post.canManage ? { hidden_reason: status.hidden_reason } : {}),
       hide_like_count: Boolean(status.hide_like_count),
       like_count_hidden: !post.likeCountVisible,
     },

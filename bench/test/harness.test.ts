@@ -1,0 +1,152 @@
+// The benchmark harness at a small size: the generator's counts and invariants, and one run of
+// the load driver producing the whole table. Speed is never asserted here.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { freshTarget, openHandle } from '../src/db.ts';
+import { generate } from '../src/generate.ts';
+import { runBenchmark } from '../src/run.ts';
+import { SIZES } from '../src/sizes.ts';
+
+const size = SIZES.tiny;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-bench-test-'));
+const quiet = () => undefined;
+
+async function scalar(db: any, query: string): Promise<number> {
+  const r = await sql.raw<{ n: number }>(query).execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+test('the generator writes the asked-for graph with consistent counters and home feeds', { timeout: 120_000 }, async () => {
+  const target = await freshTarget('sqlite', path.join(tmp, 'gen-a'));
+  const manifest = await generate({ size, target, seed: 'harness', log: quiet });
+  const handle = await openHandle(target);
+  const db = handle.kysely;
+  try {
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM accounts'), size.accounts);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM users'), size.accounts);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM follows'), size.edges);
+    assert.equal(manifest.counts.follows, size.edges);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM statuses'), size.posts);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM media WHERE status_id IS NOT NULL'), size.posts);
+
+    // Counters match the rows they count.
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM accounts a WHERE a.followers_count <> (SELECT count(*) FROM follows f WHERE f.target_account_id = a.id)'), 0);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM accounts a WHERE a.following_count <> (SELECT count(*) FROM follows f WHERE f.account_id = a.id)'), 0);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM accounts a WHERE a.statuses_count <> (SELECT count(*) FROM statuses s WHERE s.account_id = a.id)'), 0);
+
+    // One celebrity followed by everyone else, the comparison account by exactly midFollowers,
+    // every ordinary account at or below the fan-out threshold, nobody following more than 2,000.
+    assert.equal(manifest.celebrity.followers, size.accounts - 1);
+    assert.equal(await scalar(db, `SELECT followers_count AS n FROM accounts WHERE id = '${manifest.celebrity.id}'`), size.accounts - 1);
+    assert.equal(manifest.mid.followers, size.midFollowers);
+    assert.equal(await scalar(db, `SELECT count(*) AS n FROM accounts WHERE id <> '${manifest.celebrity.id}' AND followers_count > ${manifest.fanoutThreshold}`), 0);
+    assert.ok(await scalar(db, 'SELECT max(following_count) AS n FROM accounts') <= 2000);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM follows WHERE account_id = target_account_id'), 0);
+    assert.equal(await scalar(db, `SELECT count(*) AS n FROM statuses WHERE account_id = '${manifest.celebrity.id}'`), size.celebrityPosts);
+    // Skewed: the most-followed ordinary account has several times the mean.
+    const meanFollowers = (size.edges - (size.accounts - 1)) / (size.accounts - 1);
+    assert.ok(manifest.maxOrdinaryFollowers > 3 * meanFollowers, `max ${manifest.maxOrdinaryFollowers} vs mean ${meanFollowers}`);
+
+    // Home feeds as the fan-out would leave them: each pushed author's posts in each follower's
+    // feed; the celebrity's are pulled at read time, so none of them is stored.
+    const expected = await scalar(
+      db,
+      `SELECT count(*) AS n FROM follows f JOIN accounts a ON a.id = f.target_account_id JOIN statuses s ON s.account_id = f.target_account_id WHERE a.followers_count <= ${manifest.fanoutThreshold}`,
+    );
+    assert.ok(expected > 0);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM home_feed'), expected);
+    assert.equal(manifest.counts.homeFeed, expected);
+    assert.equal(await scalar(db, `SELECT count(*) AS n FROM home_feed WHERE author_id = '${manifest.celebrity.id}'`), 0);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM home_feed h WHERE NOT EXISTS (SELECT 1 FROM follows f WHERE f.account_id = h.account_id AND f.target_account_id = h.author_id)'), 0);
+    assert.equal(await scalar(db, 'SELECT count(*) AS n FROM home_feed h JOIN statuses s ON s.id = h.status_id WHERE s.account_id <> h.author_id'), 0);
+
+    // Tokens: stored as SHA-256 hashes of the plaintexts in the manifest.
+    assert.equal(manifest.tokens.length, size.tokens);
+    for (const t of manifest.tokens.slice(0, 20)) {
+      const hash = crypto.createHash('sha256').update(t.token).digest('hex');
+      const row = await db.selectFrom('access_tokens').select(['account_id', 'revoked_at']).where('token_hash', '=', hash).executeTakeFirst();
+      assert.equal(row?.account_id, t.id);
+      assert.equal(row?.revoked_at, null);
+    }
+    assert.ok(manifest.midFollowerTokens.length >= size.load.reachSample);
+
+    // Referential integrity, though the bulk load ran with foreign keys off.
+    const fk = await sql.raw<Record<string, unknown>>('PRAGMA foreign_key_check').execute(db);
+    assert.equal(fk.rows.length, 0);
+    assert.equal(await handle.integrityCheck(), 'ok');
+  } finally {
+    await handle.close();
+  }
+
+  // Deterministic: the same seed gives the same graph.
+  const again = await freshTarget('sqlite', path.join(tmp, 'gen-b'));
+  const manifest2 = await generate({ size, target: again, seed: 'harness', log: quiet });
+  assert.deepEqual(manifest2.counts, manifest.counts);
+  assert.deepEqual(manifest2.tokens, manifest.tokens);
+  const fingerprint = async (dir: string) => {
+    const h = await openHandle({ kind: 'sqlite', dataDir: dir, databaseUrl: '', file: path.join(dir, 'glimpse.sqlite') });
+    try {
+      const rows = await h.kysely.selectFrom('follows').select(['account_id', 'target_account_id']).orderBy('id').execute();
+      return crypto.createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+    } finally {
+      await h.close();
+    }
+  };
+  assert.equal(await fingerprint(path.join(tmp, 'gen-b')), await fingerprint(path.join(tmp, 'gen-a')));
+});
+
+test('a benchmark run produces the whole table and the JSON', { timeout: 240_000 }, async () => {
+  const out = path.join(tmp, 'result.json');
+  const lines: string[] = [];
+  const result = await runBenchmark({ size, db: 'sqlite', dataDir: path.join(tmp, 'run'), out, seed: 'harness', log: (l) => lines.push(l) });
+  const metrics = result.rows.map((r) => r.metric);
+  for (const prefix of [
+    'baseline: hello',
+    'baseline: sharp-loop',
+    'baseline: push-fanout',
+    'home feed: saturation',
+    'home feed: p50 at 50%',
+    'home feed: p99 at 50%',
+    'home feed: p50 at 80%',
+    'home feed: p99 at 80%',
+    'story tray: saturation',
+    'story tray: p99 at 50%',
+    'celebrity reach: ',
+    'celebrity reach vs push-fanout',
+    'comment storm: accepted',
+    'comment storm: POST p99',
+    'comment storm: exact count',
+    'comment list p99 during storm',
+    'uploads: photos processed',
+    'uploads: event-loop delay p99',
+    'server peak RSS',
+  ]) {
+    assert.ok(metrics.some((m) => m.startsWith(prefix)), `the table has no "${prefix}" row`);
+  }
+  for (const row of result.rows) {
+    assert.ok(row.value !== null && row.value !== undefined, `${row.metric} has a value`);
+    if (row.target && row.value !== 'not available') assert.equal(typeof row.pass, 'boolean', `${row.metric} is judged`);
+  }
+  // Counts, not speed: every request of the measured phases answered, every comment counted once.
+  const raw = result.raw as any;
+  assert.equal(raw.homeFeed.saturation.non2xx, 0);
+  assert.ok(raw.homeFeed.saturation.ok > 0);
+  assert.equal(raw.reach.mid.missing, 0);
+  assert.equal(raw.reach.celebrity.missing, 0);
+  assert.equal(raw.storm.ok, size.load.stormComments);
+  assert.equal(raw.storm.exact, true);
+  assert.equal(raw.storm.rows, raw.storm.distinctKeys);
+  assert.equal(raw.uploads.ready, size.load.uploads);
+  assert.ok(raw.uploads.eventLoop && raw.uploads.eventLoop.count > 0);
+  assert.ok(raw.peakRssMiB > 0);
+  // The same table, as JSON.
+  const json = JSON.parse(fs.readFileSync(out, 'utf8'));
+  assert.deepEqual(json.rows, JSON.parse(JSON.stringify(result.rows)));
+  assert.ok(lines.some((l) => l.includes('| metric | value | baseline | ratio | target | pass |')));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});

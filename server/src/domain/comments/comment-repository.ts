@@ -1,0 +1,198 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+
+export const COUNTER_SHARDS = 16;
+const shard = () => Math.floor(Math.random() * COUNTER_SHARDS);
+
+export interface CommentCursor {
+  /** rank_score for the top sort. */
+  score?: number;
+  id: string;
+}
+
+/**
+ * Comment-specific storage: sharded counters and folds kept up to date as comments arrive,
+ * and the skeleton queries of the comment list (ids only; the hydrator does the rest).
+ */
+export class CommentRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Adds to a post's comment counters on a random shard: no hot row under a storm. */
+  async bumpCounts(db: Db, postId: string, total: number, hidden: number): Promise<void> {
+    if (total === 0 && hidden === 0) return;
+    await db
+      .insertInto('comment_counts')
+      .values({ post_id: postId, shard: shard(), total, hidden })
+      .onConflict((oc) =>
+        oc.columns(['post_id', 'shard']).doUpdateSet((eb) => ({
+          total: eb('comment_counts.total', '+', total),
+          hidden: eb('comment_counts.hidden', '+', hidden),
+        })),
+      )
+      .execute();
+  }
+
+  async counts(postIds: readonly string[]): Promise<Map<string, { total: number; hidden: number }>> {
+    const out = new Map<string, { total: number; hidden: number }>();
+    if (postIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('comment_counts')
+      .select(['post_id', sql<number>`sum(total)`.as('total'), sql<number>`sum(hidden)`.as('hidden')])
+      .where('post_id', 'in', [...new Set(postIds)])
+      .groupBy('post_id')
+      .execute();
+    for (const r of rows) out.set(r.post_id, { total: Number(r.total), hidden: Number(r.hidden) });
+    return out;
+  }
+
+  /** Counts a visible comment into its fold. */
+  async bumpFold(db: Db, postId: string, key: string, displayText: string, delta: number): Promise<void> {
+    if (key === '' || delta === 0) return;
+    if (delta > 0) {
+      await db.insertInto('comment_folds').values({ post_id: postId, fold_key: key, display_text: displayText }).onConflict((oc) => oc.columns(['post_id', 'fold_key']).doNothing()).execute();
+    }
+    await db
+      .insertInto('comment_fold_counts')
+      .values({ post_id: postId, fold_key: key, shard: shard(), count: delta })
+      .onConflict((oc) => oc.columns(['post_id', 'fold_key', 'shard']).doUpdateSet((eb) => ({ count: eb('comment_fold_counts.count', '+', delta) })))
+      .execute();
+  }
+
+  /** Folds of a post with at least `min` visible comments, largest first. */
+  async folds(postId: string, min: number, limit: number): Promise<Array<{ key: string; text: string; count: number }>> {
+    const rows = await this.db
+      .selectFrom('comment_fold_counts as c')
+      .innerJoin('comment_folds as f', (j) => j.onRef('f.post_id', '=', 'c.post_id').onRef('f.fold_key', '=', 'c.fold_key'))
+      .select(['c.fold_key as key', 'f.display_text as text', sql<number>`sum(c.count)`.as('count')])
+      .where('c.post_id', '=', postId)
+      .groupBy(['c.fold_key', 'f.display_text'])
+      .having(sql`sum(c.count)`, '>=', min)
+      .orderBy(sql`sum(c.count)`, 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ key: r.key, text: r.text, count: Number(r.count) }));
+  }
+
+  /** The newest few visible comments of each fold: one query for all folds of a page. */
+  async foldSamples(postId: string, keys: string[], perFold: number): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (keys.length === 0) return out;
+    const rows = await sql<{ id: string; fold_key: string }>`
+      SELECT id, fold_key FROM (
+        SELECT id, fold_key, ROW_NUMBER() OVER (PARTITION BY fold_key ORDER BY id DESC) AS rn
+        FROM statuses
+        WHERE post_id = ${postId} AND hidden_reason IS NULL AND fold_key IN (${sql.join(keys)})
+      ) ranked WHERE rn <= ${perFold} ORDER BY fold_key, id DESC`.execute(this.db);
+    for (const r of rows.rows) out.set(r.fold_key, [...(out.get(r.fold_key) ?? []), r.id]);
+    return out;
+  }
+
+  /**
+   * One page of a post's top-level comments, skipping folded ones and pinned ones (shown
+   * apart), hidden ones except the viewer's own.
+   */
+  async topLevelIds(postId: string, options: { sort: 'top' | 'newest'; cursor?: CommentCursor; foldedKeys: string[]; viewerId?: string; limit: number }): Promise<Array<{ id: string; rank_score: number }>> {
+    let q = this.db
+      .selectFrom('statuses')
+      .select(['id', 'rank_score'])
+      .where('post_id', '=', postId)
+      .where('in_reply_to_id', '=', postId)
+      .where('pinned_at', 'is', null);
+    q = options.viewerId
+      ? q.where((eb) => eb.or([eb('hidden_reason', 'is', null), eb('account_id', '=', options.viewerId!)]))
+      : q.where('hidden_reason', 'is', null);
+    if (options.foldedKeys.length) q = q.where((eb) => eb.or([eb('fold_key', 'not in', options.foldedKeys), eb('account_id', '=', options.viewerId ?? '')]));
+    const c = options.cursor;
+    if (options.sort === 'newest') {
+      if (c) q = q.where('id', '<', c.id);
+      return q.orderBy('id', 'desc').limit(options.limit).execute();
+    }
+    if (c) q = q.where((eb) => eb.or([eb('rank_score', '<', c.score ?? 0), eb.and([eb('rank_score', '=', c.score ?? 0), eb('id', '<', c.id)])]));
+    return q.orderBy('rank_score', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+  }
+
+  async pinnedIds(postId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('statuses').select('id').where('post_id', '=', postId).where('pinned_at', 'is not', null).orderBy('pinned_at', 'desc').limit(3).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async replyIds(threadId: string, after: string | undefined, limit: number): Promise<string[]> {
+    let q = this.db.selectFrom('statuses').select('id').where('thread_id', '=', threadId).where('id', '!=', threadId);
+    if (after) q = q.where('id', '>', after);
+    return (await q.orderBy('id', 'asc').limit(limit).execute()).map((r) => r.id);
+  }
+
+  /** Visible replies per thread, for the "view N replies" line. */
+  async replyCounts(threadIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (threadIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('statuses')
+      .select(['thread_id', sql<number>`count(*)`.as('n')])
+      .where('thread_id', 'in', [...threadIds])
+      .where('hidden_reason', 'is', null)
+      .where((eb) => eb('id', '!=', eb.ref('thread_id')))
+      .groupBy('thread_id')
+      .execute();
+    for (const r of rows) out.set(r.thread_id!, Number(r.n));
+    return out;
+  }
+
+  async hiddenIds(postId: string, limit: number, maxId?: string): Promise<string[]> {
+    let q = this.db.selectFrom('statuses').select('id').where('post_id', '=', postId).where('hidden_reason', 'is not', null);
+    if (maxId) q = q.where('id', '<', maxId);
+    return (await q.orderBy('id', 'desc').limit(limit).execute()).map((r) => r.id);
+  }
+
+  async addRankScore(db: Db, statusId: string, delta: number): Promise<void> {
+    await db.updateTable('statuses').set((eb) => ({ rank_score: eb('rank_score', '+', delta) })).where('id', '=', statusId).execute();
+  }
+
+  async countPinned(postId: string): Promise<number> {
+    return (await this.pinnedIds(postId)).length;
+  }
+
+  async setPinned(commentId: string, pinnedAt: string | null): Promise<void> {
+    await this.db.updateTable('statuses').set({ pinned_at: pinnedAt }).where('id', '=', commentId).execute();
+  }
+
+  async setHidden(db: Db, commentId: string, reason: 'hidden_words' | 'restricted' | 'moderator' | null, approved?: boolean): Promise<void> {
+    await db
+      .updateTable('statuses')
+      .set({ hidden_reason: reason, ...(approved === undefined ? {} : { approved: approved ? 1 : 0 }) })
+      .where('id', '=', commentId)
+      .execute();
+  }
+
+  /** The digest's aggregates over every comment of a post, hidden ones included. */
+  async toneCounts(postId: string) {
+    return this.db
+      .selectFrom('statuses')
+      .select(['tone', sql<number>`count(*)`.as('n')])
+      .where('post_id', '=', postId)
+      .groupBy('tone')
+      .execute();
+  }
+
+  async toneOverTime(postId: string) {
+    return this.db
+      .selectFrom('statuses')
+      .select([sql<string>`substr(created_at, 1, 13)`.as('hour'), 'tone', sql<number>`count(*)`.as('n')])
+      .where('post_id', '=', postId)
+      .groupBy([sql`substr(created_at, 1, 13)`, 'tone'])
+      .orderBy(sql`substr(created_at, 1, 13)`)
+      .execute();
+  }
+
+  /** Most liked visible comments of each tone. */
+  async representativeIds(postId: string, perTone: number): Promise<Map<string, string[]>> {
+    const rows = await sql<{ id: string; tone: string }>`
+      SELECT id, tone FROM (
+        SELECT id, tone, ROW_NUMBER() OVER (PARTITION BY tone ORDER BY favourites_count DESC, id DESC) AS rn
+        FROM statuses WHERE post_id = ${postId} AND hidden_reason IS NULL AND tone IS NOT NULL
+      ) ranked WHERE rn <= ${perTone}`.execute(this.db);
+    const out = new Map<string, string[]>();
+    for (const r of rows.rows) out.set(r.tone, [...(out.get(r.tone) ?? []), r.id]);
+    return out;
+  }
+}

@@ -1,0 +1,331 @@
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import { AppError, notFound, tooManyRequests, unprocessable } from '../../errors.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
+import { MAX_PINNED_COMMENTS, canComment, canDeleteComment, canModerateComments, canPinComment } from '../../access/comment-policy.ts';
+import { canViewPost } from '../../access/post-policy.ts';
+import type { AccountRepository } from '../accounts/account-repository.ts';
+import type { RelationshipRepository } from '../follows/relationship-repository.ts';
+import type { NotificationService } from '../notifications/notification-service.ts';
+import type { NotificationRow } from '../notifications/notification.ts';
+import type { ModerationService } from '../moderation/moderation-service.ts';
+import { hashtagsOf, mentionedUsernames } from '../posts/caption.ts';
+import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
+import type { PostRepository } from '../posts/post-repository.ts';
+import { POST_LIMITS, type StatusRow } from '../posts/post.ts';
+import type { FixedWindowLimiter } from '../../infra/rate-limiter.ts';
+import { type CommentCursor, type CommentRepository } from './comment-repository.ts';
+import { foldKey } from './fold-key.ts';
+import { classifyTone } from './tone.ts';
+
+/** Comments fold into one counted line from this many near-identical ones. */
+export const FOLD_MIN = 3;
+const FOLD_SAMPLES = 3;
+const LIKE_SCORE = 2;
+const REPLY_SCORE = 3;
+const AUTHOR_REPLY_SCORE = 10;
+
+export type CommentItem =
+  | { type: 'comment'; post: HydratedPost; pinned: boolean }
+  | { type: 'cluster'; text: string; count: number; sample: HydratedPost[] };
+
+export interface CommentInput {
+  text: string;
+  inReplyToId: string;
+  mediaIds: string[];
+  idempotencyKey?: string;
+  language?: string;
+  sensitive?: boolean;
+  spoilerText?: string;
+}
+
+function encodeCursor(c: CommentCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(raw: string | undefined): CommentCursor | undefined {
+  if (!raw) return undefined;
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (typeof c?.id === 'string' && /^\d{1,20}$/.test(c.id) && (c.score === undefined || Number.isInteger(c.score))) return c;
+  } catch {
+    // fall through
+  }
+  throw unprocessable('Validation failed: cursor is invalid');
+}
+
+/**
+ * Comments on posts: Instagram-style threads, who-may-comment, moderation decided and stored
+ * at write time, folds and counters kept up to date as comments arrive, pins and the digest.
+ */
+export class CommentService {
+  constructor(
+    private readonly db: Db,
+    private readonly comments: CommentRepository,
+    private readonly posts: PostRepository,
+    private readonly accounts: AccountRepository,
+    private readonly relationships: RelationshipRepository,
+    private readonly hydrator: PostHydrator,
+    private readonly moderation: ModerationService,
+    private readonly notifications: NotificationService,
+    private readonly clock: Clock,
+    private readonly limiter: FixedWindowLimiter | undefined,
+  ) {}
+
+  private async visiblePost(viewer: Viewer | undefined, id: string): Promise<HydratedPost> {
+    const [post] = await this.hydrator.hydrate(viewer, [id]);
+    if (!post) throw notFound();
+    return post;
+  }
+
+  /** The post a status belongs to: itself for a post, its root for a comment. */
+  private async rootOf(viewer: Viewer | undefined, status: HydratedPost): Promise<HydratedPost> {
+    return status.status.post_id ? this.visiblePost(viewer, status.status.post_id) : status;
+  }
+
+  async create(viewer: Viewer, input: CommentInput): Promise<HydratedPost> {
+    if (input.idempotencyKey) {
+      const existing = await this.posts.findIdempotent(viewer.accountId, input.idempotencyKey);
+      if (existing) return this.visiblePost(viewer, existing);
+    }
+    // Replying to something one cannot see answers as if it did not exist.
+    const replyTo = await this.visiblePost(viewer, input.inReplyToId);
+    const root = await this.rootOf(viewer, replyTo);
+    const ctx = await this.relationships.loadViewerContext(viewer, [root.author.id]);
+    if (!canComment(ctx, root.status, root.author)) throw new AppError(403, 'Comments on this post are limited');
+    if (input.mediaIds.length > 0) throw unprocessable('Validation failed: Comments cannot carry photos');
+    if (this.limiter && !this.limiter.take(`comment:${viewer.accountId}`)) throw tooManyRequests();
+
+    let text = input.text;
+    const answering = replyTo.status.post_id !== null ? replyTo.author : undefined;
+    // A reply to a reply joins the thread and names the person it answers.
+    if (answering && answering.id !== viewer.accountId && !mentionedUsernames(text).includes(answering.username.toLowerCase())) {
+      text = `@${answering.username} ${text}`;
+    }
+    if (text.trim() === '') throw unprocessable("Validation failed: Text can't be blank");
+    if (text.length > POST_LIMITS.caption) throw unprocessable(`Validation failed: Text is too long (maximum is ${POST_LIMITS.caption} characters)`);
+
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    const hidden = await this.moderation.decideComment(root.author.id, viewer.accountId, text);
+    const key = foldKey(text);
+    const row: StatusRow = {
+      id,
+      account_id: viewer.accountId,
+      text,
+      visibility: root.status.visibility,
+      in_reply_to_id: replyTo.status.id,
+      in_reply_to_account_id: replyTo.status.account_id,
+      sensitive: input.sensitive ? 1 : 0,
+      spoiler_text: input.spoilerText ?? '',
+      language: input.language ?? null,
+      hide_like_count: 0,
+      comment_policy: 'everyone',
+      has_media: 0,
+      favourites_count: 0,
+      replies_count: 0,
+      created_at: now.toISOString(),
+      edited_at: null,
+      post_id: root.status.id,
+      thread_id: replyTo.status.post_id === null ? id : replyTo.status.thread_id,
+      hidden_reason: hidden,
+      approved: 0,
+      fold_key: key,
+      tone: classifyTone(text),
+      pinned_at: null,
+      rank_score: 0,
+    };
+    const names = mentionedUsernames(text).slice(0, POST_LIMITS.mentions);
+    const mentioned = names.length ? await this.db.selectFrom('accounts').selectAll().where('username_lower', 'in', names).execute() : [];
+    // Who may be told: loaded before the transaction (SQLite has one connection).
+    const audience = hidden ? new Map() : await this.relationships.loadAudienceContexts(root.author.id, mentioned.map((m) => m.id));
+
+    const result = await this.db.transaction().execute(async (trx) => {
+      if (input.idempotencyKey && !(await this.posts.claimIdempotencyKey(viewer.accountId, input.idempotencyKey, id, row.created_at, trx))) {
+        return { duplicate: true as const, sent: [] as NotificationRow[] };
+      }
+      await this.posts.insert(row, trx);
+      await this.posts.replaceMentions(id, mentioned.map((m) => m.id), trx);
+      await this.posts.replaceTags(id, hashtagsOf(text), trx);
+      await this.comments.bumpCounts(trx, root.status.id, 1, hidden ? 1 : 0);
+      const sent: NotificationRow[] = [];
+      if (!hidden) {
+        await this.comments.bumpFold(trx, root.status.id, key, text.trim().slice(0, 100), 1);
+        if (row.thread_id !== id) {
+          await this.comments.addRankScore(trx, row.thread_id!, viewer.accountId === root.author.id ? AUTHOR_REPLY_SCORE : REPLY_SCORE);
+        }
+        const n = await this.notifications.notify(trx, 'comment', root.author.id, viewer.accountId, id);
+        if (n) sent.push(n);
+        for (const m of mentioned) {
+          const mctx = audience.get(m.id);
+          if (!mctx || mctx.muting.has(viewer.accountId) || m.id === root.author.id) continue;
+          if (!canViewPost(mctx, root.status, root.author, { isMentioned: true })) continue;
+          const mn = await this.notifications.notify(trx, 'mention', m.id, viewer.accountId, id);
+          if (mn) sent.push(mn);
+        }
+      }
+      return { duplicate: false as const, sent };
+    });
+    if (result.duplicate) {
+      const existing = await this.posts.findIdempotent(viewer.accountId, input.idempotencyKey!);
+      return this.visiblePost(viewer, existing!);
+    }
+    for (const n of result.sent) this.notifications.published(n);
+    return this.visiblePost(viewer, id);
+  }
+
+  /** Deletes a comment (and, for a top-level one, its replies), keeping every count exact. */
+  async delete(viewer: Viewer, comment: HydratedPost): Promise<void> {
+    const root = await this.rootOf(viewer, comment);
+    const ctx = await this.relationships.loadViewerContext(viewer, [root.author.id, comment.author.id]);
+    if (!canDeleteComment(ctx, comment.status, root.status)) throw notFound();
+    const isThread = comment.status.thread_id === comment.status.id;
+    const rows = await this.db
+      .selectFrom('statuses')
+      .select(['id', 'hidden_reason', 'fold_key', 'thread_id', 'account_id'])
+      .where((eb) => (isThread ? eb('thread_id', '=', comment.status.id) : eb('id', '=', comment.status.id)))
+      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      const hiddenCount = rows.filter((r) => r.hidden_reason !== null).length;
+      await this.comments.bumpCounts(trx, root.status.id, -rows.length, -hiddenCount);
+      for (const r of rows) {
+        if (r.hidden_reason === null) await this.comments.bumpFold(trx, root.status.id, r.fold_key, '', -1);
+      }
+      if (!isThread && comment.status.hidden_reason === null) {
+        await this.comments.addRankScore(trx, comment.status.thread_id!, -(comment.status.account_id === root.author.id ? AUTHOR_REPLY_SCORE : REPLY_SCORE));
+      }
+      for (const r of rows.filter((r) => r.id !== comment.status.id)) await this.posts.delete(r.id, trx);
+      await this.posts.delete(comment.status.id, trx);
+    });
+  }
+
+  /**
+   * A page of a post's comments. The first page starts with pinned comments and the folds of
+   * near-identical comments (their counts kept as comments arrive); then single comments in
+   * the chosen order. One hydration for the whole page.
+   */
+  async list(viewer: Viewer | undefined, postId: string, options: { sort: 'top' | 'newest'; cursor?: string; limit: number }): Promise<{ items: CommentItem[]; nextCursor: string | null }> {
+    const post = await this.visiblePost(viewer, postId);
+    if (post.status.post_id !== null) throw notFound();
+    const cursor = decodeCursor(options.cursor);
+    const folds = await this.comments.folds(postId, FOLD_MIN, 100);
+    const firstPage = cursor === undefined;
+    const [pinnedIds, samples, page] = await Promise.all([
+      firstPage ? this.comments.pinnedIds(postId) : Promise.resolve([]),
+      firstPage ? this.comments.foldSamples(postId, folds.map((f) => f.key), FOLD_SAMPLES) : Promise.resolve(new Map<string, string[]>()),
+      this.comments.topLevelIds(postId, { sort: options.sort, cursor, foldedKeys: folds.map((f) => f.key), viewerId: viewer?.accountId, limit: options.limit }),
+    ]);
+    const hydrated = await this.hydrator.hydrate(viewer, [...pinnedIds, ...[...samples.values()].flat(), ...page.map((p) => p.id)]);
+    const byId = new Map(hydrated.map((h) => [h.status.id, h]));
+    const items: CommentItem[] = [];
+    for (const id of pinnedIds) {
+      const h = byId.get(id);
+      if (h) items.push({ type: 'comment', post: h, pinned: true });
+    }
+    if (firstPage) {
+      for (const fold of folds) {
+        const sample = (samples.get(fold.key) ?? []).flatMap((id) => byId.get(id) ?? []);
+        items.push({ type: 'cluster', text: fold.text, count: fold.count, sample });
+      }
+    }
+    for (const p of page) {
+      const h = byId.get(p.id);
+      if (h) items.push({ type: 'comment', post: h, pinned: false });
+    }
+    const last = page[page.length - 1];
+    const nextCursor = page.length === options.limit && last ? encodeCursor(options.sort === 'top' ? { score: last.rank_score, id: last.id } : { id: last.id }) : null;
+    return { items, nextCursor };
+  }
+
+  /** Replies in a comment's thread, oldest first. */
+  async replies(viewer: Viewer | undefined, commentId: string, options: { cursor?: string; limit: number }): Promise<{ items: HydratedPost[]; nextCursor: string | null }> {
+    const comment = await this.visiblePost(viewer, commentId);
+    if (comment.status.post_id === null || comment.status.thread_id !== comment.status.id) throw notFound();
+    const after = decodeCursor(options.cursor)?.id;
+    const ids = await this.comments.replyIds(commentId, after, options.limit);
+    const items = await this.hydrator.hydrate(viewer, ids);
+    return { items, nextCursor: ids.length === options.limit ? encodeCursor({ id: ids[ids.length - 1] }) : null };
+  }
+
+  private async moderated(viewer: Viewer, postId: string, commentId?: string) {
+    const post = await this.visiblePost(viewer, postId);
+    const ctx = await this.relationships.loadViewerContext(viewer, [post.author.id]);
+    if (post.status.post_id !== null || !canModerateComments(ctx, post.status)) throw notFound();
+    if (!commentId) return { post, ctx, comment: undefined };
+    const [comment] = await this.hydrator.hydrate(viewer, [commentId], 'review');
+    if (!comment || comment.status.post_id !== postId) throw notFound();
+    return { post, ctx, comment };
+  }
+
+  async pin(viewer: Viewer, postId: string, commentId: string, on: boolean): Promise<HydratedPost> {
+    const { post, ctx, comment } = await this.moderated(viewer, postId, commentId);
+    if (on) {
+      if (!canPinComment(ctx, post.status, comment!.status)) throw unprocessable('Validation failed: Only visible top-level comments can be pinned');
+      if (comment!.status.pinned_at === null && (await this.comments.countPinned(postId)) >= MAX_PINNED_COMMENTS) {
+        throw unprocessable(`Validation failed: At most ${MAX_PINNED_COMMENTS} comments can be pinned`);
+      }
+    }
+    await this.comments.setPinned(commentId, on ? this.clock.now().toISOString() : null);
+    return this.visiblePost(viewer, commentId);
+  }
+
+  /** The post author's review of hidden comments. */
+  async hidden(viewer: Viewer, postId: string, limit: number, maxId?: string): Promise<HydratedPost[]> {
+    await this.moderated(viewer, postId);
+    return this.hydrator.hydrate(viewer, await this.comments.hiddenIds(postId, limit, maxId), 'review');
+  }
+
+  /** Un-hides a comment for everyone; hidden words never hide it again. */
+  async unhide(viewer: Viewer, commentId: string): Promise<HydratedPost> {
+    const status = await this.posts.findById(commentId);
+    if (!status?.post_id) throw notFound();
+    const { comment } = await this.moderated(viewer, status.post_id, commentId);
+    const row = comment!.status;
+    await this.db.transaction().execute(async (trx) => {
+      await this.comments.setHidden(trx, row.id, null, true);
+      if (row.hidden_reason !== null) {
+        await this.comments.bumpCounts(trx, row.post_id!, 0, -1);
+        await this.comments.bumpFold(trx, row.post_id!, row.fold_key, row.text.trim().slice(0, 100), 1);
+      }
+    });
+    return this.visiblePost(viewer, commentId);
+  }
+
+  /** Likes lift a comment in the "top" order. */
+  async liked(db: Db, status: StatusRow, delta: 1 | -1): Promise<void> {
+    if (status.post_id !== null) await this.comments.addRankScore(db, status.id, delta * LIKE_SCORE);
+  }
+
+  /** The reactions digest: for the post's author only. */
+  async digest(viewer: Viewer, postId: string) {
+    await this.moderated(viewer, postId);
+    const [counts, tones, overTime, folds, reps] = await Promise.all([
+      this.comments.counts([postId]),
+      this.comments.toneCounts(postId),
+      this.comments.toneOverTime(postId),
+      this.comments.folds(postId, 2, 10),
+      this.comments.representativeIds(postId, 3),
+    ]);
+    const tone = { supportive: 0, critical: 0, question: 0, neutral: 0 };
+    for (const t of tones) if (t.tone && t.tone in tone) tone[t.tone as keyof typeof tone] += Number(t.n);
+    const buckets = new Map<string, typeof tone>();
+    for (const r of overTime) {
+      const b = buckets.get(r.hour) ?? { supportive: 0, critical: 0, question: 0, neutral: 0 };
+      if (r.tone && r.tone in b) b[r.tone as keyof typeof b] += Number(r.n);
+      buckets.set(r.hour, b);
+    }
+    const hydrated = await this.hydrator.hydrate(viewer, [...reps.values()].flat());
+    const byId = new Map(hydrated.map((h) => [h.status.id, h]));
+    const pick = (t: string) => (reps.get(t) ?? []).flatMap((id) => byId.get(id) ?? []);
+    const c = counts.get(postId) ?? { total: 0, hidden: 0 };
+    return {
+      comments_total: c.total,
+      hidden_total: c.hidden,
+      tone,
+      clusters: folds.map((f) => ({ text: f.text, count: f.count })),
+      representative: { supportive: pick('supportive'), critical: pick('critical'), question: pick('question') },
+      over_time: [...buckets].map(([hour, b]) => ({ at: `${hour}:00:00.000Z`, ...b })),
+    };
+  }
+}

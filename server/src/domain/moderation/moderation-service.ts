@@ -1,0 +1,214 @@
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import { AppError, notFound, unprocessable } from '../../errors.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
+import { canActOnOtherAccount, canSeeAccount, isAdmin } from '../../access/account-policy.ts';
+import type { JobQueue } from '../../infra/queue/job-queue.ts';
+import type { AccountRepository } from '../accounts/account-repository.ts';
+import type { TokenRepository } from '../auth/token-repository.ts';
+import type { CommentRepository } from '../comments/comment-repository.ts';
+import type { RelationshipRepository } from '../follows/relationship-repository.ts';
+import type { PostHydrator } from '../posts/post-hydrator.ts';
+import { HIDDEN_WORDS_LIMITS, createHiddenWordsMatcher } from './hidden-words.ts';
+import type { ModerationRepository } from './moderation-repository.ts';
+
+type Matcher = ReturnType<typeof createHiddenWordsMatcher>;
+export type HiddenReason = 'hidden_words' | 'restricted' | 'moderator';
+
+export interface ReportInput {
+  accountId: string;
+  statusIds: string[];
+  comment: string;
+  category: string;
+  forward: boolean;
+}
+
+/**
+ * Hidden words, restrict, account settings and reports. Decisions are taken when a comment is
+ * written and stored with it; a change of the list re-applies it in a job, so reads never
+ * re-scan text.
+ */
+export class ModerationService {
+  private readonly matchers = new Map<string, { version: string; matcher: Matcher }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly moderation: ModerationRepository,
+    private readonly comments: CommentRepository,
+    private readonly accounts: AccountRepository,
+    private readonly relationships: RelationshipRepository,
+    private readonly tokens: TokenRepository,
+    private readonly hydrator: PostHydrator,
+    private readonly clock: Clock,
+    private readonly jobs: JobQueue,
+  ) {
+    jobs.define<{ ownerId: string }>('moderation.reapply', { handler: async ({ ownerId }) => {
+        await this.reapply(ownerId);
+      }, timeoutMs: 10 * 60_000 });
+  }
+
+  async hiddenWords(viewer: Viewer): Promise<{ use_default_list: boolean; words: string[] }> {
+    const row = await this.moderation.hiddenWords(viewer.accountId);
+    return { use_default_list: Boolean(row?.use_default_list), words: row ? (JSON.parse(row.words) as string[]) : [] };
+  }
+
+  async setHiddenWords(viewer: Viewer, useDefaultList: boolean, words: string[]): Promise<{ use_default_list: boolean; words: string[] }> {
+    if (words.length > HIDDEN_WORDS_LIMITS.words) throw unprocessable(`Validation failed: At most ${HIDDEN_WORDS_LIMITS.words} hidden words`);
+    const cleaned = [...new Set(words.map((w) => w.trim()).filter((w) => w !== ''))];
+    if (cleaned.some((w) => w.length > HIDDEN_WORDS_LIMITS.wordLength)) throw unprocessable(`Validation failed: A hidden word is at most ${HIDDEN_WORDS_LIMITS.wordLength} characters`);
+    await this.moderation.saveHiddenWords(viewer.accountId, useDefaultList, cleaned, this.clock.now().toISOString());
+    this.matchers.delete(viewer.accountId);
+    this.jobs.enqueue('moderation.reapply', { ownerId: viewer.accountId });
+    return { use_default_list: useDefaultList, words: cleaned };
+  }
+
+  private async matcherFor(ownerId: string): Promise<Matcher | undefined> {
+    const row = await this.moderation.hiddenWords(ownerId);
+    if (!row || (!row.use_default_list && row.words === '[]')) return undefined;
+    const version = `${row.updated_at}:${row.use_default_list}`;
+    const cached = this.matchers.get(ownerId);
+    if (cached?.version === version) return cached.matcher;
+    const matcher = createHiddenWordsMatcher({ useDefaultList: Boolean(row.use_default_list), words: JSON.parse(row.words) as string[] });
+    this.matchers.set(ownerId, { version, matcher });
+    return matcher;
+  }
+
+  async isHiddenByWords(ownerId: string, text: string): Promise<boolean> {
+    const matcher = await this.matcherFor(ownerId);
+    return matcher ? matcher.match(text).hidden : false;
+  }
+
+  /** The moderation decision for a new comment on `ownerId`'s post. */
+  async decideComment(ownerId: string, commenterId: string, text: string): Promise<HiddenReason | null> {
+    if (ownerId === commenterId) return null;
+    if (await this.moderation.isRestricted(ownerId, commenterId)) return 'restricted';
+    return (await this.isHiddenByWords(ownerId, text)) ? 'hidden_words' : null;
+  }
+
+  /** Re-applies the owner's hidden words to every comment on their posts and every story reply. */
+  async reapply(ownerId: string): Promise<{ changed: number }> {
+    const matcher = await this.matcherFor(ownerId);
+    let changed = 0;
+    let after = '';
+    for (;;) {
+      const rows = await this.moderation.commentsToRecheck(ownerId, after, 500);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1].id;
+      for (const row of rows) {
+        const hide = matcher ? matcher.match(row.text).hidden : false;
+        const wasHidden = row.hidden_reason === 'hidden_words';
+        if (hide === wasHidden) continue;
+        changed += 1;
+        await this.db.transaction().execute(async (trx) => {
+          await this.comments.setHidden(trx, row.id, hide ? 'hidden_words' : null);
+          await this.comments.bumpCounts(trx, row.post_id!, 0, hide ? 1 : -1);
+          await this.comments.bumpFold(trx, row.post_id!, row.fold_key, row.text.slice(0, 100), hide ? -1 : 1);
+        });
+      }
+    }
+    let replyAfter = '';
+    for (;;) {
+      const rows = await this.moderation.storyRepliesToRecheck(ownerId, replyAfter, 500);
+      if (rows.length === 0) break;
+      replyAfter = rows[rows.length - 1].id;
+      for (const row of rows) {
+        const hide = matcher ? matcher.match(row.text).hidden : false;
+        if (hide !== Boolean(row.hidden)) await this.moderation.setStoryReplyHidden(row.id, hide);
+      }
+    }
+    return { changed };
+  }
+
+  async setRestricted(viewer: Viewer, targetId: string, on: boolean): Promise<void> {
+    const account = await this.accounts.findById(targetId);
+    const ctx = await this.relationships.loadViewerContext(viewer, [targetId]);
+    if (!account || !canSeeAccount(ctx, account)) throw notFound();
+    if (!canActOnOtherAccount(ctx, account)) throw unprocessable('You cannot restrict yourself');
+    await this.moderation.setRestricted(viewer.accountId, targetId, on, this.clock.now().toISOString());
+  }
+
+  async restrictedAmong(viewer: Viewer, ids: string[]): Promise<Set<string>> {
+    return this.moderation.restrictedAmong(viewer.accountId, ids);
+  }
+
+  async settings(viewer: Viewer): Promise<{ default_comment_policy: string }> {
+    const row = await this.moderation.settings(viewer.accountId);
+    return { default_comment_policy: row?.default_comment_policy ?? 'everyone' };
+  }
+
+  async defaultCommentPolicy(accountId: string): Promise<string> {
+    return (await this.moderation.settings(accountId))?.default_comment_policy ?? 'everyone';
+  }
+
+  async saveSettings(viewer: Viewer, defaultCommentPolicy: string): Promise<{ default_comment_policy: string }> {
+    await this.moderation.saveSettings(viewer.accountId, defaultCommentPolicy, this.clock.now().toISOString());
+    return { default_comment_policy: defaultCommentPolicy };
+  }
+
+  /** A report on an account and, optionally, its posts or comments that the reporter can see. */
+  async report(viewer: Viewer, input: ReportInput) {
+    const account = await this.accounts.findById(input.accountId);
+    const ctx = await this.relationships.loadViewerContext(viewer, [input.accountId]);
+    if (!account || !canSeeAccount(ctx, account) || account.id === viewer.accountId) throw notFound();
+    const statuses = await this.hydrator.hydrate(viewer, input.statusIds);
+    if (statuses.length !== new Set(input.statusIds).size || statuses.some((s) => s.status.account_id !== account.id)) {
+      throw unprocessable('Validation failed: Reported posts must be visible and by the reported account');
+    }
+    const row = {
+      id: newId(this.clock.now().getTime()),
+      account_id: viewer.accountId,
+      target_account_id: account.id,
+      status_ids: JSON.stringify(statuses.map((s) => s.status.id)),
+      comment: input.comment,
+      category: input.category,
+      forward: input.forward ? 1 : 0,
+      created_at: this.clock.now().toISOString(),
+    };
+    await this.moderation.insertReport(row);
+    return { report: row, target: account };
+  }
+
+  private async requireAdmin(viewer: Viewer): Promise<void> {
+    const ctx = await this.relationships.loadViewerContext(viewer, []);
+    if (!isAdmin(ctx)) throw new AppError(403, 'This action is not allowed');
+  }
+
+  /** The admins' moderation queue. */
+  async reportQueue(viewer: Viewer, open: boolean, limit: number, maxId?: string) {
+    await this.requireAdmin(viewer);
+    const rows = await this.moderation.reports(open, limit, maxId);
+    const accounts = await this.accounts.findByIds(rows.flatMap((r) => [r.account_id, r.target_account_id]));
+    const statusIds = rows.flatMap((r) => JSON.parse(r.status_ids) as string[]);
+    // Admins review what was reported, hidden or not.
+    const statuses = await this.hydrator.hydrate(viewer, statusIds, 'moderator');
+    return { rows, accounts, statuses: new Map(statuses.map((s) => [s.status.id, s])) };
+  }
+
+  /** Resolves a report: dismiss it, hide the reported comments from everyone, or suspend the account. */
+  async resolveReport(viewer: Viewer, id: string, action: 'dismiss' | 'hide' | 'suspend'): Promise<void> {
+    await this.requireAdmin(viewer);
+    const report = await this.moderation.findReport(id);
+    if (!report) throw notFound();
+    const now = this.clock.now().toISOString();
+    if (action === 'hide') {
+      const ids = JSON.parse(report.status_ids) as string[];
+      const rows = ids.length ? await this.db.selectFrom('statuses').select(['id', 'post_id', 'hidden_reason', 'fold_key', 'text']).where('id', 'in', ids).execute() : [];
+      for (const row of rows) {
+        if (!row.post_id || row.hidden_reason === 'moderator') continue;
+        await this.db.transaction().execute(async (trx) => {
+          await this.comments.setHidden(trx, row.id, 'moderator', false);
+          if (row.hidden_reason === null) {
+            await this.comments.bumpCounts(trx, row.post_id!, 0, 1);
+            await this.comments.bumpFold(trx, row.post_id!, row.fold_key, row.text.slice(0, 100), -1);
+          }
+        });
+      }
+    }
+    if (action === 'suspend') {
+      await this.accounts.updateUser(report.target_account_id, { disabled: 1 });
+      await this.tokens.revokeAllForAccount(report.target_account_id, now);
+    }
+    await this.moderation.resolveReport(id, action, viewer.accountId, now);
+  }
+}

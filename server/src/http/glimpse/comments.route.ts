@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services.ts';
+import type { CommentItem } from '../../domain/comments/comment-service.ts';
+import { COMMENT_POLICIES } from '../../domain/posts/post.ts';
+import { boolish, idParam, intish, parseInput, text, z } from '../input.ts';
+import { requireViewer } from '../route-config.ts';
+import { presentStatus } from '../mastodon/presenters/status.presenter.ts';
+
+const listSchema = z.object({
+  sort: z.enum(['top', 'newest']).default('top'),
+  limit: intish(1, 80).optional(),
+  cursor: text(200).optional(),
+});
+
+/** Comments and moderation (API.md, "Comments and moderation"). */
+export function registerCommentRoutes(app: FastifyInstance, services: Services): void {
+  const ctx = { ...services.config, mediaUrls: services.mediaUrls };
+  const base = '/api/glimpse/v1';
+  const present = (item: CommentItem) =>
+    item.type === 'comment'
+      ? { type: 'comment' as const, status: presentStatus(ctx, item.post), replies_count: item.post.repliesCount, pinned: item.pinned }
+      : { type: 'cluster' as const, text: item.text, count: item.count, sample: item.sample.map((p) => presentStatus(ctx, p)) };
+
+  app.get(`${base}/statuses/:id/comments`, { config: { auth: 'optional', scope: 'read:statuses' } }, async (request) => {
+    const { id } = parseInput(idParam, request.params);
+    const q = parseInput(listSchema, request.query);
+    const page = await services.comments.list(request.viewer, id, { sort: q.sort, cursor: q.cursor, limit: q.limit ?? 20 });
+    return { items: page.items.map(present), next_cursor: page.nextCursor };
+  });
+
+  app.get(`${base}/comments/:id/replies`, { config: { auth: 'optional', scope: 'read:statuses' } }, async (request) => {
+    const { id } = parseInput(idParam, request.params);
+    const q = parseInput(listSchema.omit({ sort: true }), request.query);
+    const page = await services.comments.replies(request.viewer, id, { cursor: q.cursor, limit: q.limit ?? 20 });
+    return { items: page.items.map((p) => presentStatus(ctx, p)), next_cursor: page.nextCursor };
+  });
+
+  for (const action of ['pin', 'unpin'] as const) {
+    app.post(`${base}/statuses/:id/comments/:comment_id/${action}`, { config: { auth: 'user', scope: 'write:statuses' } }, async (request) => {
+      const { id, comment_id } = parseInput(z.object({ id: text(32), comment_id: text(32) }), request.params);
+      return presentStatus(ctx, await services.comments.pin(requireViewer(request.viewer), id, comment_id, action === 'pin'));
+    });
+  }
+
+  app.get(`${base}/statuses/:id/hidden_comments`, { config: { auth: 'user', scope: 'read:statuses' } }, async (request) => {
+    const { id } = parseInput(idParam, request.params);
+    const q = parseInput(z.object({ limit: intish(1, 80).optional(), max_id: text(32).optional() }), request.query);
+    const rows = await services.comments.hidden(requireViewer(request.viewer), id, q.limit ?? 40, q.max_id);
+    return rows.map((p) => presentStatus(ctx, p));
+  });
+
+  app.post(`${base}/comments/:id/unhide`, { config: { auth: 'user', scope: 'write:statuses' } }, async (request) => {
+    const { id } = parseInput(idParam, request.params);
+    return presentStatus(ctx, await services.comments.unhide(requireViewer(request.viewer), id));
+  });
+
+  app.get(`${base}/statuses/:id/reactions_digest`, { config: { auth: 'user', scope: 'read:statuses' } }, async (request) => {
+    const { id } = parseInput(idParam, request.params);
+    const digest = await services.comments.digest(requireViewer(request.viewer), id);
+    return {
+      ...digest,
+      representative: {
+        supportive: digest.representative.supportive.map((p) => presentStatus(ctx, p)),
+        critical: digest.representative.critical.map((p) => presentStatus(ctx, p)),
+        question: digest.representative.question.map((p) => presentStatus(ctx, p)),
+      },
+    };
+  });
+
+  for (const action of ['restrict', 'unrestrict'] as const) {
+    app.post(`${base}/accounts/:id/${action}`, { config: { auth: 'user', scope: 'write:blocks' } }, async (request) => {
+      const { id } = parseInput(idParam, request.params);
+      await services.moderation.setRestricted(requireViewer(request.viewer), id, action === 'restrict');
+      return { id, restricting: action === 'restrict' };
+    });
+  }
+
+  app.get(`${base}/restrictions`, { config: { auth: 'user', scope: 'read:blocks' } }, async (request) => {
+    const q = parseInput(z.object({ id: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(text(32)).max(100)) }).passthrough(), request.query);
+    const restricted = await services.moderation.restrictedAmong(requireViewer(request.viewer), q.id);
+    return q.id.map((id) => ({ id, restricting: restricted.has(id) }));
+  });
+
+  app.get(`${base}/hidden_words`, { config: { auth: 'user', scope: 'read:filters' } }, async (request) => services.moderation.hiddenWords(requireViewer(request.viewer)));
+
+  app.put(`${base}/hidden_words`, { config: { auth: 'user', scope: 'write:filters' } }, async (request) => {
+    const body = parseInput(
+      z.object({
+        use_default_list: boolish.default(false),
+        // Bounds checked with a clear message by the service; this stops absurd bodies early.
+        words: z.array(z.string().max(1000)).max(5000).default([]),
+      }),
+      request.body,
+    );
+    return services.moderation.setHiddenWords(requireViewer(request.viewer), body.use_default_list, body.words);
+  });
+
+  app.get(`${base}/settings`, { config: { auth: 'user', scope: 'read:accounts' } }, async (request) => services.moderation.settings(requireViewer(request.viewer)));
+
+  app.patch(`${base}/settings`, { config: { auth: 'user', scope: 'write:accounts' } }, async (request) => {
+    const body = parseInput(z.object({ default_comment_policy: z.enum(COMMENT_POLICIES) }), request.body);
+    return services.moderation.saveSettings(requireViewer(request.viewer), body.default_comment_policy);
+  });
+}
