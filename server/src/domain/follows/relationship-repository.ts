@@ -15,7 +15,7 @@ export interface EdgeRow {
 
 /**
  * The follow graph's edges: follows, follow requests, blocks and mutes. Also builds the
- * per-request ViewerContext for a set of accounts in six small set-based queries.
+ * per-request ViewerContext for a set of accounts in one set-based query.
  */
 export class RelationshipRepository {
   constructor(
@@ -33,36 +33,22 @@ export class RelationshipRepository {
     const ids = [...new Set(accountIds)].filter((id) => id !== viewer.accountId);
     if (ids.length === 0) return { ...anonymousContext, viewer };
     const me = viewer.accountId;
-    const outgoing = (table: EdgeTable) =>
-      this.db
-        .selectFrom(table)
-        .select('target_account_id as id')
-        .where('account_id', '=', me)
-        .where('target_account_id', 'in', ids)
-        .execute();
-    const incoming = (table: EdgeTable) =>
-      this.db
-        .selectFrom(table)
-        .select('account_id as id')
-        .where('target_account_id', '=', me)
-        .where('account_id', 'in', ids)
-        .execute();
-    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting, closeFriendOf] = await Promise.all([
-      outgoing('follows'),
-      incoming('follows'),
-      outgoing('follow_requests'),
-      incoming('follow_requests'),
-      outgoing('blocks'),
-      incoming('blocks'),
-      this.db
-        .selectFrom('mutes')
-        .select(['target_account_id as id', 'hide_notifications'])
-        .where('account_id', '=', me)
-        .where('target_account_id', 'in', ids)
-        .where(this.activeMute())
-        .execute(),
-      this.db.selectFrom('close_friends').select('account_id as id').where('friend_id', '=', me).where('account_id', 'in', ids).execute(),
-    ]);
+    const list = sql.join(ids);
+    const now = this.clock.now().toISOString();
+    // One round trip for all eight relations (they are read on every request).
+    const { rows } = await sql<{ kind: string; id: string; flag: number }>`
+      SELECT 'following' AS kind, target_account_id AS id, 0 AS flag FROM follows WHERE account_id = ${me} AND target_account_id IN (${list})
+      UNION ALL SELECT 'followedBy', account_id, 0 FROM follows WHERE target_account_id = ${me} AND account_id IN (${list})
+      UNION ALL SELECT 'requested', target_account_id, 0 FROM follow_requests WHERE account_id = ${me} AND target_account_id IN (${list})
+      UNION ALL SELECT 'requestedBy', account_id, 0 FROM follow_requests WHERE target_account_id = ${me} AND account_id IN (${list})
+      UNION ALL SELECT 'blocking', target_account_id, 0 FROM blocks WHERE account_id = ${me} AND target_account_id IN (${list})
+      UNION ALL SELECT 'blockedBy', account_id, 0 FROM blocks WHERE target_account_id = ${me} AND account_id IN (${list})
+      UNION ALL SELECT 'muting', target_account_id, hide_notifications FROM mutes WHERE account_id = ${me} AND target_account_id IN (${list}) AND (expires_at IS NULL OR expires_at > ${now})
+      UNION ALL SELECT 'closeFriendOf', account_id, 0 FROM close_friends WHERE friend_id = ${me} AND account_id IN (${list})`.execute(this.db);
+    const of = (kind: string) => rows.filter((r) => r.kind === kind);
+    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting, closeFriendOf] = [
+      'following', 'followedBy', 'requested', 'requestedBy', 'blocking', 'blockedBy', 'muting', 'closeFriendOf',
+    ].map(of);
     const toSet = (rows: Array<{ id: string }>) => new Set(rows.map((r) => r.id));
     return {
       viewer,
@@ -73,7 +59,7 @@ export class RelationshipRepository {
       blocking: toSet(blocking),
       blockedBy: toSet(blockedBy),
       muting: toSet(muting),
-      mutingNotifications: toSet(muting.filter((m) => Boolean(m.hide_notifications))),
+      mutingNotifications: toSet(muting.filter((m) => Boolean(Number(m.flag)))),
       closeFriendOf: toSet(closeFriendOf),
     };
   }

@@ -72,12 +72,11 @@ export class PostHydrator {
     ];
     const topLevel = [...statuses.values()].filter((st) => st.post_id !== null && st.thread_id === st.id).map((st) => st.id);
     const postIdsOnPage = [...statuses.values()].filter((st) => st.post_id === null).map((st) => st.id);
-    const [accounts, ctx, favourites, bookmarks, pins, commentCounts, replyCounts] = await Promise.all([
+    const noMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>() };
+    const [accounts, ctx, { favourites, bookmarks, pins }, commentCounts, replyCounts] = await Promise.all([
       this.accounts.findByIds(accountIds),
       this.relationships.loadViewerContext(viewer, authorIds),
-      viewer ? this.posts.marksFor(viewer.accountId, statusIds, 'favourites') : Promise.resolve(new Set<string>()),
-      viewer ? this.posts.marksFor(viewer.accountId, statusIds, 'bookmarks') : Promise.resolve(new Set<string>()),
-      viewer ? this.posts.marksFor(viewer.accountId, statusIds, 'pinned_statuses') : Promise.resolve(new Set<string>()),
+      viewer ? this.posts.viewerMarks(viewer.accountId, statusIds) : Promise.resolve(noMarks),
       this.comments.counts(postIdsOnPage),
       this.comments.replyCounts(topLevel),
     ]);

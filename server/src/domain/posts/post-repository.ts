@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { StatusesTable } from '../../db/schema.ts';
 import type { StatusRow } from './post.ts';
@@ -47,6 +47,19 @@ export class PostRepository {
       .where('status_id', 'in', [...new Set(statusIds)])
       .execute();
     return new Set(rows.map((r) => r.status_id));
+  }
+
+  /** Likes, bookmarks and pins of the account among these statuses, in one round trip. */
+  async viewerMarks(accountId: string, statusIds: readonly string[]): Promise<{ favourites: Set<string>; bookmarks: Set<string>; pins: Set<string> }> {
+    const out = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>() };
+    if (statusIds.length === 0) return out;
+    const list = sql.join([...new Set(statusIds)]);
+    const { rows } = await sql<{ kind: string; status_id: string }>`
+      SELECT 'f' AS kind, status_id FROM favourites WHERE account_id = ${accountId} AND status_id IN (${list})
+      UNION ALL SELECT 'b', status_id FROM bookmarks WHERE account_id = ${accountId} AND status_id IN (${list})
+      UNION ALL SELECT 'p', status_id FROM pinned_statuses WHERE account_id = ${accountId} AND status_id IN (${list})`.execute(this.db);
+    for (const r of rows) (r.kind === 'f' ? out.favourites : r.kind === 'b' ? out.bookmarks : out.pins).add(r.status_id);
+    return out;
   }
 
   async replaceMentions(statusId: string, accountIds: string[], db: Db = this.db): Promise<void> {
