@@ -134,3 +134,22 @@ describe('profile grid, public and hashtag timelines', () => {
     assert.ok(!ids.includes(priv.id));
   });
 });
+
+describe('search', () => {
+  let world: World;
+  before(async () => {
+    world = await createWorld({ accounts: ['mara', 'nora', 'sam'] });
+    await postPhotos(world, 'mara', 'at the #BirthdayParty');
+    await postPhotos(world, 'nora', 'private #birthdaySecret');
+  });
+  after(() => world.close());
+
+  test('v2 search finds accounts by name and hashtags of public posts only', async () => {
+    const res = await world.get('sam', '/api/v2/search?q=birthday');
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.hashtags.map((h: any) => h.name), ['BirthdayParty']);
+    const people = await world.get('sam', '/api/v2/search?q=ma&type=accounts');
+    assert.deepEqual(people.body.accounts.map((a: any) => a.username), ['mara']);
+    assert.deepEqual(people.body.hashtags, []);
+  });
+});

@@ -145,6 +145,27 @@ export class FeedRepository {
     return rows.map((r) => r.status_id);
   }
 
+  /** Hashtags starting with the query, most used first. */
+  async searchHashtags(prefix: string, limit: number, offset: number): Promise<Array<{ tag: string; display: string }>> {
+    const key = prefix.normalize('NFKC').toLowerCase().replace(/[\\%_]/g, '');
+    if (key === '') return [];
+    // Only tags of public posts of public accounts: a private post's tag is not revealed.
+    const rows = await this.db
+      .selectFrom('status_tags')
+      .innerJoin('statuses', 'statuses.id', 'status_tags.status_id')
+      .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
+      .select(['status_tags.tag as tag', sql<string>`min(status_tags.display)`.as('display'), sql<number>`count(*)`.as('n')])
+      .where('status_tags.tag', 'like', `${key}%`)
+      .where('statuses.visibility', '=', 'public')
+      .where('accounts.locked', '=', 0)
+      .groupBy('status_tags.tag')
+      .orderBy(sql`count(*)`, 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return rows.map((r) => ({ tag: r.tag, display: r.display }));
+  }
+
   async hashtagStats(tag: string): Promise<number> {
     const row = await this.db.selectFrom('status_tags').select(sql<number>`count(*)`.as('n')).where('tag', '=', tag).executeTakeFirst();
     return Number(row?.n ?? 0);

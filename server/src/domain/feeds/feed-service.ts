@@ -102,6 +102,10 @@ export class FeedService {
     return this.page(viewer, ids, paging.limit);
   }
 
+  searchHashtags(prefix: string, limit: number, offset: number) {
+    return this.feeds.searchHashtags(prefix, limit, offset);
+  }
+
   async bookmarks(viewer: Viewer, paging: IdPaging): Promise<TimelinePage> {
     return this.page(viewer, await this.feeds.bookmarkedIds(viewer.accountId, paging), paging.limit);
   }
