@@ -24,6 +24,7 @@ import { registerStoryRoutes } from './http/glimpse/stories.route.ts';
 import { registerCommentRoutes } from './http/glimpse/comments.route.ts';
 import { registerReportRoutes } from './http/mastodon/reports.route.ts';
 import { registerSearchRoutes } from './http/mastodon/search.route.ts';
+import { registerStreamingRoutes } from './http/mastodon/streaming.route.ts';
 import { registerOAuthRoutes } from './http/oauth/oauth.route.ts';
 import { registerSessionRoutes } from './http/glimpse/session.route.ts';
 import { registerMediaRoutes } from './http/mastodon/media.route.ts';
@@ -77,6 +78,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerCommentRoutes(http, services);
   registerReportRoutes(http, services);
   registerSearchRoutes(http, services);
+  await registerStreamingRoutes(http, services);
   registerSessionRoutes(http, services, secret);
   registerMediaRoutes(http, services);
   registerMediaFileRoutes(http, services);

@@ -23,6 +23,7 @@ import { CommentService } from './domain/comments/comment-service.ts';
 import { ModerationRepository } from './domain/moderation/moderation-repository.ts';
 import { ModerationService } from './domain/moderation/moderation-service.ts';
 import { FixedWindowLimiter } from './infra/rate-limiter.ts';
+import { InProcessPubSub, type PubSub } from './infra/pubsub/pub-sub.ts';
 import { InProcessJobQueue, type JobQueue } from './infra/queue/job-queue.ts';
 import { MediaService } from './domain/media/media-service.ts';
 import { LocalDiskStorage } from './infra/storage/local-disk-storage.ts';
@@ -48,6 +49,8 @@ export interface Services {
     comments: CommentRepository;
     moderation: ModerationRepository;
   };
+  /** What happened, for streaming connections. */
+  pubsub: PubSub;
   /** Background work after a request: fan-out, feed upkeep. */
   jobs: JobQueue;
   hydrator: PostHydrator;
@@ -81,13 +84,20 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     comments: new CommentRepository(db),
     moderation: new ModerationRepository(db),
   };
-  const notifications = new NotificationService(repositories.notifications, repositories.relationships, clock);
+  const pubsub = new InProcessPubSub();
+  const notifications = new NotificationService(repositories.notifications, repositories.relationships, clock, {
+    onNotification: (row) => pubsub.publish(`user:${row.account_id}`, { kind: 'notification', id: row.id }),
+  });
   // Feed jobs are small and must not be dropped: a long backlog is allowed.
   const jobs = new InProcessJobQueue({ name: 'jobs', concurrency: 2, maxWaiting: 100_000 });
   const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships, repositories.comments);
   const feeds = new FeedService(repositories.feeds, repositories.accounts, repositories.relationships, hydrator, config.fanoutThreshold, jobs);
   const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
-    onCreated: (status) => feeds.postCreated(status),
+    onCreated: (status) => {
+      feeds.postCreated(status);
+      pubsub.publish('statuses', { kind: 'update', id: status.id, authorId: status.account_id });
+    },
+    onDeleted: (status) => pubsub.publish('statuses', { kind: 'delete', id: status.id }),
   });
   const mediaUrls = new MediaUrls(config.publicUrl, secret, () => clock.now());
   const mediaStorage = new LocalDiskStorage(config.dataDir);
@@ -100,6 +110,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   posts.useComments(comments, (accountId) => moderation.defaultCommentPolicy(accountId));
   stories.useReplyModeration({ isHidden: (authorId, text) => moderation.isHiddenByWords(authorId, text) });
   return {
+    pubsub,
     comments,
     moderation,
     stories,

@@ -1,0 +1,189 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { Services } from '../../services.ts';
+import type { Principal } from '../../domain/auth/auth-service.ts';
+import { hasScope } from '../../domain/auth/scopes.ts';
+import type { StreamMessage } from '../../infra/pubsub/pub-sub.ts';
+import { AppError, unauthorized } from '../../errors.ts';
+import { SESSION_COOKIE } from '../authentication.ts';
+import { presentStatus } from './presenters/status.presenter.ts';
+import { presentNotifications } from './presenters/notification.presenter.ts';
+
+type StreamName = 'user' | 'user:notification' | 'public' | 'public:local' | 'hashtag' | 'hashtag:local';
+const STREAMS: readonly StreamName[] = ['user', 'user:notification', 'public', 'public:local', 'hashtag', 'hashtag:local'];
+const RECHECK_MS = 10_000;
+
+/**
+ * Mastodon's streaming API: WebSocket at /api/v1/streaming (token in the query, in
+ * Sec-WebSocket-Protocol, as a bearer header or the web client's cookie) and server-sent events
+ * at /api/v1/streaming/{user,public,hashtag}. Each event is re-checked against the viewer's
+ * access before it is sent; the token is re-checked every ten seconds, so a revoked token or a
+ * suspended account loses its open streams.
+ */
+export async function registerStreamingRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const ctx = { ...services.config, mediaUrls: services.mediaUrls };
+
+  const tokenOf = (request: FastifyRequest): { token: string; kind: 'oauth' | 'session' } | undefined => {
+    const query = request.query as Record<string, unknown>;
+    if (typeof query.access_token === 'string' && query.access_token) return { token: query.access_token, kind: 'oauth' };
+    const header = request.headers.authorization;
+    const bearer = header && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (bearer) return { token: bearer, kind: 'oauth' };
+    const protocol = request.headers['sec-websocket-protocol'];
+    if (typeof protocol === 'string' && protocol.trim()) return { token: protocol.split(',')[0].trim(), kind: 'oauth' };
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (cookie) return { token: cookie, kind: 'session' };
+    return undefined;
+  };
+
+  const authenticate = async (request: FastifyRequest): Promise<{ principal: Principal; token: string; kind: 'oauth' | 'session' }> => {
+    const found = tokenOf(request);
+    if (!found) throw unauthorized('Missing access token');
+    const principal = await services.auth.authenticate(found.token, found.kind);
+    if (!principal.viewer) throw new AppError(422, 'This method requires an authenticated user');
+    if (!hasScope(principal.scopes, 'read:statuses') && !hasScope(principal.scopes, 'read:notifications')) {
+      throw new AppError(403, 'This action is outside the authorized scopes');
+    }
+    return { principal, ...found };
+  };
+
+  /** One connection's subscriptions; `send` writes one event in the transport's format. */
+  const openSession = (auth: Awaited<ReturnType<typeof authenticate>>, send: (streams: string[], event: string, payload: string) => void, close: () => void) => {
+    const viewer = auth.principal.viewer!;
+    const subscribed = new Map<string, { name: StreamName; tag?: string }>();
+    const key = (name: string, tag?: string) => (tag ? `${name}#${tag.toLowerCase()}` : name);
+
+    const onNotification = async (message: StreamMessage) => {
+      if (message.kind !== 'notification') return;
+      const wants = [...subscribed.values()].filter((s) => s.name === 'user' || s.name === 'user:notification');
+      if (wants.length === 0) return;
+      try {
+        const row = await services.notifications.get(viewer, message.id);
+        const accounts = await services.repositories.accounts.findByIds([row.from_account_id]);
+        const posts = row.status_id ? await services.hydrator.hydrate(viewer, [row.status_id]) : [];
+        if (row.status_id && posts.length === 0) return;
+        const statuses = new Map(posts.map((p) => [p.status.id, presentStatus(ctx, p)]));
+        const [presented] = presentNotifications(services.config, [row], accounts, statuses);
+        if (presented) send(wants.map((s) => s.name), 'notification', JSON.stringify(presented));
+      } catch {
+        // hidden or gone: nothing to send
+      }
+    };
+
+    const onStatus = async (message: StreamMessage) => {
+      if (subscribed.size === 0) return;
+      if (message.kind === 'delete') {
+        send([...subscribed.values()].map((s) => s.name), 'delete', message.id);
+        return;
+      }
+      if (message.kind !== 'update') return;
+      const targets: string[] = [];
+      const [home] = subscribed.has('user') ? await services.hydrator.hydrate(viewer, [message.id], 'home') : [];
+      if (home && home.status.post_id === null) targets.push('user');
+      const publicStreams = [...subscribed.values()].filter((s) => s.name !== 'user' && s.name !== 'user:notification');
+      if (publicStreams.length) {
+        const [post] = await services.hydrator.hydrate(viewer, [message.id]);
+        const isPublic = post && post.status.visibility === 'public' && !post.author.locked && post.status.post_id === null;
+        for (const s of publicStreams) {
+          if (!isPublic) continue;
+          if (s.name.startsWith('public')) targets.push(s.name);
+          else if (s.tag && post.tags.some((t) => t.tag === s.tag!.toLowerCase())) targets.push(s.name);
+        }
+      }
+      const post = home ?? (targets.length ? (await services.hydrator.hydrate(viewer, [message.id]))[0] : undefined);
+      if (targets.length && post) send([...new Set(targets)], 'update', JSON.stringify(presentStatus(ctx, post)));
+    };
+
+    const unsubscribers = [
+      services.pubsub.subscribe(`user:${viewer.accountId}`, (m) => void onNotification(m)),
+      services.pubsub.subscribe('statuses', (m) => void onStatus(m)),
+    ];
+    const recheck = setInterval(() => {
+      services.auth.authenticate(auth.token, auth.kind).catch(() => close());
+    }, RECHECK_MS);
+    recheck.unref();
+
+    return {
+      subscribe(name: string, tag?: string): boolean {
+        if (!STREAMS.includes(name as StreamName)) return false;
+        if (name.startsWith('hashtag') && (!tag || tag.length > 100)) return false;
+        subscribed.set(key(name, tag), { name: name as StreamName, tag });
+        return true;
+      },
+      unsubscribe(name: string, tag?: string) {
+        subscribed.delete(key(name, tag));
+      },
+      end() {
+        clearInterval(recheck);
+        for (const u of unsubscribers) u();
+      },
+    };
+  };
+
+  app.get('/api/v1/streaming/health', { config: { auth: 'none' } }, async (_request, reply) => reply.type('text/plain').send('OK'));
+
+  app.get(
+    '/api/v1/streaming',
+    {
+      websocket: true,
+      config: { auth: 'none' },
+      preValidation: async (request: FastifyRequest) => {
+        (request as FastifyRequest & { streamAuth?: unknown }).streamAuth = await authenticate(request);
+      },
+    },
+    (socket, request) => {
+      const auth = (request as FastifyRequest & { streamAuth: Awaited<ReturnType<typeof authenticate>> }).streamAuth;
+      const session = openSession(
+        auth,
+        (streams, event, payload) => {
+          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ stream: streams, event, payload }));
+        },
+        () => socket.close(4001, 'Unauthorized'),
+      );
+      const query = request.query as Record<string, string | undefined>;
+      if (query.stream) session.subscribe(query.stream, query.tag);
+      socket.on('message', (data) => {
+        try {
+          const msg = JSON.parse(String(data)) as { type?: string; stream?: string; tag?: string };
+          if (msg.type === 'subscribe' && msg.stream) {
+            if (!session.subscribe(msg.stream, msg.tag)) socket.send(JSON.stringify({ error: 'Unknown stream type', status: 400 }));
+          } else if (msg.type === 'unsubscribe' && msg.stream) session.unsubscribe(msg.stream, msg.tag);
+        } catch {
+          socket.send(JSON.stringify({ error: 'Invalid message', status: 400 }));
+        }
+      });
+      socket.on('close', () => session.end());
+    },
+  );
+
+  const sse = (name: StreamName) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const auth = await authenticate(request);
+    const tag = (request.query as Record<string, string | undefined>).tag;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
+    res.write(':)\n\n');
+    const session = openSession(
+      auth,
+      (_streams, event, payload) => res.write(`event: ${event}\ndata: ${payload}\n\n`),
+      () => res.end(),
+    );
+    if (!session.subscribe(name, tag)) {
+      res.end();
+      session.end();
+      return;
+    }
+    const heartbeat = setInterval(() => res.write(':thump\n\n'), 15_000);
+    heartbeat.unref();
+    request.raw.on('close', () => {
+      clearInterval(heartbeat);
+      session.end();
+    });
+  };
+  app.get('/api/v1/streaming/user', { config: { auth: 'none' } }, sse('user'));
+  app.get('/api/v1/streaming/user/notification', { config: { auth: 'none' } }, sse('user:notification'));
+  app.get('/api/v1/streaming/public', { config: { auth: 'none' } }, sse('public'));
+  app.get('/api/v1/streaming/public/local', { config: { auth: 'none' } }, sse('public:local'));
+  app.get('/api/v1/streaming/hashtag', { config: { auth: 'none' } }, sse('hashtag'));
+}

@@ -1,0 +1,39 @@
+/**
+ * Publish/subscribe between the parts of one server process: services publish what happened
+ * (a notification, a new or deleted post), streaming connections subscribe. A Redis adapter
+ * can implement the same interface for several processes.
+ */
+export type StreamMessage =
+  | { kind: 'notification'; id: string }
+  | { kind: 'update'; id: string; authorId: string }
+  | { kind: 'delete'; id: string };
+
+export interface PubSub {
+  publish(channel: string, message: StreamMessage): void;
+  subscribe(channel: string, listener: (message: StreamMessage) => void): () => void;
+}
+
+export class InProcessPubSub implements PubSub {
+  private readonly listeners = new Map<string, Set<(message: StreamMessage) => void>>();
+
+  publish(channel: string, message: StreamMessage): void {
+    for (const listener of this.listeners.get(channel) ?? []) {
+      // One failing listener must not stop the others.
+      try {
+        listener(message);
+      } catch {
+        // the listener logs its own errors
+      }
+    }
+  }
+
+  subscribe(channel: string, listener: (message: StreamMessage) => void): () => void {
+    const set = this.listeners.get(channel) ?? new Set();
+    set.add(listener);
+    this.listeners.set(channel, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(channel);
+    };
+  }
+}
