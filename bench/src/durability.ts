@@ -228,8 +228,10 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
         };
         await mismatched('followers_count', 'SELECT count(*) AS n FROM accounts a WHERE a.followers_count <> (SELECT count(*) FROM follows f WHERE f.target_account_id = a.id)');
         await mismatched('following_count', 'SELECT count(*) AS n FROM accounts a WHERE a.following_count <> (SELECT count(*) FROM follows f WHERE f.account_id = a.id)');
-        await mismatched('statuses_count', 'SELECT count(*) AS n FROM accounts a WHERE a.statuses_count <> (SELECT count(*) FROM statuses s WHERE s.account_id = a.id)');
-        await mismatched('replies_count', 'SELECT count(*) AS n FROM statuses p WHERE p.replies_count <> (SELECT count(*) FROM statuses r WHERE r.in_reply_to_id = p.id)');
+        // statuses_count counts posts; comments are counted per post in sharded comment_counts.
+        await mismatched('statuses_count', 'SELECT count(*) AS n FROM accounts a WHERE a.statuses_count <> (SELECT count(*) FROM statuses s WHERE s.account_id = a.id AND s.post_id IS NULL)');
+        await mismatched('comment count', 'SELECT count(*) AS n FROM statuses p WHERE p.post_id IS NULL AND (SELECT COALESCE(SUM(c.total), 0) FROM comment_counts c WHERE c.post_id = p.id) <> (SELECT count(*) FROM statuses r WHERE r.post_id = p.id)');
+        await mismatched('hidden comment count', 'SELECT count(*) AS n FROM statuses p WHERE p.post_id IS NULL AND (SELECT COALESCE(SUM(c.hidden), 0) FROM comment_counts c WHERE c.post_id = p.id) <> (SELECT count(*) FROM statuses r WHERE r.post_id = p.id AND r.hidden_reason IS NOT NULL)');
         await mismatched('favourites_count', 'SELECT count(*) AS n FROM statuses p WHERE p.favourites_count <> (SELECT count(*) FROM favourites f WHERE f.status_id = p.id)');
         await mismatched('an idempotency key without its post', 'SELECT count(*) AS n FROM idempotency_keys k WHERE NOT EXISTS (SELECT 1 FROM statuses s WHERE s.id = k.status_id)');
         await mismatched('a photo post without its photo', "SELECT count(*) AS n FROM statuses s WHERE s.has_media = 1 AND NOT EXISTS (SELECT 1 FROM media m WHERE m.status_id = s.id AND m.state = 'ready')");

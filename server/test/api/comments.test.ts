@@ -154,3 +154,19 @@ describe('who may comment', () => {
     assert.equal((await comment(world, 'sam', top.id, 'sneaky reply')).status, 403);
   });
 });
+
+describe('post settings are not edits', () => {
+  let world: World;
+  before(async () => {
+    world = await createWorld({ accounts: ['mara'] });
+  });
+  after(() => world.close());
+
+  test('changing who may comment does not mark the post edited or add to its history', async () => {
+    const post = await postPhotos(world, 'mara', 'settings only');
+    const res = await world.request('mara', 'PUT', `/api/v1/statuses/${post.id}`, { comment_policy: 'followers' });
+    assert.equal(res.body.glimpse.comment_policy, 'followers');
+    assert.equal(res.body.edited_at, null);
+    assert.equal((await world.get('mara', `/api/v1/statuses/${post.id}/history`)).body.length, 1);
+  });
+});

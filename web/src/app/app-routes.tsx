@@ -15,6 +15,13 @@ import { BlockedAccountsPage } from '../settings/blocked-accounts-page.tsx';
 import { MutedAccountsPage } from '../settings/muted-accounts-page.tsx';
 import { PasswordPage } from '../settings/password-page.tsx';
 import { SettingsLayout } from '../settings/settings-layout.tsx';
+import { CloseFriendsPage } from '../close-friends/close-friends-page.tsx';
+import { StoryComposerPage } from '../stories/story-composer-page.tsx';
+import { AccountStoriesRoute, HighlightStoriesRoute } from '../stories/story-viewer-page.tsx';
+import { CommentSettingsPage } from '../moderation/comment-settings-page.tsx';
+import { DigestRoute } from '../moderation/digest-page.tsx';
+import { HiddenCommentsRoute } from '../moderation/hidden-comments-page.tsx';
+import { HiddenWordsPage } from '../moderation/hidden-words-page.tsx';
 import { AppLayout } from './app-layout.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 
@@ -32,6 +39,9 @@ export function AppRoutes() {
           <Route path="signup" element={<SignupPage />} />
         </Route>
       </Route>
+      {/* The story viewer is full-screen, outside the app's frame. */}
+      <Route path="stories/:accountId" element={<AccountStoriesRoute />} />
+      <Route path="stories/:accountId/highlights/:highlightId" element={<HighlightStoriesRoute />} />
       <Route element={<AppLayout />}>
         <Route path=":handle" element={<ProfileRoute />} />
         <Route path=":handle/followers" element={<FollowListRoute kind="followers" />} />
@@ -41,14 +51,20 @@ export function AppRoutes() {
           <Route index element={<HomePage />} />
           <Route path="search" element={<SearchPage />} />
           <Route path="compose" element={<ComposePage />} />
+          <Route path="stories/new" element={<StoryComposerPage />} />
           <Route path="notifications" element={<NotificationsPage />} />
           <Route path="follow-requests" element={<FollowRequestsPage />} />
+          <Route path=":handle/:postId/hidden" element={<HiddenCommentsRoute />} />
+          <Route path=":handle/:postId/digest" element={<DigestRoute />} />
           <Route path="settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="profile" replace />} />
             <Route path="profile" element={<EditProfilePage />} />
             <Route path="password" element={<PasswordPage />} />
             <Route path="blocked" element={<BlockedAccountsPage />} />
             <Route path="muted" element={<MutedAccountsPage />} />
+            <Route path="comments" element={<CommentSettingsPage />} />
+            <Route path="hidden-words" element={<HiddenWordsPage />} />
+            <Route path="close-friends" element={<CloseFriendsPage />} />
           </Route>
         </Route>
         <Route path="*" element={<NotFoundPage />} />

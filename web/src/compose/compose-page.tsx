@@ -5,6 +5,8 @@ import type { CommentPolicy } from '../api/mastodon-types.ts';
 import { updateMediaDescription } from '../api/media-api.ts';
 import { createStatus, type NewPhotoTag } from '../api/statuses-api.ts';
 import type { FeedState } from '../feed/home-page.tsx';
+import { isCommentPolicy } from '../comments/comment-policy.ts';
+import { fetchCommentSettings } from '../comments/comments-api.ts';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { CheckboxField } from '../ui/form-fields.tsx';
 import { CameraIcon } from '../ui/icons.tsx';
@@ -42,6 +44,18 @@ export function ComposePage() {
   const [caption, setCaption] = useState('');
   const [hideLikeCount, setHideLikeCount] = useState(false);
   const [commentPolicy, setCommentPolicy] = useState<CommentPolicy>('everyone');
+  // The account's default (Settings → Comments) until the person picks another.
+  const policyTouched = useRef(false);
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchCommentSettings(api, controller.signal).then(
+      (settings) => {
+        if (!policyTouched.current && isCommentPolicy(settings.default_comment_policy)) setCommentPolicy(settings.default_comment_policy);
+      },
+      () => {},
+    );
+    return () => controller.abort();
+  }, [api]);
   const [taggingKey, setTaggingKey] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -141,7 +155,15 @@ export function ComposePage() {
           <label className="field-label" htmlFor={policyId}>
             Who can comment
           </label>
-          <select id={policyId} className="field-input" value={commentPolicy} onChange={(e) => setCommentPolicy(e.target.value as CommentPolicy)}>
+          <select
+            id={policyId}
+            className="field-input"
+            value={commentPolicy}
+            onChange={(e) => {
+              policyTouched.current = true;
+              setCommentPolicy(e.target.value as CommentPolicy);
+            }}
+          >
             {COMMENT_POLICY_OPTIONS.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}

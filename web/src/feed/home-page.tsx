@@ -4,6 +4,7 @@ import { useApi } from '../api/api-context.tsx';
 import type { Status } from '../api/mastodon-types.ts';
 import { fetchStatusPage, HOME_TIMELINE_PATH } from '../api/statuses-api.ts';
 import { PostCard } from '../posts/post-card.tsx';
+import { StoryTray } from '../stories/story-tray.tsx';
 import { LoadMoreButton } from '../ui/account-row.tsx';
 import { EmptyState, ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { CameraIcon } from '../ui/icons.tsx';
@@ -45,6 +46,7 @@ export function HomePage() {
   return (
     <div className="page page-feed">
       <h1 className="page-title">Your feed</h1>
+      <StoryTray />
       {list.status === 'loading' ? (
         <Loading />
       ) : list.status === 'error' ? (

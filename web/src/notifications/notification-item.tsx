@@ -3,6 +3,7 @@ import type { Notification } from '../api/mastodon-types.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { displayNameOf, profilePath } from '../ui/account-name.ts';
 import { RelativeTime } from '../ui/relative-time.tsx';
+import { StoryReplyText, ViewStoryLink } from '../stories/story-notification.tsx';
 
 /** What happened, after the name of who did it: "started following you". */
 export function describeNotification(type: Notification['type']): string {
@@ -47,13 +48,15 @@ export function NotificationItem({ notification }: { notification: Notification 
         <Link to={profilePath(account)} className="notification-name">
           {displayNameOf(account)}
         </Link>{' '}
-        {describeNotification(type)} <RelativeTime className="notification-time" iso={notification.created_at} />
+        {describeNotification(type)}
+        <StoryReplyText notification={notification} /> <RelativeTime className="notification-time" iso={notification.created_at} />
       </p>
       {type === 'follow_request' && (
         <Link to="/follow-requests" className="button button-primary button-small">
           Review request
         </Link>
       )}
+      <ViewStoryLink notification={notification} />
     </li>
   );
 }

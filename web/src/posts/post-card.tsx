@@ -12,6 +12,7 @@ import { formatCount, plural } from '../ui/format-count.ts';
 import { RelativeTime } from '../ui/relative-time.tsx';
 import { useResource } from '../ui/use-resource.ts';
 import { Carousel } from './carousel.tsx';
+import { CommentPreview } from '../comments/comment-preview.tsx';
 import { LikeButton } from './like-button.tsx';
 import { SafeContent } from './safe-content.tsx';
 import { useLike } from './use-like.ts';
@@ -82,6 +83,7 @@ export function PostCard({ status, onChange, size = 'feed', actions, priority }:
             <SafeContent html={status.content} className="post-caption-text" />
           </div>
         )}
+        {size === 'feed' && <CommentPreview status={status} />}
       </div>
     </article>
   );

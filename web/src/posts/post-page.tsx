@@ -12,6 +12,7 @@ import { htmlToText } from '../ui/html-to-text.ts';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { PostCard } from './post-card.tsx';
+import { CommentSection } from '../comments/comment-section.tsx';
 import './posts.css';
 
 /** `/@username/:id`; anything else with two segments is not a page. */
@@ -40,6 +41,7 @@ export function PostPage({ username, postId }: { username: string; postId: strin
   return (
     <div className="page page-post">
       <PostCard status={status} onChange={(next) => update(() => next)} size="large" actions={<DeletePost status={status} />} priority />
+      <CommentSection post={status} onPostChange={(next) => update(() => next)} />
     </div>
   );
 }

@@ -20,6 +20,7 @@ import { useResource } from '../ui/use-resource.ts';
 import { FollowButton } from './follow-button.tsx';
 import { ProfileActionsMenu } from './profile-actions-menu.tsx';
 import { ProfileGrid } from './profile-grid.tsx';
+import { ProfileHighlights } from '../stories/highlights.tsx';
 import './profile.css';
 
 export function ProfilePage({ username }: { username: string }) {
@@ -120,6 +121,7 @@ function ProfileView({ account, viewer, onAccountChanged }: { account: Account; 
           {bio && <p className="profile-bio">{bio}</p>}
         </div>
       </header>
+      {isVisible && !isDeciding && <ProfileHighlights account={account} />}
 
       <section className="profile-content" aria-label="Posts">
         {isDeciding ? (

@@ -25,6 +25,15 @@ export function SettingsLayout() {
           <li>
             <NavLink to="/settings/muted">Muted accounts</NavLink>
           </li>
+          <li>
+            <NavLink to="/settings/comments">Comments</NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/hidden-words">Hidden words</NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/close-friends">Close friends</NavLink>
+          </li>
         </ul>
       </nav>
       <div className="settings-content">

@@ -186,10 +186,15 @@ export class CommentRepository {
 
   /** Most liked visible comments of each tone. */
   async representativeIds(postId: string, perTone: number): Promise<Map<string, string[]>> {
+    // One comment per fold at most, so a storm of copies does not fill every quote.
     const rows = await sql<{ id: string; tone: string }>`
       SELECT id, tone FROM (
         SELECT id, tone, ROW_NUMBER() OVER (PARTITION BY tone ORDER BY favourites_count DESC, id DESC) AS rn
-        FROM statuses WHERE post_id = ${postId} AND hidden_reason IS NULL AND tone IS NOT NULL
+        FROM (
+          SELECT id, tone, favourites_count,
+            ROW_NUMBER() OVER (PARTITION BY tone, CASE WHEN fold_key = '' THEN id ELSE fold_key END ORDER BY favourites_count DESC, id DESC) AS per_fold
+          FROM statuses WHERE post_id = ${postId} AND hidden_reason IS NULL AND tone IS NOT NULL
+        ) distinct_folds WHERE per_fold = 1
       ) ranked WHERE rn <= ${perTone}`.execute(this.db);
     const out = new Map<string, string[]>();
     for (const r of rows.rows) out.set(r.tone, [...(out.get(r.tone) ?? []), r.id]);

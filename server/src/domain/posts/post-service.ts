@@ -187,8 +187,15 @@ export class PostService {
     const photoTags = input.photoTags ? await this.checkPhotoTags(input.photoTags, media) : undefined;
     const now = this.clock.now().toISOString();
     const mentioned = input.text !== undefined ? await this.resolveMentions(text) : [];
+    // Settings (who may comment, hidden likes) are not an edit of what was said.
+    const isEdit =
+      (input.text !== undefined && input.text !== status.text) ||
+      (input.spoilerText !== undefined && input.spoilerText !== status.spoiler_text) ||
+      (input.sensitive !== undefined && (input.sensitive ? 1 : 0) !== status.sensitive) ||
+      input.mediaIds !== undefined ||
+      input.mediaDescriptions !== undefined;
     await this.db.transaction().execute(async (trx) => {
-      await this.posts.insertEdit({ id: newId(this.clock.now().getTime()), status_id: id, text: status.text, spoiler_text: status.spoiler_text, sensitive: status.sensitive, created_at: status.edited_at ?? status.created_at }, trx);
+      if (isEdit) await this.posts.insertEdit({ id: newId(this.clock.now().getTime()), status_id: id, text: status.text, spoiler_text: status.spoiler_text, sensitive: status.sensitive, created_at: status.edited_at ?? status.created_at }, trx);
       await trx
         .updateTable('statuses')
         .set({
@@ -199,7 +206,7 @@ export class PostService {
           comment_policy: input.commentPolicy ?? status.comment_policy,
           hide_like_count: input.hideLikeCount === undefined ? status.hide_like_count : input.hideLikeCount ? 1 : 0,
           has_media: media.length > 0 ? 1 : 0,
-          edited_at: now,
+          edited_at: isEdit ? now : status.edited_at,
         })
         .where('id', '=', id)
         .execute();

@@ -1,0 +1,178 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { errorsOf } from '../support/browser.ts';
+import { createAccount, signIn, useGlimpse, type TestAccount } from '../support/glimpse.ts';
+import type { GlimpseServer } from '../support/server.ts';
+
+/**
+ * Scenario steps 3 and 4 (shared/design/PRODUCT.md) in Chromium against the real server: a
+ * flood of comments on Mara's party photo, hidden words keeping the abuse out of sight (but not
+ * out of its author's), the storm of "Not Ines" folded into one counted line, comments limited
+ * to followers from the post page, and the reactions digest.
+ */
+const glimpse = useGlimpse();
+
+let photoDir = '';
+let photo = '';
+
+before(async () => {
+  photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-e2e-comments-'));
+  photo = path.join(photoDir, 'party.jpg');
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 80 }).toFile(photo);
+});
+
+after(() => {
+  if (photoDir) fs.rmSync(photoDir, { recursive: true, force: true });
+});
+
+/** A signed-in HTTP session of one account, as the web client has it (cookie and CSRF token). */
+async function sessionOf(server: GlimpseServer, account: TestAccount) {
+  const response = await fetch(`${server.url}/api/glimpse/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: account.username, password: account.password }),
+  });
+  const body = (await response.json()) as { csrf_token: string };
+  if (response.status !== 200) throw new Error(`signing in ${account.username} answered ${response.status}: ${JSON.stringify(body)}`);
+  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return async (method: string, url: string, data?: unknown) => {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': body.csrf_token },
+      body: JSON.stringify(data ?? {}),
+    });
+    const json = (await res.json()) as any;
+    if (res.status !== 200) throw new Error(`${account.username} ${method} ${url} answered ${res.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
+/** Comments through the post page's own box. */
+async function commentInBrowser(page: Page, postPath: string, text: string) {
+  await page.goto(postPath);
+  const box = page.getByRole('textbox', { name: 'Add a comment…' });
+  await box.fill(text);
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  await page.getByRole('list', { name: 'Comments' }).getByText(text, { exact: true }).waitFor();
+  assert.equal(await box.inputValue(), '');
+}
+
+test('a comment storm: hidden words, a folded storm, limiting who may comment, and the reactions digest', async () => {
+  const { server } = glimpse;
+  const mara = await createAccount(server, 'mara', { displayName: 'Mara' });
+  const sam = await createAccount(server, 'sam');
+  const quinn = await createAccount(server, 'quinn');
+  const dana = await createAccount(server, 'dana');
+  const lea = await createAccount(server, 'lea');
+  const nico = await createAccount(server, 'nico');
+  const fans = await Promise.all(['fan1', 'fan2', 'fan3', 'fan4', 'fan5'].map((name) => createAccount(server, name)));
+
+  // Mara sets her hidden words in Settings.
+  const author = await glimpse.desktop();
+  await signIn(author.context, server, mara);
+  const { page } = author;
+  await page.goto('/settings');
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Hidden words' }).click();
+  await page.waitForURL('**/settings/hidden-words');
+  const words = page.getByLabel('Your hidden words');
+  await words.fill('hypocrisy\ndisgust');
+  await page.getByText('2/1,000').waitFor();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText(/^Saved\./).waitFor();
+
+  // She shares the party photo.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New post' }).click();
+  await page.waitForURL('**/compose');
+  await page.getByLabel('Add photos').setInputFiles([photo]);
+  await page.getByLabel('Alt text for photo 1').waitFor();
+  await page.waitForFunction(() => !(document.querySelector('.compose-submit button') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 30_000 });
+  await page.getByLabel('Caption').fill('What a night 🎉');
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  const postPath = (await page.getByRole('article').first().getByRole('link', { name: /Open post/ }).getAttribute('href')) ?? '';
+  assert.match(postPath, /^\/@mara\/\d+$/);
+  const postId = postPath.split('/').pop()!;
+
+  // The flood: a question and the abuse written in the browser, the rest through the API.
+  const questioner = await glimpse.phone();
+  await signIn(questioner.context, server, quinn);
+  await commentInBrowser(questioner.page, postPath, 'Mara….why is Ines there????');
+
+  const abuser = await glimpse.phone();
+  await signIn(abuser.context, server, sam);
+  await commentInBrowser(abuser.page, postPath, 'Really Ines? The hypocrisy and disgust!');
+
+  for (const fan of fans) {
+    const as = await sessionOf(server, fan);
+    await as('POST', '/api/v1/statuses', { status: 'Not Ines', in_reply_to_id: postId });
+  }
+  const defender = await sessionOf(server, dana);
+  await defender('POST', '/api/v1/statuses', { status: 'it shows how important it is to have conversations with people with different opinions', in_reply_to_id: postId });
+
+  // Someone else sees no abuse, one folded line for the storm, and the rest as comments.
+  const reader = await glimpse.phone();
+  await signIn(reader.context, server, lea);
+  await reader.page.goto(postPath);
+  const list = reader.page.getByRole('list', { name: 'Comments' });
+  await list.getByText('it shows how important it is to have conversations with people with different opinions').waitFor();
+  await list.getByText('Mara….why is Ines there????').waitFor();
+  assert.equal(await reader.page.getByText(/hypocrisy/i).count(), 0);
+  const fold = list.getByRole('button', { name: /Show comments like this/ });
+  assert.equal(await fold.count(), 1);
+  assert.match(await fold.innerText(), /“Not Ines” · 5 comments/);
+  await fold.click();
+  const sample = reader.page.getByRole('list', { name: 'Comments like “Not Ines”' });
+  await sample.getByText('Not Ines', { exact: true }).first().waitFor();
+  assert.ok((await sample.getByRole('listitem').count()) >= 1);
+  // A folded comment can still be liked.
+  await sample.getByRole('button', { name: 'Like comment' }).first().click();
+  await sample.getByRole('button', { name: 'Unlike comment' }).first().waitFor();
+  await sample.getByText('1 like').first().waitFor();
+
+  // The abuser still sees their own comment, as normal.
+  await abuser.page.reload();
+  await abuser.page.getByRole('list', { name: 'Comments' }).getByText('Really Ines? The hypocrisy and disgust!').waitFor();
+
+  // Mara sees one hidden comment to review and limits comments to her followers.
+  await page.goto(postPath);
+  await page.getByRole('link', { name: 'Hidden comments (1)' }).waitFor();
+  await page.getByLabel('Who can comment').selectOption({ label: 'Followers' });
+  await page.getByText('Saved.', { exact: true }).waitFor();
+
+  // Under the post in her feed: a link to all comments and the first ones, the storm folded.
+  await page.goto('/');
+  const card = page.getByRole('article').first();
+  await card.getByRole('link', { name: /^View all \d+ comments$/ }).waitFor();
+  await card.getByText('“Not Ines” · 5 comments').waitFor();
+  await page.goto(postPath);
+
+  // Nico does not follow her: no comment box any more.
+  const stranger = await glimpse.phone();
+  await signIn(stranger.context, server, nico);
+  await stranger.page.goto(postPath);
+  await stranger.page.getByText('Comments are limited on this post.').waitFor();
+  assert.equal(await stranger.page.getByRole('textbox', { name: 'Add a comment…' }).count(), 0);
+  await stranger.page.getByRole('list', { name: 'Comments' }).getByText('Mara….why is Ines there????').waitFor();
+
+  // The reactions digest.
+  await page.getByRole('link', { name: 'Reactions digest' }).click();
+  await page.waitForURL(`**${postPath}/digest`);
+  await page.getByRole('heading', { name: 'Reactions digest', level: 1 }).waitFor();
+  const total = (label: string) => page.locator('.digest-total', { has: page.locator('dt', { hasText: label }) }).locator('dd');
+  assert.equal(await total('Comments').innerText(), '8');
+  assert.equal(await total('Hidden').innerText(), '1');
+  const phrase = page.locator('.digest-phrase').first();
+  assert.equal(await phrase.locator('.digest-phrase-text').innerText(), '“Not Ines”');
+  assert.equal(await phrase.locator('.digest-phrase-count').innerText(), '5 comments');
+  const chart = page.getByRole('img', { name: /Comments per hour by tone/ });
+  await chart.waitFor();
+  assert.ok((await chart.locator('g.tone-bucket rect').count()) >= 1);
+  await page.getByRole('region', { name: 'Questions' }).getByText('Mara….why is Ines there????').waitFor();
+
+  for (const p of [page, questioner.page, abuser.page, reader.page, stranger.page]) assert.deepEqual(errorsOf(p), [], p.url());
+});

@@ -1,0 +1,187 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { useApi } from '../api/api-context.tsx';
+import { ErrorMessage } from '../ui/feedback.tsx';
+import { MoreIcon } from '../ui/icons.tsx';
+import { deleteComment, fetchRestricting, setCommentPinned, setRestricted, type CommentStatus } from './comments-api.ts';
+import { useComments } from './comments-context.tsx';
+import { ReportDialog } from './report-dialog.tsx';
+
+type Busy = 'pin' | 'delete' | 'restrict' | null;
+
+/**
+ * "Comment options": for the post's author Pin/Unpin, Delete and Restrict @user; for the
+ * comment's author Delete; for anyone else Report. A disclosure of plain buttons, closed by
+ * Escape or a click outside.
+ */
+export function CommentMenu({ status, isPinned, isTopLevel, onRemove, describedBy }: { status: CommentStatus; isPinned: boolean; isTopLevel: boolean; onRemove: (status: CommentStatus) => void; describedBy?: string }) {
+  const api = useApi();
+  const { post, viewer, isPostAuthor, reload, restrictions, setRestriction } = useComments();
+  const [isOpen, setOpen] = useState(false);
+  const [isConfirmingDelete, setConfirmingDelete] = useState(false);
+  const [isReporting, setReporting] = useState(false);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const panelId = useId();
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+
+  const author = status.account;
+  const handle = author.acct || author.username;
+  const isCommentAuthor = viewer?.id === author.id;
+  const canRestrict = isPostAuthor && !isCommentAuthor;
+  const restricting = restrictions.get(author.id);
+
+  const close = (refocus = true) => {
+    setOpen(false);
+    setConfirmingDelete(false);
+    if (refocus) triggerRef.current?.focus();
+  };
+
+  useEffect(() => {
+    if (!isOpen) return;
+    panelRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
+    const onPointer = (event: MouseEvent) => {
+      if (wrapRef.current && !wrapRef.current.contains(event.target as Node)) {
+        setOpen(false);
+        setConfirmingDelete(false);
+      }
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') close();
+    };
+    document.addEventListener('mousedown', onPointer);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onPointer);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [isOpen]);
+
+  // Whether the author is restricted already, asked when the post's author opens the menu.
+  useEffect(() => {
+    if (!isOpen || !canRestrict || restricting !== undefined) return;
+    const controller = new AbortController();
+    fetchRestricting(api, author.id, controller.signal).then(
+      (on) => setRestriction(author.id, on),
+      () => {},
+    );
+    return () => controller.abort();
+  }, [isOpen, canRestrict, restricting, api, author.id, setRestriction]);
+
+  const run = async (kind: Exclude<Busy, null>, action: () => Promise<void>) => {
+    setBusy(kind);
+    setError(null);
+    setNotice('');
+    try {
+      await action();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const togglePin = () =>
+    run('pin', async () => {
+      await setCommentPinned(api, post.id, status.id, !isPinned);
+      close();
+      reload();
+    });
+
+  const remove = () =>
+    run('delete', async () => {
+      await deleteComment(api, status.id);
+      setOpen(false);
+      onRemove(status);
+    });
+
+  const toggleRestrict = () =>
+    run('restrict', async () => {
+      const result = await setRestricted(api, author.id, !restricting);
+      setRestriction(author.id, result.restricting);
+      close();
+      setNotice(
+        result.restricting
+          ? `@${handle} is restricted. Their new comments on your posts are seen only by them until you approve them.`
+          : `@${handle} is no longer restricted.`,
+      );
+    });
+
+  return (
+    <div className="actions-menu comment-menu" ref={wrapRef}>
+      <button
+        ref={triggerRef}
+        type="button"
+        className="comment-menu-trigger"
+        aria-label="Comment options"
+        aria-expanded={isOpen}
+        aria-controls={panelId}
+        aria-describedby={describedBy}
+        onClick={() => (isOpen ? close(false) : setOpen(true))}
+      >
+        <MoreIcon />
+      </button>
+      <div id={panelId} ref={panelRef} className="actions-menu-panel comment-menu-panel" hidden={!isOpen}>
+        {isConfirmingDelete ? (
+          <div role="group" aria-label="Delete this comment?" className="comment-menu-confirm">
+            <p>Delete this comment?</p>
+            <button type="button" className="menu-item menu-item-danger" onClick={remove} disabled={busy !== null} aria-busy={busy === 'delete'}>
+              Delete comment
+            </button>
+            <button type="button" className="menu-item" onClick={() => setConfirmingDelete(false)} disabled={busy !== null}>
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <>
+            {isPostAuthor && isTopLevel && (
+              <button type="button" className="menu-item" onClick={togglePin} disabled={busy !== null} aria-busy={busy === 'pin'}>
+                {isPinned ? 'Unpin' : 'Pin'}
+              </button>
+            )}
+            {(isPostAuthor || isCommentAuthor) && (
+              <button type="button" className="menu-item menu-item-danger" onClick={() => setConfirmingDelete(true)} disabled={busy !== null}>
+                Delete
+              </button>
+            )}
+            {canRestrict && (
+              <button type="button" className="menu-item" onClick={toggleRestrict} disabled={busy !== null} aria-busy={busy === 'restrict'}>
+                {restricting ? `Unrestrict @${handle}` : `Restrict @${handle}`}
+              </button>
+            )}
+            {!isCommentAuthor && (
+              <button
+                type="button"
+                className="menu-item menu-item-danger"
+                onClick={() => {
+                  setOpen(false);
+                  setReporting(true);
+                }}
+              >
+                Report
+              </button>
+            )}
+          </>
+        )}
+      </div>
+      <ErrorMessage error={error} />
+      {notice && (
+        <p className="comment-menu-notice muted" role="status">
+          {notice}
+        </p>
+      )}
+      {isReporting && (
+        <ReportDialog
+          status={status}
+          onClose={(sent) => {
+            setReporting(false);
+            if (sent) setNotice('Thanks for letting us know. Your report was sent to the moderators.');
+            triggerRef.current?.focus();
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,358 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Link, useLocation } from 'react-router';
+import { ApiError } from '../api/api-client.ts';
+import { useApi } from '../api/api-context.tsx';
+import type { Relationship, Status } from '../api/mastodon-types.ts';
+import { useSession } from '../auth/session-context.tsx';
+import { Loading } from '../ui/feedback.tsx';
+import { AuthorCommentTools } from './author-comment-tools.tsx';
+import { ClusterRow } from './cluster-row.tsx';
+import { CommentBox, type ReplyTarget } from './comment-box.tsx';
+import { mayComment } from './comment-policy.ts';
+import { CommentThread } from './comment-thread.tsx';
+import { fetchRelationshipWith, fetchReplies, newCommentKey, postComment, type CommentItem, type CommentSort, type CommentStatus } from './comments-api.ts';
+import { CLOSED_THREAD, CommentsContext, threadIdOf, type CommentsContextValue, type ThreadState } from './comments-context.tsx';
+import { itemKey, useCommentPages } from './use-comment-pages.ts';
+import './comments.css';
+
+const SORTS: Array<{ value: CommentSort; label: string }> = [
+  { value: 'top', label: 'Top' },
+  { value: 'newest', label: 'Newest' },
+];
+
+/** Snowflake-like ids: a longer id is a later one; equal lengths compare as text. */
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function mergeReplies(...lists: CommentStatus[][]): CommentStatus[] {
+  const byKey = new Map<string, CommentStatus>();
+  for (const list of lists) for (const s of list) byKey.set(s.id, s);
+  return [...byKey.values()].sort(byId);
+}
+
+/**
+ * The comments under a post: its author's tools, the order (Top or Newest), the comment box
+ * (or why there is none), comments with their threads, folded storms, and more as one scrolls.
+ */
+export function CommentSection({ post, onPostChange }: { post: Status; onPostChange?: (status: Status) => void }) {
+  // A comment's own page has no comments of its own: they belong to its post.
+  if (post.in_reply_to_id) return null;
+  return <CommentSectionOf key={post.id} post={post} onPostChange={onPostChange} />;
+}
+
+function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?: (status: Status) => void }) {
+  const api = useApi();
+  const { account: viewer } = useSession();
+  const location = useLocation();
+  const titleId = useId();
+  const isPostAuthor = viewer?.id === post.account.id;
+  const [sort, setSort] = useState<CommentSort>('top');
+  const pages = useCommentPages(api, post.id, sort);
+  const { setItems, reload } = pages;
+
+  // Who may comment is decided on the server; the box follows the same rule to stay out of the way.
+  const [relationship, setRelationship] = useState<Relationship | null | undefined>(undefined);
+  useEffect(() => {
+    setRelationship(undefined);
+    if (!viewer || isPostAuthor) return;
+    const controller = new AbortController();
+    fetchRelationshipWith(api, post.account.id, controller.signal).then(
+      (rel) => setRelationship(rel),
+      () => {},
+    );
+    return () => controller.abort();
+  }, [api, viewer, isPostAuthor, post.account.id]);
+  const [isRefused, setRefused] = useState(false);
+  const canWrite = !isRefused && mayComment({ policy: post.glimpse?.comment_policy, isSignedIn: Boolean(viewer), isAuthor: isPostAuthor, relationship });
+
+  // The box.
+  const [text, setText] = useState('');
+  const [replyTo, setReplyTo] = useState<ReplyTarget | null>(null);
+  const [isPosting, setPosting] = useState(false);
+  const [boxError, setBoxError] = useState<unknown>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const idempotencyKey = useRef(newCommentKey());
+  const boxRef = useRef<HTMLTextAreaElement>(null);
+
+  // Threads and restrict states.
+  const [threads, setThreads] = useState<Record<string, ThreadState>>({});
+  const [restrictions, setRestrictions] = useState<ReadonlyMap<string, boolean>>(new Map());
+
+  const fetchThread = useCallback(
+    (threadId: string, cursor: string | null) => {
+      setThreads((t) => ({ ...t, [threadId]: { ...(t[threadId] ?? CLOSED_THREAD), isOpen: true, isLoading: true, error: null } }));
+      fetchReplies(api, threadId, cursor).then(
+        (page) =>
+          setThreads((t) => {
+            const current = t[threadId] ?? CLOSED_THREAD;
+            return { ...t, [threadId]: { ...current, replies: mergeReplies(current.replies, page.items), nextCursor: page.items.length > 0 ? page.next_cursor : null, isFetched: true, isLoading: false } };
+          }),
+        (error: unknown) => setThreads((t) => ({ ...t, [threadId]: { ...(t[threadId] ?? CLOSED_THREAD), isLoading: false, error } })),
+      );
+    },
+    [api],
+  );
+
+  const replace = useCallback(
+    (next: CommentStatus) => {
+      setItems((items) =>
+        items.map((item) =>
+          item.type === 'comment'
+            ? item.status.id === next.id
+              ? { ...item, status: next }
+              : item
+            : item.sample.some((s) => s.id === next.id)
+              ? { ...item, sample: item.sample.map((s) => (s.id === next.id ? next : s)) }
+              : item,
+        ),
+      );
+      setThreads((t) => {
+        const threadId = threadIdOf(next);
+        const current = t[threadId];
+        if (!current || !current.replies.some((s) => s.id === next.id)) return t;
+        return { ...t, [threadId]: { ...current, replies: current.replies.map((s) => (s.id === next.id ? next : s)) } };
+      });
+    },
+    [setItems],
+  );
+
+  const remove = useCallback(
+    (gone: CommentStatus) => {
+      if (gone.in_reply_to_id === post.id || threadIdOf(gone) === gone.id) {
+        // A top-level comment goes with its replies.
+        setItems((items) =>
+          items.flatMap((item): CommentItem[] => {
+            if (item.type === 'comment') return item.status.id === gone.id ? [] : [item];
+            if (!item.sample.some((s) => s.id === gone.id)) return [item];
+            const count = item.count - 1;
+            return count > 0 ? [{ ...item, count, sample: item.sample.filter((s) => s.id !== gone.id) }] : [];
+          }),
+        );
+        setThreads((t) => {
+          const { [gone.id]: _removed, ...rest } = t;
+          return rest;
+        });
+        return;
+      }
+      const threadId = threadIdOf(gone);
+      setThreads((t) => {
+        const current = t[threadId];
+        if (!current) return t;
+        return { ...t, [threadId]: { ...current, replies: current.replies.filter((s) => s.id !== gone.id) } };
+      });
+      setItems((items) => items.map((item) => (item.type === 'comment' && item.status.id === threadId ? { ...item, replies_count: Math.max(0, item.replies_count - 1) } : item)));
+    },
+    [post.id, setItems],
+  );
+
+  const reply = useCallback(
+    (target: CommentStatus) => {
+      const username = target.account.acct || target.account.username;
+      const mention = `@${username} `;
+      setReplyTo({ id: target.id, threadId: threadIdOf(target), username });
+      // The server names the person answered; writing it here shows what will be posted.
+      setText((current) => (target.account.id === viewer?.id || current.startsWith(mention) ? current : `${mention}${current.replace(/^@\S+\s+/, '')}`));
+      setBoxError(null);
+      requestAnimationFrame(() => {
+        const box = boxRef.current;
+        if (!box) return;
+        box.focus();
+        box.setSelectionRange(box.value.length, box.value.length);
+        box.scrollIntoView?.({ block: 'center' });
+      });
+    },
+    [viewer?.id],
+  );
+
+  const cancelReply = () => {
+    setReplyTo(null);
+    setText((current) => current.replace(/^@\S+\s+/, ''));
+    boxRef.current?.focus();
+  };
+
+  const submit = async () => {
+    const target = replyTo;
+    setPosting(true);
+    setBoxError(null);
+    setAnnouncement('');
+    try {
+      const created = await postComment(api, target?.id ?? post.id, text.trim(), idempotencyKey.current);
+      idempotencyKey.current = newCommentKey();
+      setText('');
+      setReplyTo(null);
+      if (target) {
+        const threadId = target.threadId;
+        setItems((items) => items.map((item) => (item.type === 'comment' && item.status.id === threadId ? { ...item, replies_count: item.replies_count + 1 } : item)));
+        const known = threads[threadId];
+        const hadReplies = pages.items.some((item) => item.type === 'comment' && item.status.id === threadId && item.replies_count > 0);
+        setThreads((t) => {
+          const current = t[threadId] ?? CLOSED_THREAD;
+          return { ...t, [threadId]: { ...current, isOpen: true, replies: mergeReplies(current.replies, [created]) } };
+        });
+        // The earlier replies come along, so the new one is seen in its place.
+        if (hadReplies && !known?.isFetched && !known?.isLoading) fetchThread(threadId, null);
+        setAnnouncement('Your reply was posted.');
+      } else {
+        setItems((items) => [{ type: 'comment', status: created, replies_count: 0, pinned: false }, ...items.filter((item) => itemKey(item) !== `c:${created.id}`)]);
+        setAnnouncement('Your comment was posted.');
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 403) setRefused(true);
+      else setBoxError(error);
+    } finally {
+      setPosting(false);
+    }
+  };
+
+  const toggleThread = useCallback(
+    (threadId: string) => {
+      const current = threads[threadId] ?? CLOSED_THREAD;
+      if (current.isOpen) {
+        setThreads((t) => ({ ...t, [threadId]: { ...(t[threadId] ?? CLOSED_THREAD), isOpen: false } }));
+      } else if (!current.isFetched && !current.isLoading) {
+        fetchThread(threadId, null);
+      } else {
+        setThreads((t) => ({ ...t, [threadId]: { ...(t[threadId] ?? CLOSED_THREAD), isOpen: true } }));
+      }
+    },
+    [threads, fetchThread],
+  );
+
+  const loadMoreReplies = useCallback(
+    (threadId: string) => {
+      const current = threads[threadId] ?? CLOSED_THREAD;
+      if (current.isLoading) return;
+      fetchThread(threadId, current.isFetched ? current.nextCursor : null);
+    },
+    [threads, fetchThread],
+  );
+
+  const setRestriction = useCallback((accountId: string, on: boolean) => {
+    setRestrictions((current) => new Map(current).set(accountId, on));
+  }, []);
+
+  const context = useMemo<CommentsContextValue>(
+    () => ({
+      post,
+      viewer,
+      isPostAuthor,
+      canWrite,
+      reply,
+      replace,
+      remove,
+      reload,
+      thread: (threadId) => threads[threadId] ?? CLOSED_THREAD,
+      toggleThread,
+      loadMoreReplies,
+      restrictions,
+      setRestriction,
+    }),
+    [post, viewer, isPostAuthor, canWrite, reply, replace, remove, reload, threads, toggleThread, loadMoreReplies, restrictions, setRestriction],
+  );
+
+  return (
+    <CommentsContext.Provider value={context}>
+      <section className="comments" aria-labelledby={titleId}>
+        {isPostAuthor && <AuthorCommentTools post={post} onPostChange={onPostChange} />}
+        <div className="comments-header">
+          <h2 className="comments-title" id={titleId}>
+            Comments
+          </h2>
+          <div className="comments-sort" role="group" aria-label="Sort comments">
+            {SORTS.map((option) => (
+              <button key={option.value} type="button" className="comments-sort-button" aria-pressed={sort === option.value} onClick={() => setSort(option.value)}>
+                {option.label}
+              </button>
+            ))}
+          </div>
+        </div>
+
+        {canWrite ? (
+          <CommentBox
+            ref={boxRef}
+            value={text}
+            onChange={setText}
+            onSubmit={submit}
+            replyTo={replyTo}
+            onCancelReply={cancelReply}
+            isPosting={isPosting}
+            error={boxError}
+          />
+        ) : viewer ? (
+          <p className="comments-limited muted">Comments are limited on this post.</p>
+        ) : (
+          <p className="comments-limited muted">
+            <Link to="/login" state={{ from: location.pathname }} className="text-link">
+              Log in
+            </Link>{' '}
+            to add a comment.
+          </p>
+        )}
+        <p className="visually-hidden" role="status">
+          {announcement}
+        </p>
+
+        {pages.status === 'loading' ? (
+          <Loading label="Loading comments…" />
+        ) : pages.status === 'error' ? (
+          <p className="error-message comments-error">
+            Comments could not be loaded.{' '}
+            <button type="button" className="button-link" onClick={reload}>
+              Try again
+            </button>
+          </p>
+        ) : pages.items.length === 0 ? (
+          <p className="comments-empty muted">No comments yet.</p>
+        ) : (
+          <ul className="comment-list" aria-label="Comments">
+            {pages.items.map((item) => (
+              <li key={itemKey(item)} className={`comment-item${item.type === 'cluster' ? ' comment-item-cluster' : ''}`}>
+                {item.type === 'cluster' ? <ClusterRow cluster={item} onChange={replace} onRemove={remove} /> : <CommentThread entry={item} onChange={replace} onRemove={remove} />}
+              </li>
+            ))}
+          </ul>
+        )}
+
+        {pages.status === 'ready' && pages.moreError ? (
+          <p className="error-message comments-error">
+            More comments could not be loaded.{' '}
+            <button type="button" className="button-link" onClick={pages.loadMore}>
+              Try again
+            </button>
+          </p>
+        ) : null}
+        {pages.status === 'ready' && pages.hasMore && (
+          <>
+            {!pages.moreError && <MoreSentinel onVisible={pages.loadMore} isLoading={pages.isLoadingMore} itemCount={pages.items.length} />}
+            <div className="load-more">
+              <button type="button" className="button button-secondary" onClick={pages.loadMore} disabled={pages.isLoadingMore} aria-busy={pages.isLoadingMore}>
+                {pages.isLoadingMore ? 'Loading…' : 'Load more comments'}
+              </button>
+            </div>
+          </>
+        )}
+      </section>
+    </CommentsContext.Provider>
+  );
+}
+
+/** Loads the next page as the end of the comments comes near; the button stays as the fallback. */
+function MoreSentinel({ onVisible, isLoading, itemCount }: { onVisible: () => void; isLoading: boolean; itemCount: number }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const onVisibleRef = useRef(onVisible);
+  onVisibleRef.current = onVisible;
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || isLoading || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) onVisibleRef.current();
+      },
+      { rootMargin: '400px 0px' },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [isLoading, itemCount]);
+  return <div ref={ref} className="comments-sentinel" aria-hidden="true" />;
+}

@@ -1,0 +1,310 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Account, CommentPolicy } from '../api/mastodon-types.ts';
+import { installFetchMock, type FetchMock } from '../test/fetch-mock.ts';
+import { makeAccount, makeRelationship, makeStatus } from '../test/fixtures.ts';
+import { CSRF, renderApp, signedInAs, signedOut } from '../test/render-app.tsx';
+import type { CommentItem, CommentStatus } from './comments-api.ts';
+import { mayComment } from './comment-policy.ts';
+
+const G = '/api/glimpse/v1';
+const mara = makeAccount('mara', { id: '2', display_name: 'Mara' });
+const ines = makeAccount('ines', { id: '1' });
+const sam = makeAccount('sam', { id: '3' });
+const pat = makeAccount('pat', { id: '4' });
+
+let nextComment = 5000;
+
+function makeComment(author: Account, text: string, overrides: Partial<CommentStatus> & { postId?: string; threadId?: string } = {}): CommentStatus {
+  const id = overrides.id ?? String(nextComment++);
+  const postId = overrides.postId ?? '70';
+  return {
+    ...makeStatus(author, { media_attachments: [], content: `<p>${text}</p>`, in_reply_to_id: overrides.in_reply_to_id ?? postId }),
+    id,
+    ...overrides,
+    glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: 'everyone', post_id: postId, thread_id: overrides.threadId ?? id, pinned: false },
+  } as CommentStatus;
+}
+
+function entry(status: CommentStatus, replies = 0, pinned = false): CommentItem {
+  return { type: 'comment', status, replies_count: replies, pinned };
+}
+
+function servePost(server: FetchMock, options: { policy?: CommentPolicy; items?: CommentItem[]; repliesCount?: number } = {}) {
+  const post = makeStatus(mara, { id: '70', replies_count: options.repliesCount ?? 3, glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: options.policy ?? 'everyone' } });
+  server.on('GET', '/api/v1/statuses/70', { body: post });
+  server.on('GET', `${G}/statuses/70/comments`, { body: { items: options.items ?? [], next_cursor: null } });
+  return post;
+}
+
+function commentBox() {
+  return screen.queryByRole('textbox', { name: 'Add a comment…' }) as HTMLTextAreaElement | null;
+}
+
+describe('the comment section', () => {
+  it('folds a storm into one counted line that opens to show comments like it', async () => {
+    const server = installFetchMock();
+    signedInAs(server, ines);
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2', { following: true })] });
+    const samples = [makeComment(sam, 'Not Ines'), makeComment(pat, 'not ines!!!')];
+    servePost(server, { items: [{ type: 'cluster', text: 'Not Ines', count: 12403, sample: samples }, entry(makeComment(pat, 'So lovely'))] });
+    renderApp('/@mara/70');
+
+    const fold = await screen.findByRole('button', { name: /Show comments like this/ });
+    expect(fold.textContent).toContain('“Not Ines” · 12,403 comments');
+    expect(fold.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.getByText('So lovely')).toBeTruthy();
+    expect(screen.queryByText('not ines!!!')).toBeNull();
+
+    fireEvent.click(fold);
+    expect(fold.getAttribute('aria-expanded')).toBe('true');
+    const sample = screen.getByRole('list', { name: 'Comments like “Not Ines”' });
+    expect(within(sample).getByText('not ines!!!')).toBeTruthy();
+    expect(within(sample).getAllByRole('button', { name: 'Like comment' })).toHaveLength(2);
+    expect(screen.getByText('Showing 2 of 12,403.')).toBeTruthy();
+    // The request asked for the first page of the top order.
+    expect(server.callsTo('GET', `${G}/statuses/70/comments`)[0].url.searchParams.get('sort')).toBe('top');
+  });
+
+  it('opens a thread, prefills a reply to a reply, and posts it into that thread', async () => {
+    const server = installFetchMock();
+    signedInAs(server, ines);
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2')] });
+    const top = makeComment(sam, 'Where was this?');
+    const answer = makeComment(pat, 'At the lake', { in_reply_to_id: top.id, threadId: top.id });
+    servePost(server, { items: [entry(top, 1)] });
+    server.on('GET', `${G}/comments/${top.id}/replies`, { body: { items: [answer], next_cursor: null } });
+    let created: CommentStatus | null = null;
+    server.on('POST', '/api/v1/statuses', (call) => {
+      const body = call.body as { status: string; in_reply_to_id: string };
+      created = makeComment(ines, body.status, { in_reply_to_id: body.in_reply_to_id, threadId: top.id });
+      return { body: created };
+    });
+    renderApp('/@mara/70');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'View 1 reply' }));
+    const replies = await screen.findByRole('list', { name: 'Replies to sam' });
+    expect(within(replies).getByText('At the lake')).toBeTruthy();
+
+    fireEvent.click(within(replies).getByRole('button', { name: 'Reply' }));
+    expect(commentBox()!.value).toBe('@pat ');
+    expect(screen.getByText('Replying to @pat')).toBeTruthy();
+
+    fireEvent.change(commentBox()!, { target: { value: '@pat thank you!' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Post' }));
+
+    await waitFor(() => expect(within(replies).getByText('@pat thank you!')).toBeTruthy());
+    const [call] = server.callsTo('POST', '/api/v1/statuses');
+    expect(call.body).toEqual({ status: '@pat thank you!', in_reply_to_id: answer.id });
+    expect(call.headers.get('X-CSRF-Token')).toBe(CSRF);
+    expect(call.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f]{32}$/);
+    expect(commentBox()!.value).toBe('');
+    expect(screen.queryByText('Replying to @pat')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Hide replies' })).toBeTruthy();
+  });
+
+  it('posts a plain comment to the post and shows it first', async () => {
+    const server = installFetchMock();
+    signedInAs(server, ines);
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2')] });
+    servePost(server, { items: [entry(makeComment(sam, 'Older one'))] });
+    server.on('POST', '/api/v1/statuses', (call) => ({ body: makeComment(ines, (call.body as { status: string }).status) }));
+    renderApp('/@mara/70');
+
+    await screen.findByText('Older one');
+    const box = commentBox()!;
+    fireEvent.change(box, { target: { value: 'Beautiful ❤️' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    await screen.findByText('Beautiful ❤️');
+    expect(server.callsTo('POST', '/api/v1/statuses')[0].body).toEqual({ status: 'Beautiful ❤️', in_reply_to_id: '70' });
+    const items = screen.getByRole('list', { name: 'Comments' }).querySelectorAll(':scope > li');
+    expect(items[0].textContent).toContain('Beautiful ❤️');
+  });
+
+  it('hides the comment box when the policy leaves the viewer out, and after a refusal from the server', async () => {
+    const server = installFetchMock();
+    signedInAs(server, ines);
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2', { following: false, followed_by: true })] });
+    servePost(server, { policy: 'followers' });
+    const { unmount } = renderApp('/@mara/70');
+    expect(await screen.findByText('Comments are limited on this post.')).toBeTruthy();
+    expect(commentBox()).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Reply' })).toBeNull();
+    unmount();
+
+    // A follower may; then the author narrows it meanwhile and the server says no.
+    const again = installFetchMock();
+    signedInAs(again, ines);
+    again.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2', { following: true })] });
+    servePost(again, { policy: 'followers' });
+    again.on('POST', '/api/v1/statuses', { status: 403, body: { error: 'Comments on this post are limited' } });
+    renderApp('/@mara/70');
+    await waitFor(() => expect(again.callsTo('GET', '/api/v1/accounts/relationships')).toHaveLength(1));
+    fireEvent.change(commentBox()!, { target: { value: 'hello' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Post' }));
+    expect(await screen.findByText('Comments are limited on this post.')).toBeTruthy();
+    expect(commentBox()).toBeNull();
+  });
+
+  it('asks a signed-out visitor to log in instead of showing the box', async () => {
+    const server = installFetchMock();
+    signedOut(server);
+    servePost(server, { items: [entry(makeComment(sam, 'Hi'))] });
+    renderApp('/@mara/70');
+    await screen.findByText('Hi');
+    expect(commentBox()).toBeNull();
+    expect(screen.getByText(/to add a comment/).querySelector('a')?.getAttribute('href')).toBe('/login');
+    expect(screen.queryByRole('button', { name: 'Like comment' })).toBeNull();
+  });
+
+  it('likes a comment at once and shows the pinned badge', async () => {
+    const server = installFetchMock();
+    signedInAs(server, ines);
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2')] });
+    const pinned = makeComment(sam, 'Pinned words');
+    servePost(server, { items: [entry(pinned, 0, true)] });
+    server.on('POST', `/api/v1/statuses/${pinned.id}/favourite`, { body: { ...pinned, favourited: true, favourites_count: 3 } });
+    renderApp('/@mara/70');
+
+    await screen.findByText('Pinned words');
+    expect(screen.getByText('Pinned')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Like comment' }));
+    expect(screen.getByRole('button', { name: 'Unlike comment' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await screen.findByText('3 likes')).toBeTruthy();
+  });
+
+  it('gives the post author Pin, Delete and Restrict, and others Report', async () => {
+    const server = installFetchMock();
+    signedInAs(server, mara);
+    const comment = makeComment(sam, 'Mara….why is Ines there????');
+    servePost(server, { items: [entry(comment)] });
+    server.on('GET', `${G}/statuses/70/hidden_comments`, { body: [makeComment(pat, 'hidden one')] });
+    server.on('GET', `${G}/restrictions`, { body: [{ id: sam.id, restricting: false }] });
+    server.on('POST', `${G}/accounts/${sam.id}/restrict`, { body: { id: sam.id, restricting: true } });
+    server.on('POST', `${G}/statuses/70/comments/${comment.id}/pin`, { status: 422, body: { error: 'Validation failed: At most 3 comments can be pinned' } });
+    renderApp('/@mara/70');
+
+    // The author's tools.
+    expect(await screen.findByRole('link', { name: 'Hidden comments (1)' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Reactions digest' }).getAttribute('href')).toBe('/@mara/70/digest');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Comment options' }));
+    const comments = screen.getByRole('list', { name: 'Comments' });
+    expect(within(comments).getByRole('button', { name: 'Pin' })).toBeTruthy();
+    expect(within(comments).getByRole('button', { name: 'Delete' })).toBeTruthy();
+    fireEvent.click(await screen.findByRole('button', { name: 'Restrict @sam' }));
+    expect(await screen.findByText(/@sam is restricted/)).toBeTruthy();
+    expect(server.callsTo('POST', `${G}/accounts/${sam.id}/restrict`)).toHaveLength(1);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Comment options' }));
+    expect(screen.getByRole('button', { name: 'Unrestrict @sam' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Pin' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Validation failed: At most 3 comments can be pinned');
+  });
+
+  it('lets someone else report a comment with a category and a note', async () => {
+    const server = installFetchMock();
+    signedInAs(server, ines);
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2')] });
+    const comment = makeComment(sam, 'nasty words');
+    servePost(server, { items: [entry(comment)] });
+    server.on('POST', '/api/v1/reports', { body: { id: '900' } });
+    renderApp('/@mara/70');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Comment options' }));
+    expect(screen.queryByRole('button', { name: 'Pin' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Restrict/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Report' }));
+    const dialog = screen.getByRole('dialog', { name: 'Report comment' });
+    fireEvent.change(within(dialog).getByLabelText('Why are you reporting it?'), { target: { value: 'spam' } });
+    fireEvent.change(within(dialog).getByLabelText('Anything the moderators should know?'), { target: { value: 'bots' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send report' }));
+    expect(await screen.findByText(/Your report was sent/)).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(server.callsTo('POST', '/api/v1/reports')[0].body).toEqual({ account_id: sam.id, status_ids: [comment.id], comment: 'bots', category: 'spam' });
+  });
+
+  it("lets the author change who can comment on the post", async () => {
+    const server = installFetchMock();
+    signedInAs(server, mara);
+    const post = servePost(server, { items: [] });
+    server.on('GET', `${G}/statuses/70/hidden_comments`, { body: [] });
+    server.on('PUT', '/api/v1/statuses/70', (call) => ({ body: { ...post, glimpse: { ...post.glimpse, comment_policy: (call.body as { comment_policy: string }).comment_policy } } }));
+    renderApp('/@mara/70');
+
+    const select = (await screen.findByLabelText('Who can comment')) as HTMLSelectElement;
+    expect(select.value).toBe('everyone');
+    fireEvent.change(select, { target: { value: 'followers' } });
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(server.callsTo('PUT', '/api/v1/statuses/70')[0].body).toEqual({ comment_policy: 'followers' });
+    expect(select.value).toBe('followers');
+    // The author may always comment on their own post.
+    expect(commentBox()).not.toBeNull();
+  });
+
+  it('loads more comments with the cursor', async () => {
+    const server = installFetchMock();
+    signedInAs(server, ines);
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2')] });
+    servePost(server);
+    server.on('GET', `${G}/statuses/70/comments`, (call) =>
+      call.url.searchParams.get('cursor') === 'c2'
+        ? { body: { items: [entry(makeComment(pat, 'second page'))], next_cursor: null } }
+        : { body: { items: [entry(makeComment(sam, 'first page'))], next_cursor: 'c2' } },
+    );
+    renderApp('/@mara/70');
+    await screen.findByText('first page');
+    fireEvent.click(screen.getByRole('button', { name: 'Load more comments' }));
+    expect(await screen.findByText('second page')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Load more comments' })).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Newest' }));
+    await waitFor(() => expect(server.callsTo('GET', `${G}/statuses/70/comments`).at(-1)!.url.searchParams.get('sort')).toBe('newest'));
+  });
+});
+
+describe('comments under a feed card', () => {
+  it('links to all comments and shows the first two', async () => {
+    const server = installFetchMock();
+    signedInAs(server, ines);
+    server.on('GET', '/api/v1/timelines/home', { body: [makeStatus(mara, { id: '70', replies_count: 12 })] });
+    server.on('GET', `${G}/statuses/70/comments`, {
+      body: { items: [{ type: 'cluster', text: 'Not Ines', count: 5, sample: [] }, entry(makeComment(sam, 'Lovely')), entry(makeComment(pat, 'third'))], next_cursor: null },
+    });
+    renderApp('/');
+    const card = await screen.findByRole('article', { name: 'Mara' });
+    expect(within(card).getByRole('link', { name: 'View all 12 comments' }).getAttribute('href')).toBe('/@mara/70');
+    expect(await within(card).findByText('Lovely')).toBeTruthy();
+    expect(within(card).getByText('“Not Ines” · 5 comments')).toBeTruthy();
+    expect(within(card).queryByText('third')).toBeNull();
+  });
+});
+
+describe('who may comment', () => {
+  const rel = (over: Partial<ReturnType<typeof makeRelationship>>) => makeRelationship('2', over);
+  it('follows the server rules', () => {
+    const base = { isSignedIn: true, isAuthor: false };
+    expect(mayComment({ ...base, policy: 'everyone', relationship: rel({}) })).toBe(true);
+    expect(mayComment({ ...base, policy: 'followers', relationship: rel({ following: true }) })).toBe(true);
+    expect(mayComment({ ...base, policy: 'followers', relationship: rel({ followed_by: true }) })).toBe(false);
+    expect(mayComment({ ...base, policy: 'following', relationship: rel({ followed_by: true }) })).toBe(true);
+    expect(mayComment({ ...base, policy: 'followers_and_following', relationship: rel({ followed_by: true }) })).toBe(true);
+    expect(mayComment({ ...base, policy: 'followers_and_following', relationship: rel({}) })).toBe(false);
+    expect(mayComment({ ...base, policy: 'nobody', relationship: rel({ following: true }) })).toBe(false);
+    expect(mayComment({ ...base, policy: 'everyone', relationship: rel({ blocked_by: true }) })).toBe(false);
+    expect(mayComment({ isSignedIn: true, isAuthor: true, policy: 'nobody', relationship: undefined })).toBe(true);
+    expect(mayComment({ isSignedIn: false, isAuthor: false, policy: 'everyone', relationship: undefined })).toBe(false);
+  });
+});
+
+describe('the composer', () => {
+  it('starts from the account default of who can comment', async () => {
+    const server = installFetchMock();
+    signedInAs(server, mara);
+    server.on('GET', `${G}/settings`, { body: { default_comment_policy: 'followers' } });
+    renderApp('/compose');
+    const select = (await screen.findByLabelText('Who can comment')) as HTMLSelectElement;
+    await waitFor(() => expect(select.value).toBe('followers'));
+  });
+});
