@@ -233,8 +233,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     try {
       const count = await check.kysely.selectFrom('statuses').select(sql<number>`count(*)`.as('n')).where('in_reply_to_id', '=', stormPost).executeTakeFirst();
       stormRows = Number(count?.n ?? 0);
-      const post = await check.kysely.selectFrom('statuses').select('replies_count').where('id', '=', stormPost).executeTakeFirst();
-      repliesCount = Number(post?.replies_count ?? 0);
+      // The exact count is the sum of the post's sharded comment counters.
+      const counted = await check.kysely.selectFrom('comment_counts').select(sql<number>`coalesce(sum(total), 0)`.as('n')).where('post_id', '=', stormPost).executeTakeFirst();
+      repliesCount = Number(counted?.n ?? 0);
     } finally {
       await check.close();
     }
