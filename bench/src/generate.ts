@@ -16,8 +16,14 @@
  *   author at or below the threshold in each follower's feed (one INSERT … SELECT per range of
  *   followers, the statement FeedRepository.pushToFollowers runs per post);
  * - access tokens with known plaintexts for a sample of accounts, stored as SHA-256 hashes;
+ * - active stories: a power-law sample of authors (the celebrity among them) with a few live
+ *   stories each, one ready media row per story, created in the 20 hours before generation
+ *   and expiring 24 hours after their creation; mostly for followers, some for close friends
+ *   (with close_friends rows for a few of the author's followers); story_views by followers;
  * - a manifest (DIR/manifest.json) the load generator reads.
- * Stories are not generated yet: the stories table does not exist (a TODO is printed).
+ * Posts fill the comment columns of statuses as the server writes a post (post_id and
+ * thread_id null, fold_key '', rank_score 0, approved 0). Stories expire: a data set older
+ * than about 4 hours has fewer live stories than it says (run.ts regenerates instead of reusing).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,8 +58,11 @@ export interface Manifest {
     homeFeed: number;
     tokens: number;
     stories: number;
+    storyAuthors: number;
+    storyViews: number;
+    closeFriends: number;
   };
-  celebrity: { id: string; username: string; followers: number; posts: number };
+  celebrity: { id: string; username: string; followers: number; posts: number; stories: number };
   mid: { id: string; username: string; followers: number; posts: number };
   /** Accounts with a token, the celebrity and the mid account first. */
   tokens: TokenHolder[];
@@ -209,6 +218,100 @@ function buildGraph(size: SizeSpec, seed: string, threshold: number, log: (s: st
   return { accountIds, edgeSrc: edgeSrc.subarray(0, e), edgeDst: edgeDst.subarray(0, e), followers, following, postAuthor, postsBy, midFollowers };
 }
 
+/** Live stories, in memory: by creation time, with their viewers and the close-friend lists. */
+interface Stories {
+  author: Int32Array;
+  createdMs: Float64Array;
+  closeFriendsOnly: Uint8Array;
+  viewers: Int32Array[];
+  viewedMs: Float64Array[];
+  closeFriends: Array<[number, number]>;
+  authors: number;
+  celebrityStories: number;
+}
+
+const STORY_WINDOW = 20 * 3_600_000; // created in the 20 hours before generation
+const CELEBRITY_STORIES = 3;
+
+export function buildStories(size: SizeSpec, g: Pick<Graph, 'edgeSrc' | 'edgeDst' | 'followers'>, seed: string, nowMs: number): Stories {
+  const n = g.followers.length;
+  const total = size.stories;
+  const rng = new Prng(`${seed}:stories`);
+  // Followers of each account (CSR), to draw audiences and viewers from.
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < g.edgeDst.length; e++) start[g.edgeDst[e] + 1] += 1;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, n);
+  const followerList = new Int32Array(g.edgeDst.length);
+  for (let e = 0; e < g.edgeDst.length; e++) followerList[fill[g.edgeDst[e]]++] = g.edgeSrc[e];
+  const followerOf = (a: number, k: number) => followerList[start[a] + k];
+
+  // Authors: the celebrity, then a Zipf-like (power-law) sample, a few stories each (1–5).
+  const weights = zipfWeights(n, 0.8, rng.fork('story-authors'));
+  weights[0] = 0;
+  const sampler = new AliasSampler(weights);
+  const perAuthor: Array<[number, number]> = [[0, Math.min(CELEBRITY_STORIES, total)]];
+  const picked = new Set<number>([0]);
+  let planned = perAuthor[0][1];
+  let attempts = 0;
+  while (planned < total && attempts++ < 100 * total) {
+    const a = sampler.sample(rng);
+    if (picked.has(a)) continue;
+    picked.add(a);
+    const u = rng.next();
+    const k = Math.min(total - planned, 1 + Math.floor(u * u * 5));
+    perAuthor.push([a, k]);
+    planned += k;
+  }
+  const slots: number[] = [];
+  for (const [a, k] of perAuthor) for (let j = 0; j < k; j++) slots.push(a);
+  // Shuffle, then give slot i the i-th creation instant (distinct milliseconds).
+  const order = rng.permutation(slots.length);
+  const count = slots.length;
+  const step = Math.max(1, Math.floor(STORY_WINDOW / Math.max(count, 1)));
+  const author = new Int32Array(count);
+  const createdMs = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    author[i] = slots[order[i]];
+    createdMs[i] = nowMs - 60_000 - (count - 1 - i) * step;
+  }
+
+  // Close friends: a fifth of the authors (never the celebrity) keep a list of up to 8 of their
+  // followers and post about one story in three to it.
+  const friendsOf = new Map<number, number[]>();
+  const closeFriends: Array<[number, number]> = [];
+  for (const [a] of perAuthor) {
+    const fc = start[a + 1] - start[a];
+    if (a === 0 || fc === 0 || rng.next() >= 0.2) continue;
+    const want = Math.min(fc, 2 + rng.int(7));
+    const chosen = new Set<number>();
+    while (chosen.size < want) chosen.add(followerOf(a, rng.int(fc)));
+    const list = [...chosen].sort((x, y) => x - y);
+    friendsOf.set(a, list);
+    for (const f of list) closeFriends.push([a, f]);
+  }
+  const closeFriendsOnly = new Uint8Array(count);
+  const viewers: Int32Array[] = [];
+  const viewedMs: Float64Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = author[i];
+    const friends = friendsOf.get(a);
+    if (friends && rng.next() < 0.35) closeFriendsOnly[i] = 1;
+    // Viewers: some of the audience (the celebrity's stories get up to 2,000).
+    const pool = closeFriendsOnly[i] ? friends!.length : start[a + 1] - start[a];
+    const want = Math.min(pool, a === 0 ? 500 + rng.int(1500) : rng.int(Math.min(30, pool + 1)));
+    const chosen = new Set<number>();
+    while (chosen.size < want) chosen.add(closeFriendsOnly[i] ? friends![rng.int(pool)] : followerOf(a, rng.int(pool)));
+    const v = Int32Array.from(chosen).sort();
+    const at = new Float64Array(v.length);
+    const span = Math.max(1, nowMs - createdMs[i]);
+    for (let k = 0; k < v.length; k++) at[k] = createdMs[i] + 1 + rng.int(span - 1 || 1);
+    viewers.push(v);
+    viewedMs.push(at);
+  }
+  return { author, createdMs, closeFriendsOnly, viewers, viewedMs, closeFriends, authors: perAuthor.length, celebrityStories: perAuthor[0][1] };
+}
+
 const ACCOUNT_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
   ['id', 'text'], ['username', 'text'], ['username_lower', 'text'], ['display_name', 'text'], ['note', 'text'],
   ['locked', 'int'], ['discoverable', 'int'], ['followers_count', 'int'], ['following_count', 'int'], ['statuses_count', 'int'],
@@ -223,12 +326,21 @@ const STATUS_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
   ['id', 'text'], ['account_id', 'text'], ['text', 'text'], ['visibility', 'text'], ['sensitive', 'int'], ['spoiler_text', 'text'],
   ['language', 'text'], ['hide_like_count', 'int'], ['comment_policy', 'text'], ['has_media', 'int'], ['favourites_count', 'int'],
   ['replies_count', 'int'], ['created_at', 'text'],
+  // The comment columns (migration 0004), as PostService writes a post.
+  ['post_id', 'text'], ['thread_id', 'text'], ['hidden_reason', 'text'], ['approved', 'int'], ['fold_key', 'text'], ['tone', 'text'],
+  ['pinned_at', 'text'], ['rank_score', 'int'],
 ];
 const MEDIA_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
   ['id', 'text'], ['account_id', 'text'], ['purpose', 'text'], ['state', 'text'], ['storage_key', 'text'], ['description', 'text'],
   ['focus_x', 'real'], ['focus_y', 'real'], ['width', 'int'], ['height', 'int'], ['blurhash', 'text'], ['variants', 'text'],
   ['status_id', 'text'], ['position', 'int'], ['created_at', 'text'],
 ];
+const STORY_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
+  ['id', 'text'], ['account_id', 'text'], ['media_id', 'text'], ['duration_ms', 'int'], ['audience', 'text'], ['overlays', 'text'],
+  ['reshare_of_id', 'text'], ['viewers_count', 'int'], ['created_at', 'text'], ['expires_at', 'text'],
+];
+const STORY_VIEW_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [['story_id', 'text'], ['account_id', 'text'], ['viewed_at', 'text']];
+const CLOSE_FRIEND_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [['account_id', 'text'], ['friend_id', 'text'], ['created_at', 'text']];
 const TOKEN_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
   ['id', 'text'], ['token_hash', 'text'], ['kind', 'text'], ['account_id', 'text'], ['scopes', 'text'], ['created_at', 'text'],
 ];
@@ -305,7 +417,7 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
     await writeRows(bulk, 'statuses', STATUS_COLUMNS, posts, (i) => {
       const words = 3 + textRng.int(8);
       const caption = Array.from({ length: words }, () => WORDS[textRng.int(WORDS.length)]).join(' ');
-      return [idAt(postAt(i)), ids[g.postAuthor[i]], caption, 'public', 0, '', 'en', 0, 'everyone', 1, 0, 0, iso(postAt(i))];
+      return [idAt(postAt(i)), ids[g.postAuthor[i]], caption, 'public', 0, '', 'en', 0, 'everyone', 1, 0, 0, iso(postAt(i)), null, null, null, 0, '', null, null, 0];
     }, log);
     await writeRows(bulk, 'media', MEDIA_COLUMNS, posts, (i) => {
       const key = crypto.createHash('sha256').update(`${seed}:media:${i}`).digest('base64url');
@@ -366,7 +478,22 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
     if (written !== expected) throw new Error(`home_feed: wrote ${written} rows, expected ${expected}`);
     await rebuildIndexes(bulk, deferred.splice(0), log);
 
-    log(`  stories: TODO — skipped (${size.stories.toLocaleString('en')} asked): the stories table does not exist yet; generate them once the stories feature lands`);
+    const st = buildStories(size, g, seed, Date.now());
+    const storyCount = st.author.length;
+    const storyKey = (i: number) => crypto.createHash('sha256').update(`${seed}:story-media:${i}`).digest('base64url');
+    const STORY_MEDIA_COLUMNS = MEDIA_COLUMNS;
+    await writeRows(bulk, 'media', STORY_MEDIA_COLUMNS, storyCount, (i) => [
+      idAt(st.createdMs[i], 1), ids[st.author[i]], 'attachment', 'ready', storyKey(i), '', 0, 0, 1080, 1920, BLURHASH, VARIANTS, null, 0, iso(st.createdMs[i]),
+    ], log);
+    await writeRows(bulk, 'stories', STORY_COLUMNS, storyCount, (i) => [
+      idAt(st.createdMs[i]), ids[st.author[i]], idAt(st.createdMs[i], 1), 5000, st.closeFriendsOnly[i] ? 'close_friends' : 'followers', '[]', null, st.viewers[i].length,
+      iso(st.createdMs[i]), iso(st.createdMs[i] + DAY),
+    ], log);
+    const views: Array<[number, number, number]> = [];
+    for (let i = 0; i < storyCount; i++) for (let k = 0; k < st.viewers[i].length; k++) views.push([i, st.viewers[i][k], st.viewedMs[i][k]]);
+    await writeRows(bulk, 'story_views', STORY_VIEW_COLUMNS, views.length, (j) => [idAt(st.createdMs[views[j][0]]), ids[views[j][1]], iso(views[j][2])], log, 100_000);
+    await writeRows(bulk, 'close_friends', CLOSE_FRIEND_COLUMNS, st.closeFriends.length, (j) => [ids[st.closeFriends[j][0]], ids[st.closeFriends[j][1]], iso(FOLLOWS_FROM + 301 * DAY)], log);
+    log(`  stories: ${storyCount.toLocaleString('en')} live stories by ${st.authors.toLocaleString('en')} accounts (the celebrity ${st.celebrityStories}), ${views.length.toLocaleString('en')} views, ${st.closeFriends.length.toLocaleString('en')} close-friend rows`);
     if (bulk.kind === 'postgres') {
       log('  ANALYZE (autovacuum would do it after a load like this)');
       await bulk.run('ANALYZE');
@@ -386,8 +513,8 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
       fanoutThreshold: threshold,
       generatedAt: new Date().toISOString(),
       generateSeconds: (Date.now() - started) / 1000,
-      counts: { accounts: n, users: n, follows: edges, posts, media: posts, homeFeed: expected, tokens: tokens.length, stories: 0 },
-      celebrity: { id: ids[0], username: usernameOf(0), followers: g.followers[0], posts: g.postsBy[0] },
+      counts: { accounts: n, users: n, follows: edges, posts, media: posts, homeFeed: expected, tokens: tokens.length, stories: storyCount, storyAuthors: st.authors, storyViews: views.length, closeFriends: st.closeFriends.length },
+      celebrity: { id: ids[0], username: usernameOf(0), followers: g.followers[0], posts: g.postsBy[0], stories: st.celebrityStories },
       mid: { id: ids[1], username: usernameOf(1), followers: g.followers[1], posts: g.postsBy[1] },
       tokens,
       midFollowerTokens: tokens.flatMap((t, i) => (midSet.has(t.index) ? [i] : [])),

@@ -20,7 +20,7 @@ export async function pushFanout(handle: DatabaseHandle, authorId: string): Prom
   const statusId = String(now * 1000 + 999);
   await db
     .insertInto('statuses')
-    .values({ id: statusId, account_id: authorId, text: 'push-fanout baseline', visibility: 'public', sensitive: 0, spoiler_text: '', language: null, hide_like_count: 0, comment_policy: 'everyone', has_media: 0, favourites_count: 0, replies_count: 0, created_at: new Date(now).toISOString() })
+    .values({ id: statusId, account_id: authorId, text: 'push-fanout baseline', visibility: 'public', sensitive: 0, spoiler_text: '', language: null, hide_like_count: 0, comment_policy: 'everyone', has_media: 0, favourites_count: 0, replies_count: 0, created_at: new Date(now).toISOString(), post_id: null, thread_id: null, hidden_reason: null, approved: 0, fold_key: '', tone: null, pinned_at: null, rank_score: 0 })
     .execute();
   try {
     const started = performance.now();

@@ -8,7 +8,7 @@ export interface SizeSpec {
   edges: number;
   /** Top-level photo posts. */
   posts: number;
-  /** Active stories (generated once the stories table exists). */
+  /** Live stories (a few per author, for a power-law sample of authors with the celebrity). */
   stories: number;
   /** Of the posts, how many are the celebrity's (pulled into home feeds at read time). */
   celebrityPosts: number;

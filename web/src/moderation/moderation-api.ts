@@ -1,4 +1,5 @@
 import type { ApiClient } from '../api/api-client.ts';
+import type { Account, Status } from '../api/mastodon-types.ts';
 import { GLIMPSE_API, type CommentStatus } from '../comments/comments-api.ts';
 
 const id = (value: string) => encodeURIComponent(value);
@@ -49,4 +50,28 @@ export interface ReactionsDigest {
 
 export function fetchReactionsDigest(api: ApiClient, postId: string, signal?: AbortSignal): Promise<ReactionsDigest> {
   return api.get(`${GLIMPSE_API}/statuses/${id(postId)}/reactions_digest`, undefined, signal);
+}
+
+export type ReportAction = 'dismiss' | 'hide' | 'suspend';
+
+/** An instance admin's view of a report (GET /admin/reports). */
+export interface AdminReport {
+  id: string;
+  category: string;
+  comment: string;
+  created_at: string;
+  action_taken: boolean;
+  action_taken_at: string | null;
+  /** The reporter. */
+  account: Account;
+  target_account: Account;
+  statuses: Status[];
+}
+
+export function fetchAdminReports(api: ApiClient, resolved: boolean, signal?: AbortSignal): Promise<AdminReport[]> {
+  return api.get(`${GLIMPSE_API}/admin/reports`, { resolved }, signal);
+}
+
+export function resolveAdminReport(api: ApiClient, reportId: string, action: ReportAction): Promise<AdminReport> {
+  return api.post(`${GLIMPSE_API}/admin/reports/${id(reportId)}/resolve`, { action });
 }
