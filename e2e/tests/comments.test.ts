@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { errorsOf } from '../support/browser.ts';
-import { createAccount, signIn, useGlimpse, type TestAccount } from '../support/glimpse.ts';
+import { createAccount, passwordFor, signIn, useGlimpse, type TestAccount } from '../support/glimpse.ts';
 import type { GlimpseServer } from '../support/server.ts';
 
 /**
@@ -18,6 +18,8 @@ import type { GlimpseServer } from '../support/server.ts';
 const glimpse = useGlimpse();
 
 let photoDir = '';
+/** The storm's post, for the report test that follows it. */
+let stormPostPath = '';
 let photo = '';
 
 before(async () => {
@@ -175,4 +177,38 @@ test('a comment storm: hidden words, a folded storm, limiting who may comment, a
   await page.getByRole('region', { name: 'Questions' }).getByText('Mara….why is Ines there????').waitFor();
 
   for (const p of [page, questioner.page, abuser.page, reader.page, stranger.page]) assert.deepEqual(errorsOf(p), [], p.url());
+  stormPostPath = postPath;
+});
+
+test('a reported comment is hidden from everyone by the instance admin from the Reports page', async () => {
+  const { server } = glimpse;
+  assert.ok(stormPostPath, 'the storm test above shares the post');
+  const postId = stormPostPath.split('/').pop()!;
+  // Mara is the instance's first account, so its admin. Lea follows her (comments are limited).
+  const troll = await createAccount(server, 'troll');
+  const lea = { id: '', username: 'lea', email: 'lea@example.com', password: passwordFor('lea') };
+  const trollApi = await sessionOf(server, troll);
+  const leaApi = await sessionOf(server, lea);
+  const maraAccount = (await (await fetch(`${server.url}/api/v1/accounts/lookup?acct=mara`)).json()) as { id: string };
+  await trollApi('POST', `/api/v1/accounts/${maraAccount.id}/follow`);
+  const bad = (await trollApi('POST', '/api/v1/statuses', { status: 'Reported line for the admin', in_reply_to_id: postId })) as { id: string; account: { id: string } };
+  await leaApi('POST', '/api/v1/reports', { account_id: bad.account.id, status_ids: [bad.id], comment: 'Harassment', category: 'violation' });
+
+  const admin = await glimpse.desktop();
+  await signIn(admin.context, server, { id: maraAccount.id, username: 'mara', email: 'mara@example.com', password: passwordFor('mara') });
+  await admin.page.goto('/');
+  await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+  await admin.page.waitForURL('**/admin/reports');
+  const card = admin.page.getByRole('list', { name: 'Open reports' }).getByRole('listitem', { name: '@troll reported by @lea' });
+  await card.getByText('Reported line for the admin').waitFor();
+  await card.getByText('Harassment').waitFor();
+  await card.getByRole('button', { name: 'Hide the reported comments' }).click();
+  await admin.page.getByText('No open reports').waitFor();
+
+  const reader = await glimpse.phone();
+  await signIn(reader.context, server, lea);
+  await reader.page.goto(stormPostPath);
+  await reader.page.getByRole('list', { name: 'Comments' }).getByText('Mara….why is Ines there????').waitFor();
+  assert.equal(await reader.page.getByText('Reported line for the admin').count(), 0);
+  for (const p of [admin.page, reader.page]) assert.deepEqual(errorsOf(p), [], p.url());
 });

@@ -5,7 +5,7 @@ import { useSession } from '../auth/session-context.tsx';
 import { useUnreadNotifications } from '../notifications/unread-notifications-context.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
-import { HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, SettingsIcon } from '../ui/icons.tsx';
+import { FlagIcon, HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, SettingsIcon } from '../ui/icons.tsx';
 import { profilePath } from '../ui/account-name.ts';
 
 function NavItem({ to, label, icon, end, badge }: { to: string; label: string; icon: ReactNode; end?: boolean; badge?: number }) {
@@ -38,7 +38,8 @@ function NavItem({ to, label, icon, end, badge }: { to: string; label: string; i
  * header becomes a top bar (logo, settings, log out) and the links a bottom tab bar.
  */
 export function AppNav({ account }: { account: Account }) {
-  const { logOut } = useSession();
+  const { logOut, state } = useSession();
+  const isAdmin = state.status === 'signed-in' && state.role === 'admin';
   const { count } = useUnreadNotifications();
   const navigate = useNavigate();
   const [logoutError, setLogoutError] = useState<unknown>(null);
@@ -69,6 +70,7 @@ export function AppNav({ account }: { account: Account }) {
           <NavItem to="/notifications" label="Notifications" icon={<HeartIcon />} badge={count} />
           <NavItem to="/follow-requests" label="Follow requests" icon={<PersonAddIcon />} />
           <NavItem to={profilePath(account)} end label="Profile" icon={<Avatar account={account} size="small" />} />
+          {isAdmin && <NavItem to="/admin/reports" label="Reports" icon={<FlagIcon />} />}
         </ul>
       </nav>
       <div className="app-account-actions">

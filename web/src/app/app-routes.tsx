@@ -18,6 +18,7 @@ import { SettingsLayout } from '../settings/settings-layout.tsx';
 import { CloseFriendsPage } from '../close-friends/close-friends-page.tsx';
 import { StoryComposerPage } from '../stories/story-composer-page.tsx';
 import { AccountStoriesRoute, HighlightStoriesRoute } from '../stories/story-viewer-page.tsx';
+import { AdminReportsPage } from '../moderation/admin-reports-page.tsx';
 import { CommentSettingsPage } from '../moderation/comment-settings-page.tsx';
 import { DigestRoute } from '../moderation/digest-page.tsx';
 import { HiddenCommentsRoute } from '../moderation/hidden-comments-page.tsx';
@@ -53,6 +54,7 @@ export function AppRoutes() {
           <Route path="compose" element={<ComposePage />} />
           <Route path="stories/new" element={<StoryComposerPage />} />
           <Route path="notifications" element={<NotificationsPage />} />
+          <Route path="admin/reports" element={<AdminReportsPage />} />
           <Route path="follow-requests" element={<FollowRequestsPage />} />
           <Route path=":handle/:postId/hidden" element={<HiddenCommentsRoute />} />
           <Route path=":handle/:postId/digest" element={<DigestRoute />} />

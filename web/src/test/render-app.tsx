@@ -26,9 +26,9 @@ export function renderApp(path: string) {
 }
 
 /** The server side of "someone is logged in as `account`". */
-export function signedInAs(server: FetchMock, account: Account) {
+export function signedInAs(server: FetchMock, account: Account, role = 'user') {
   server
-    .on('GET', '/api/glimpse/v1/session', { body: { account, role: 'user', csrf_token: CSRF } })
+    .on('GET', '/api/glimpse/v1/session', { body: { account, role, csrf_token: CSRF } })
     .on('GET', '/api/v1/notifications/unread_count', { body: { count: 0 } });
 }
 
