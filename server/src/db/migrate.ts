@@ -3,6 +3,7 @@ import * as foundation from './migrations/0001-foundation.ts';
 import * as posts from './migrations/0002-posts.ts';
 import * as stories from './migrations/0003-stories.ts';
 import * as comments from './migrations/0004-comments.ts';
+import * as tokenGrants from './migrations/0005-token-grants.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-posts': posts,
   '0003-stories': stories,
   '0004-comments': comments,
+  '0005-token-grants': tokenGrants,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -73,6 +73,8 @@ export interface AccessTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** The authorization code this token descends from (through refreshes too), or null. */
+  authorization_code_hash: string | null;
 }
 
 export interface FollowsTable {

@@ -154,6 +154,24 @@ describe('the OAuth authorization-code flow', () => {
     assert.equal(second.body.error, 'invalid_grant');
   });
 
+  test('a replayed authorization code revokes every token it gave, refreshed ones included', async () => {
+    const { code, verifier } = await authorizationCode(world, app);
+    const first = (await exchange(world, app, { code, code_verifier: verifier })).body;
+    const refreshed = await world.post(undefined, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: app.client_id, client_secret: app.client_secret });
+    assert.equal(refreshed.status, 200);
+    const other = await authorizationCode(world, app);
+    const unrelated = (await exchange(world, app, { code: other.code, code_verifier: other.verifier })).body;
+    assert.equal((await world.get(bearer(refreshed.body.access_token), '/api/v1/accounts/verify_credentials')).status, 200);
+
+    const replay = await exchange(world, app, { code, code_verifier: verifier });
+    assert.equal(replay.status, 400);
+    assert.equal(replay.body.error, 'invalid_grant');
+    assert.equal((await world.get(bearer(refreshed.body.access_token), '/api/v1/accounts/verify_credentials')).status, 401);
+    const reuse = await world.post(undefined, '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token, client_id: app.client_id, client_secret: app.client_secret });
+    assert.equal(reuse.status, 400, 'the refresh token is revoked too');
+    assert.equal((await world.get(bearer(unrelated.access_token), '/api/v1/accounts/verify_credentials')).status, 200, 'tokens from other codes stay');
+  });
+
   test('a wrong PKCE verifier answers 400 invalid_grant', async () => {
     const { code } = await authorizationCode(world, app);
     const res = await exchange(world, app, { code, code_verifier: pkcePair().verifier });

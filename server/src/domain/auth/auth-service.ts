@@ -167,8 +167,14 @@ export class AuthService {
     const invalidGrant = () =>
       new OAuthError('invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.');
     if (!params.code) throw invalidGrant();
-    const code = await this.tokens.consumeCode(hashToken(params.code), this.nowIso());
-    if (!code || code.used_at !== null || code.app_id !== app.id) throw invalidGrant();
+    const codeHash = hashToken(params.code);
+    const code = await this.tokens.consumeCode(codeHash, this.nowIso());
+    if (code && code.used_at !== null) {
+      // Used twice: someone else has it. What it gave the first time is taken back.
+      await this.tokens.revokeAllForCode(codeHash, this.nowIso());
+      throw invalidGrant();
+    }
+    if (!code || code.app_id !== app.id) throw invalidGrant();
     if (code.expires_at <= this.nowIso()) throw invalidGrant();
     if (params.redirect_uri !== code.redirect_uri) throw invalidGrant();
     if (code.code_challenge !== '') {
@@ -176,7 +182,7 @@ export class AuthService {
     } else if (verifier !== undefined) {
       throw invalidGrant();
     }
-    return this.issue({ appId: app.id, accountId: code.account_id, scopes: code.scopes.split(' '), withRefresh: true });
+    return this.issue({ appId: app.id, accountId: code.account_id, scopes: code.scopes.split(' '), withRefresh: true, authorizationCodeHash: codeHash });
   }
 
   /** Refresh-token rotation: the old pair is revoked when a new one is issued. */
@@ -186,7 +192,7 @@ export class AuthService {
     const invalid = new OAuthError('invalid_grant', 'The refresh token is invalid.');
     if (!old || old.app_id !== app.id || old.revoked_at !== null) throw invalid;
     if (!(await this.tokens.revoke(old.id, this.nowIso()))) throw invalid;
-    return this.issue({ appId: app.id, accountId: old.account_id, scopes: old.scopes.split(' '), withRefresh: true });
+    return this.issue({ appId: app.id, accountId: old.account_id, scopes: old.scopes.split(' '), withRefresh: true, authorizationCodeHash: old.authorization_code_hash });
   }
 
   async revoke(params: Record<string, string | undefined>): Promise<void> {
@@ -199,7 +205,7 @@ export class AuthService {
     if (found && found.app_id === app.id) await this.tokens.revoke(found.id, this.nowIso());
   }
 
-  async issue(input: { appId: string | null; accountId: string | null; scopes: string[]; withRefresh: boolean; kind?: 'oauth' | 'session' }): Promise<IssuedToken> {
+  async issue(input: { appId: string | null; accountId: string | null; scopes: string[]; withRefresh: boolean; kind?: 'oauth' | 'session'; authorizationCodeHash?: string | null }): Promise<IssuedToken> {
     const accessToken = randomToken();
     const refreshToken = input.withRefresh ? randomToken() : undefined;
     const now = this.clock.now();
@@ -214,6 +220,7 @@ export class AuthService {
       created_at: now.toISOString(),
       last_used_at: null,
       revoked_at: null,
+      authorization_code_hash: input.authorizationCodeHash ?? null,
     };
     await this.tokens.insertToken(row);
     return {

@@ -81,6 +81,11 @@ export class TokenRepository {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** Every token issued from one authorization code, refreshed ones included. */
+  async revokeAllForCode(codeHash: string, now: string): Promise<void> {
+    await this.db.updateTable('access_tokens').set({ revoked_at: now }).where('authorization_code_hash', '=', codeHash).where('revoked_at', 'is', null).execute();
+  }
+
   async revokeAllForAccount(accountId: string, now: string, exceptId?: string): Promise<void> {
     let q = this.db
       .updateTable('access_tokens')
