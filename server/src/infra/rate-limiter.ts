@@ -25,6 +25,12 @@ export class FixedWindowLimiter {
     return w.count <= this.max;
   }
 
+  /** Milliseconds until the key's current window ends (0 when it has none). */
+  msUntilReset(key: string): number {
+    const w = this.windows.get(key);
+    return w ? Math.max(0, this.windowMs - (this.now() - w.start)) : 0;
+  }
+
   private sweep(t: number): void {
     for (const [key, w] of this.windows) if (t - w.start >= this.windowMs) this.windows.delete(key);
   }

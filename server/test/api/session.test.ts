@@ -302,6 +302,21 @@ describe('rate limits on log-in and registration', () => {
     assert.equal((await form(4)).statusCode, 429);
   });
 
+  test('the web log-in and the OAuth log-in form share one budget per peer', async () => {
+    const app = await createOAuthApp(world, { scopes: 'read' });
+    const peer = '203.0.113.35';
+    for (let i = 0; i < 3; i++) assert.equal((await inject('/api/glimpse/v1/session', { login: 'mara', password: `wrong-${i}` }, peer)).statusCode, 401);
+    const viaOAuth = await world.app.http.inject({
+      method: 'POST',
+      url: '/oauth/authorize',
+      remoteAddress: peer,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ client_id: app.client_id, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'read', login: 'mara', password: 'wrong-again', decision: 'approve' }).toString(),
+    });
+    assert.equal(viaOAuth.statusCode, 429);
+    assert.ok(Number(viaOAuth.headers['retry-after']) > 0, 'says when to come back');
+  });
+
   test('the 3rd registration from one peer answers 429 even when X-Forwarded-For rotates, and is not stored', async () => {
     const peer = '203.0.113.40';
     for (let i = 0; i < 2; i++) {
@@ -311,6 +326,17 @@ describe('rate limits on log-in and registration', () => {
     const third = await inject('/api/glimpse/v1/registrations', { username: 'limited_2', email: 'limited_2@example.test', password: 'limited-password', agreement: true }, peer, { 'x-forwarded-for': '198.51.100.7' });
     assert.equal(third.statusCode, 429);
     assert.equal(await world.app.services.repositories.accounts.findByUsername('limited_2'), undefined);
+  });
+
+  test('registration through the Mastodon API shares the web sign-up budget', async () => {
+    const peer = '203.0.113.45';
+    for (let i = 0; i < 2; i++) {
+      const res = await inject('/api/glimpse/v1/registrations', { username: `shared_${i}`, email: `shared_${i}@example.test`, password: 'limited-password', agreement: true }, peer);
+      assert.equal(res.statusCode, 200, res.body);
+    }
+    const viaApi = await inject('/api/v1/accounts', { username: 'shared_2', email: 'shared_2@example.test', password: 'limited-password', agreement: true, locale: 'en' }, peer);
+    assert.equal(viaApi.statusCode, 429);
+    assert.equal(await world.app.services.repositories.accounts.findByUsername('shared_2'), undefined);
   });
 });
 
