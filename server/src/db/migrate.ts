@@ -4,6 +4,7 @@ import * as posts from './migrations/0002-posts.ts';
 import * as stories from './migrations/0003-stories.ts';
 import * as comments from './migrations/0004-comments.ts';
 import * as tokenGrants from './migrations/0005-token-grants.ts';
+import * as storyResponses from './migrations/0006-story-responses.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-stories': stories,
   '0004-comments': comments,
   '0005-token-grants': tokenGrants,
+  '0006-story-responses': storyResponses,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -109,6 +109,8 @@ export interface NotificationsTable {
   type: string;
   status_id: string | null;
   story_id: string | null;
+  /** story_reply / story_reaction: the reply's or reaction's id. */
+  story_response_id: string | null;
   created_at: string;
 }
 

@@ -68,11 +68,12 @@ describe('stories: the birthday story with text and a mention', () => {
     assert.equal((await world.get('ines', `${S}/stories/${story.id}`)).body.viewers_count, undefined);
   });
 
-  test('a private reply reaches only the author, as a notification and in the replies inbox', async () => {
+  test('a private reply reaches only the author, as a notification with its words and in the replies inbox', async () => {
     const res = await world.post('ines', `${S}/stories/${story.id}/replies`, { text: 'Thank you!! ❤️' });
     assert.equal(res.status, 200);
     const notes = await world.get('mara', '/api/v1/notifications?types[]=story_reply');
     assert.equal(notes.body[0].story.id, story.id);
+    assert.deepEqual(notes.body[0].story_response, { id: res.body.id, text: 'Thank you!! ❤️', emoji: null });
     const inbox = await world.get('mara', `${S}/stories/replies`);
     assert.deepEqual(inbox.body.map((r: any) => [r.account.username, r.text]), [['ines', 'Thank you!! ❤️']]);
     assert.deepEqual((await world.get('ines', `${S}/stories/replies`)).body, []);
@@ -83,6 +84,7 @@ describe('stories: the birthday story with text and a mention', () => {
     assert.equal((await world.post('ines', `${S}/stories/${story.id}/reactions`, { emoji: 'lol' })).status, 422);
     const notes = await world.get('mara', '/api/v1/notifications?types[]=story_reaction');
     assert.equal(notes.body.length, 1);
+    assert.equal(notes.body[0].story_response.emoji, '😍', 'the notification says which emoji');
   });
 
   test('the mentioned friend can add it to her own story, credited to the original', async () => {

@@ -131,6 +131,8 @@ export interface Notification {
   created_at: string;
   account: Account;
   status?: Status | null;
+  /** Glimpse: a story reply's words or a story reaction's emoji. */
+  story_response?: { id: string; text: string | null; emoji: string | null } | null;
 }
 
 export interface Session {

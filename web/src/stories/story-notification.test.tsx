@@ -10,20 +10,19 @@ const me = makeAccount('mara', { id: '1', display_name: 'Mara' });
 const ines = makeAccount('ines', { id: '2', display_name: 'Ines' });
 
 describe('story notifications', () => {
-  it('shows mentions with a link to the story, replies with their words, and reactions', async () => {
+  it('shows mentions with a link to the story, replies with their words, and reactions with their emoji, from the notifications alone', async () => {
     const server = installFetchMock();
     signedInAs(server, me);
     const at = '2026-05-01T10:00:00.000Z';
     const theirs = makeStory(ines, { id: 's1' });
     const mine = makeStory(me, { id: 's2' });
     const notifications: Array<Notification & { story: unknown }> = [
-      { id: 'n3', type: 'story_reaction', created_at: at, account: ines, story: mine },
-      { id: 'n2', type: 'story_reply', created_at: at, account: ines, story: mine },
+      { id: 'n3', type: 'story_reaction', created_at: at, account: ines, story: mine, story_response: { id: 'x1', text: null, emoji: '😍' } },
+      { id: 'n2', type: 'story_reply', created_at: at, account: ines, story: mine, story_response: { id: 'r1', text: 'شكرا Thank you!! ❤️', emoji: null } },
       { id: 'n1', type: 'story_mention', created_at: at, account: ines, story: theirs },
     ];
     server.on('GET', '/api/v1/notifications', { body: notifications });
     server.on('POST', '/api/v1/markers', { body: {} });
-    server.on('GET', '/api/glimpse/v1/stories/replies', { body: [{ id: 'r1', story_id: 's2', text: 'شكرا Thank you!! ❤️', created_at: '2026-05-01T10:00:00.004Z', account: ines }] });
     renderApp('/notifications');
     await screen.findByText(/mentioned you in their story/);
     const items = [...document.querySelectorAll<HTMLElement>('li.notification')];
@@ -33,9 +32,9 @@ describe('story notifications', () => {
     await within(items[1]).findByText('شكرا Thank you!! ❤️');
     expect(items[1].querySelector('.notification-text')?.textContent).toMatch(/^Ines replied to your story: شكرا Thank you!! ❤️/);
     expect(items[1].querySelector('q')?.getAttribute('dir')).toBe('auto');
-    expect(items[0].querySelector('.notification-text')?.textContent).toMatch(/^Ines reacted to your story/);
+    expect(items[0].querySelector('.notification-text')?.textContent).toMatch(/^Ines reacted to your story 😍/);
     expect(within(items[0]).getByRole('link', { name: 'View story' }).getAttribute('href')).toBe('/stories/1?story=s2');
-    // One inbox request for the whole page.
-    expect(server.callsTo('GET', '/api/glimpse/v1/stories/replies')).toHaveLength(1);
+    // The words come with the notifications: no other request.
+    expect(server.unmatched).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ export class NotificationService {
     fromId: string,
     statusId: string | null = null,
     storyId: string | null = null,
+    storyResponseId: string | null = null,
   ): Promise<NotificationRow | undefined> {
     if (recipientId === fromId) return undefined;
     const row: NotificationRow = {
@@ -38,6 +39,7 @@ export class NotificationService {
       type,
       status_id: statusId,
       story_id: storyId,
+      story_response_id: storyResponseId,
       created_at: this.clock.now().toISOString(),
     };
     await this.notifications.insert(row, db);

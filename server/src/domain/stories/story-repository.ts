@@ -104,6 +104,19 @@ export class StoryRepository {
     await db.insertInto('story_reactions').values(row).execute();
   }
 
+  /** Replies and reactions by id (what story notifications are about), in two indexed reads. */
+  async responsesByIds(ids: readonly string[]): Promise<Map<string, { id: string; text: string | null; emoji: string | null }>> {
+    const out = new Map<string, { id: string; text: string | null; emoji: string | null }>();
+    if (ids.length === 0) return out;
+    const [replies, reactions] = await Promise.all([
+      this.db.selectFrom('story_replies').select(['id', 'text']).where('id', 'in', ids).execute(),
+      this.db.selectFrom('story_reactions').select(['id', 'emoji']).where('id', 'in', ids).execute(),
+    ]);
+    for (const r of replies) out.set(r.id, { id: r.id, text: r.text, emoji: null });
+    for (const r of reactions) out.set(r.id, { id: r.id, text: null, emoji: r.emoji });
+    return out;
+  }
+
   /** The replies inbox of a story author: visible replies, newest first. */
   async repliesFor(authorId: string, limit: number, maxId?: string) {
     let q = this.db.selectFrom('story_replies').selectAll().where('story_author_id', '=', authorId).where('hidden', '=', 0);

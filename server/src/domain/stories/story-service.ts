@@ -293,7 +293,7 @@ export class StoryService {
     const replyId = newId(now.getTime());
     const notification = await this.db.transaction().execute(async (trx) => {
       await this.stories.insertReply({ id: replyId, story_id: id, story_author_id: story.author.id, account_id: viewer.accountId, text, hidden: hidden ? 1 : 0, created_at: now.toISOString() }, trx);
-      return hidden ? undefined : this.notifications.notify(trx, 'story_reply', story.author.id, viewer.accountId, null, id);
+      return hidden ? undefined : this.notifications.notify(trx, 'story_reply', story.author.id, viewer.accountId, null, id, replyId);
     });
     this.notifications.published(notification);
     return { id: replyId, hidden };
@@ -305,7 +305,7 @@ export class StoryService {
     const reactionId = newId(now.getTime());
     const notification = await this.db.transaction().execute(async (trx) => {
       await this.stories.insertReaction({ id: reactionId, story_id: id, story_author_id: story.author.id, account_id: viewer.accountId, emoji, hidden: 0, created_at: now.toISOString() }, trx);
-      return this.notifications.notify(trx, 'story_reaction', story.author.id, viewer.accountId, null, id);
+      return this.notifications.notify(trx, 'story_reaction', story.author.id, viewer.accountId, null, id, reactionId);
     });
     this.notifications.published(notification);
     return { id: reactionId };

@@ -4,9 +4,7 @@ import type { NotificationRow } from '../../domain/notifications/notification.ts
 import { idParam, intish, parseInput, stringList, text, z } from '../input.ts';
 import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
-import { presentNotifications } from './presenters/notification.presenter.ts';
-import { presentStatus } from './presenters/status.presenter.ts';
-import { presentStory } from '../glimpse/presenters/story.presenter.ts';
+import { presentNotificationRows } from './presenters/notification-page.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { notFound } from '../../errors.ts';
 
@@ -20,22 +18,7 @@ const markerTimelines = z.enum(['home', 'notifications']);
 
 export function registerNotificationRoutes(app: FastifyInstance, services: Services): void {
   const { config } = services;
-  const ctx = { ...config, mediaUrls: services.mediaUrls };
-  // One batch for the page's accounts and one hydration for its posts; a notification about a
-  // post the viewer can no longer see is left out.
-  const present = async (rows: NotificationRow[], viewer: Viewer) => {
-    const statusIds = rows.flatMap((r) => (r.status_id ? [r.status_id] : []));
-    const storyIds = rows.flatMap((r) => (r.story_id ? [r.story_id] : []));
-    const [accounts, posts, stories] = await Promise.all([
-      services.repositories.accounts.findByIds(rows.map((r) => r.from_account_id)),
-      services.hydrator.hydrate(viewer, statusIds),
-      services.stories.hydrate(viewer, storyIds),
-    ]);
-    const statuses = new Map(posts.map((p) => [p.status.id, presentStatus(ctx, p)]));
-    // A story notification outlives the story: once it expires or is hidden, `story` is null.
-    const presentedStories = new Map(stories.map((s) => [s.story.id, presentStory(ctx, s)]));
-    return presentNotifications(config, rows.filter((r) => !r.status_id || statuses.has(r.status_id)), accounts, statuses, presentedStories);
-  };
+  const present = (rows: NotificationRow[], viewer: Viewer) => presentNotificationRows(services, viewer, rows);
 
   app.get('/api/v1/notifications', { config: { auth: 'user', scope: 'read:notifications' } }, async (request, reply) => {
     const q = parseInput(listSchema, request.query);

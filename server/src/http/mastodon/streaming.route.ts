@@ -7,7 +7,7 @@ import type { StreamMessage } from '../../infra/pubsub/pub-sub.ts';
 import { AppError, unauthorized } from '../../errors.ts';
 import { SESSION_COOKIE } from '../authentication.ts';
 import { presentStatus } from './presenters/status.presenter.ts';
-import { presentNotifications } from './presenters/notification.presenter.ts';
+import { presentNotificationRows } from './presenters/notification-page.ts';
 
 type StreamName = 'user' | 'user:notification' | 'public' | 'public:local' | 'hashtag' | 'hashtag:local';
 const STREAMS: readonly StreamName[] = ['user', 'user:notification', 'public', 'public:local', 'hashtag', 'hashtag:local'];
@@ -60,11 +60,7 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       if (wants.length === 0) return;
       try {
         const row = await services.notifications.get(viewer, message.id);
-        const accounts = await services.repositories.accounts.findByIds([row.from_account_id]);
-        const posts = row.status_id ? await services.hydrator.hydrate(viewer, [row.status_id]) : [];
-        if (row.status_id && posts.length === 0) return;
-        const statuses = new Map(posts.map((p) => [p.status.id, presentStatus(ctx, p)]));
-        const [presented] = presentNotifications(services.config, [row], accounts, statuses);
+        const [presented] = await presentNotificationRows(services, viewer, [row]);
         if (presented) send(wants.map((s) => s.name), 'notification', JSON.stringify(presented));
       } catch {
         // hidden or gone: nothing to send

@@ -2,8 +2,26 @@ import type { AccountRow } from '../../../domain/accounts/account.ts';
 import type { NotificationRow } from '../../../domain/notifications/notification.ts';
 import { type PresentContext, presentAccount } from './account.presenter.ts';
 
-/** Notifications of a page, with their accounts batch-loaded by the caller. */
-export function presentNotifications(ctx: PresentContext, rows: NotificationRow[], accounts: Map<string, AccountRow>, statuses: Map<string, unknown>, stories: Map<string, unknown> = new Map()) {
+/** A story reply's words or a story reaction's emoji, sent to the story's author only. */
+export interface StoryResponse {
+  id: string;
+  text: string | null;
+  emoji: string | null;
+}
+
+/**
+ * Notifications of a page, with their accounts batch-loaded by the caller. Story replies and
+ * reactions carry `story_response` ({ id, text, emoji }), so a client shows what was said
+ * without a second request.
+ */
+export function presentNotifications(
+  ctx: PresentContext,
+  rows: NotificationRow[],
+  accounts: Map<string, AccountRow>,
+  statuses: Map<string, unknown>,
+  stories: Map<string, unknown> = new Map(),
+  responses: Map<string, StoryResponse> = new Map(),
+) {
   return rows.flatMap((row) => {
     const account = accounts.get(row.from_account_id);
     if (!account) return [];
@@ -16,6 +34,7 @@ export function presentNotifications(ctx: PresentContext, rows: NotificationRow[
         account: presentAccount(ctx, account),
         status: row.status_id ? (statuses.get(row.status_id) ?? null) : null,
         ...(row.story_id ? { story: stories.get(row.story_id) ?? null } : {}),
+        ...(row.story_response_id ? { story_response: responses.get(row.story_response_id) ?? null } : {}),
       },
     ];
   });

@@ -1,0 +1,28 @@
+import type { Viewer } from '../../../access/viewer-context.ts';
+import type { NotificationRow } from '../../../domain/notifications/notification.ts';
+import type { Services } from '../../../services.ts';
+import { presentStory } from '../../glimpse/presenters/story.presenter.ts';
+import { presentNotifications } from './notification.presenter.ts';
+import { presentStatus } from './status.presenter.ts';
+
+/**
+ * Notifications as the REST list and the streaming API send them: one batch each for the
+ * accounts, the posts (hydrated, so a post the viewer can no longer see drops its
+ * notification), the stories and the story replies and reactions, whatever the page size.
+ */
+export async function presentNotificationRows(services: Services, viewer: Viewer, rows: NotificationRow[]) {
+  const ctx = { ...services.config, mediaUrls: services.mediaUrls };
+  const statusIds = rows.flatMap((r) => (r.status_id ? [r.status_id] : []));
+  const storyIds = rows.flatMap((r) => (r.story_id ? [r.story_id] : []));
+  const responseIds = rows.flatMap((r) => (r.story_response_id ? [r.story_response_id] : []));
+  const [accounts, posts, stories, responses] = await Promise.all([
+    services.repositories.accounts.findByIds(rows.map((r) => r.from_account_id)),
+    statusIds.length ? services.hydrator.hydrate(viewer, statusIds) : [],
+    storyIds.length ? services.stories.hydrate(viewer, storyIds) : [],
+    services.repositories.stories.responsesByIds(responseIds),
+  ]);
+  const statuses = new Map(posts.map((p) => [p.status.id, presentStatus(ctx, p)]));
+  // A story notification outlives the story: once it expires or is hidden, `story` is null.
+  const presentedStories = new Map(stories.map((s) => [s.story.id, presentStory(ctx, s)]));
+  return presentNotifications(services.config, rows.filter((r) => !r.status_id || statuses.has(r.status_id)), accounts, statuses, presentedStories, responses);
+}
