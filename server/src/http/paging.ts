@@ -16,16 +16,18 @@ const pagingId = z
   .transform((v) => (v.length > 16 ? '9'.repeat(16) : v.padStart(16, '0')))
   .optional();
 
+/** Built once: zod compiles a schema on its first use, which is costly to repeat per request. */
+const pagingSchema = z
+  .object({
+    max_id: pagingId,
+    since_id: pagingId,
+    min_id: pagingId,
+    limit: intish(1, 1000).optional(),
+  })
+  .passthrough();
+
 export function parsePaging(query: unknown, defaultLimit = 20, maxLimit = 40): PageParams {
-  const q = parseInput(
-    z.object({
-      max_id: pagingId,
-      since_id: pagingId,
-      min_id: pagingId,
-      limit: intish(1, 1000).optional(),
-    }).passthrough(),
-    query,
-  );
+  const q = parseInput(pagingSchema, query);
   return {
     maxId: q.max_id,
     sinceId: q.since_id,

@@ -118,6 +118,15 @@ describe('profile grid, public and hashtag timelines', () => {
     assert.deepEqual(grid.body.map((s: any) => s.id), [post.id]);
   });
 
+  test('min_id on the profile grid answers the posts just above it, newest first (Mastodon\'s "newer" page)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await postPhotos(world, 'sam', `sam ${i}`)).id);
+    const newer = await world.get('mara', `/api/v1/accounts/${world.actors.sam.id}/statuses?min_id=${ids[0]}&limit=2`);
+    assert.deepEqual(newer.body.map((s: any) => s.id), [ids[2], ids[1]]);
+    const older = await world.get('mara', `/api/v1/accounts/${world.actors.sam.id}/statuses?max_id=${ids[4]}&limit=2`);
+    assert.deepEqual(older.body.map((s: any) => s.id), [ids[3], ids[2]]);
+  });
+
   test('the public timeline shows public posts of public accounts only', async () => {
     const pub = await postPhotos(world, 'mara', 'public');
     const priv = await postPhotos(world, 'nora', 'private');

@@ -77,16 +77,33 @@ export class FeedService {
     const [pushed, pulledIds] = await Promise.all([this.feeds.homeIds(viewer.accountId, fetch), this.feeds.postIdsByAuthors(pulled, fetch)]);
     const merged = [...new Set([...pushed, ...pulledIds])].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
     const window = paging.minId ? merged.slice(-fetch.limit) : merged.slice(0, fetch.limit);
-    const posts = (await this.hydrator.hydrate(viewer, window, 'home')).slice(paging.minId ? -paging.limit : 0, paging.minId ? undefined : paging.limit);
+    const posts = await this.hydrateUpTo(viewer, window, paging.limit, 'home', Boolean(paging.minId));
     return { posts, ids: posts.map((p) => p.status.id) };
   }
 
+  /**
+   * Hydrates only as many candidates as the page needs, newest first (or oldest first for
+   * min_id, which pages backwards): the over-fetched ids are a reserve for posts the rules drop,
+   * so a page where nothing is dropped (nearly all) costs one hydration of `limit` posts.
+   */
+  private async hydrateUpTo(viewer: Viewer | undefined, ids: string[], limit: number, rule: 'view' | 'home', fromEnd = false): Promise<HydratedPost[]> {
+    const ordered = fromEnd ? [...ids].reverse() : ids;
+    const out: HydratedPost[] = [];
+    for (let start = 0; start < ordered.length && out.length < limit; ) {
+      const chunk = ordered.slice(start, start + Math.max(limit - out.length, 5));
+      start += chunk.length;
+      const hydrated = await this.hydrator.hydrate(viewer, chunk, rule);
+      out.push(...hydrated.slice(0, limit - out.length));
+    }
+    return fromEnd ? out.reverse() : out;
+  }
+
   async publicTimeline(viewer: Viewer | undefined, paging: IdPaging, onlyMedia: boolean): Promise<TimelinePage> {
-    return this.page(viewer, await this.feeds.publicIds({ ...paging, limit: Math.min(paging.limit * 2, 80) }, onlyMedia), paging.limit);
+    return this.page(viewer, await this.feeds.publicIds({ ...paging, limit: Math.min(paging.limit * 2, 80) }, onlyMedia), paging);
   }
 
   async tag(viewer: Viewer | undefined, tag: string, paging: IdPaging): Promise<TimelinePage> {
-    return this.page(viewer, await this.feeds.tagIds(tag.normalize('NFKC').toLowerCase(), { ...paging, limit: Math.min(paging.limit * 2, 80) }), paging.limit);
+    return this.page(viewer, await this.feeds.tagIds(tag.normalize('NFKC').toLowerCase(), { ...paging, limit: Math.min(paging.limit * 2, 80) }), paging);
   }
 
   /** The profile grid: a celebrity's posts cost the same as anyone's (one indexed range). */
@@ -99,7 +116,7 @@ export class FeedService {
     const ids = options.pinned
       ? await this.feeds.pinnedIds(accountId)
       : await this.feeds.postIdsByAuthors([accountId], paging, { onlyMedia: options.onlyMedia, includeReplies: !options.excludeReplies && !options.onlyMedia });
-    return this.page(viewer, ids, paging.limit);
+    return this.page(viewer, ids, paging);
   }
 
   searchHashtags(prefix: string, limit: number, offset: number) {
@@ -107,11 +124,12 @@ export class FeedService {
   }
 
   async bookmarks(viewer: Viewer, paging: IdPaging): Promise<TimelinePage> {
-    return this.page(viewer, await this.feeds.bookmarkedIds(viewer.accountId, paging), paging.limit);
+    return this.page(viewer, await this.feeds.bookmarkedIds(viewer.accountId, paging), paging);
   }
 
-  private async page(viewer: Viewer | undefined, ids: string[], limit: number): Promise<TimelinePage> {
-    const posts = (await this.hydrator.hydrate(viewer, ids)).slice(0, limit);
+  /** With min_id the ids are the oldest above it (newest first), so the page is taken from their end. */
+  private async page(viewer: Viewer | undefined, ids: string[], paging: IdPaging): Promise<TimelinePage> {
+    const posts = await this.hydrateUpTo(viewer, ids, paging.limit, 'view', Boolean(paging.minId));
     return { posts, ids: posts.map((p) => p.status.id) };
   }
 }

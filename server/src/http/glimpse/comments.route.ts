@@ -6,6 +6,12 @@ import { boolish, idParam, intish, parseInput, text, z } from '../input.ts';
 import { requireViewer } from '../route-config.ts';
 import { presentStatus } from '../mastodon/presenters/status.presenter.ts';
 
+// Schemas are built once: zod compiles each on first use, which is costly per request.
+const idCommentIdParams = z.object({ id: text(32), comment_id: text(32) });
+const limitMaxIdQuery = z.object({ limit: intish(1, 80).optional(), max_id: text(32).optional() });
+const idQuery = z.object({ id: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(text(32)).max(100)) }).passthrough();
+const defaultCommentPolicyBody = z.object({ default_comment_policy: z.enum(COMMENT_POLICIES) });
+
 const listSchema = z.object({
   sort: z.enum(['top', 'newest']).default('top'),
   limit: intish(1, 80).optional(),
@@ -37,14 +43,14 @@ export function registerCommentRoutes(app: FastifyInstance, services: Services):
 
   for (const action of ['pin', 'unpin'] as const) {
     app.post(`${base}/statuses/:id/comments/:comment_id/${action}`, { config: { auth: 'user', scope: 'write:statuses' } }, async (request) => {
-      const { id, comment_id } = parseInput(z.object({ id: text(32), comment_id: text(32) }), request.params);
+      const { id, comment_id } = parseInput(idCommentIdParams, request.params);
       return presentStatus(ctx, await services.comments.pin(requireViewer(request.viewer), id, comment_id, action === 'pin'));
     });
   }
 
   app.get(`${base}/statuses/:id/hidden_comments`, { config: { auth: 'user', scope: 'read:statuses' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
-    const q = parseInput(z.object({ limit: intish(1, 80).optional(), max_id: text(32).optional() }), request.query);
+    const q = parseInput(limitMaxIdQuery, request.query);
     const rows = await services.comments.hidden(requireViewer(request.viewer), id, q.limit ?? 40, q.max_id);
     return rows.map((p) => presentStatus(ctx, p));
   });
@@ -76,7 +82,7 @@ export function registerCommentRoutes(app: FastifyInstance, services: Services):
   }
 
   app.get(`${base}/restrictions`, { config: { auth: 'user', scope: 'read:blocks' } }, async (request) => {
-    const q = parseInput(z.object({ id: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(text(32)).max(100)) }).passthrough(), request.query);
+    const q = parseInput(idQuery, request.query);
     const restricted = await services.moderation.restrictedAmong(requireViewer(request.viewer), q.id);
     return q.id.map((id) => ({ id, restricting: restricted.has(id) }));
   });
@@ -98,7 +104,7 @@ export function registerCommentRoutes(app: FastifyInstance, services: Services):
   app.get(`${base}/settings`, { config: { auth: 'user', scope: 'read:accounts' } }, async (request) => services.moderation.settings(requireViewer(request.viewer)));
 
   app.patch(`${base}/settings`, { config: { auth: 'user', scope: 'write:accounts' } }, async (request) => {
-    const body = parseInput(z.object({ default_comment_policy: z.enum(COMMENT_POLICIES) }), request.body);
+    const body = parseInput(defaultCommentPolicyBody, request.body);
     return services.moderation.saveSettings(requireViewer(request.viewer), body.default_comment_policy);
   });
 }

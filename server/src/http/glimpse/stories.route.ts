@@ -6,6 +6,14 @@ import { requireViewer } from '../route-config.ts';
 import { presentAccount } from '../mastodon/presenters/account.presenter.ts';
 import { presentHighlight, presentStory, presentTrayEntry } from './presenters/story.presenter.ts';
 
+// Schemas are built once: zod compiles each on first use, which is costly per request.
+const limitMaxIdQuery = z.object({ limit: intish(1, 80).optional(), max_id: text(32).optional() });
+const limitBeforeQuery = z.object({ limit: intish(1, 200).optional(), before: text(40).optional() });
+const textBody = z.object({ text: text(STORY_LIMITS.reply).refine((t) => t.trim() !== '', "can't be blank") });
+const limitOffsetQuery = z.object({ limit: intish(1, 200).optional(), offset: intish(0, 100000).optional() });
+const accountIdsBody = z.object({ account_ids: stringList(STORY_LIMITS.closeFriendsPerRequest, 32) });
+const accountIdParams = z.object({ account_id: text(32) });
+
 const unit = z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().min(0, 'must be on the picture (0..1)').max(1, 'must be on the picture (0..1)'));
 const rotation = z.number().min(-360).max(360).optional();
 const scale = z.number().min(0.1).max(10).optional();
@@ -37,6 +45,7 @@ const createSchema = z.object({
 
 // Emoji, including ZWJ sequences and skin tones, but not words.
 const emojiSchema = z.string().min(1).max(STORY_LIMITS.emoji).regex(/^[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f]+$/u, 'must be an emoji');
+const emojiBody = z.object({ emoji: emojiSchema });
 
 const highlightSchema = z.object({
   title: text(STORY_LIMITS.highlightTitle).optional(),
@@ -68,7 +77,7 @@ export function registerStoryRoutes(app: FastifyInstance, services: Services): v
   });
 
   app.get(`${base}/stories/replies`, { config: { auth: 'user', scope: 'read:notifications' } }, async (request) => {
-    const q = parseInput(z.object({ limit: intish(1, 80).optional(), max_id: text(32).optional() }), request.query);
+    const q = parseInput(limitMaxIdQuery, request.query);
     const rows = await services.stories.replies(requireViewer(request.viewer), q.limit ?? 40, q.max_id);
     return rows.map(({ reply, account }) => ({ id: reply.id, story_id: reply.story_id, text: reply.text, created_at: reply.created_at, account: presentAccount(services.config, account) }));
   });
@@ -96,14 +105,14 @@ export function registerStoryRoutes(app: FastifyInstance, services: Services): v
 
   app.get(`${base}/stories/:id/viewers`, { config: { auth: 'user', scope: 'read:statuses' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
-    const q = parseInput(z.object({ limit: intish(1, 200).optional(), before: text(40).optional() }), request.query);
+    const q = parseInput(limitBeforeQuery, request.query);
     const rows = await services.stories.viewers(requireViewer(request.viewer), id, q.limit ?? 100, q.before);
     return rows.map((r) => ({ account: presentAccount(services.config, r.account), viewed_at: r.viewedAt }));
   });
 
   app.post(`${base}/stories/:id/replies`, { config: { auth: 'user', scope: 'write:statuses' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
-    const body = parseInput(z.object({ text: text(STORY_LIMITS.reply).refine((t) => t.trim() !== '', "can't be blank") }), request.body);
+    const body = parseInput(textBody, request.body);
     const reply = await services.stories.reply(requireViewer(request.viewer), id, body.text);
     // The sender is never told whether the author's hidden words caught it.
     return { id: reply.id, story_id: id, text: body.text };
@@ -111,23 +120,23 @@ export function registerStoryRoutes(app: FastifyInstance, services: Services): v
 
   app.post(`${base}/stories/:id/reactions`, { config: { auth: 'user', scope: 'write:statuses' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
-    const body = parseInput(z.object({ emoji: emojiSchema }), request.body);
+    const body = parseInput(emojiBody, request.body);
     const reaction = await services.stories.react(requireViewer(request.viewer), id, body.emoji);
     return { id: reaction.id, story_id: id, emoji: body.emoji };
   });
 
   app.get(`${base}/close_friends`, { config: { auth: 'user', scope: 'read:follows' } }, async (request) => {
-    const q = parseInput(z.object({ limit: intish(1, 200).optional(), offset: intish(0, 100000).optional() }), request.query);
+    const q = parseInput(limitOffsetQuery, request.query);
     return (await services.stories.closeFriends(requireViewer(request.viewer), q.limit ?? 200, q.offset ?? 0)).map((a) => presentAccount(services.config, a));
   });
 
   app.post(`${base}/close_friends`, { config: { auth: 'user', scope: 'write:follows' } }, async (request) => {
-    const body = parseInput(z.object({ account_ids: stringList(STORY_LIMITS.closeFriendsPerRequest, 32) }), request.body);
+    const body = parseInput(accountIdsBody, request.body);
     return (await services.stories.addCloseFriends(requireViewer(request.viewer), body.account_ids)).map((a) => presentAccount(services.config, a));
   });
 
   app.delete(`${base}/close_friends/:account_id`, { config: { auth: 'user', scope: 'write:follows' } }, async (request) => {
-    const { account_id } = parseInput(z.object({ account_id: text(32) }), request.params);
+    const { account_id } = parseInput(accountIdParams, request.params);
     await services.stories.removeCloseFriend(requireViewer(request.viewer), account_id);
     return {};
   });

@@ -10,6 +10,11 @@ import { requireViewer } from '../route-config.ts';
 import { limitFor } from '../rate-limits.ts';
 import { presentAccount, presentCredentialAccount } from './presenters/account.presenter.ts';
 
+// Schemas are built once: zod compiles each on first use, which is costly per request.
+const acctQuery = z.object({ acct: text(200) });
+const qLimitOffsetQuery = z.object({ q: text(LIMITS.searchQuery), limit: intish(1, 80).optional(), offset: intish(0, 10000).optional(), resolve: boolish.optional(), following: boolish.optional() });
+const idQuery = z.object({ id: stringList(100, 32).optional() }).passthrough();
+
 const registrationSchema = z.object({
   username: text(LIMITS.username),
   email: text(LIMITS.email),
@@ -72,18 +77,18 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
   });
 
   app.get('/api/v1/accounts/lookup', { config: { auth: 'optional', scope: 'read:accounts' } }, async (request) => {
-    const { acct } = parseInput(z.object({ acct: text(200) }), request.query);
+    const { acct } = parseInput(acctQuery, request.query);
     return present(await services.accounts.lookup(request.viewer, acct));
   });
 
   app.get('/api/v1/accounts/search', { config: { auth: 'optional', scope: 'read:accounts' } }, async (request) => {
-    const q = parseInput(z.object({ q: text(LIMITS.searchQuery), limit: intish(1, 80).optional(), offset: intish(0, 10000).optional(), resolve: boolish.optional(), following: boolish.optional() }), request.query);
+    const q = parseInput(qLimitOffsetQuery, request.query);
     const rows = await services.accounts.search(request.viewer, q.q, q.limit ?? 40, q.offset ?? 0);
     return rows.map(present);
   });
 
   app.get('/api/v1/accounts/relationships', { config: { auth: 'user', scope: 'read:follows' } }, async (request) => {
-    const q = parseInput(z.object({ id: stringList(100, 32).optional() }).passthrough(), request.query);
+    const q = parseInput(idQuery, request.query);
     return services.follows.relationshipsFor(requireViewer(request.viewer), q.id ?? []);
   });
 

@@ -8,6 +8,10 @@ import { presentNotificationRows } from './presenters/notification-page.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { notFound } from '../../errors.ts';
 
+// Schemas are built once: zod compiles each on first use, which is costly per request.
+const limitQuery = z.object({ limit: intish(1, 1000).optional() }).passthrough();
+const timelineQuery = z.object({ timeline: stringList(2, 20).optional() }).passthrough();
+
 const listSchema = z.object({
   types: stringList(30, 40).optional(),
   exclude_types: stringList(30, 40).optional(),
@@ -34,7 +38,7 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
   });
 
   app.get('/api/v1/notifications/unread_count', { config: { auth: 'user', scope: 'read:notifications' } }, async (request) => {
-    const q = parseInput(z.object({ limit: intish(1, 1000).optional() }).passthrough(), request.query);
+    const q = parseInput(limitQuery, request.query);
     return { count: await services.notifications.unreadCount(requireViewer(request.viewer), q.limit ?? 100) };
   });
 
@@ -58,7 +62,7 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
   });
 
   app.get('/api/v1/markers', { config: { auth: 'user', scope: 'read:statuses' } }, async (request) => {
-    const q = parseInput(z.object({ timeline: stringList(2, 20).optional() }).passthrough(), request.query);
+    const q = parseInput(timelineQuery, request.query);
     const timelines = (q.timeline ?? []).filter((t) => markerTimelines.safeParse(t).success);
     const rows = await services.notifications.getMarkers(requireViewer(request.viewer), timelines);
     return Object.fromEntries(rows.map((r) => [r.timeline, { last_read_id: r.last_read_id, version: r.version, updated_at: r.updated_at }]));

@@ -5,6 +5,10 @@ import { requireViewer } from '../route-config.ts';
 import { presentAccount } from './presenters/account.presenter.ts';
 import { presentStatus } from './presenters/status.presenter.ts';
 
+// Schemas are built once: zod compiles each on first use, which is costly per request.
+const resolvedLimitMaxIdQuery = z.object({ resolved: boolish.optional(), limit: intish(1, 100).optional(), max_id: text(32).optional() });
+const actionBody = z.object({ action: z.enum(['dismiss', 'hide', 'suspend']) });
+
 const reportSchema = z.object({
   account_id: text(32),
   status_ids: stringList(20, 32).optional(),
@@ -42,7 +46,7 @@ export function registerReportRoutes(app: FastifyInstance, services: Services): 
   });
 
   app.get('/api/glimpse/v1/admin/reports', { config: { auth: 'user', scope: 'admin:read' } }, async (request) => {
-    const q = parseInput(z.object({ resolved: boolish.optional(), limit: intish(1, 100).optional(), max_id: text(32).optional() }), request.query);
+    const q = parseInput(resolvedLimitMaxIdQuery, request.query);
     const queue = await services.moderation.reportQueue(requireViewer(request.viewer), !q.resolved, q.limit ?? 40, q.max_id);
     return queue.rows.map((r) => ({
       id: r.id,
@@ -59,7 +63,7 @@ export function registerReportRoutes(app: FastifyInstance, services: Services): 
 
   app.post('/api/glimpse/v1/admin/reports/:id/resolve', { config: { auth: 'user', scope: 'admin:write' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
-    const body = parseInput(z.object({ action: z.enum(['dismiss', 'hide', 'suspend']) }), request.body);
+    const body = parseInput(actionBody, request.body);
     await services.moderation.resolveReport(requireViewer(request.viewer), id, body.action);
     return { id, action_taken: body.action };
   });

@@ -6,6 +6,9 @@ import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
 import { presentStatus } from './presenters/status.presenter.ts';
 
+// Schemas are built once: zod compiles each on first use, which is costly per request.
+const hashtagParams = z.object({ hashtag: text(100) });
+
 const flags = z
   .object({
     local: boolish.optional(),
@@ -38,7 +41,7 @@ export function registerTimelineRoutes(app: FastifyInstance, services: Services)
   });
 
   app.get('/api/v1/timelines/tag/:hashtag', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request, reply) => {
-    const { hashtag } = parseInput(z.object({ hashtag: text(100) }), request.params);
+    const { hashtag } = parseInput(hashtagParams, request.params);
     const paging = parsePaging(request.query, 20, 40);
     return send(request, reply, await services.feeds.tag(request.viewer, hashtag.replace(/^#/, ''), paging), paging.limit);
   });

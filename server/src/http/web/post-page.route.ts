@@ -10,6 +10,10 @@ import { statusUrl } from '../mastodon/presenters/status.presenter.ts';
 import { spaIndexHtml } from './spa.route.ts';
 import { CONTENT_SECURITY_POLICY } from './security-headers.ts';
 
+// Schemas are built once: zod compiles each on first use, which is costly per request.
+const usernameIdParams = z.object({ username: text(40), id: text(32) });
+const urlMaxwidthMaxheightQuery = z.object({ url: text(2000), maxwidth: intish(50, 4000).optional(), maxheight: intish(50, 4000).optional(), format: text(10).optional() });
+
 const EMBED_WIDTH = 400;
 
 /**
@@ -39,7 +43,7 @@ export function registerPostPageRoutes(app: FastifyInstance, services: Services)
   const authorName = (post: HydratedPost) => post.author.display_name || post.author.username;
 
   app.get('/@:username/:id', { config: { auth: 'none' } }, async (request, reply) => {
-    const { username, id } = parseInput(z.object({ username: text(40), id: text(32) }), request.params);
+    const { username, id } = parseInput(usernameIdParams, request.params);
     const post = await embeddable(username, id);
     reply.header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache');
     if (!post) return spaIndexHtml(); // the web client shows it to those who may see it
@@ -67,7 +71,7 @@ export function registerPostPageRoutes(app: FastifyInstance, services: Services)
   });
 
   app.get('/@:username/:id/embed', { config: { auth: 'none' } }, async (request, reply) => {
-    const { username, id } = parseInput(z.object({ username: text(40), id: text(32) }), request.params);
+    const { username, id } = parseInput(usernameIdParams, request.params);
     const post = await embeddable(username, id);
     if (!post) return notEmbeddable(reply);
     const image = firstImage(post);
@@ -93,7 +97,7 @@ ${post.media.length > 1 ? `<p class="count">1 of ${post.media.length} photos</p>
   });
 
   app.get('/api/oembed', { config: { auth: 'none' } }, async (request) => {
-    const q = parseInput(z.object({ url: text(2000), maxwidth: intish(50, 4000).optional(), maxheight: intish(50, 4000).optional(), format: text(10).optional() }), request.query);
+    const q = parseInput(urlMaxwidthMaxheightQuery, request.query);
     if (q.format && q.format !== 'json') throw new AppError(501, 'Only the json format is supported');
     const match = new RegExp(`^${escapeRegExp(config.publicUrl)}/@([A-Za-z0-9_]{1,30})/(\\d{1,20})/?$`).exec(q.url);
     const post = match ? await embeddable(match[1], match[2]) : undefined;
