@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test suite and ends with one line: "N passed, N failed".
 //
-// Suites: the server's typecheck; unit tests (no database); API and real-client tests on
+// Suites: the typecheck (server, web, e2e, bench); unit tests (no database); API and real-client tests on
 // SQLite and again on PostgreSQL; the web client's unit tests; browser tests in Chromium;
 // the benchmark and durability harness checks. PostgreSQL and Chromium are required when
 // CI=true (or GLIMPSE_TEST_POSTGRES=required / GLIMPSE_TEST_BROWSER=required); elsewhere a
@@ -92,11 +92,14 @@ async function postgresReachable() {
 async function typecheck() {
   if (only.length && !only.includes('typecheck')) return;
   console.log('\n=== typecheck ===');
-  const code = await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'server']);
-  if (code === 0) passed += 1;
-  else {
-    failed += 1;
-    failures.push('[typecheck] tsc -p server found type errors');
+  // The server, the web client, the browser tests and the benchmark harness.
+  for (const project of ['server', 'web', 'e2e', 'bench']) {
+    const code = await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit']);
+    if (code === 0) passed += 1;
+    else {
+      failed += 1;
+      failures.push(`[typecheck] tsc -p ${project} found type errors`);
+    }
   }
 }
 

@@ -4,6 +4,7 @@
  * the result back and exits. A 'stop' message ends an open-ended autocannon run early.
  */
 import fs from 'node:fs';
+import nodeHttp from 'node:http';
 import autocannon from 'autocannon';
 
 export interface HttpTask {
@@ -16,7 +17,7 @@ export interface HttpTask {
   /** Seconds; or run until `amount` requests, or until a 'stop' message. */
   duration?: number;
   amount?: number;
-  /** Requests per second across all connections (paced); unpaced when absent. */
+  /** Requests per second across all connections, evenly spaced (open loop); unpaced when absent. */
   overallRate?: number;
 }
 
@@ -127,7 +128,7 @@ function summarize(result: autocannon.Result): HttpResult {
   };
 }
 
-let current: autocannon.Instance | undefined;
+let current: { stop(): void } | undefined;
 
 function run(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -135,14 +136,111 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * A paced load, open loop: request i is due at start + i / rate, whether or not earlier ones
+ * were answered, and its latency counts from when it was due, so time spent waiting for a free
+ * connection behind a slow server is charged too (no coordinated omission). autocannon's
+ * overallRate is not used for this: each of its connections sends its per-second quota back to
+ * back when a one-second timer fires, so "50% of saturation" arrives as bursts at full speed
+ * in the first part of every second, and its latency correction assumes a 1 ms interval.
+ */
+async function pacedHttp(task: HttpTask & { overallRate: number }): Promise<HttpResult> {
+  const tokens = task.tokens ?? [];
+  const target = new URL(task.path, task.url);
+  const agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: task.connections });
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let stopped = false;
+  const intervalMs = 1000 / task.overallRate;
+  const durationMs = task.duration !== undefined ? task.duration * 1000 : Infinity;
+  const maxRequests = task.amount ?? Infinity;
+  const started = performance.now();
+  let sent = 0;
+
+  const send = (dueAt: number) =>
+    new Promise<void>((resolve) => {
+      const headers: Record<string, string> = {};
+      if (tokens.length) headers.authorization = `Bearer ${tokens[Math.floor(Math.random() * tokens.length)]}`;
+      const req = nodeHttp.request(target, { agent, headers, timeout: 30_000 }, (res) => {
+        res.on('error', () => {
+          errors += 1;
+          resolve();
+        });
+        res.resume();
+        res.on('end', () => {
+          const code = res.statusCode ?? 0;
+          statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+          if (code >= 200 && code < 300) {
+            ok += 1;
+            latencies.push(performance.now() - dueAt);
+          } else {
+            non2xx += 1;
+          }
+          resolve();
+        });
+      });
+      req.on('timeout', () => {
+        timeouts += 1;
+        req.destroy(new Error('timeout'));
+      });
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end();
+    });
+
+  const pending = new Set<Promise<void>>();
+  current = { stop: () => (stopped = true) };
+  while (!stopped) {
+    const now = performance.now();
+    if (now - started >= durationMs || sent >= maxRequests) break;
+    // Everything due by now goes out (a late timer catches up instead of thinning the load).
+    while (sent < maxRequests && started + sent * intervalMs <= now) {
+      const p = send(started + sent * intervalMs);
+      pending.add(p);
+      void p.then(() => pending.delete(p));
+      sent += 1;
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(intervalMs, started + sent * intervalMs - performance.now()))));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.all(pending);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return {
+    ok,
+    non2xx,
+    errors,
+    timeouts,
+    seconds,
+    rps: seconds > 0 ? ok / seconds : 0,
+    p50: round(percentile(latencies, 50)),
+    p90: round(percentile(latencies, 90)),
+    p99: round(percentile(latencies, 99)),
+    max: round(latencies[latencies.length - 1] ?? 0),
+    statusCodes,
+  };
+}
+
 async function http(task: HttpTask): Promise<HttpResult> {
+  if (task.overallRate) return pacedHttp({ ...task, overallRate: task.overallRate });
   const tokens = task.tokens ?? [];
   const result = await run({
     url: task.url,
     connections: task.connections,
     duration: task.amount ? undefined : (task.duration ?? 3600),
     amount: task.amount,
-    overallRate: task.overallRate,
     timeout: 30,
     requests: [
       {

@@ -1,0 +1,36 @@
+// The parts of autocannon's API the harness uses (the package ships no types).
+declare module 'autocannon' {
+  namespace autocannon {
+    interface Options {
+      url: string;
+      connections?: number;
+      duration?: number;
+      amount?: number;
+      timeout?: number;
+      requests?: Array<Record<string, unknown>>;
+      [option: string]: unknown;
+    }
+    interface Histogram {
+      p50: number;
+      p90: number;
+      p99: number;
+      max: number;
+      average: number;
+    }
+    interface Result {
+      '2xx': number;
+      non2xx: number;
+      errors: number;
+      timeouts: number;
+      duration: number;
+      latency: Histogram;
+      requests: Histogram;
+      statusCodeStats?: Record<string, { count: number }>;
+    }
+    interface Instance {
+      stop(): void;
+    }
+  }
+  function autocannon(options: autocannon.Options, callback: (error: Error | null, result: autocannon.Result) => void): autocannon.Instance;
+  export = autocannon;
+}
