@@ -5,6 +5,7 @@ import * as stories from './migrations/0003-stories.ts';
 import * as comments from './migrations/0004-comments.ts';
 import * as tokenGrants from './migrations/0005-token-grants.ts';
 import * as storyResponses from './migrations/0006-story-responses.ts';
+import * as pinnedComments from './migrations/0007-pinned-comments.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-comments': comments,
   '0005-token-grants': tokenGrants,
   '0006-story-responses': storyResponses,
+  '0007-pinned-comments': pinnedComments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
