@@ -68,6 +68,7 @@ test('a three-photo carousel is composed with alt text and a mention, seen and l
   await page.getByRole('listbox', { name: 'Suggested accounts' }).getByRole('option', { name: /@bob/ }).waitFor();
   await caption.press('Enter');
   assert.equal(await caption.inputValue(), 'Three colours with @bob ');
+  await caption.pressSequentially('#colours');
   await page.getByLabel('Who can comment').selectOption({ label: 'Followers' });
   await share.click();
 
@@ -83,7 +84,7 @@ test('a three-photo carousel is composed with alt text and a mention, seen and l
   const post = firstPost(feed);
   await post.getByRole('heading', { name: 'Alice Lens' }).waitFor();
   await post.getByRole('img', { name: 'Photo 1 of 3' }).waitFor();
-  assert.match(await post.locator('.post-caption').innerText(), /Three colours with @bob/);
+  assert.match(await post.locator('.post-caption').innerText(), /Three colours with @bob #colours/);
   assert.equal(await post.getByRole('link', { name: '@bob' }).getAttribute('href'), '/@bob');
   await post.getByRole('button', { name: 'Next photo' }).click();
   await post.getByRole('img', { name: 'Photo 2 of 3' }).waitFor();
@@ -107,6 +108,12 @@ test('a three-photo carousel is composed with alt text and a mention, seen and l
   // It is saved: still liked after a reload.
   await feed.reload();
   await firstPost(feed).getByRole('button', { name: 'Unlike' }).waitFor();
+
+  // The hashtag opens its page inside the app, where the post is a tile of the grid.
+  await firstPost(feed).getByRole('link', { name: '#colours' }).click();
+  await feed.waitForURL('**/tags/colours');
+  await feed.getByRole('heading', { name: '#colours', level: 1 }).waitFor();
+  await feed.getByRole('region', { name: 'Posts with #colours' }).getByRole('link', { name: /^Three colours with @bob #colours \(3 photos\)$/ }).waitFor();
 
   // Alice sees the like, on her feed and on the post's own page.
   await page.reload();

@@ -18,6 +18,7 @@ import { SettingsLayout } from '../settings/settings-layout.tsx';
 import { CloseFriendsPage } from '../close-friends/close-friends-page.tsx';
 import { StoryComposerPage } from '../stories/story-composer-page.tsx';
 import { AccountStoriesRoute, HighlightStoriesRoute } from '../stories/story-viewer-page.tsx';
+import { HashtagRoute } from '../hashtags/hashtag-page.tsx';
 import { AdminReportsPage } from '../moderation/admin-reports-page.tsx';
 import { CommentSettingsPage } from '../moderation/comment-settings-page.tsx';
 import { DigestRoute } from '../moderation/digest-page.tsx';
@@ -44,6 +45,7 @@ export function AppRoutes() {
       <Route path="stories/:accountId" element={<AccountStoriesRoute />} />
       <Route path="stories/:accountId/highlights/:highlightId" element={<HighlightStoriesRoute />} />
       <Route element={<AppLayout />}>
+        <Route path="tags/:tag" element={<HashtagRoute />} />
         <Route path=":handle" element={<ProfileRoute />} />
         <Route path=":handle/followers" element={<FollowListRoute kind="followers" />} />
         <Route path=":handle/following" element={<FollowListRoute kind="following" />} />

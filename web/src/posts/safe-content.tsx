@@ -60,8 +60,8 @@ function convert(node: Node, key: string, origin: string, depth: number, inLink:
       const url = inLink ? null : safeHref(element.getAttribute('href'), origin);
       if (!url) return <Fragment key={key}>{children()}</Fragment>;
       const className = keptClass(element.getAttribute('class'));
-      // Profiles on this server open inside the app; everything else is a plain outside link.
-      if (url.origin === origin && url.pathname.startsWith('/@')) {
+      // Profiles and hashtags on this server open inside the app; everything else is a plain outside link.
+      if (url.origin === origin && (url.pathname.startsWith('/@') || url.pathname.startsWith('/tags/'))) {
         return (
           <Link key={key} to={`${url.pathname}${url.search}${url.hash}`} className={className}>
             {children()}

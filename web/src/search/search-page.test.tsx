@@ -13,7 +13,7 @@ describe('search page', () => {
     }));
 
     renderApp('/search');
-    fireEvent.change(await screen.findByLabelText('Search people'), { target: { value: 'mar' } });
+    fireEvent.change(await screen.findByLabelText('Search people and tags'), { target: { value: 'mar' } });
 
     const result = await screen.findByRole('link', { name: /Mara/ });
     expect(result.getAttribute('href')).toBe('/@mara');

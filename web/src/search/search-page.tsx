@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useApi } from '../api/api-context.tsx';
 import { searchAccounts } from '../api/accounts-api.ts';
 import { AccountRow } from '../ui/account-row.tsx';
@@ -7,10 +7,14 @@ import { Loading, LoadError } from '../ui/feedback.tsx';
 import { useResource } from '../ui/use-resource.ts';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import type { Account } from '../api/mastodon-types.ts';
+import { hashtagPath, searchHashtags, type Hashtag } from '../hashtags/hashtags-api.ts';
 
 const DEBOUNCE_MS = 300;
 
-/** Find people by name or username. The query lives in the URL so Back returns to results. */
+/**
+ * Find people by name or username, and hashtags by their start ("#bir" or "bir"). The query
+ * lives in the URL so Back returns to results.
+ */
 export function SearchPage() {
   useDocumentTitle('Search');
   const api = useApi();
@@ -25,7 +29,13 @@ export function SearchPage() {
     return () => window.clearTimeout(timer);
   }, [text, committed, setParams]);
 
-  const [results, { reload }] = useResource<Account[] | null>((signal) => (committed ? searchAccounts(api, committed, signal) : Promise.resolve(null)), committed);
+  const isTagQuery = committed.startsWith('#');
+  const [results, { reload }] = useResource<Account[] | null>(
+    (signal) => (committed && !isTagQuery ? searchAccounts(api, committed, signal) : Promise.resolve(null)),
+    committed,
+  );
+  const [tags] = useResource<Hashtag[]>((signal) => (committed.replace(/^#/, '') ? searchHashtags(api, committed, signal).catch(() => []) : Promise.resolve([])), committed);
+  const tagList = tags.status === 'ready' ? tags.data : [];
 
   return (
     <div className="page page-narrow">
@@ -40,13 +50,13 @@ export function SearchPage() {
         }}
       >
         <label className="visually-hidden" htmlFor="search-people">
-          Search people
+          Search people and tags
         </label>
         <input
           id="search-people"
           className="field-input search-input"
           type="search"
-          placeholder="Search people"
+          placeholder="Search people and #tags"
           autoComplete="off"
           autoCapitalize="none"
           spellCheck={false}
@@ -56,8 +66,28 @@ export function SearchPage() {
         />
       </form>
       <section aria-label="Results" aria-live="polite">
+        {tagList.length > 0 && (
+          <section aria-label="Tags" className="search-tags">
+            <h2 className="section-title">Tags</h2>
+            <ul className="tag-list">
+              {tagList.map((tag) => (
+                <li key={tag.name}>
+                  <Link to={hashtagPath(tag.name)} className="tag-link">
+                    #{tag.name}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         {!committed ? (
-          <p className="muted">Search for people by name or username.</p>
+          <p className="muted">Search for people by name or username, or for #tags.</p>
+        ) : isTagQuery ? (
+          tags.status === 'loading' ? (
+            <Loading label="Searching…" />
+          ) : tagList.length === 0 ? (
+            <p className="muted">No tags found for &ldquo;{committed}&rdquo;.</p>
+          ) : null
         ) : results.status === 'loading' ? (
           <Loading label="Searching…" />
         ) : results.status === 'error' ? (
