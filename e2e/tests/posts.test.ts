@@ -125,9 +125,22 @@ test('a three-photo carousel is composed with alt text and a mention, seen and l
   await single.getByRole('list', { name: 'Liked by' }).getByText('@bob').waitFor();
   await single.getByRole('button', { name: 'Delete' }).waitFor();
 
+  // She edits the caption from the post page; it shows as edited, also after a reload.
+  await single.getByRole('button', { name: 'Edit' }).click();
+  const editor = page.getByRole('form', { name: 'Edit post' });
+  const captionBox = editor.getByLabel('Caption');
+  await captionBox.waitFor();
+  assert.equal(await captionBox.inputValue(), 'Three colours with @bob #colours');
+  await captionBox.fill('Three colours with @bob #colours, printed');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await editor.waitFor({ state: 'detached' });
+  await page.reload();
+  await page.getByRole('article').locator('.post-caption').getByText(/printed/).waitFor();
+  await page.getByRole('article').getByText('· Edited').waitFor();
+
   // And on her profile grid, the post is a tile marked as several photos.
   await page.goto('/@alice');
-  const tile = page.getByRole('link', { name: /Three colours with @bob .*\(3 photos\)/ });
+  const tile = page.getByRole('link', { name: /Three colours with @bob .*printed \(3 photos\)/ });
   await tile.waitFor();
   assert.match((await tile.getAttribute('href')) ?? '', /^\/@alice\/\d+$/);
 

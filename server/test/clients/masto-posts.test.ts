@@ -55,6 +55,24 @@ describe('masto 8.0.0: photo carousels, likes, the home feed and comments', () =
     assert.deepEqual(carousel.tags.map((t) => t.name), ['birthday']);
   });
 
+  test('v1.statuses.$select().update edits the caption and alt text; source and history follow', async () => {
+    const source = await mara.v1.statuses.$select(carousel.id).source.fetch();
+    assert.equal(source.text, 'The party 🎉 #birthday');
+    const edited = await mara.v1.statuses.$select(carousel.id).update({
+      status: 'The party 🎉 #birthday with @ines',
+      mediaIds: carousel.mediaAttachments.map((m) => m.id),
+      mediaAttributes: [{ id: carousel.mediaAttachments[0].id, description: 'a green square' }],
+    });
+    assert.ok(edited.editedAt, 'edited_at is set');
+    assert.deepEqual(edited.mentions.map((m) => m.username), ['ines']);
+    assert.equal(edited.mediaAttachments[0].description, 'a green square');
+    assert.deepEqual(edited.mediaAttachments.map((m) => m.id), carousel.mediaAttachments.map((m) => m.id), 'the photos keep their order');
+    const history = await mara.v1.statuses.$select(carousel.id).history.list();
+    assert.equal(history.length, 2);
+    await assert.rejects(ines.v1.statuses.$select(carousel.id).update({ status: 'not mine' }), (e: unknown) => e instanceof MastoHttpError && e.statusCode === 404);
+    carousel = edited;
+  });
+
   test('a follower reads the carousel in the home feed through v1.timelines.home', async () => {
     await server.app.services.jobs.onIdle();
     const home = await ines.v1.timelines.home.list({ limit: 10 });

@@ -90,6 +90,8 @@ export type CommentPolicy = 'everyone' | 'followers' | 'following' | 'followers_
 export interface Status {
   id: string;
   created_at: string;
+  /** When the caption or photos last changed, or null. */
+  edited_at?: string | null;
   /** HTML escaped by the server; render with SafeContent only. */
   content: string;
   account: Account;

@@ -53,6 +53,21 @@ export async function createStatus(api: ApiClient, post: NewPost, idempotencyKey
   return (await api.request<Status>('POST', '/api/v1/statuses', { body: post, headers: { 'Idempotency-Key': idempotencyKey } })).data;
 }
 
+/** What the author typed (the caption as plain text), for editing. */
+export function fetchStatusSource(api: ApiClient, statusId: string, signal?: AbortSignal): Promise<{ id: string; text: string }> {
+  return api.get(`/api/v1/statuses/${encodeURIComponent(statusId)}/source`, undefined, signal);
+}
+
+export interface PostEdit {
+  status: string;
+  media_attributes: Array<{ id: string; description: string }>;
+}
+
+/** Edits the caption and alt texts; the photos and their order stay. */
+export async function editStatus(api: ApiClient, statusId: string, edit: PostEdit): Promise<Status> {
+  return (await api.request<Status>('PUT', `/api/v1/statuses/${encodeURIComponent(statusId)}`, { body: edit })).data;
+}
+
 /** `/@username/123`, where the server serves a post's own page. */
 export function postPath(status: Pick<Status, 'id' | 'account'>): string {
   return `/@${status.account.acct || status.account.username}/${status.id}`;

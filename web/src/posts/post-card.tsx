@@ -56,6 +56,7 @@ export function PostCard({ status, onChange, size = 'feed', actions, priority }:
           <span className="visually-hidden">Open post, shared </span>
           <RelativeTime iso={status.created_at} />
         </Link>
+        {status.edited_at ? <span className="post-edited">· Edited</span> : null}
         {actions && <div className="post-header-actions">{actions}</div>}
       </header>
 

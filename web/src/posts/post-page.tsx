@@ -13,6 +13,7 @@ import { useDocumentTitle } from '../ui/use-document-title.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { PostCard } from './post-card.tsx';
 import { CommentSection } from '../comments/comment-section.tsx';
+import { EditPostForm } from './edit-post.tsx';
 import './posts.css';
 
 /** `/@username/:id`; anything else with two segments is not a page. */
@@ -25,6 +26,9 @@ export function PostRoute() {
 
 export function PostPage({ username, postId }: { username: string; postId: string }) {
   const api = useApi();
+  const { account: viewer } = useSession();
+  const [isEditing, setEditing] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
   const [state, { reload, update }] = useResource((signal) => fetchStatus(api, postId, signal), postId);
   const post = state.status === 'ready' ? state.data : null;
   useDocumentTitle(post ? postTitle(post) : 'Post');
@@ -38,9 +42,34 @@ export function PostPage({ username, postId }: { username: string; postId: strin
   // A post reached under another name (renamed account, edited link) moves to its own address.
   const author = status.account.acct || status.account.username;
   if (author.toLowerCase() !== username.toLowerCase()) return <Navigate to={postPath(status)} replace />;
+  const isAuthor = viewer?.id === status.account.id;
+  const actions = isAuthor ? (
+    <>
+      {!isEditing && (
+        <button type="button" className="button button-secondary button-small" onClick={() => setEditing(true)}>
+          Edit
+        </button>
+      )}
+      <DeletePost status={status} />
+    </>
+  ) : null;
   return (
     <div className="page page-post">
-      <PostCard status={status} onChange={(next) => update(() => next)} size="large" actions={<DeletePost status={status} />} priority />
+      <PostCard status={status} onChange={(next) => update(() => next)} size="large" actions={actions} priority />
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
+      {isEditing && (
+        <EditPostForm
+          status={status}
+          onCancel={() => setEditing(false)}
+          onSaved={(next) => {
+            update(() => next);
+            setEditing(false);
+            setAnnouncement('Your changes are saved.');
+          }}
+        />
+      )}
       <CommentSection post={status} onPostChange={(next) => update(() => next)} />
     </div>
   );
