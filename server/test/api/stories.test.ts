@@ -98,6 +98,20 @@ describe('stories: the birthday story with text and a mention', () => {
     assert.equal(res.status, 422);
   });
 
+  test('the owner renames and reorders highlights, and nobody else can change them', async () => {
+    const a = (await world.post('mara', `${S}/highlights`, { title: 'First', story_ids: [story.id] })).body;
+    const b = (await world.post('mara', `${S}/highlights`, { title: 'Second', story_ids: [story.id] })).body;
+    const order = async () => (await world.get('sam', `${S}/accounts/${world.actors.mara.id}/highlights`)).body.map((h: any) => h.title);
+    assert.deepEqual(await order(), ['First', 'Second']);
+    assert.equal((await world.request('mara', 'PUT', `${S}/highlights/${a.id}`, { title: 'Renamed', position: 1 })).status, 200);
+    assert.equal((await world.request('mara', 'PUT', `${S}/highlights/${b.id}`, { position: 0 })).status, 200);
+    assert.deepEqual(await order(), ['Second', 'Renamed']);
+    assert.equal((await world.request('ines', 'PUT', `${S}/highlights/${a.id}`, { title: 'mine now' })).status, 404);
+    assert.equal((await world.request('mara', 'PUT', `${S}/highlights/${a.id}`, { title: 'x'.repeat(101) })).status, 422);
+    for (const h of [a, b]) assert.equal((await world.request('mara', 'DELETE', `${S}/highlights/${h.id}`)).status, 200);
+    assert.deepEqual(await order(), []);
+  });
+
   test('after 24 hours it is gone for viewers but kept for the author and in a highlight', async () => {
     const hl = await world.post('mara', `${S}/highlights`, { title: 'Ines 🎂', story_ids: [story.id] });
     assert.equal(hl.status, 200, JSON.stringify(hl.body));

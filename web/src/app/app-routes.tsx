@@ -16,6 +16,7 @@ import { MutedAccountsPage } from '../settings/muted-accounts-page.tsx';
 import { PasswordPage } from '../settings/password-page.tsx';
 import { SettingsLayout } from '../settings/settings-layout.tsx';
 import { CloseFriendsPage } from '../close-friends/close-friends-page.tsx';
+import { HighlightsSettingsPage } from '../stories/highlights-settings-page.tsx';
 import { StoryComposerPage } from '../stories/story-composer-page.tsx';
 import { AccountStoriesRoute, HighlightStoriesRoute } from '../stories/story-viewer-page.tsx';
 import { HashtagRoute } from '../hashtags/hashtag-page.tsx';
@@ -69,6 +70,7 @@ export function AppRoutes() {
             <Route path="comments" element={<CommentSettingsPage />} />
             <Route path="hidden-words" element={<HiddenWordsPage />} />
             <Route path="close-friends" element={<CloseFriendsPage />} />
+            <Route path="highlights" element={<HighlightsSettingsPage />} />
           </Route>
         </Route>
         <Route path="*" element={<NotFoundPage />} />

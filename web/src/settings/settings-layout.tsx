@@ -34,6 +34,9 @@ export function SettingsLayout() {
           <li>
             <NavLink to="/settings/close-friends">Close friends</NavLink>
           </li>
+          <li>
+            <NavLink to="/settings/highlights">Highlights</NavLink>
+          </li>
         </ul>
       </nav>
       <div className="settings-content">

@@ -161,7 +161,7 @@ export function createHighlight(api: ApiClient, input: { title: string; story_id
   return api.post(`${STORIES_BASE}/highlights`, input);
 }
 
-export function updateHighlight(api: ApiClient, highlightId: string, input: { title?: string; story_ids?: string[]; cover_story_id?: string | null }): Promise<Highlight> {
+export function updateHighlight(api: ApiClient, highlightId: string, input: { title?: string; story_ids?: string[]; cover_story_id?: string | null; position?: number }): Promise<Highlight> {
   return api.request<Highlight>('PUT', `${STORIES_BASE}/highlights/${id(highlightId)}`, { body: input }).then((r) => r.data);
 }
 
