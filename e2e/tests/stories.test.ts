@@ -142,6 +142,21 @@ test('Mara posts a birthday story mentioning Ines; Ines is notified, watches it,
   await viewers.getByRole('link', { name: /@ines/ }).waitFor();
   await mine.getByText('1 viewer', { exact: true }).waitFor();
 
+  // She keeps it in a new highlight, renames that in Settings, and her profile shows it.
+  await mara.keyboard.press('Escape');
+  await mine.getByRole('button', { name: 'Add to highlight' }).click();
+  const picker = mara.getByRole('dialog', { name: 'Add to highlight' });
+  await picker.getByLabel('Highlight title').fill('Ines');
+  await picker.getByRole('button', { name: 'Create highlight' }).click();
+  await picker.getByText('Added to Ines.').waitFor();
+  await mara.goto('/settings/highlights');
+  const manage = mara.getByRole('list', { name: 'Your highlights, in profile order' }).getByRole('listitem', { name: 'Ines' });
+  await manage.getByLabel('Title of Ines').fill('Ines turns 40 🎂');
+  await manage.getByRole('button', { name: 'Rename' }).click();
+  await mara.getByText('Renamed to Ines turns 40 🎂.').waitFor();
+  await mara.goto('/@mara');
+  await mara.getByRole('navigation', { name: 'Highlights' }).getByRole('link', { name: 'Ines turns 40 🎂' }).waitFor();
+
   assert.deepEqual(errorsOf(mara), []);
   assert.deepEqual(errorsOf(ines), []);
   await author.context.close();
