@@ -15,6 +15,7 @@ import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
 import type { PostRepository } from '../posts/post-repository.ts';
 import { POST_LIMITS, type StatusRow } from '../posts/post.ts';
 import type { FixedWindowLimiter } from '../../infra/rate-limiter.ts';
+import { GroupCommit } from '../../db/group-commit.ts';
 import { type CommentCursor, type CommentRepository } from './comment-repository.ts';
 import { foldKey } from './fold-key.ts';
 import { classifyTone } from './tone.ts';
@@ -71,6 +72,8 @@ export class CommentService {
     private readonly notifications: NotificationService,
     private readonly clock: Clock,
     private readonly limiter: FixedWindowLimiter | undefined,
+    /** New comments commit in groups: a storm pays one commit per group, not per comment. */
+    private readonly commentWrites: GroupCommit = new GroupCommit(db),
   ) {}
 
   private async visiblePost(viewer: Viewer | undefined, id: string): Promise<HydratedPost> {
@@ -141,13 +144,13 @@ export class CommentService {
     // Who may be told: loaded before the transaction (SQLite has one connection).
     const audience = hidden ? new Map() : await this.relationships.loadAudienceContexts(root.author.id, mentioned.map((m) => m.id));
 
-    const result = await this.db.transaction().execute(async (trx) => {
+    const result = await this.commentWrites.run(async (trx) => {
       if (input.idempotencyKey && !(await this.posts.claimIdempotencyKey(viewer.accountId, input.idempotencyKey, id, row.created_at, trx))) {
         return { duplicate: true as const, sent: [] as NotificationRow[] };
       }
       await this.posts.insert(row, trx);
-      await this.posts.replaceMentions(id, mentioned.map((m) => m.id), trx);
-      await this.posts.replaceTags(id, hashtagsOf(text), trx);
+      await this.posts.insertMentions(id, mentioned.map((m) => m.id), trx);
+      await this.posts.insertTags(id, hashtagsOf(text), trx);
       await this.comments.bumpCounts(trx, root.status.id, 1, hidden ? 1 : 0);
       const sent: NotificationRow[] = [];
       if (!hidden) {

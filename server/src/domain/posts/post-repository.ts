@@ -62,14 +62,23 @@ export class PostRepository {
     return out;
   }
 
+  /** For a status being created: nothing to replace, so nothing is deleted first. */
+  async insertMentions(statusId: string, accountIds: string[], db: Db = this.db): Promise<void> {
+    if (accountIds.length) await db.insertInto('mentions').values(accountIds.map((account_id) => ({ status_id: statusId, account_id }))).execute();
+  }
+
+  async insertTags(statusId: string, tags: Array<{ tag: string; display: string }>, db: Db = this.db): Promise<void> {
+    if (tags.length) await db.insertInto('status_tags').values(tags.map((t) => ({ status_id: statusId, ...t }))).execute();
+  }
+
   async replaceMentions(statusId: string, accountIds: string[], db: Db = this.db): Promise<void> {
     await db.deleteFrom('mentions').where('status_id', '=', statusId).execute();
-    if (accountIds.length) await db.insertInto('mentions').values(accountIds.map((account_id) => ({ status_id: statusId, account_id }))).execute();
+    await this.insertMentions(statusId, accountIds, db);
   }
 
   async replaceTags(statusId: string, tags: Array<{ tag: string; display: string }>, db: Db = this.db): Promise<void> {
     await db.deleteFrom('status_tags').where('status_id', '=', statusId).execute();
-    if (tags.length) await db.insertInto('status_tags').values(tags.map((t) => ({ status_id: statusId, ...t }))).execute();
+    await this.insertTags(statusId, tags, db);
   }
 
   async addMark(table: 'favourites' | 'bookmarks' | 'pinned_statuses', row: { id: string; account_id: string; status_id: string; created_at: string }, db: Db = this.db): Promise<boolean> {

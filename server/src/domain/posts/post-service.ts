@@ -161,8 +161,8 @@ export class PostService {
       }
       await this.posts.insert(row, trx);
       for (const [position, m] of media.entries()) await this.media.update(m.id, { status_id: id, position }, trx);
-      await this.posts.replaceMentions(id, mentioned.map((a) => a.id), trx);
-      await this.posts.replaceTags(id, hashtagsOf(input.text), trx);
+      await this.posts.insertMentions(id, mentioned.map((a) => a.id), trx);
+      await this.posts.insertTags(id, hashtagsOf(input.text), trx);
       for (const m of media) await this.media.replaceTags(m.id, photoTags.filter((t) => t.mediaId === m.id).map((t) => ({ account_id: t.accountId, x: t.x, y: t.y })), trx);
       await this.posts.adjustStatusesCount(viewer.accountId, 1, trx);
       const notifications = await this.notifyAudience(trx, audience, row, author, mentioned.map((a) => a.id), photoTags.map((t) => t.accountId));
