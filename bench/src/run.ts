@@ -209,37 +209,24 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   log(`server started at ${server.url} (pid ${server.pid})`);
   let peakRss: number | undefined;
   try {
-    const feedPath = '/api/v1/timelines/home?limit=20';
     const feedTokens = tokens.slice(1); // everyone but the celebrity follows the celebrity
-    await runTask<HttpResult>({ type: 'http', url: server.url, path: feedPath, tokens: feedTokens, connections: load.connections, duration: Math.max(1, load.seconds / 2) });
-    log(`home feed: saturation (${load.connections} connections, ${load.seconds} s)`);
-    const feedSat = await runTask<HttpResult>({ type: 'http', url: server.url, path: feedPath, tokens: feedTokens, connections: load.connections, duration: load.seconds });
-    log(`  ${Math.round(feedSat.rps)} req/s (p50 ${feedSat.p50} ms, p99 ${feedSat.p99} ms, non-2xx ${feedSat.non2xx}, errors ${feedSat.errors})`);
-    const paced = async (share: number) => {
-      const rate = Math.max(1, Math.round(feedSat.rps * share));
-      const r = await runTask<HttpResult>({ type: 'http', url: server.url, path: feedPath, tokens: feedTokens, connections: load.connections, duration: load.seconds, overallRate: rate });
-      log(`  at ${Math.round(share * 100)}% (${rate} req/s): p50 ${r.p50} ms, p99 ${r.p99} ms`);
-      return { rate, ...r };
+    // A read endpoint: warmed up, saturated, then paced (open loop) at 50% and 80% of that rate.
+    const measureRead = async (label: string, readPath: string) => {
+      await runTask<HttpResult>({ type: 'http', url: server.url, path: readPath, tokens: feedTokens, connections: load.connections, duration: Math.max(1, load.seconds / 2) });
+      log(`${label}: saturation (${load.connections} connections, ${load.seconds} s)`);
+      const saturation = await runTask<HttpResult>({ type: 'http', url: server.url, path: readPath, tokens: feedTokens, connections: load.connections, duration: load.seconds });
+      log(`  ${Math.round(saturation.rps)} req/s (p50 ${saturation.p50} ms, p99 ${saturation.p99} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors})`);
+      const paced = async (share: number) => {
+        const rate = Math.max(1, Math.round(saturation.rps * share));
+        const r = await runTask<HttpResult>({ type: 'http', url: server.url, path: readPath, tokens: feedTokens, connections: load.connections, duration: load.seconds, overallRate: rate });
+        log(`  at ${Math.round(share * 100)}% (${rate} req/s): p50 ${r.p50} ms, p99 ${r.p99} ms`);
+        return { rate, ...r };
+      };
+      return { saturation, at50: await paced(0.5), at80: await paced(0.8) };
     };
-    const feed50 = await paced(0.5);
-    const feed80 = await paced(0.8);
-    raw.homeFeed = { saturation: feedSat, at50: feed50, at80: feed80 };
-
+    raw.homeFeed = await measureRead('home feed', '/api/v1/timelines/home?limit=20');
     // The story tray, the same way: every token holder follows the celebrity, who has stories.
-    const trayPath = '/api/glimpse/v1/stories/tray';
-    await runTask<HttpResult>({ type: 'http', url: server.url, path: trayPath, tokens: feedTokens, connections: load.connections, duration: Math.max(1, load.seconds / 2) });
-    log(`story tray: saturation (${load.connections} connections, ${load.seconds} s)`);
-    const traySat = await runTask<HttpResult>({ type: 'http', url: server.url, path: trayPath, tokens: feedTokens, connections: load.connections, duration: load.seconds });
-    log(`  ${Math.round(traySat.rps)} req/s (p50 ${traySat.p50} ms, p99 ${traySat.p99} ms, non-2xx ${traySat.non2xx}, errors ${traySat.errors})`);
-    const trayPaced = async (share: number) => {
-      const rate = Math.max(1, Math.round(traySat.rps * share));
-      const r = await runTask<HttpResult>({ type: 'http', url: server.url, path: trayPath, tokens: feedTokens, connections: load.connections, duration: load.seconds, overallRate: rate });
-      log(`  at ${Math.round(share * 100)}% (${rate} req/s): p50 ${r.p50} ms, p99 ${r.p99} ms`);
-      return { rate, ...r };
-    };
-    const tray50 = await trayPaced(0.5);
-    const tray80 = await trayPaced(0.8);
-    raw.storyTray = { saturation: traySat, at50: tray50, at80: tray80 };
+    raw.storyTray = await measureRead('story tray', '/api/glimpse/v1/stories/tray');
 
     // Celebrity reach: the 1k-follower account (pushed by the fan-out job) and the celebrity
     // (pulled at read time); the clock starts when the POST is sent.
