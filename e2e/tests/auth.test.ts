@@ -106,7 +106,7 @@ test('logging in with username or with email works and returns to the page that 
   await page.waitForURL('**/login');
   await logInWithForm(page, account.username, account.password);
   await page.waitForURL('**/follow-requests');
-  await page.getByRole('heading', { name: 'Follow requests' }).waitFor();
+  await page.getByRole('heading', { name: 'Follow requests', exact: true }).waitFor();
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL('**/login');

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { DatabaseHandle } from '../database.ts';
+import { ReadWriteSqliteDriver, type StatementSource } from './sqlite-driver.ts';
 
 /**
  * SQLite through better-sqlite3: WAL for concurrent readers, synchronous=FULL so an answered
@@ -29,20 +30,27 @@ export function openSqlite(file: string): DatabaseHandle {
   }
   // Kysely's driver prepares every statement on each execution; the same few hundred SQL
   // strings repeat, so prepared statements are kept and reused (about an eighth of CPU saved).
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  const cached = {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      let stmt = statements.get(sql);
-      if (!stmt) {
-        if (statements.size >= 2000) statements.clear();
-        stmt = sqlite.prepare(sql);
-        statements.set(sql, stmt);
-      }
-      return stmt;
+  const write = statementCache(sqlite);
+  // Reads outside transactions get a connection of their own (WAL lets it read the last
+  // committed state while a write transaction is open); see sqlite-driver.ts.
+  let reader: BetterSqlite3.Database | undefined;
+  if (file !== ':memory:') {
+    reader = new BetterSqlite3(file, { readonly: true });
+    reader.pragma('busy_timeout = 5000');
+  }
+  const read = reader ? statementCache(reader) : undefined;
+  const kysely = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () =>
+        new ReadWriteSqliteDriver(write, read, () => {
+          reader?.close();
+          sqlite.close();
+        }),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
     },
-  };
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached as unknown as BetterSqlite3.Database }) });
+  });
   return {
     kysely,
     dialect: 'sqlite',
@@ -52,6 +60,21 @@ export function openSqlite(file: string): DatabaseHandle {
     },
     async close() {
       await kysely.destroy();
+    },
+  };
+}
+
+function statementCache(connection: BetterSqlite3.Database): StatementSource {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = statements.get(sql);
+      if (!stmt) {
+        if (statements.size >= 2000) statements.clear();
+        stmt = connection.prepare(sql);
+        statements.set(sql, stmt);
+      }
+      return stmt;
     },
   };
 }
