@@ -79,6 +79,29 @@ describe('hidden words', () => {
     assert.equal((await world.get('ines', `/api/v1/statuses/${c.id}`)).status, 200);
   });
 
+  test('re-applying walks every comment and reply of every post page by page, and the counts stay exact', async () => {
+    const posts = [await postPhotos(world, 'mara', 'first'), await postPhotos(world, 'mara', 'second')];
+    const ids: string[] = [];
+    for (const [i, p] of posts.entries()) {
+      for (let j = 0; j < 4; j++) ids.push((await comment(world, j % 2 ? 'sam' : 'ines', p.id, `pineapple ${i}.${j}`)).body.id);
+      ids.push((await comment(world, 'sam', ids[ids.length - 1], `pineapple reply ${i}`)).body.id);
+      ids.push((await comment(world, 'ines', p.id, 'a kind word')).body.id);
+    }
+    await world.request('mara', 'PUT', `${G}/hidden_words`, { use_default_list: true, words: ['hypocrisy', 'disgust', '🤡', 'pineapple'] });
+    await world.app.services.jobs.onIdle();
+    // Again by hand with pages of two, so every page boundary (inside threads too) is crossed.
+    await world.request('mara', 'PUT', `${G}/hidden_words`, { use_default_list: true, words: ['hypocrisy', 'disgust', '🤡'] });
+    await world.app.services.jobs.onIdle();
+    await world.app.services.repositories.moderation.saveHiddenWords(world.actors.mara.id, true, ['hypocrisy', 'disgust', '🤡', 'pineapple'], new Date(Date.now() + 1000).toISOString());
+    const { changed } = await world.app.services.moderation.reapply(world.actors.mara.id, 2);
+    assert.equal(changed, 10, 'the five pineapples of each post');
+    for (const p of posts) {
+      const visible = (await world.get('pat', `${G}/statuses/${p.id}/comments?sort=newest&limit=40`)).body.items.map((i: any) => i.status?.content ?? '');
+      assert.ok(visible.every((c: string) => !c.includes('pineapple')), 'none left in view');
+      assert.equal((await world.get('pat', `/api/v1/statuses/${p.id}`)).body.replies_count, 1, 'the count is of visible comments');
+    }
+  });
+
   test('hidden words apply to story replies: a caught reply never reaches the author', async () => {
     const media = await uploadPhoto(world, 'mara');
     const story = (await world.post('mara', `${G}/stories`, { media_id: media })).body;

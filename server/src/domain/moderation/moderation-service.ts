@@ -87,24 +87,34 @@ export class ModerationService {
   }
 
   /** Re-applies the owner's hidden words to every comment on their posts and every story reply. */
-  async reapply(ownerId: string): Promise<{ changed: number }> {
+  async reapply(ownerId: string, pageSize = 200): Promise<{ changed: number }> {
     const matcher = await this.matcherFor(ownerId);
     let changed = 0;
-    let after = '';
-    for (;;) {
-      const rows = await this.moderation.commentsToRecheck(ownerId, after, 500);
-      if (rows.length === 0) break;
-      after = rows[rows.length - 1].id;
-      for (const row of rows) {
-        const hide = matcher ? matcher.match(row.text).hidden : false;
-        const wasHidden = row.hidden_reason === 'hidden_words';
-        if (hide === wasHidden) continue;
-        changed += 1;
-        await this.db.transaction().execute(async (trx) => {
-          await this.comments.setHidden(trx, row.id, hide ? 'hidden_words' : null);
-          await this.comments.bumpCounts(trx, row.post_id!, 0, hide ? 1 : -1);
-          await this.comments.bumpFold(trx, row.post_id!, row.fold_key, row.text.slice(0, 100), hide ? -1 : 1);
-        });
+    // Post by post, a short page at a time, giving way to requests between pages: a celebrity's
+    // hundreds of thousands of comments must not hold up the server while they are re-checked.
+    const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+    for (let afterPost = ''; ; ) {
+      const postIds = await this.moderation.postIdsOf(ownerId, afterPost, 100);
+      if (postIds.length === 0) break;
+      afterPost = postIds[postIds.length - 1];
+      for (const postId of postIds) {
+        let after: { threadId: string; id: string } | undefined;
+        do {
+          const page = await this.moderation.commentsToRecheck(postId, ownerId, after, pageSize);
+          after = page.next;
+          for (const row of page.rows) {
+            const hide = matcher ? matcher.match(row.text).hidden : false;
+            const wasHidden = row.hidden_reason === 'hidden_words';
+            if (hide === wasHidden) continue;
+            changed += 1;
+            await this.db.transaction().execute(async (trx) => {
+              await this.comments.setHidden(trx, row.id, hide ? 'hidden_words' : null);
+              await this.comments.bumpCounts(trx, row.post_id!, 0, hide ? 1 : -1);
+              await this.comments.bumpFold(trx, row.post_id!, row.fold_key, row.text.slice(0, 100), hide ? -1 : 1);
+            });
+          }
+          await yieldToRequests();
+        } while (after);
       }
     }
     let replyAfter = '';
@@ -116,6 +126,7 @@ export class ModerationService {
         const hide = matcher ? matcher.match(row.text).hidden : false;
         if (hide !== Boolean(row.hidden)) await this.moderation.setStoryReplyHidden(row.id, hide);
       }
+      await yieldToRequests();
     }
     return { changed };
   }
