@@ -73,6 +73,18 @@ describe('web sessions', () => {
     assert.equal(mastodon.status, 200, 'the cookie works on the Mastodon API too');
   });
 
+  test('a form posted from another site cannot log anyone in or sign anyone up (JSON only: 415, no cookie)', async () => {
+    const form = (url: string, fields: Record<string, string>) =>
+      world.app.http.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://elsewhere.example' }, payload: new URLSearchParams(fields).toString() });
+    const login = await form('/api/glimpse/v1/session', { login: 'mara', password: 'mara-password' });
+    assert.equal(login.statusCode, 415);
+    assert.deepEqual(login.json(), { error: 'Send this as application/json' });
+    assert.equal(login.headers['set-cookie'], undefined);
+    const signup = await form('/api/glimpse/v1/registrations', { username: 'csrf_signup', email: 'csrf@example.test', password: 'long-enough-password', agreement: 'true' });
+    assert.equal(signup.statusCode, 415);
+    assert.equal(await world.app.services.repositories.accounts.findByUsername('csrf_signup'), undefined);
+  });
+
   test('log-in accepts the email or any case of the username', async () => {
     await logIn(world, 'INES', 'ines-password');
     await logIn(world, 'ines@glimpse.test', 'ines-password');

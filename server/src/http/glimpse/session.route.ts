@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { LIMITS } from '../../domain/accounts/account.ts';
 import { boolish, parseInput, text, z } from '../input.ts';
@@ -6,6 +6,7 @@ import { requireViewer } from '../route-config.ts';
 import { SESSION_COOKIE, csrfTokenFor } from '../authentication.ts';
 import { limitFor } from '../rate-limits.ts';
 import { presentAccount } from '../mastodon/presenters/account.presenter.ts';
+import { AppError } from '../../errors.ts';
 
 const loginSchema = z.object({ login: text(LIMITS.email).min(1), password: z.string().max(LIMITS.passwordMax) });
 const signupSchema = z.object({
@@ -47,7 +48,15 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
     };
   });
 
-  app.post('/api/glimpse/v1/session', { config: { auth: 'none', ...limitFor(config, 'login') } }, async (request, reply) => {
+  // Log-in CSRF: a page elsewhere must not sign a visitor into someone else's account with a
+  // self-submitting form. Forms cannot send JSON without a CORS preflight (never granted), so
+  // the endpoints that start a session take JSON only.
+  const jsonOnly = async (request: FastifyRequest) => {
+    const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') throw new AppError(415, 'Send this as application/json');
+  };
+
+  app.post('/api/glimpse/v1/session', { config: { auth: 'none', ...limitFor(config, 'login') }, preValidation: jsonOnly }, async (request, reply) => {
     const input = parseInput(loginSchema, request.body);
     const account = await services.auth.checkPassword(input.login, input.password);
     return startSession(reply, account.id);
@@ -59,7 +68,7 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
     return {};
   });
 
-  app.post('/api/glimpse/v1/registrations', { config: { auth: 'none', ...limitFor(config, 'registration') } }, async (request, reply) => {
+  app.post('/api/glimpse/v1/registrations', { config: { auth: 'none', ...limitFor(config, 'registration') }, preValidation: jsonOnly }, async (request, reply) => {
     const input = parseInput(signupSchema, request.body);
     const account = await services.accounts.register(input);
     const user = await services.repositories.accounts.findUser(account.id);
