@@ -61,3 +61,11 @@ export function canRespondToStory(ctx: ViewerContext, story: StoryFacts, author:
 export function canMentionInStory(authorCtx: ViewerContext, accountId: string): boolean {
   return !isBlockedEitherWay(authorCtx, accountId);
 }
+
+/**
+ * Whether a story's author may read a reply or reaction sent to them: not one the author's
+ * hidden words caught, whether when it was sent or when the list was re-applied later.
+ */
+export function canAuthorReadStoryResponse(response: { hidden: number }): boolean {
+  return response.hidden === 0;
+}

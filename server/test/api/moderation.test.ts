@@ -109,6 +109,18 @@ describe('hidden words', () => {
     assert.equal((await world.post('ines', `${G}/stories/${story.id}/replies`, { text: 'love this' })).status, 200);
     const inbox = (await world.get('mara', `${G}/stories/replies`)).body.map((r: any) => r.text);
     assert.deepEqual(inbox, ['love this']);
+    const replyNotes = async () => (await world.get('mara', '/api/v1/notifications?types[]=story_reply')).body.map((n: any) => n.story_response?.text);
+    assert.ok((await replyNotes()).includes('love this'));
+    assert.ok(!(await replyNotes()).includes('such hypocrisy'), 'a caught reply sends no notification');
+    // Hiding a word later takes back what the author could read, in the inbox and the notifications.
+    const words = (await world.get('mara', `${G}/hidden_words`)).body;
+    await world.request('mara', 'PUT', `${G}/hidden_words`, { use_default_list: words.use_default_list, words: [...words.words, 'love'] });
+    await world.app.services.jobs.onIdle();
+    assert.deepEqual((await world.get('mara', `${G}/stories/replies`)).body.map((r: any) => r.text), []);
+    assert.ok(!(await replyNotes()).includes('love this'));
+    await world.request('mara', 'PUT', `${G}/hidden_words`, words);
+    await world.app.services.jobs.onIdle();
+    assert.ok((await replyNotes()).includes('love this'), 'and gives it back when the word goes');
   });
 
   test('a list over its limits is refused and the stored list is unchanged', async () => {

@@ -105,16 +105,13 @@ export class StoryRepository {
   }
 
   /** Replies and reactions by id (what story notifications are about), in two indexed reads. */
-  async responsesByIds(ids: readonly string[]): Promise<Map<string, { id: string; text: string | null; emoji: string | null }>> {
-    const out = new Map<string, { id: string; text: string | null; emoji: string | null }>();
-    if (ids.length === 0) return out;
+  async responsesByIds(ids: readonly string[]): Promise<Array<{ id: string; text: string | null; emoji: string | null; hidden: number }>> {
+    if (ids.length === 0) return [];
     const [replies, reactions] = await Promise.all([
-      this.db.selectFrom('story_replies').select(['id', 'text']).where('id', 'in', ids).execute(),
-      this.db.selectFrom('story_reactions').select(['id', 'emoji']).where('id', 'in', ids).execute(),
+      this.db.selectFrom('story_replies').select(['id', 'text', 'hidden']).where('id', 'in', ids).execute(),
+      this.db.selectFrom('story_reactions').select(['id', 'emoji', 'hidden']).where('id', 'in', ids).execute(),
     ]);
-    for (const r of replies) out.set(r.id, { id: r.id, text: r.text, emoji: null });
-    for (const r of reactions) out.set(r.id, { id: r.id, text: null, emoji: r.emoji });
-    return out;
+    return [...replies.map((r) => ({ ...r, emoji: null })), ...reactions.map((r) => ({ ...r, text: null }))];
   }
 
   /** The replies inbox of a story author: visible replies, newest first. */

@@ -1,4 +1,5 @@
 import type { Viewer } from '../../../access/viewer-context.ts';
+import { canAuthorReadStoryResponse } from '../../../access/story-policy.ts';
 import type { NotificationRow } from '../../../domain/notifications/notification.ts';
 import type { Services } from '../../../services.ts';
 import { presentStory } from '../../glimpse/presenters/story.presenter.ts';
@@ -8,7 +9,8 @@ import { presentStatus } from './status.presenter.ts';
 /**
  * Notifications as the REST list and the streaming API send them: one batch each for the
  * accounts, the posts (hydrated, so a post the viewer can no longer see drops its
- * notification), the stories and the story replies and reactions, whatever the page size.
+ * notification), the stories and the story replies and reactions (one the author may not read
+ * drops its notification too), whatever the page size.
  */
 export async function presentNotificationRows(services: Services, viewer: Viewer, rows: NotificationRow[]) {
   const ctx = { ...services.config, mediaUrls: services.mediaUrls };
@@ -24,5 +26,9 @@ export async function presentNotificationRows(services: Services, viewer: Viewer
   const statuses = new Map(posts.map((p) => [p.status.id, presentStatus(ctx, p)]));
   // A story notification outlives the story: once it expires or is hidden, `story` is null.
   const presentedStories = new Map(stories.map((s) => [s.story.id, presentStory(ctx, s)]));
-  return presentNotifications(services.config, rows.filter((r) => !r.status_id || statuses.has(r.status_id)), accounts, statuses, presentedStories, responses);
+  // A reply the author's hidden words caught after it was sent drops out, as a hidden comment's
+  // notification does.
+  const readable = new Map(responses.filter(canAuthorReadStoryResponse).map(({ id, text, emoji }) => [id, { id, text, emoji }]));
+  const shown = rows.filter((r) => (!r.status_id || statuses.has(r.status_id)) && (!r.story_response_id || readable.has(r.story_response_id)));
+  return presentNotifications(services.config, shown, accounts, statuses, presentedStories, readable);
 }
