@@ -23,7 +23,7 @@ interface Pending {
 export class GroupCommit {
   private readonly queue: Pending[] = [];
   private isFlushing = false;
-  /** Transactions committed and units they carried, for tests and the benchmark's curiosity. */
+  /** Transactions committed and the units they carried (tests check the grouping with it). */
   readonly stats = { groups: 0, units: 0 };
 
   constructor(

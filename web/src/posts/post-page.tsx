@@ -81,15 +81,13 @@ function postTitle(status: Status): string {
   return caption ? `${who}: “${caption.length > 60 ? `${caption.slice(0, 60)}…` : caption}”` : `Post by ${who}`;
 }
 
-/** The author's Delete, asking once more before it acts. */
+/** The author's Delete (the page shows it to the author only), asking once more before it acts. */
 function DeletePost({ status }: { status: Status }) {
   const api = useApi();
-  const { account: viewer } = useSession();
   const navigate = useNavigate();
   const [isConfirming, setConfirming] = useState(false);
   const [isBusy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  if (!viewer || viewer.id !== status.account.id) return null;
 
   const confirm = async () => {
     setBusy(true);
