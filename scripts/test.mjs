@@ -126,6 +126,14 @@ async function vitest() {
   }
 }
 
+console.log(`Node.js ${process.version} (${process.execPath})`);
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  console.log('Glimpse tests run on Node.js 24: run them with `npm test`, which uses the Node 24 that `npm ci` installs into node_modules/.bin.');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
 await typecheck();
 await nodeSuite('unit', findTests('server/test/unit'));
 const dbTests = [...findTests('server/test/api'), ...findTests('server/test/clients')];

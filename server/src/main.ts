@@ -1,40 +1,15 @@
-import { loadConfig } from './config.ts';
-import { buildApp } from './app.ts';
-import { openDatabase } from './db/database.ts';
-import { runAdminCommand } from './admin.ts';
+import { unsupportedRuntimeMessage } from './runtime.ts';
 
-/** Command line: `serve` (default), `migrate`, and the admin tasks (`admin help`). */
-async function main(argv: string[]): Promise<void> {
-  const [command = 'serve', ...rest] = argv;
-  const config = loadConfig();
-  if (command === 'serve') {
-    const app = await buildApp(config);
-    const shutdown = async (signal: string) => {
-      app.http.log.info({ signal }, 'shutting down');
-      await app.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
-    await app.http.listen({ port: config.port, host: config.host });
-    app.http.log.info(`Glimpse is running on ${config.publicUrl} (${app.services.database.dialect})`);
-    return;
-  }
-  if (command === 'migrate') {
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    console.log(`migrated (${db.dialect}); integrity: ${await db.integrityCheck()}`);
-    await db.close();
-    return;
-  }
-  if (command === 'admin') {
-    process.exitCode = await runAdminCommand(config, rest);
-    return;
-  }
-  console.error(`unknown command "${command}"; use serve, migrate or admin`);
-  process.exitCode = 2;
+// Checked before anything else loads: the native SQLite addon is built for Node 24 and would
+// fail with an obscure ABI error on another version.
+const unsupported = unsupportedRuntimeMessage();
+if (unsupported) {
+  console.error(unsupported);
+  process.exit(1);
 }
 
-main(process.argv.slice(2)).catch((error) => {
+const { main } = await import('./cli.ts');
+main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as foundation from './migrations/0001-foundation.ts';
 import * as posts from './migrations/0002-posts.ts';
 import * as stories from './migrations/0003-stories.ts';

@@ -41,7 +41,7 @@ export function openSqlite(file: string): DatabaseHandle {
   const read = reader ? statementCache(reader) : undefined;
   const kysely = new Kysely<Database>({
     dialect: {
-      createAdapter: () => new SqliteAdapter(),
+      createAdapter: () => new ReadWriteSqliteAdapter(),
       createDriver: () =>
         new ReadWriteSqliteDriver(write, read, () => {
           reader?.close();
@@ -62,6 +62,17 @@ export function openSqlite(file: string): DatabaseHandle {
       await kysely.destroy();
     },
   };
+}
+
+/**
+ * Kysely (since 0.29) hands out one connection at a time when the adapter says the database
+ * has only one, which would queue every read behind an open transaction again. The driver
+ * routes statements itself (sqlite-driver.ts), so it says it has several.
+ */
+class ReadWriteSqliteAdapter extends SqliteAdapter {
+  override get supportsMultipleConnections(): boolean {
+    return true;
+  }
 }
 
 function statementCache(connection: BetterSqlite3.Database): StatementSource {
