@@ -249,8 +249,8 @@ async function http(task: HttpTask): Promise<HttpResult> {
   const result = await run({
     url: task.url,
     connections: task.connections,
-    duration: task.amount ? undefined : (task.duration ?? 3600),
-    amount: task.amount,
+    // autocannon refuses a `duration` key that is present but undefined.
+    ...(task.amount ? { amount: task.amount } : { duration: task.duration ?? 3600 }),
     timeout: 30,
     requests: [
       {

@@ -25,6 +25,7 @@ import { makePhotos } from './photos.ts';
 import { pushFanout } from './push-fanout.ts';
 import { ROOT, type ServerProcess, startServer } from './server-process.ts';
 import { type SizeSpec, sizeFor } from './sizes.ts';
+import { type UploadMemoryResult, measureUploadMemory, paddedPhoto } from './upload-memory.ts';
 
 export interface Row {
   metric: string;
@@ -140,6 +141,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const size = options.size;
   const dataDir = options.dataDir ?? defaultDataDir(size.name, options.db);
   const load = size.load;
+  /** How long an HTTP load phase runs: `seconds`, or a fixed number of requests when the size says so. */
+  const phase = (seconds: number) => (load.requests ? { amount: load.requests } : { duration: seconds });
+  const phaseLength = load.requests ? `${load.requests} requests` : `${load.seconds} s`;
   const raw: Record<string, unknown> = {};
   const rows: Row[] = [];
   const started = Date.now();
@@ -191,10 +195,10 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   raw.sharpLoop = { ...loop, photosPerSecond: loopRate };
   log(`  ${loopRate.toFixed(2)} photos/s`);
 
-  log(`baseline hello (${load.connections} connections, ${load.seconds} s)`);
+  log(`baseline hello (${load.connections} connections, ${phaseLength})`);
   const hello = await withHello(async (url) => {
-    await runTask<HttpResult>({ type: 'http', url, path: '/', connections: load.connections, duration: Math.max(1, load.seconds / 3) });
-    return runTask<HttpResult>({ type: 'http', url, path: '/', connections: load.connections, duration: load.seconds });
+    await runTask<HttpResult>({ type: 'http', url, path: '/', connections: load.connections, ...phase(Math.max(1, load.seconds / 3)) });
+    return runTask<HttpResult>({ type: 'http', url, path: '/', connections: load.connections, ...phase(load.seconds) });
   });
   raw.hello = hello;
   log(`  ${Math.round(hello.rps)} req/s`);
@@ -213,13 +217,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     const feedTokens = tokens.slice(1); // everyone but the celebrity follows the celebrity
     // A read endpoint: warmed up, saturated, then paced (open loop) at 50% and 80% of that rate.
     const measureRead = async (label: string, readPath: string) => {
-      await runTask<HttpResult>({ type: 'http', url: server.url, path: readPath, tokens: feedTokens, connections: load.connections, duration: Math.max(1, load.seconds / 2) });
-      log(`${label}: saturation (${load.connections} connections, ${load.seconds} s)`);
-      const saturation = await runTask<HttpResult>({ type: 'http', url: server.url, path: readPath, tokens: feedTokens, connections: load.connections, duration: load.seconds });
+      await runTask<HttpResult>({ type: 'http', url: server.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(Math.max(1, load.seconds / 2)) });
+      log(`${label}: saturation (${load.connections} connections, ${phaseLength})`);
+      const saturation = await runTask<HttpResult>({ type: 'http', url: server.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(load.seconds) });
       log(`  ${Math.round(saturation.rps)} req/s (p50 ${saturation.p50} ms, p99 ${saturation.p99} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors})`);
       const paced = async (share: number) => {
         const rate = Math.max(1, Math.round(saturation.rps * share));
-        const r = await runTask<HttpResult>({ type: 'http', url: server.url, path: readPath, tokens: feedTokens, connections: load.connections, duration: load.seconds, overallRate: rate });
+        const r = await runTask<HttpResult>({ type: 'http', url: server.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(load.seconds), overallRate: rate });
         log(`  at ${Math.round(share * 100)}% (${rate} req/s): p50 ${r.p50} ms, p99 ${r.p99} ms`);
         return { rate, ...r };
       };
@@ -267,7 +271,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     probe.stop();
     const listDuring = await probe.done;
     log(`  ${Math.round(storm.rps)} accepted/s, p99 ${storm.p99} ms, ${storm.ok} answered 2xx (${storm.retries} retries), list p99 during ${listDuring.p99} ms`);
-    const listIdle = await runTask<HttpResult>({ type: 'http', url: server.url, path: listPath, tokens, connections: 4, overallRate: load.listProbeRate, duration: Math.max(3, load.seconds) });
+    const listIdle = await runTask<HttpResult>({ type: 'http', url: server.url, path: listPath, tokens, connections: 4, overallRate: load.listProbeRate, ...phase(Math.max(3, load.seconds)) });
     log(`  list p99 idle ${listIdle.p99} ms`);
     const check = await openHandle(target);
     let stormRows = 0;
@@ -309,7 +313,16 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     log(`  ${upload.photosPerSecond.toFixed(2)} photos/s (${upload.ready} ready, ${upload.failed} failed, ${upload.rejected} rejected); event-loop delay p99 ${eventLoop?.p99} ms`);
     raw.uploads = { ...upload, eventLoop };
 
+    // Memory under a burst of the largest uploads, one per account (the peak is reset first, so
+    // the overall peak is read before).
     peakRss = server.peakRssMiB();
+    const padded = paddedPhoto(photos[0], path.dirname(photos[0]));
+    const parallelUploads = load.parallelUploads ?? 20;
+    log(`upload memory: ${parallelUploads} parallel uploads of 16 MiB through POST /api/v2/media`);
+    const memory = await measureUploadMemory(server, tokens.slice(2, 2 + parallelUploads), padded);
+    log(`  RSS ${memory.idleRssMiB?.toFixed(0)} MiB before, peak ${memory.peakRssMiB?.toFixed(0)} MiB (${memory.peakFrom}); answers ${JSON.stringify(memory.statusCodes)}, ${memory.ready} processed`);
+    raw.uploadMemory = memory;
+    peakRss = Math.max(peakRss ?? 0, memory.peakRssMiB ?? 0) || undefined;
     raw.peakRssMiB = peakRss;
   } finally {
     await server.stop();
@@ -322,6 +335,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const reach = raw.reach as { mid: ReachResult & { followers: number }; celebrity: ReachResult & { followers: number }; celebrityStory: ReachResult & { followers: number } };
   const storm = raw.storm as StormResult & { rows: number; counterTotal: number; hiddenRows: number; folds: number; exact: boolean; listDuring: HttpResult; listIdle: HttpResult };
   const uploads = raw.uploads as UploadResult & { eventLoop?: { p99: number } };
+  const memory = raw.uploadMemory as UploadMemoryResult;
   rows.push(
     { metric: 'baseline: hello', value: round(h.rps, 0), unit: 'req/s', baseline: null, ratio: null, target: '', pass: null },
     { metric: 'baseline: sharp-loop', value: round(loopRate, 2), unit: 'photos/s', baseline: null, ratio: null, target: '', pass: null },
@@ -344,6 +358,17 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     { metric: 'comment list p99 during storm (vs idle)', value: storm.listDuring.p99, unit: 'ms', baseline: storm.listIdle.p99, ratio: ratio(storm.listDuring.p99, storm.listIdle.p99), target: '≤ 2 × idle', pass: storm.listDuring.p99 <= 2 * storm.listIdle.p99, note: 'GET /api/glimpse/v1/statuses/:id/comments?sort=top' },
     { metric: 'uploads: photos processed', value: round(uploads.photosPerSecond, 2), unit: 'photos/s', baseline: round(loopRate, 2), ratio: ratio(uploads.photosPerSecond, loopRate), target: '≥ 0.7 × sharp-loop', pass: uploads.ready === uploads.count && uploads.photosPerSecond >= 0.7 * loopRate },
     { metric: 'uploads: event-loop delay p99', value: uploads.eventLoop?.p99 ?? null, unit: 'ms', baseline: null, ratio: null, target: '≤ 20 ms', pass: uploads.eventLoop ? uploads.eventLoop.p99 <= 20 : null },
+    { metric: 'server RSS before the upload burst (idle)', value: memory.idleRssMiB === undefined ? null : round(memory.idleRssMiB, 0), unit: 'MiB', baseline: null, ratio: null, target: '', pass: null },
+    {
+      metric: `server peak RSS, ${memory.uploads} parallel 16 MiB uploads`,
+      value: memory.peakRssMiB === undefined ? null : round(memory.peakRssMiB, 0),
+      unit: 'MiB',
+      baseline: memory.idleRssMiB === undefined ? null : round(memory.idleRssMiB, 0),
+      ratio: memory.peakRssMiB === undefined || memory.idleRssMiB === undefined ? null : ratio(memory.peakRssMiB, memory.idleRssMiB),
+      target: '',
+      pass: null,
+      note: `peak from ${memory.peakFrom}, until every upload was processed; answers ${JSON.stringify(memory.statusCodes)}, ${memory.ready} processed`,
+    },
     { metric: 'server peak RSS', value: peakRss === undefined ? null : round(peakRss, 0), unit: 'MiB', baseline: null, ratio: null, target: '', pass: null },
   );
 

@@ -41,6 +41,10 @@ export interface ServerProcess {
   kill(): Promise<void>;
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMiB(): number | undefined;
+  /** Resident set size now (VmRSS), in MiB. */
+  rssMiB(): number | undefined;
+  /** Resets the peak (VmHWM) to the current RSS (Linux: clear_refs 5); false where that is not possible. */
+  resetPeakRss(): boolean;
   /** Event-loop delay since the previous call (the histogram is reset each time). */
   eventLoop(): Promise<EventLoopSnapshot | undefined>;
 }
@@ -127,13 +131,14 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
       child.kill('SIGKILL');
       await exit;
     },
-    peakRssMiB() {
+    peakRssMiB: () => procStatusMiB(child.pid!, 'VmHWM'),
+    rssMiB: () => procStatusMiB(child.pid!, 'VmRSS'),
+    resetPeakRss() {
       try {
-        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const match = /VmHWM:\s+(\d+)\s+kB/.exec(status);
-        return match ? Number(match[1]) / 1024 : undefined;
+        fs.writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
+        return true;
       } catch {
-        return undefined;
+        return false;
       }
     },
     async eventLoop() {
@@ -155,4 +160,15 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
       return undefined;
     },
   };
+}
+
+/** A size line of /proc/<pid>/status (VmHWM, VmRSS), in MiB; undefined off Linux or once exited. */
+function procStatusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status);
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }

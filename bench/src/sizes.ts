@@ -21,11 +21,19 @@ export interface SizeSpec {
   load: {
     /** Seconds of each saturation or paced run. */
     seconds: number;
+    /**
+     * When set, each HTTP load phase (warm-up, saturation, paced, the idle comment-list probe)
+     * sends this many requests instead of running for `seconds`: a slow machine takes longer
+     * but does the same work. For the test suite, which checks counts, never speed.
+     */
+    requests?: number;
     connections: number;
     /** Comments in the storm. */
     stormComments: number;
     /** Photos uploaded (and processed by sharp-loop). */
     uploads: number;
+    /** Uploads of the size limit (16 MiB) sent at once, one per account, for the server's peak RSS (default 20). */
+    parallelUploads?: number;
     /** Followers polled for celebrity reach. */
     reachSample: number;
     /** Requests per second of the comment-list probe, idle and during the storm. */
@@ -44,7 +52,7 @@ export const SIZES: Record<SizeName, SizeSpec> = {
     midFollowers: 100,
     fanoutThreshold: 200,
     tokens: 150,
-    load: { seconds: 1, connections: 8, stormComments: 200, uploads: 3, reachSample: 10, listProbeRate: 20 },
+    load: { seconds: 1, requests: 60, connections: 8, stormComments: 200, uploads: 3, parallelUploads: 4, reachSample: 10, listProbeRate: 20 },
   },
   smoke: {
     name: 'smoke',
@@ -56,7 +64,7 @@ export const SIZES: Record<SizeName, SizeSpec> = {
     midFollowers: 1_000,
     fanoutThreshold: 1_000,
     tokens: 1_000,
-    load: { seconds: 3, connections: 32, stormComments: 2_000, uploads: 8, reachSample: 25, listProbeRate: 20 },
+    load: { seconds: 3, connections: 32, stormComments: 2_000, uploads: 8, parallelUploads: 20, reachSample: 25, listProbeRate: 20 },
   },
   standard: {
     name: 'standard',
@@ -68,7 +76,7 @@ export const SIZES: Record<SizeName, SizeSpec> = {
     midFollowers: 1_000,
     fanoutThreshold: 10_000,
     tokens: 5_000,
-    load: { seconds: 10, connections: 32, stormComments: 50_000, uploads: 24, reachSample: 50, listProbeRate: 20 },
+    load: { seconds: 10, connections: 32, stormComments: 50_000, uploads: 24, parallelUploads: 20, reachSample: 50, listProbeRate: 20 },
   },
   large: {
     name: 'large',
@@ -80,7 +88,7 @@ export const SIZES: Record<SizeName, SizeSpec> = {
     midFollowers: 1_000,
     fanoutThreshold: 10_000,
     tokens: 10_000,
-    load: { seconds: 15, connections: 32, stormComments: 50_000, uploads: 24, reachSample: 50, listProbeRate: 20 },
+    load: { seconds: 15, connections: 32, stormComments: 50_000, uploads: 24, parallelUploads: 20, reachSample: 50, listProbeRate: 20 },
   },
 };
 

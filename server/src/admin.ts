@@ -1,15 +1,19 @@
 import type { Config } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { checkCounters, describeMismatch, repairCounters } from './domain/integrity/integrity-check.ts';
 import { AccountRepository } from './domain/accounts/account-repository.ts';
-import { TokenRepository } from './domain/auth/token-repository.ts';
+import { suspendAccount, unsuspendAccount } from './domain/moderation/suspend-account.ts';
+import { systemClock } from './clock.ts';
 
 const HELP = `glimpse admin <task>
   users                      list local users with role and state
   approve <username>         approve a pending registration
   role <username> <role>     set role: user, moderator or admin
-  suspend <username>         disable log-in and revoke every token
-  unsuspend <username>       enable log-in again
-  integrity                  run the database's integrity check`;
+  suspend <username>         revoke every token, stop log-in, and hide the account and
+                             everything it wrote from everyone but admins (nothing is deleted)
+  unsuspend <username>       bring the account and its content back; log-in works again
+  integrity [--repair]       run the database's integrity check and check every stored
+                             counter against the rows it counts; --repair sets them right`;
 
 /** The admin command line (`npm run admin -- admin users`). Answers an exit code. */
 export async function runAdminCommand(config: Config, args: string[]): Promise<number> {
@@ -22,13 +26,15 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
   try {
     const accounts = new AccountRepository(db.kysely);
     if (task === 'integrity') {
-      const result = await db.integrityCheck();
-      console.log(result);
-      return result === 'ok' ? 0 : 1;
+      if (name !== undefined && name !== '--repair') {
+        console.error(HELP);
+        return 2;
+      }
+      return await integrity(db, name === '--repair');
     }
     if (task === 'users') {
       for (const u of await accounts.listUsers(1000, 0)) {
-        console.log(`${u.username}\t${u.role}\t${u.approved ? 'approved' : 'pending'}\t${u.disabled ? 'suspended' : 'active'}`);
+        console.log(`${u.username}\t${u.role}\t${u.approved ? 'approved' : 'pending'}\t${u.suspended_at ? 'suspended' : 'active'}`);
       }
       return 0;
     }
@@ -37,7 +43,6 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
       console.error(`no such user: ${name ?? ''}`);
       return 1;
     }
-    const now = new Date().toISOString();
     switch (task) {
       case 'approve':
         await accounts.updateUser(account.id, { approved: 1 });
@@ -50,11 +55,10 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
         await accounts.updateUser(account.id, { role: value });
         break;
       case 'suspend':
-        await accounts.updateUser(account.id, { disabled: 1 });
-        await new TokenRepository(db.kysely).revokeAllForAccount(account.id, now);
+        await suspendAccount(db.kysely, systemClock, account.id);
         break;
       case 'unsuspend':
-        await accounts.updateUser(account.id, { disabled: 0 });
+        await unsuspendAccount(db.kysely, account.id);
         break;
       default:
         console.error(HELP);
@@ -65,4 +69,18 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The database's own check, then every stored counter against its rows, one line per
+ * mismatch. Exit code 1 when anything is wrong (after --repair: when anything is still wrong).
+ */
+async function integrity(db: DatabaseHandle, repair: boolean): Promise<number> {
+  const pages = await db.integrityCheck();
+  console.log(`database: ${pages}`);
+  const found = repair ? await repairCounters(db.kysely) : await checkCounters(db.kysely);
+  for (const m of found) console.log(`${repair ? 'repaired' : 'mismatch'}: ${describeMismatch(m, repair)}`);
+  const left = repair ? await checkCounters(db.kysely) : found;
+  console.log(`counters: ${left.length === 0 ? 'ok' : `${left.length} mismatched`}${repair ? ` (${found.length} repaired)` : ''}`);
+  return pages === 'ok' && left.length === 0 ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Config } from './config.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -55,13 +55,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 1024 * 1024,
     routerOptions: { querystringParser: (q: string) => parseQueryString(q), ignoreTrailingSlash: true },
-    disableRequestLogging: config.logLevel !== 'debug',
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' }),
   });
 
   recordRoutes(http);
   await http.register(cookie, { secret });
   registerErrorHandling(http);
-  registerSecurityHeaders(http);
+  registerSecurityHeaders(http, config.publicUrl);
   await registerRateLimits(http, config);
   await registerBodyParsers(http);
   registerAuthentication(http, services.auth, secret);

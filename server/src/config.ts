@@ -11,12 +11,16 @@ export interface RateLimits {
   login: number;
   /** Registrations per peer per 30 minutes. 0 disables. */
   registration: number;
-  /** Authenticated API requests per token per 5 minutes. 0 disables. */
+  /** Authenticated API requests per account (all its tokens and sessions) per 5 minutes. 0 disables. */
   api: number;
-  /** Unauthenticated API requests per peer per 5 minutes. 0 disables. */
+  /** API requests without a valid token or session, per peer per 5 minutes. 0 disables. */
   anonymous: number;
   /** Comments per account per minute. 0 disables. */
   comments: number;
+  /** Story replies and reactions together, per account per minute. 0 disables. */
+  storyResponses: number;
+  /** Log-in attempts per login name (username or email, any case) per hour, from every address together. 0 disables. */
+  loginAccount: number;
 }
 
 export interface Config {
@@ -81,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       api: intFrom(env, 'GLIMPSE_RATE_LIMIT_API', 1500),
       anonymous: intFrom(env, 'GLIMPSE_RATE_LIMIT_ANONYMOUS', 300),
       comments: intFrom(env, 'GLIMPSE_RATE_LIMIT_COMMENTS', 30),
+      storyResponses: intFrom(env, 'GLIMPSE_RATE_LIMIT_STORY_RESPONSES', 30),
+      loginAccount: intFrom(env, 'GLIMPSE_RATE_LIMIT_LOGIN_ACCOUNT', 20),
     },
     trustProxy: trustProxyFrom(env.GLIMPSE_TRUST_PROXY),
     secret: env.GLIMPSE_SECRET || undefined,

@@ -18,4 +18,12 @@ export const unprocessable = (message: string, details?: Record<string, unknown>
   new AppError(422, message, details);
 export const forbidden = (message = 'This action is not allowed'): AppError => new AppError(403, message);
 export const unauthorized = (message = 'The access token is invalid'): AppError => new AppError(401, message);
-export const tooManyRequests = (): AppError => new AppError(429, 'Too many requests');
+/** 429; the HTTP layer sends `retryAfterSeconds` as the Retry-After header. */
+export class TooManyRequestsError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterMs: number) {
+    super(429, 'Too many requests');
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+}
+export const tooManyRequests = (retryAfterMs = 0): AppError => new TooManyRequestsError(retryAfterMs);

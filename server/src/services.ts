@@ -97,16 +97,25 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
       feeds.postCreated(status);
       pubsub.publish('statuses', { kind: 'update', id: status.id, authorId: status.account_id });
     },
-    onDeleted: (status) => pubsub.publish('statuses', { kind: 'delete', id: status.id }),
+    onDeleted: ({ status, author, mentions, tags }) =>
+      pubsub.publish('statuses', {
+        kind: 'delete',
+        id: status.id,
+        post: { id: status.id, account_id: status.account_id, visibility: status.visibility, post_id: status.post_id },
+        author: { id: author.id, locked: author.locked, suspended_at: author.suspended_at },
+        mentionedIds: mentions.map((m) => m.id),
+        tags: tags.map((t) => t.tag),
+      }),
   });
   const mediaUrls = new MediaUrls(config.publicUrl, secret, () => clock.now());
   const mediaStorage = new LocalDiskStorage(config.dataDir);
   const mediaQueue = new InProcessJobQueue({ name: 'media', concurrency: config.mediaConcurrency, maxWaiting: 100, timeoutMs: 60_000 });
   const media = new MediaService(db, repositories.media, mediaStorage, mediaQueue, mediaUrls, clock);
-  const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock);
+  // Per-account flood limits the HTTP layer cannot key, on the injectable clock.
+  const perMinute = (max: number) => (config.rateLimitsEnabled && max > 0 ? new FixedWindowLimiter(max, 60_000, () => clock.now().getTime()) : undefined);
+  const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock, perMinute(config.rateLimits.storyResponses));
   const moderation = new ModerationService(db, repositories.moderation, repositories.comments, repositories.accounts, repositories.relationships, repositories.tokens, hydrator, clock, jobs);
-  const commentLimit = config.rateLimitsEnabled && config.rateLimits.comments > 0 ? new FixedWindowLimiter(config.rateLimits.comments, 60_000, () => clock.now().getTime()) : undefined;
-  const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, commentLimit);
+  const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, perMinute(config.rateLimits.comments));
   posts.useComments(comments, (accountId) => moderation.defaultCommentPolicy(accountId));
   stories.useReplyModeration({ isHidden: (authorId, text) => moderation.isHiddenByWords(authorId, text) });
   return {
@@ -125,7 +134,12 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     database,
     repositories,
     accounts: new AccountService(db, repositories.accounts, repositories.relationships, config, clock),
-    auth: new AuthService(repositories.tokens, repositories.accounts, clock),
+    auth: new AuthService(
+      repositories.tokens,
+      repositories.accounts,
+      clock,
+      config.rateLimitsEnabled && config.rateLimits.loginAccount > 0 ? new FixedWindowLimiter(config.rateLimits.loginAccount, 60 * 60_000, () => clock.now().getTime()) : undefined,
+    ),
     follows: new FollowService(db, repositories.accounts, repositories.relationships, notifications, clock, {
       onFollowed: (follower, followed) => feeds.followed(follower, followed),
       onUnfollowed: (follower, followed) => feeds.unfollowed(follower, followed),

@@ -1,4 +1,6 @@
-import type { AccountFacts } from './account-policy.ts';
+import { type SqlBool, sql } from 'kysely';
+import { type AccountFacts, byUnsuspendedAccountSql, isAdmin, isHiddenBySuspension } from './account-policy.ts';
+import { type SqlForm, allOf, anyOf, column } from './sql-form.ts';
 import { type PostFacts, canViewPost } from './post-policy.ts';
 import { type ViewerContext, isBlockedEitherWay, isSelf } from './viewer-context.ts';
 
@@ -45,8 +47,39 @@ export function canComment(ctx: ViewerContext, post: PostFacts & { comment_polic
  */
 export function canSeeComment(ctx: ViewerContext, comment: CommentFacts): boolean {
   if (isSelf(ctx, comment.account_id)) return true;
-  if (comment.hidden_reason !== null) return false;
+  if (isHiddenFrom(ctx, comment)) return false;
   return !isBlockedEitherWay(ctx, comment.account_id) && !ctx.muting.has(comment.account_id);
+}
+
+/** A hidden comment is hidden from everyone but its author. */
+export function isHiddenFrom(ctx: ViewerContext, comment: CommentFacts): boolean {
+  return comment.hidden_reason !== null && !isSelf(ctx, comment.account_id);
+}
+
+/**
+ * Whether a comment may take a place in the viewer's comment list: not hidden from the viewer,
+ * and its author not hidden by suspension. The part of the comment rules a list query applies
+ * itself; the relations (blocks, mutes: canSeeComment) and the post's own visibility are
+ * applied to the hydrated page.
+ */
+export function isListedComment(ctx: ViewerContext, comment: CommentFacts, author: AccountFacts): boolean {
+  return !isHiddenFrom(ctx, comment) && !isHiddenBySuspension(ctx, author);
+}
+
+/** The SQL form of isListedComment, over a comment row (`statuses`); no join with its author. */
+export function listedCommentSql(ctx: Pick<ViewerContext, 'viewer'>, statuses = 'statuses'): SqlForm {
+  const notHidden = sql<SqlBool>`${column(statuses, 'hidden_reason')} is null`;
+  const shown = ctx.viewer ? anyOf(notHidden, sql<SqlBool>`${column(statuses, 'account_id')} = ${ctx.viewer.accountId}`) : notHidden;
+  return isAdmin(ctx) ? shown : allOf(shown, byUnsuspendedAccountSql(`${statuses}.account_id`));
+}
+
+/**
+ * Why a comment is hidden is told to those who review it — the post's author and admins — and
+ * never to the comment's author, who sees it as if nothing happened.
+ */
+export function canSeeHiddenReason(ctx: ViewerContext, comment: CommentFacts, post: PostFacts): boolean {
+  if (isSelf(ctx, comment.account_id)) return false;
+  return canModerateComments(ctx, post) || isAdmin(ctx);
 }
 
 /** The post's author moderates its comments: review hidden ones, un-hide, pin, delete, read the digest. */

@@ -1,9 +1,32 @@
-import type { AccountFacts } from './account-policy.ts';
+import { type AccountFacts, isSuspended } from './account-policy.ts';
 import { type PostFacts, isPubliclyEmbeddable } from './post-policy.ts';
+import type { Viewer } from './viewer-context.ts';
+
+/** What attaching reads about an upload. */
+export interface AttachableMediaFacts {
+  account_id: string;
+  purpose: 'attachment' | 'avatar' | 'header';
+  /** The post it is attached to, or null. */
+  status_id: string | null;
+}
+
+/**
+ * Whether the viewer may attach an upload (to a post or a story), or read and describe it
+ * before it is attached: their own, a photo upload (never an avatar or header), not on another
+ * post already (`onPost`: the post being edited, whose own photos may stay) and not in a story
+ * (`inStory`). Anything else is answered as if the upload did not exist.
+ */
+export function canAttachMedia(viewer: Viewer | undefined, media: AttachableMediaFacts, target: { onPost?: string; inStory?: boolean } = {}): boolean {
+  if (viewer === undefined || media.account_id !== viewer.accountId || media.purpose !== 'attachment') return false;
+  if (target.inStory) return false;
+  return media.status_id === null || media.status_id === target.onPost;
+}
 
 /** What the file policy reads about one stored image. */
 export interface MediaFileFacts {
   purpose: 'attachment' | 'avatar' | 'header';
+  /** The account that uploaded it. */
+  owner: Pick<AccountFacts, 'suspended_at'>;
   /** The post it is attached to and that post's author; undefined when unattached (or the post is gone). */
   attachedTo?: { post: PostFacts; author: AccountFacts };
 }
@@ -30,7 +53,9 @@ export function needsSignedMediaUrls(facts: MediaFileFacts): boolean {
  * a signature must verify, even for a public file: a bad signature is never ignored.
  */
 export function mediaFileAccess(facts: MediaFileFacts, signature: 'absent' | 'valid' | 'invalid'): 'public' | 'private' | 'deny' {
-  if (signature === 'invalid') return 'deny';
+  // A suspended account's files are gone with it, signed or not (a signature handed out before
+  // the suspension must not keep them reachable).
+  if (signature === 'invalid' || isSuspended(facts.owner)) return 'deny';
   if (signature === 'valid') return 'private';
   return isPublicMediaFile(facts) ? 'public' : 'deny';
 }

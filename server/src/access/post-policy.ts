@@ -1,5 +1,7 @@
-import { type AccountFacts, canSeeAccount, isLocked } from './account-policy.ts';
-import { type ViewerContext, isBlockedEitherWay, isSelf } from './viewer-context.ts';
+import { type SqlBool, sql } from 'kysely';
+import { type AccountFacts, accountNotSuspendedSql, canSeeAccount, isLocked, isSuspended } from './account-policy.ts';
+import { type SqlForm, allOf, column } from './sql-form.ts';
+import { type ViewerContext, anonymousContext, isBlockedEitherWay, isSelf } from './viewer-context.ts';
 
 /** The post fields the policies read. */
 export interface PostFacts {
@@ -36,9 +38,44 @@ export function canViewPost(ctx: ViewerContext, post: PostFacts, author: Account
   }
 }
 
-/** Whether the post may leave the site as an embed or a public page: public, from a public account. */
+/**
+ * Publicly embeddable: anyone holding the link may read the post, anonymous visitors and other
+ * sites included — a public or unlisted post of a public account that is not suspended. Embeds,
+ * oEmbed, Open Graph tags and unsigned media use it. Unlisted counts here, as on Mastodon,
+ * because someone chose to pass the link on; it does not count for isPubliclyListable.
+ */
 export function isPubliclyEmbeddable(post: PostFacts, author: AccountFacts): boolean {
-  return (post.visibility === 'public' || post.visibility === 'unlisted') && !isLocked(author);
+  return (post.visibility === 'public' || post.visibility === 'unlisted') && !isLocked(author) && !isSuspended(author);
+}
+
+/** A post as the public lists see it: whether it is a comment (`post_id` names its post). */
+export interface ListablePostFacts extends PostFacts {
+  post_id: string | null;
+}
+
+/**
+ * Publicly listable: shown, to anyone, on the surfaces that list posts nobody asked for by id —
+ * the public and hashtag timelines, hashtag search and every tag count, the public and hashtag
+ * streams. It is publicly embeddable and more: public, not unlisted (unlisted keeps out of
+ * every list, as on Mastodon), and a post, not a comment. Every listable post is embeddable;
+ * an unlisted one or a comment is embeddable without being listable.
+ */
+export function isPubliclyListable(post: ListablePostFacts, author: AccountFacts): boolean {
+  return post.visibility === 'public' && post.post_id === null && isPubliclyEmbeddable(post, author);
+}
+
+/**
+ * The SQL form of isPubliclyListable over a query that joins the post (`statuses`) to its
+ * author (`accounts`). The suspension part is the anonymous reader's, whoever asks: a list
+ * that is public is the same for everyone, admins included.
+ */
+export function publiclyListableSql(statuses = 'statuses', accounts = 'accounts'): SqlForm {
+  return allOf(
+    sql<SqlBool>`${column(statuses, 'visibility')} = ${'public'}`,
+    sql<SqlBool>`${column(statuses, 'post_id')} is null`,
+    sql<SqlBool>`${column(accounts, 'locked')} = 0`,
+    accountNotSuspendedSql(anonymousContext, accounts),
+  );
 }
 
 /** Whether media of a post must be handed out only as signed, expiring URLs. */

@@ -1,4 +1,6 @@
+import { type SqlBool, sql } from 'kysely';
 import { type AccountFacts, canSeeAccount, canSeeAccountContent, isLocked } from './account-policy.ts';
+import { type SqlForm, column } from './sql-form.ts';
 import { type ViewerContext, isBlockedEitherWay, isSelf } from './viewer-context.ts';
 
 /** The story fields the policies read. */
@@ -16,8 +18,13 @@ export interface StoryViewFacts {
   viaHighlight: boolean;
 }
 
-export function isExpired(story: StoryFacts, now: Date): boolean {
+export function isExpired(story: Pick<StoryFacts, 'expires_at'>, now: Date): boolean {
   return story.expires_at <= now.toISOString();
+}
+
+/** The SQL form of `!isExpired`: the story (`stories`) is live at `now`. */
+export function liveStorySql(now: Date, stories = 'stories'): SqlForm {
+  return sql<SqlBool>`${column(stories, 'expires_at')} > ${now.toISOString()}`;
 }
 
 /**
@@ -39,12 +46,18 @@ export function canViewStory(ctx: ViewerContext, story: StoryFacts, author: Acco
 /**
  * Whether the viewer may add someone's story to their own: they must be mentioned in it and
  * see it, and the story must be one its author shares beyond a chosen few — a close-friends
- * story or a private account's story can never be carried to another audience.
+ * story or a private account's story can never be carried to another audience. A reshare is
+ * not reshared again: only the original's audience is checked when a reshare is shown.
  */
-export function canReshareStory(ctx: ViewerContext, story: StoryFacts, author: AccountFacts, isMentioned: boolean, now: Date): boolean {
-  if (ctx.viewer === undefined || isSelf(ctx, story.account_id)) return false;
+export function canReshareStory(ctx: ViewerContext, story: StoryFacts & { reshare_of_id: string | null }, author: AccountFacts, isMentioned: boolean, now: Date): boolean {
+  if (ctx.viewer === undefined || isSelf(ctx, story.account_id) || story.reshare_of_id !== null) return false;
   if (!isMentioned || !canViewStory(ctx, story, author, { now, viaHighlight: false })) return false;
   return story.audience === 'followers' && !isLocked(author);
+}
+
+/** Only the author deletes a story. */
+export function canDeleteStory(ctx: ViewerContext, story: StoryFacts): boolean {
+  return isSelf(ctx, story.account_id);
 }
 
 /** Only the author sees who viewed a story. */

@@ -7,6 +7,8 @@ import * as comments from './migrations/0004-comments.ts';
 import * as tokenGrants from './migrations/0005-token-grants.ts';
 import * as storyResponses from './migrations/0006-story-responses.ts';
 import * as pinnedComments from './migrations/0007-pinned-comments.ts';
+import * as accountSuspension from './migrations/0008-account-suspension.ts';
+import * as tokenFamilies from './migrations/0009-token-families.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +19,8 @@ const migrations: Record<string, Migration> = {
   '0005-token-grants': tokenGrants,
   '0006-story-responses': storyResponses,
   '0007-pinned-comments': pinnedComments,
+  '0008-account-suspension': accountSuspension,
+  '0009-token-families': tokenFamilies,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

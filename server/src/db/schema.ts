@@ -22,6 +22,8 @@ export interface AccountsTable {
   followers_count: number;
   following_count: number;
   statuses_count: number;
+  /** When an admin suspended the account; null when it is not suspended. */
+  suspended_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -73,7 +75,10 @@ export interface AccessTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
-  /** The authorization code this token descends from (through refreshes too), or null. */
+  /**
+   * The token's family: the hash of the authorization code it descends from (through refreshes
+   * too), `family:<id>` for a refreshable token older than that, or null (no refresh possible).
+   */
   authorization_code_hash: string | null;
 }
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AuthService } from '../domain/auth/auth-service.ts';
+import type { AuthService, Principal } from '../domain/auth/auth-service.ts';
 import { hasScope } from '../domain/auth/scopes.ts';
 import { AppError, unauthorized } from '../errors.ts';
 
@@ -21,37 +21,71 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** Who sent a request: resolved once per request, for the rate limits and for each route's auth check. */
+export interface Caller {
+  /** The valid token's or session's principal; undefined when anonymous or the credentials are not valid. */
+  principal: Principal | undefined;
+  /** Which credentials were sent. */
+  via: 'bearer' | 'cookie' | undefined;
+  /** Why credentials that were sent are not valid (unknown, revoked, suspended, pending approval). */
+  refused: AppError | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller, looked up on first use and remembered for the rest of the request. */
+    caller(): Promise<Caller>;
+  }
+}
+
+async function resolveCaller(auth: AuthService, request: FastifyRequest): Promise<Caller> {
+  // With an Authorization header, only a bearer token there counts (a cookie is not consulted).
+  const bearer = bearerToken(request);
+  const cookie = request.headers.authorization ? undefined : request.cookies?.[SESSION_COOKIE];
+  const via = bearer ? 'bearer' : cookie ? 'cookie' : undefined;
+  if (!via) return { principal: undefined, via, refused: undefined };
+  try {
+    const principal = await auth.authenticate((bearer ?? cookie)!, via === 'bearer' ? 'oauth' : 'session');
+    return { principal, via, refused: undefined };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { principal: undefined, via, refused: error };
+  }
+}
+
 /**
  * Resolves the caller (bearer token, or the web client's session cookie with its CSRF header
- * on writes) and enforces each route's declared auth and scope.
+ * on writes) and enforces each route's declared auth and scope. The lookup is shared with the
+ * rate limits, which key on the same caller before the body is read.
  */
 export function registerAuthentication(app: FastifyInstance, auth: AuthService, secret: string): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('viewer', undefined);
+  const callers = new WeakMap<FastifyRequest, Promise<Caller>>();
+  app.decorateRequest('caller', function (this: FastifyRequest): Promise<Caller> {
+    let caller = callers.get(this);
+    if (!caller) {
+      caller = resolveCaller(auth, this);
+      callers.set(this, caller);
+    }
+    return caller;
+  });
 
   app.addHook('preHandler', async (request) => {
     const config = request.routeOptions.config ?? {};
     const mode = config.auth ?? 'none';
     if (mode === 'none') return;
 
-    const bearer = bearerToken(request);
-    const cookie = request.cookies?.[SESSION_COOKIE];
-    if (request.headers.authorization && !bearer) throw unauthorized();
-    if (bearer) {
-      request.principal = await auth.authenticate(bearer, 'oauth');
-    } else if (cookie) {
-      try {
-        request.principal = await auth.authenticate(cookie, 'session');
-      } catch (error) {
-        // A stale cookie on a page that works signed out is ignored, not an error.
-        if (mode !== 'optional') throw error;
-      }
-      if (request.principal && !SAFE_METHODS.has(request.method)) {
-        const sent = request.headers['x-csrf-token'];
-        const expected = csrfTokenFor(secret, cookie);
-        if (typeof sent !== 'string' || sent.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
-          throw new AppError(403, 'Invalid CSRF token');
-        }
+    if (request.headers.authorization && !bearerToken(request)) throw unauthorized();
+    const caller = await request.caller();
+    // A stale cookie on a page that works signed out is ignored, not an error; a bad token is.
+    if (caller.refused && (caller.via === 'bearer' || mode !== 'optional')) throw caller.refused;
+    request.principal = caller.principal;
+    if (caller.via === 'cookie' && request.principal && !SAFE_METHODS.has(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      const expected = csrfTokenFor(secret, request.cookies[SESSION_COOKIE]!);
+      if (typeof sent !== 'string' || sent.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
+        throw new AppError(403, 'Invalid CSRF token');
       }
     }
     request.viewer = request.principal?.viewer;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError } from '../errors.ts';
+import { AppError, TooManyRequestsError } from '../errors.ts';
 
 const API_PREFIXES = ['/api/', '/oauth/', '/.well-known/', '/nodeinfo/'];
 
@@ -11,6 +11,7 @@ export function isApiPath(url: string): boolean {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
+      if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
       return reply.status(error.status).send({ error: error.message, ...(error.details ?? {}) });
     }
     const status = (error as FastifyError).statusCode;

@@ -2,20 +2,40 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.ts';
 import { FixedWindowLimiter } from '../infra/rate-limiter.ts';
-import { bearerToken } from './authentication.ts';
 
 /**
- * Rate limits, per route. Log-in and registration are keyed on the peer address, which is the
- * socket's unless GLIMPSE_TRUST_PROXY names the proxy (so a spoofed X-Forwarded-For changes
- * nothing). The general API limit is keyed on the token, or on the address when anonymous.
- * Registered per route, not globally, so WebSocket upgrades are not counted. Log-in and
- * registration are each one bucket shared by every route that offers them (the web client's
- * form, the OAuth consent page, the Mastodon registration endpoint): a second door to the same
- * check gives no second budget.
+ * Rate limits. Addresses are the socket's unless GLIMPSE_TRUST_PROXY names the proxy (so a
+ * spoofed X-Forwarded-For changes nothing).
+ *
+ * - The general API limit (@fastify/rate-limit, one budget across every route it covers) is
+ *   keyed on who is really asking, resolved once per request by `request.caller()`: a
+ *   signed-in account (all its tokens and web sessions together), an app-only token's app, or
+ *   else the peer address. A token or cookie that is not valid counts as anonymous, so made-up
+ *   tokens buy no fresh budget. It covers /api/ (not the streaming upgrade) and the OAuth
+ *   token and revoke endpoints.
+ * - Log-in and registration are each one bucket per address shared by every route that offers
+ *   them (the web client's form, the OAuth consent page, the Mastodon registration endpoint):
+ *   a second door to the same check gives no second budget. Routes with one of these are not
+ *   counted by the general limit as well.
  */
 export type LimitName = 'login' | 'registration';
 
 const WINDOW_MS: Record<LimitName, number> = { login: 5 * 60 * 1000, registration: 30 * 60 * 1000 };
+const API_WINDOW_MS = 5 * 60 * 1000;
+const OAUTH_ENDPOINTS = new Set(['/oauth/token', '/oauth/revoke']);
+
+function hasGeneralLimit(url: string, config: Record<string, unknown>): boolean {
+  if (config.sharedLimit !== undefined) return false;
+  return (url.startsWith('/api/') && !url.startsWith('/api/v1/streaming')) || OAUTH_ENDPOINTS.has(url);
+}
+
+/** The general limit's key: the account, the app of an app-only token, or the address. */
+async function callerKey(request: FastifyRequest): Promise<string> {
+  const { principal } = await request.caller();
+  if (principal?.viewer) return `account:${principal.viewer.accountId}`;
+  if (principal) return `app:${principal.appId ?? principal.tokenId}`;
+  return `ip:${request.ip}`;
+}
 
 export async function registerRateLimits(app: FastifyInstance, config: Config): Promise<void> {
   if (!config.rateLimitsEnabled) return;
@@ -33,24 +53,23 @@ export async function registerRateLimits(app: FastifyInstance, config: Config): 
     reply.header('Retry-After', String(Math.ceil(limiter.msUntilReset(key) / 1000)));
     return reply.code(429).send({ error: 'Too many requests' });
   });
+
+  if (api === 0 && anonymous === 0) return;
+  // Registered globally (one store, so one budget across routes); every route it must not
+  // count, WebSocket upgrades among them, opts out here before the plugin sees it.
   app.addHook('onRoute', (route) => {
-    const url = route.url ?? '';
-    if (!url.startsWith('/api/') || url.startsWith('/api/v1/streaming')) return;
     route.config = { ...(route.config ?? {}) } as typeof route.config;
     const cfg = route.config as Record<string, unknown>;
-    if (cfg.rateLimit !== undefined || cfg.sharedLimit !== undefined) return;
-    if (api === 0 && anonymous === 0) return;
-    cfg.rateLimit = {
-      max: (request: FastifyRequest) => (bearerToken(request) ? api || 1e9 : anonymous || 1e9),
-      timeWindow: 5 * 60 * 1000,
-      keyGenerator: (request: FastifyRequest) => {
-        const token = bearerToken(request);
-        return token ? `token:${token.slice(0, 16)}` : `ip:${request.ip}`;
-      },
-    };
+    if (cfg.rateLimit === undefined && !hasGeneralLimit(route.url ?? '', cfg)) cfg.rateLimit = false;
   });
   await app.register(rateLimit, {
-    global: false,
+    global: true,
+    hook: 'onRequest',
+    timeWindow: API_WINDOW_MS,
+    // Enough keys that a flood of addresses cannot push a limited caller out of the cache.
+    cache: 100_000,
+    keyGenerator: callerKey,
+    max: (_request: FastifyRequest, key: string) => (key.startsWith('ip:') ? anonymous : api) || 1e9,
     errorResponseBuilder: () => ({ statusCode: 429, error: 'Too many requests' }),
   });
 }

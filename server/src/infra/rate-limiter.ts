@@ -1,3 +1,5 @@
+import { tooManyRequests } from '../errors.ts';
+
 /**
  * A fixed-window counter per key, in this process: per-account limits that the HTTP layer
  * cannot key (it does not know which account, or that a status is a comment). A Redis
@@ -23,6 +25,11 @@ export class FixedWindowLimiter {
     }
     w.count += 1;
     return w.count <= this.max;
+  }
+
+  /** Counts one use; over the limit, throws a 429 that says when the window ends. */
+  takeOrRefuse(key: string): void {
+    if (!this.take(key)) throw tooManyRequests(this.msUntilReset(key));
   }
 
   /** Milliseconds until the key's current window ends (0 when it has none). */

@@ -71,6 +71,28 @@ describe('malformed bodies and values', () => {
     }
   });
 
+  test('JSON nested 20,000 levels deep answers 400 with an error, not a server error', async () => {
+    const deepArrays = `{"note":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    const deepObjects = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    for (const body of [deepArrays, deepObjects]) {
+      assertError(await patch(world.actors.mara, body, { 'content-type': 'application/json' }), 400, body.slice(0, 12));
+    }
+  });
+
+  test('JSON nested 32 levels deep is parsed and validated, one level more is refused', async () => {
+    const nested = (levels: number) => `{"note":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+    assertError(await patch(world.actors.mara, nested(32), { 'content-type': 'application/json' }), 422, '32 levels');
+    assertError(await patch(world.actors.mara, nested(33), { 'content-type': 'application/json' }), 400, '33 levels');
+  });
+
+  test('brackets inside JSON strings do not count as nesting', async () => {
+    const me = await world.addActor('bracket_note');
+    const note = `${'[{'.repeat(100)}"\\`;
+    const res = await patch(me, JSON.stringify({ note }), { 'content-type': 'application/json' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal((await profile(me)).source.note, note);
+  });
+
   test('a JSON body that is not an object answers 422', async () => {
     for (const body of ['[1,2]', '"text"', '42']) {
       assertError(await patch(world.actors.mara, body, { 'content-type': 'application/json' }), 422, body);

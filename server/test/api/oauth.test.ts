@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type Actor, type Response, type World } from '../support/world.ts';
-import { REDIRECT_URI, appToken, createOAuthApp, formRequest, pkcePair, setCookie, type RegisteredApp } from '../support/http.ts';
+import { REDIRECT_URI, appToken, createOAuthApp, formRequest, oauthLoginForm, pkcePair, setCookie, type RegisteredApp } from '../support/http.ts';
 
 const TEN_MINUTES = 10 * 60 * 1000;
 
@@ -31,12 +31,13 @@ function authorizeParams(app: RegisteredApp, o: AuthorizeOptions): Record<string
   return { ...params, ...o.extra };
 }
 
-/** Submits the consent page's form with a log-in, as a browser would. */
-function submitConsent(world: World, app: RegisteredApp, o: AuthorizeOptions): Promise<Response> {
-  const fields: Record<string, string> = { ...authorizeParams(app, o), decision: o.decision ?? 'approve' };
+/** Submits the consent page's form with a log-in, as a browser would: the page first, then the form with its token. */
+async function submitConsent(world: World, app: RegisteredApp, o: AuthorizeOptions): Promise<Response> {
+  const form = await oauthLoginForm(world, app);
+  const fields: Record<string, string> = { ...authorizeParams(app, o), decision: o.decision ?? 'approve', csrf_token: form.csrf_token };
   if (o.login !== undefined) fields.login = o.login;
   if (o.password !== undefined) fields.password = o.password;
-  return formRequest(world, undefined, 'POST', '/oauth/authorize', fields, o.headers);
+  return formRequest(world, undefined, 'POST', '/oauth/authorize', fields, { cookie: form.cookie, ...o.headers });
 }
 
 function redirectQuery(res: Response): URLSearchParams {
@@ -129,7 +130,9 @@ describe('the OAuth authorization-code flow', () => {
       assert.equal(res.headers.location, undefined);
       assert.match(res.body, /Invalid username\/email or password/);
     }
-    assert.equal(wrong.body, unknown.body);
+    // The same page but for the form's own token.
+    const page = (res: Response) => String(res.body).replace(/name="csrf_token" value="[^"]*"/, '');
+    assert.equal(page(wrong), page(unknown));
   });
 
   test('the code exchanges with its PKCE S256 verifier for a token of the granted scopes', async () => {
@@ -273,13 +276,46 @@ describe('the OAuth authorization-code flow', () => {
     assert.notEqual(refreshed.body.access_token, first.access_token);
     assert.notEqual(refreshed.body.refresh_token, first.refresh_token);
     assert.equal(refreshed.body.scope, first.scope);
+    assert.equal((await world.get(bearer(first.access_token), '/api/v1/accounts/verify_credentials')).status, 401);
+    assert.equal((await world.get(bearer(refreshed.body.access_token), '/api/v1/accounts/verify_credentials')).status, 200);
 
     const again = await world.post(undefined, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: app.client_id, client_secret: app.client_secret });
     assert.equal(again.status, 400);
     assert.equal(again.body.error, 'invalid_grant');
+  });
 
-    assert.equal((await world.get(bearer(first.access_token), '/api/v1/accounts/verify_credentials')).status, 401);
-    assert.equal((await world.get(bearer(refreshed.body.access_token), '/api/v1/accounts/verify_credentials')).status, 200);
+  test('reusing a rotated refresh token revokes its whole family: every token issued after it stops working', async () => {
+    const refresh = (token: string) =>
+      world.post(undefined, '/oauth/token', { grant_type: 'refresh_token', refresh_token: token, client_id: app.client_id, client_secret: app.client_secret });
+    const { code, verifier } = await authorizationCode(world, app);
+    const first = (await exchange(world, app, { code, code_verifier: verifier })).body;
+    const second = (await refresh(first.refresh_token)).body;
+    const third = (await refresh(second.refresh_token)).body;
+    assert.ok(third.access_token);
+    const unrelated = await authorizationCode(world, app);
+    const other = (await exchange(world, app, { code: unrelated.code, code_verifier: unrelated.verifier })).body;
+
+    const replay = await refresh(first.refresh_token);
+    assert.equal(replay.status, 400);
+    assert.equal(replay.body.error, 'invalid_grant');
+    for (const token of [second.access_token, third.access_token]) {
+      assert.equal((await world.get(bearer(token), '/api/v1/accounts/verify_credentials')).status, 401, 'a later token of the chain is revoked');
+    }
+    assert.equal((await refresh(third.refresh_token)).status, 400, 'the newest refresh token is revoked too');
+    assert.equal((await world.get(bearer(other.access_token), '/api/v1/accounts/verify_credentials')).status, 200, 'another grant of the same app and account is untouched');
+  });
+
+  test('a refreshable token from before token families were kept gets a family of its own', async () => {
+    // A token as issued before 0005: a refresh token but no authorization code remembered.
+    const legacy = await world.app.services.auth.issue({ appId: app.id, accountId: world.actors.mara.id, scopes: ['read'], withRefresh: true });
+    const { up } = await import('../../src/db/migrations/0009-token-families.ts');
+    await up(world.app.services.database.kysely);
+    const refresh = (token: string) =>
+      world.post(undefined, '/oauth/token', { grant_type: 'refresh_token', refresh_token: token, client_id: app.client_id, client_secret: app.client_secret });
+    const next = await refresh(legacy.refresh_token!);
+    assert.equal(next.status, 200);
+    assert.equal((await refresh(legacy.refresh_token!)).status, 400);
+    assert.equal((await world.get(bearer(next.body.access_token), '/api/v1/accounts/verify_credentials')).status, 401, 'the token refreshed from it is revoked with it');
   });
 
   test('a refresh token cannot be used by another client', async () => {
@@ -347,6 +383,45 @@ describe('the OAuth authorization-code flow', () => {
     const code = redirectQuery(ok).get('code')!;
     const token = await exchange(world, app, { code, code_verifier: verifier });
     assert.equal(token.status, 200);
+  });
+
+  test('the password form refuses a post that does not carry the log-in page\'s token and cookie (log-in CSRF), and issues no code', async () => {
+    const { challenge } = pkcePair();
+    const fields = { ...authorizeParams(app, { challenge, method: 'S256' }), decision: 'approve', login: 'mara', password: 'mara-password' };
+    const form = await oauthLoginForm(world, app);
+    const otherBrowser = await oauthLoginForm(world, app);
+    const attempts = {
+      'no token, no cookie (a form on another site)': await formRequest(world, undefined, 'POST', '/oauth/authorize', fields),
+      'the token without its cookie': await formRequest(world, undefined, 'POST', '/oauth/authorize', { ...fields, csrf_token: form.csrf_token }),
+      'the cookie without a token': await formRequest(world, undefined, 'POST', '/oauth/authorize', fields, { cookie: form.cookie }),
+      'another browser\'s cookie': await formRequest(world, undefined, 'POST', '/oauth/authorize', { ...fields, csrf_token: form.csrf_token }, { cookie: otherBrowser.cookie }),
+      'a forged token': await formRequest(world, undefined, 'POST', '/oauth/authorize', { ...fields, csrf_token: `${form.csrf_token.split('.')[0]}.${'A'.repeat(43)}` }, { cookie: form.cookie }),
+    };
+    for (const [label, res] of Object.entries(attempts)) {
+      assert.equal(res.status, 403, label);
+      assert.equal(res.headers.location, undefined, label);
+      assert.match(String(res.body), /name="login"/, `${label}: the form is shown again to sign in`);
+    }
+    const ok = await formRequest(world, undefined, 'POST', '/oauth/authorize', { ...fields, csrf_token: form.csrf_token }, { cookie: form.cookie });
+    assert.equal(ok.status, 302);
+    assert.ok(redirectQuery(ok).get('code'));
+  });
+
+  test('the password form\'s token expires after an hour', async () => {
+    const form = await oauthLoginForm(world, app);
+    world.clock.advance(60 * 60 * 1000 + 1000);
+    const fields = { ...authorizeParams(app, {}), decision: 'approve', login: 'mara', password: 'mara-password', csrf_token: form.csrf_token };
+    const late = await formRequest(world, undefined, 'POST', '/oauth/authorize', fields, { cookie: form.cookie });
+    assert.equal(late.status, 403);
+    assert.equal(late.headers.location, undefined);
+  });
+
+  test('the log-in form\'s cookie is HttpOnly, SameSite=Lax and sent only to /oauth', async () => {
+    const page = await world.get(undefined, `/oauth/authorize?${new URLSearchParams(authorizeParams(app, {}))}`);
+    const attributes = setCookie(page, 'glimpse_oauth_login')!.attributes.map((a) => a.toLowerCase());
+    assert.ok(attributes.includes('httponly'), attributes.join('; '));
+    assert.ok(attributes.includes('samesite=lax'), attributes.join('; '));
+    assert.ok(attributes.includes('path=/oauth'), attributes.join('; '));
   });
 
   test('the out-of-band redirect shows the code on a page instead of redirecting', async () => {
@@ -439,5 +514,43 @@ describe('client credentials and app tokens', () => {
     assert.equal(badUri.status, 422);
     const relative = await world.post(undefined, '/api/v1/apps', { client_name: 'x', redirect_uris: '/callback', scopes: 'read' });
     assert.equal(relative.status, 422);
+  });
+
+  const register = (uri: string) => world.post(undefined, '/api/v1/apps', { client_name: 'redirects', redirect_uris: uri, scopes: 'read' });
+
+  test('app registration accepts https, http on loopback hosts, the out-of-band URN and reverse-domain private-use schemes', async () => {
+    for (const uri of [
+      REDIRECT_URI,
+      'http://127.0.0.1:8765/callback',
+      'http://[::1]/callback',
+      'http://localhost:3000/oauth',
+      'urn:ietf:wg:oauth:2.0:oob',
+      'com.example.app:/callback',
+      'org.joinmastodon.app://oauth',
+    ]) {
+      const res = await register(uri);
+      assert.equal(res.status, 200, `${uri}: ${JSON.stringify(res.body)}`);
+      assert.deepEqual(res.body.redirect_uris, [uri]);
+    }
+  });
+
+  test('app registration refuses file:, blob:, data:, other schemes and http off loopback with 422 and a clear message', async () => {
+    for (const uri of [
+      'file:///etc/passwd',
+      'blob:https://client.example/4f1c8d3e',
+      'data:text/html,<script>alert(1)</script>',
+      'javascript:alert(1)',
+      'vbscript:msgbox(1)',
+      'about:blank',
+      'ftp://client.example/callback',
+      'myapp://callback',
+      'http://client.example/callback',
+      'http://127.0.0.1.evil.example/callback',
+      'https://client.example/callback#fragment',
+    ]) {
+      const res = await register(uri);
+      assert.equal(res.status, 422, uri);
+      assert.match(res.body.error, /Redirect URI must be https:, http: on a loopback host/, uri);
+    }
   });
 });

@@ -2,7 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type Response, type World } from '../support/world.ts';
 import { loadConfig } from '../../src/config.ts';
-import { formRequest, createOAuthApp, pkcePair, REDIRECT_URI, setCookie } from '../support/http.ts';
+import { formRequest, createOAuthApp, oauthLoginForm, pkcePair, REDIRECT_URI, setCookie, tokenWithScopes } from '../support/http.ts';
+import { routesOf } from '../../src/http/route-table.ts';
 
 const COOKIE = 'glimpse_session';
 /** The configured limits' defaults, so a test sets only the ones it is about. */
@@ -170,6 +171,13 @@ describe('web sessions', () => {
     assert.equal(write.status, 401);
   });
 
+  test('logging out declares the write:accounts scope: a read-only token gets 403', async () => {
+    const route = routesOf(world.app.http).find((r) => r.method === 'DELETE' && r.url === '/api/glimpse/v1/session');
+    assert.equal(route?.config.scope, 'write:accounts');
+    const reader = await tokenWithScopes(world, world.actors.ines, ['read']);
+    assert.equal((await world.request(reader, 'DELETE', '/api/glimpse/v1/session')).status, 403);
+  });
+
   test('a stale cookie on a route that works signed out is ignored, not an error', async () => {
     const web = await logIn(world, 'ines', 'ines-password');
     await world.request(undefined, 'DELETE', '/api/glimpse/v1/session', undefined, web.headers());
@@ -200,10 +208,11 @@ describe('changing the password', () => {
     const otherDevice = await logIn(world, 'nora', 'nora-password');
     const app = await createOAuthApp(world, { scopes: 'read write' });
     const { verifier, challenge } = pkcePair();
+    const form = await oauthLoginForm(world, app);
     const consent = await formRequest(world, undefined, 'POST', '/oauth/authorize', {
       client_id: app.client_id, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'read write',
-      code_challenge: challenge, code_challenge_method: 'S256', login: 'nora', password: 'nora-password', decision: 'approve',
-    });
+      code_challenge: challenge, code_challenge_method: 'S256', login: 'nora', password: 'nora-password', decision: 'approve', csrf_token: form.csrf_token,
+    }, { cookie: form.cookie });
     const code = new URL(String(consent.headers.location)).searchParams.get('code')!;
     const oauth = await world.post(undefined, '/oauth/token', { grant_type: 'authorization_code', code, client_id: app.client_id, redirect_uri: REDIRECT_URI, code_verifier: verifier });
     assert.equal(oauth.status, 200);
@@ -301,14 +310,15 @@ describe('rate limits on log-in and registration', () => {
 
   test('the OAuth log-in form is rate-limited per peer as well', async () => {
     const app = await createOAuthApp(world, { scopes: 'read' });
+    const page = await oauthLoginForm(world, app);
     const peer = '203.0.113.30';
     const form = (i: number) =>
       world.app.http.inject({
         method: 'POST',
         url: '/oauth/authorize',
         remoteAddress: peer,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${i}` },
-        payload: new URLSearchParams({ client_id: app.client_id, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'read', login: 'mara', password: `wrong-${i}`, decision: 'approve' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${i}`, cookie: page.cookie },
+        payload: new URLSearchParams({ client_id: app.client_id, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'read', login: 'mara', password: `wrong-${i}`, decision: 'approve', csrf_token: page.csrf_token }).toString(),
       });
     for (let i = 0; i < 3; i++) assert.equal((await form(i)).statusCode, 401);
     assert.equal((await form(4)).statusCode, 429);
@@ -316,14 +326,15 @@ describe('rate limits on log-in and registration', () => {
 
   test('the web log-in and the OAuth log-in form share one budget per peer', async () => {
     const app = await createOAuthApp(world, { scopes: 'read' });
+    const page = await oauthLoginForm(world, app);
     const peer = '203.0.113.35';
     for (let i = 0; i < 3; i++) assert.equal((await inject('/api/glimpse/v1/session', { login: 'mara', password: `wrong-${i}` }, peer)).statusCode, 401);
     const viaOAuth = await world.app.http.inject({
       method: 'POST',
       url: '/oauth/authorize',
       remoteAddress: peer,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ client_id: app.client_id, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'read', login: 'mara', password: 'wrong-again', decision: 'approve' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: page.cookie },
+      payload: new URLSearchParams({ client_id: app.client_id, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'read', login: 'mara', password: 'wrong-again', decision: 'approve', csrf_token: page.csrf_token }).toString(),
     });
     assert.equal(viaOAuth.statusCode, 429);
     assert.ok(Number(viaOAuth.headers['retry-after']) > 0, 'says when to come back');

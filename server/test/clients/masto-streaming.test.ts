@@ -17,7 +17,7 @@ describe('masto 8.0.0 streaming', () => {
 
   before(async () => {
     server = await startHttpServer();
-    for (const username of ['mara', 'ines', 'sam']) {
+    for (const username of ['mara', 'ines', 'sam', 'pinger', 'sentinel']) {
       const account = await server.app.services.accounts.register({ username, email: `${username}@example.com`, password: `${username}-password`, agreement: true });
       tokens[username] = (await server.app.services.auth.issue({ appId: null, accountId: account.id, scopes: ['read', 'write', 'follow'], withRefresh: false })).access_token;
       rest[username] = createRestAPIClient({ url: server.url, accessToken: tokens[username] });
@@ -34,47 +34,96 @@ describe('masto 8.0.0 streaming', () => {
     return createStreamingAPIClient({ streamingApiUrl: instance.configuration.urls.streaming, accessToken: tokens[who], retry: false, implementation: WebSocket });
   };
 
-  const next = async (subscription: AsyncIterable<mastodon.streaming.Event>, wanted: (e: mastodon.streaming.Event) => boolean) => {
-    for await (const event of subscription) if (wanted(event)) return event;
-    throw new Error('stream ended');
+  type Event = mastodon.streaming.Event;
+  const isFollowFrom = (username: string) => (e: Event) => e.event === 'notification' && e.payload.type === 'follow' && e.payload.account.username === username;
+
+  /**
+   * Everything a subscription yields, in order, read by one reader for the subscription's whole
+   * life (leaving masto's iterator unsubscribes, so events in between would be lost).
+   */
+  const collect = (subscription: AsyncIterable<Event>) => {
+    const events: Event[] = [];
+    const waiters = new Set<() => void>();
+    const reader = (async () => {
+      for await (const event of subscription) {
+        events.push(event);
+        for (const wake of waiters) wake();
+      }
+    })().catch(() => undefined);
+    /** The first event from `from` on that matches, once it has arrived. */
+    const waitFor = async (wanted: (e: Event) => boolean, from = 0): Promise<{ event: Event; index: number }> => {
+      for (;;) {
+        const index = events.findIndex((e, i) => i >= from && wanted(e));
+        if (index >= 0) return { event: events[index], index };
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            waiters.delete(wake);
+            resolve();
+          };
+          waiters.add(wake);
+        });
+      }
+    };
+    return { events, waitFor, reader };
+  };
+
+  /** `who` follows `viewer` (again): a follow notification on the viewer's user stream. */
+  const followAgain = async (who: string, viewer: string) => {
+    await rest[who].v1.accounts.$select(ids[viewer]).unfollow();
+    await rest[who].v1.accounts.$select(ids[viewer]).follow();
+  };
+
+  /**
+   * Resolves once the viewer's subscription is live: the server takes a subscription when its
+   * message arrives, and says nothing back, so "pinger" follows the viewer again until one of
+   * those notifications comes through. The pause only paces the retries; nothing is timed.
+   */
+  const live = async (viewer: string, stream: ReturnType<typeof collect>) => {
+    let arrived = false;
+    void stream.waitFor(isFollowFrom('pinger')).then(() => (arrived = true));
+    while (!arrived) {
+      await followAgain('pinger', viewer);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   };
 
   test('a follower receives the new post as an update on the user stream, and a notification as it happens', async () => {
     const streaming = await streamingFor('ines');
     const subscription = streaming.user.subscribe();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stream = collect(subscription);
+    await live('ines', stream);
     const file = new Blob([new Uint8Array(await makeJpeg(40, 40))], { type: 'image/jpeg' });
     const media = await rest.mara.v2.media.create({ file });
     await server.app.services.mediaQueue.onIdle();
-    const waitUpdate = next(subscription, (e) => e.event === 'update');
     const post = await rest.mara.v1.statuses.create({ status: 'live!', mediaIds: [media.id] });
-    const update = await waitUpdate;
-    assert.equal(update.event === 'update' && update.payload.id, post.id);
-    const waitNotification = next(subscription, (e) => e.event === 'notification');
+    const update = await stream.waitFor((e) => e.event === 'update');
+    assert.equal(update.event.event === 'update' && update.event.payload.id, post.id);
     await rest.sam.v1.accounts.$select(ids.ines).follow();
-    const note = await waitNotification;
-    assert.ok(note.event === 'notification' && note.payload.type === 'follow' && note.payload.account.username === 'sam');
+    // The pinger's notifications all came before the post; the next one is sam's.
+    const note = await stream.waitFor((e) => e.event === 'notification', update.index + 1);
+    assert.ok(note.event.event === 'notification' && note.event.payload.type === 'follow' && note.event.payload.account.username === 'sam');
     subscription.unsubscribe();
     streaming.close();
+    await stream.reader;
   });
 
   test('a stranger does not receive updates from accounts they do not follow', async () => {
     const streaming = await streamingFor('sam');
     const subscription = streaming.user.subscribe();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const received: string[] = [];
-    const reader = (async () => {
-      for await (const e of subscription) if (e.event === 'update') received.push(e.payload.id);
-    })().catch(() => {});
+    const stream = collect(subscription);
+    await live('sam', stream);
     const file = new Blob([new Uint8Array(await makeJpeg(40, 40))], { type: 'image/jpeg' });
     const media = await rest.mara.v2.media.create({ file });
     await server.app.services.mediaQueue.onIdle();
     await rest.mara.v1.statuses.create({ status: 'not for sam', mediaIds: [media.id] });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.deepEqual(received, []);
+    // A stream's events go out in the order they happened: once the sentinel's follow, made
+    // after the post, has arrived, an update for the post would have arrived before it.
+    await rest.sentinel.v1.accounts.$select(ids.sam).follow();
+    const sentinel = await stream.waitFor(isFollowFrom('sentinel'));
+    assert.deepEqual(stream.events.slice(0, sentinel.index).filter((e) => e.event === 'update'), []);
     subscription.unsubscribe();
     streaming.close();
-    await reader;
+    await stream.reader;
   });
 
   test('a stream without a token, or with a token lacking read scopes, is refused before upgrade', async () => {

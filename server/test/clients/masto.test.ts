@@ -87,17 +87,14 @@ describe('masto 8.0.0 against a running Glimpse server', () => {
   });
 
   test('an authorization code from the consent form is exchanged by masto\'s OAuth client for a user token, and masto\'s revoke ends it', async () => {
-    // The consent form is HTML for a person; a plain form post stands in for them.
-    const form = new URLSearchParams({
-      client_id: app.clientId!,
-      redirect_uri: OOB,
-      response_type: 'code',
-      scope: SCOPES,
-      decision: 'approve',
-      login: 'lena@example.com',
-      password: 'lena-correct-horse',
-    });
-    const page = await fetch(`${server.url}/oauth/authorize`, { method: 'POST', body: form });
+    // The consent form is HTML for a person; fetching it and posting it back stands in for them.
+    const request = { client_id: app.clientId!, redirect_uri: OOB, response_type: 'code', scope: SCOPES };
+    const consent = await fetch(`${server.url}/oauth/authorize?${new URLSearchParams(request)}`);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(await consent.text())?.[1];
+    const cookie = consent.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    assert.ok(csrf && cookie, 'the log-in form carries its token and cookie');
+    const form = new URLSearchParams({ ...request, decision: 'approve', login: 'lena@example.com', password: 'lena-correct-horse', csrf_token: csrf });
+    const page = await fetch(`${server.url}/oauth/authorize`, { method: 'POST', body: form, headers: { cookie } });
     assert.equal(page.status, 200);
     const code = /<pre class="code">([^<]+)<\/pre>/.exec(await page.text())?.[1];
     assert.ok(code, 'the out-of-band page shows the code');

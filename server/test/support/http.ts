@@ -45,6 +45,19 @@ export async function tokenWithScopes(world: World, actor: Actor, scopes: string
   return { ...actor, token: issued.access_token };
 }
 
+/**
+ * What a browser gets from GET /oauth/authorize before it can post the password form: the
+ * form's csrf_token and the cookie it is bound to (send it as the Cookie header).
+ */
+export async function oauthLoginForm(world: World, app: RegisteredApp): Promise<{ csrf_token: string; cookie: string }> {
+  const query = new URLSearchParams({ client_id: app.client_id, redirect_uri: app.redirect_uris[0], response_type: 'code', scope: app.scopes[0] });
+  const page = await world.get(undefined, `/oauth/authorize?${query}`);
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(String(page.body))?.[1];
+  const cookie = setCookie(page, 'glimpse_oauth_login');
+  if (page.status !== 200 || !csrf || !cookie) throw new Error(`the OAuth log-in form did not render: ${page.status}`);
+  return { csrf_token: csrf, cookie: `glimpse_oauth_login=${cookie.value}` };
+}
+
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = crypto.randomBytes(32).toString('base64url');
   const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');

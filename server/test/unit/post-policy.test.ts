@@ -28,8 +28,8 @@ function ctx(relations: Relations = {}, accountId = 'me'): ViewerContext {
   };
 }
 
-const publicAuthor: AccountFacts = { id: 'author', locked: 0 };
-const privateAuthor: AccountFacts = { id: 'author', locked: 1 };
+const publicAuthor: AccountFacts = { id: 'author', locked: 0, suspended_at: null };
+const privateAuthor: AccountFacts = { id: 'author', locked: 1, suspended_at: null };
 const post = (visibility: PostFacts['visibility']): PostFacts => ({ id: 'p1', account_id: 'author', visibility });
 const notMentioned = { isMentioned: false };
 const mentioned = { isMentioned: true };

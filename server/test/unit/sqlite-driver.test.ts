@@ -8,7 +8,13 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 
 /** The SQLite driver's routing: reads beside an open write transaction, writes behind it. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/**
+ * The next turn of the event loop. better-sqlite3 answers synchronously, so a statement that is
+ * not waiting for the write connection has finished by then: whatever is still pending is
+ * queued behind the open transaction. No clock is involved.
+ */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function holdOpen(handle: DatabaseHandle, key: string) {
   let release!: () => void;
@@ -53,7 +59,7 @@ describe('SQLite driver on a database file', () => {
     await tx.started;
     let written = false;
     const write = handle.kysely.insertInto('instance_settings').values({ key: 'after', value: 'v' }).execute().then(() => (written = true));
-    await settle();
+    await nextTurn();
     assert.equal(written, false, 'waits for the transaction');
     tx.release();
     await Promise.all([tx.done, write]);
@@ -88,7 +94,7 @@ describe('SQLite driver in memory (one connection)', () => {
     await tx.started;
     let seen: string | undefined | null = null;
     const read = valueOf(handle, 'memory').then((v) => (seen = v));
-    await settle();
+    await nextTurn();
     assert.equal(seen, null, 'still waiting');
     tx.release();
     await Promise.all([tx.done, read]);

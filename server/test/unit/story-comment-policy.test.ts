@@ -17,10 +17,10 @@ const ctx = (rel: Rel = {}, me = 'me'): ViewerContext => ({
 });
 
 const now = new Date('2026-11-28T12:00:00Z');
-const live = (audience: StoryFacts['audience'], account_id = 'mara'): StoryFacts => ({ id: 's', account_id, audience, expires_at: '2026-11-29T00:00:00.000Z' });
+const live = (audience: StoryFacts['audience'], account_id = 'mara') => ({ id: 's', account_id, audience, expires_at: '2026-11-29T00:00:00.000Z', reshare_of_id: null as string | null });
 const expired: StoryFacts = { id: 's', account_id: 'mara', audience: 'followers', expires_at: '2026-11-28T00:00:00.000Z' };
-const mara = { id: 'mara', locked: 0 };
-const nora = { id: 'nora', locked: 1 };
+const mara = { id: 'mara', locked: 0, suspended_at: null };
+const nora = { id: 'nora', locked: 1, suspended_at: null };
 const view = { now, viaHighlight: false };
 
 describe('story policy', () => {
@@ -51,6 +51,10 @@ describe('story policy', () => {
     assert.equal(canReshareStory(ctx(), live('followers'), mara, false, now), false);
     assert.equal(canReshareStory(ctx({ closeFriendOf: ['mara'] }), live('close_friends'), mara, true, now), false);
     assert.equal(canReshareStory(ctx({ following: ['nora'] }), live('followers', 'nora'), nora, true, now), false);
+  });
+
+  test('a reshare is not reshared again, even by someone mentioned in it', () => {
+    assert.equal(canReshareStory(ctx(), { ...live('followers'), reshare_of_id: 'original' }, mara, true, now), false);
   });
 
   test('viewers are the author\'s alone; the author does not reply to their own story', () => {

@@ -104,12 +104,23 @@ export interface Status {
   replies_count?: number;
   mentions?: Array<{ id: string; username: string; acct: string; url: string }>;
   tags?: Array<{ name: string; url: string }>;
-  glimpse?: {
+  /** Glimpse's own fields; every Status the Glimpse server presents carries them. */
+  glimpse: {
     hide_like_count: boolean;
     /** True when the viewer may not see the count (the author hid it and the viewer is someone else). */
     like_count_hidden: boolean;
     comment_policy: CommentPolicy;
+    /** What the viewer may do with it, as the server decided (server/src/access/capabilities.ts); the client shows it and never decides again. */
+    can: PostCapabilities;
   };
+}
+
+export interface PostCapabilities {
+  /** Write a comment under the post (on a comment: reply in its post). */
+  comment: boolean;
+  pin: boolean;
+  edit: boolean;
+  delete: boolean;
 }
 
 export type NotificationType =

@@ -28,7 +28,7 @@ export function ClusterRow({ cluster, onChange, onRemove }: { cluster: CommentCl
             <ul className="comment-list comment-cluster-sample" aria-label={`Comments like “${cluster.text}”`}>
               {cluster.sample.map((status) => (
                 <li key={status.id} className="comment-item">
-                  <CommentRow status={status} onChange={onChange} onRemove={onRemove} isTopLevel />
+                  <CommentRow status={status} onChange={onChange} onRemove={onRemove} />
                 </li>
               ))}
             </ul>

@@ -9,11 +9,12 @@ import { ReportDialog } from './report-dialog.tsx';
 type Busy = 'pin' | 'delete' | 'restrict' | null;
 
 /**
- * "Comment options": for the post's author Pin/Unpin, Delete and Restrict @user; for the
- * comment's author Delete; for anyone else Report. A disclosure of plain buttons, closed by
- * Escape or a click outside.
+ * "Comment options": Pin/Unpin and Delete as the server allows them on this comment
+ * (`glimpse.can`: today pin is the post's author's, on top-level comments; delete the comment's
+ * or the post's author's), Restrict @user for the post's author, Report for anyone but the
+ * comment's author. A disclosure of plain buttons, closed by Escape or a click outside.
  */
-export function CommentMenu({ status, isPinned, isTopLevel, onRemove, describedBy }: { status: CommentStatus; isPinned: boolean; isTopLevel: boolean; onRemove: (status: CommentStatus) => void; describedBy?: string }) {
+export function CommentMenu({ status, isPinned, onRemove, describedBy }: { status: CommentStatus; isPinned: boolean; onRemove: (status: CommentStatus) => void; describedBy?: string }) {
   const api = useApi();
   const { post, viewer, isPostAuthor, reload, restrictions, setRestriction } = useComments();
   const [isOpen, setOpen] = useState(false);
@@ -29,6 +30,10 @@ export function CommentMenu({ status, isPinned, isTopLevel, onRemove, describedB
 
   const author = status.account;
   const handle = author.acct || author.username;
+  // Who may pin or delete is decided on the server (access/capabilities.ts); not decided again here.
+  const { pin: canPin, delete: canDelete } = status.glimpse.can;
+  // Not permissions: Restrict is about the comment's author's comments on all of the viewer's
+  // posts, and one does not report oneself.
   const isCommentAuthor = viewer?.id === author.id;
   const canRestrict = isPostAuthor && !isCommentAuthor;
   const restricting = restrictions.get(author.id);
@@ -136,12 +141,12 @@ export function CommentMenu({ status, isPinned, isTopLevel, onRemove, describedB
           </div>
         ) : (
           <>
-            {isPostAuthor && isTopLevel && (
+            {canPin && (
               <button type="button" className="menu-item" onClick={togglePin} disabled={busy !== null} aria-busy={busy === 'pin'}>
                 {isPinned ? 'Unpin' : 'Pin'}
               </button>
             )}
-            {(isPostAuthor || isCommentAuthor) && (
+            {canDelete && (
               <button type="button" className="menu-item menu-item-danger" onClick={() => setConfirmingDelete(true)} disabled={busy !== null}>
                 Delete
               </button>

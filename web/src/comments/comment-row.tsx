@@ -19,12 +19,10 @@ export interface CommentRowProps {
   pinned?: boolean;
   onChange: (status: CommentStatus) => void;
   onRemove: (status: CommentStatus) => void;
-  /** A top-level comment may be pinned; a reply may not. */
-  isTopLevel: boolean;
 }
 
 /** One comment: picture, name, text, time, likes, Reply, pin badge, its menu and like button. */
-export function CommentRow({ status, pinned, onChange, onRemove, isTopLevel }: CommentRowProps) {
+export function CommentRow({ status, pinned, onChange, onRemove }: CommentRowProps) {
   const { viewer, canWrite, reply } = useComments();
   const { setLiked, error } = useLike(status, (next) => onChange(next as CommentStatus));
   const textId = useId();
@@ -54,12 +52,12 @@ export function CommentRow({ status, pinned, onChange, onRemove, isTopLevel }: C
               {fullCount.format(likes)} {plural(likes, 'like', 'likes')}
             </span>
           )}
-          {viewer && canWrite && (
+          {viewer && canWrite && status.glimpse.can.comment && (
             <button type="button" className="comment-meta-button" onClick={() => reply(status)} aria-describedby={textId}>
               Reply
             </button>
           )}
-          {viewer && <CommentMenu status={status} isPinned={isPinned} isTopLevel={isTopLevel} onRemove={onRemove} describedBy={textId} />}
+          {viewer && <CommentMenu status={status} isPinned={isPinned} onRemove={onRemove} describedBy={textId} />}
         </div>
         <ErrorMessage error={error} />
       </div>

@@ -2,15 +2,14 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { Link, useLocation } from 'react-router';
 import { ApiError } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
-import type { Relationship, Status } from '../api/mastodon-types.ts';
+import type { Status } from '../api/mastodon-types.ts';
 import { useSession } from '../auth/session-context.tsx';
 import { Loading } from '../ui/feedback.tsx';
 import { AuthorCommentTools } from './author-comment-tools.tsx';
 import { ClusterRow } from './cluster-row.tsx';
 import { CommentBox, type ReplyTarget } from './comment-box.tsx';
-import { mayComment } from './comment-policy.ts';
 import { CommentThread } from './comment-thread.tsx';
-import { fetchRelationshipWith, fetchReplies, newCommentKey, postComment, type CommentItem, type CommentSort, type CommentStatus } from './comments-api.ts';
+import { fetchReplies, newCommentKey, postComment, type CommentItem, type CommentSort, type CommentStatus } from './comments-api.ts';
 import { CLOSED_THREAD, CommentsContext, threadIdOf, type CommentsContextValue, type ThreadState } from './comments-context.tsx';
 import { itemKey, useCommentPages } from './use-comment-pages.ts';
 import './comments.css';
@@ -51,20 +50,10 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
   const pages = useCommentPages(api, post.id, sort);
   const { setItems, reload } = pages;
 
-  // Who may comment is decided on the server; the box follows the same rule to stay out of the way.
-  const [relationship, setRelationship] = useState<Relationship | null | undefined>(undefined);
-  useEffect(() => {
-    setRelationship(undefined);
-    if (!viewer || isPostAuthor) return;
-    const controller = new AbortController();
-    fetchRelationshipWith(api, post.account.id, controller.signal).then(
-      (rel) => setRelationship(rel),
-      () => {},
-    );
-    return () => controller.abort();
-  }, [api, viewer, isPostAuthor, post.account.id]);
+  // Who may comment is decided on the server and presented with the post (glimpse.can); a
+  // refusal that comes later (the author narrowed it meanwhile) closes the box too.
   const [isRefused, setRefused] = useState(false);
-  const canWrite = !isRefused && mayComment({ policy: post.glimpse?.comment_policy, isSignedIn: Boolean(viewer), isAuthor: isPostAuthor, relationship });
+  const canWrite = !isRefused && Boolean(viewer) && post.glimpse.can.comment;
 
   // The box.
   const [text, setText] = useState('');

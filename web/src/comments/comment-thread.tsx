@@ -15,7 +15,7 @@ export function CommentThread({ entry, onChange, onRemove }: { entry: CommentEnt
 
   return (
     <>
-      <CommentRow status={entry.status} pinned={entry.pinned} onChange={onChange} onRemove={onRemove} isTopLevel />
+      <CommentRow status={entry.status} pinned={entry.pinned} onChange={onChange} onRemove={onRemove} />
       {hasReplies && (
         <div className="comment-replies">
           <button type="button" className="comment-replies-toggle" aria-expanded={state.isOpen} aria-controls={repliesId} onClick={() => toggleThread(entry.status.id)}>
@@ -29,7 +29,7 @@ export function CommentThread({ entry, onChange, onRemove }: { entry: CommentEnt
                   <ul className="comment-list comment-reply-list" aria-label={`Replies to ${entry.status.account.acct || entry.status.account.username}`}>
                     {state.replies.map((reply) => (
                       <li key={reply.id} className="comment-item">
-                        <CommentRow status={reply} onChange={replace} onRemove={remove} isTopLevel={false} />
+                        <CommentRow status={reply} onChange={replace} onRemove={remove} />
                       </li>
                     ))}
                   </ul>

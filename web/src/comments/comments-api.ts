@@ -1,5 +1,5 @@
 import type { ApiClient } from '../api/api-client.ts';
-import type { CommentPolicy, Relationship, Status } from '../api/mastodon-types.ts';
+import type { CommentPolicy, Status } from '../api/mastodon-types.ts';
 
 /** Glimpse's own API (API.md, "Comments and moderation"). */
 export const GLIMPSE_API = '/api/glimpse/v1';
@@ -8,7 +8,7 @@ const id = (value: string) => encodeURIComponent(value);
 
 /** A comment is a status replying to a post (or to another comment), with Glimpse's thread fields. */
 export type CommentStatus = Status & {
-  glimpse?: Status['glimpse'] & {
+  glimpse: Status['glimpse'] & {
     post_id?: string | null;
     thread_id?: string | null;
     pinned?: boolean;
@@ -77,11 +77,6 @@ export type ReportCategory = 'spam' | 'legal' | 'violation' | 'other';
 
 export function reportComment(api: ApiClient, report: { account_id: string; status_ids: string[]; comment: string; category: ReportCategory }): Promise<{ id: string }> {
   return api.post('/api/v1/reports', report);
-}
-
-export async function fetchRelationshipWith(api: ApiClient, accountId: string, signal?: AbortSignal): Promise<Relationship | null> {
-  const list = await api.get<Relationship[]>('/api/v1/accounts/relationships', { id: [accountId] }, signal);
-  return list.find((r) => r.id === accountId) ?? null;
 }
 
 /** Changes who may comment on one post (the author's edit). */

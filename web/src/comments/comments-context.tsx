@@ -18,6 +18,7 @@ export const CLOSED_THREAD: ThreadState = { isOpen: false, replies: [], nextCurs
 export interface CommentsContextValue {
   post: Status;
   viewer: Account | null;
+  /** The viewer wrote the post: its comment tools and Restrict (no capability of their own yet). */
   isPostAuthor: boolean;
   /** Whether the viewer may write (the box is there); Reply buttons follow it. */
   canWrite: boolean;

@@ -1,11 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Account, CommentPolicy } from '../api/mastodon-types.ts';
+import type { Account, CommentPolicy, PostCapabilities } from '../api/mastodon-types.ts';
 import { installFetchMock, type FetchMock } from '../test/fetch-mock.ts';
-import { makeAccount, makeRelationship, makeStatus } from '../test/fixtures.ts';
+import { AUTHOR_CAN, makeAccount, makeRelationship, makeStatus } from '../test/fixtures.ts';
 import { CSRF, renderApp, signedInAs, signedOut } from '../test/render-app.tsx';
 import type { CommentItem, CommentStatus } from './comments-api.ts';
-import { mayComment } from './comment-policy.ts';
 
 const G = '/api/glimpse/v1';
 const mara = makeAccount('mara', { id: '2', display_name: 'Mara' });
@@ -15,23 +14,26 @@ const pat = makeAccount('pat', { id: '4' });
 
 let nextComment = 5000;
 
-function makeComment(author: Account, text: string, overrides: Partial<CommentStatus> & { postId?: string; threadId?: string } = {}): CommentStatus {
-  const id = overrides.id ?? String(nextComment++);
-  const postId = overrides.postId ?? '70';
-  return {
-    ...makeStatus(author, { media_attachments: [], content: `<p>${text}</p>`, in_reply_to_id: overrides.in_reply_to_id ?? postId }),
-    id,
-    ...overrides,
-    glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: 'everyone', post_id: postId, thread_id: overrides.threadId ?? id, pinned: false },
-  } as CommentStatus;
+/** A comment's `glimpse.can` for the post's author (pin: a top-level one), and for the comment's own author. */
+const POST_AUTHOR_ON_COMMENT: PostCapabilities = { comment: true, pin: true, edit: false, delete: true };
+const COMMENT_AUTHOR_CAN: PostCapabilities = { comment: true, pin: false, edit: true, delete: true };
+
+/** A comment as the server presents it; `can` is the signed-in viewer's, a stranger's unless stated. */
+function makeComment(author: Account, text: string, overrides: Partial<CommentStatus> & { postId?: string; threadId?: string; can?: Partial<PostCapabilities> } = {}): CommentStatus {
+  const { postId = '70', threadId, can, ...rest } = overrides;
+  const id = rest.id ?? String(nextComment++);
+  const base = makeStatus(author, { media_attachments: [], content: `<p>${text}</p>`, in_reply_to_id: rest.in_reply_to_id ?? postId, can });
+  return { ...base, id, ...rest, glimpse: { ...base.glimpse, post_id: postId, thread_id: threadId ?? id, pinned: false } };
 }
 
 function entry(status: CommentStatus, replies = 0, pinned = false): CommentItem {
   return { type: 'comment', status, replies_count: replies, pinned };
 }
 
-function servePost(server: FetchMock, options: { policy?: CommentPolicy; items?: CommentItem[]; repliesCount?: number } = {}) {
-  const post = makeStatus(mara, { id: '70', replies_count: options.repliesCount ?? 3, glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: options.policy ?? 'everyone' } });
+/** Post 70 by mara; `can` is the viewer's on it (the author's AUTHOR_CAN, else a stranger's). */
+function servePost(server: FetchMock, options: { policy?: CommentPolicy; canComment?: boolean; can?: PostCapabilities; items?: CommentItem[]; repliesCount?: number } = {}) {
+  const can = { ...(options.can ?? { comment: true, pin: false, edit: false, delete: false }), ...(options.canComment === undefined ? {} : { comment: options.canComment }) };
+  const post = makeStatus(mara, { id: '70', replies_count: options.repliesCount ?? 3, glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: options.policy ?? 'everyone', can } });
   server.on('GET', '/api/v1/statuses/70', { body: post });
   server.on('GET', `${G}/statuses/70/comments`, { body: { items: options.items ?? [], next_cursor: null } });
   return post;
@@ -77,7 +79,7 @@ describe('the comment section', () => {
     let created: CommentStatus | null = null;
     server.on('POST', '/api/v1/statuses', (call) => {
       const body = call.body as { status: string; in_reply_to_id: string };
-      created = makeComment(ines, body.status, { in_reply_to_id: body.in_reply_to_id, threadId: top.id });
+      created = makeComment(ines, body.status, { in_reply_to_id: body.in_reply_to_id, threadId: top.id, can: COMMENT_AUTHOR_CAN });
       return { body: created };
     });
     renderApp('/@mara/70');
@@ -108,7 +110,7 @@ describe('the comment section', () => {
     signedInAs(server, ines);
     server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2')] });
     servePost(server, { items: [entry(makeComment(sam, 'Older one'))] });
-    server.on('POST', '/api/v1/statuses', (call) => ({ body: makeComment(ines, (call.body as { status: string }).status) }));
+    server.on('POST', '/api/v1/statuses', (call) => ({ body: makeComment(ines, (call.body as { status: string }).status, { can: COMMENT_AUTHOR_CAN }) }));
     renderApp('/@mara/70');
 
     await screen.findByText('Older one');
@@ -121,11 +123,10 @@ describe('the comment section', () => {
     expect(items[0].textContent).toContain('Beautiful ❤️');
   });
 
-  it('hides the comment box when the policy leaves the viewer out, and after a refusal from the server', async () => {
+  it('shows the comment box only when the server says the viewer may comment (glimpse.can.comment), and closes it after a refusal', async () => {
     const server = installFetchMock();
     signedInAs(server, ines);
-    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2', { following: false, followed_by: true })] });
-    servePost(server, { policy: 'followers' });
+    servePost(server, { policy: 'followers', canComment: false });
     const { unmount } = renderApp('/@mara/70');
     expect(await screen.findByText('Comments are limited on this post.')).toBeTruthy();
     expect(commentBox()).toBeNull();
@@ -135,11 +136,10 @@ describe('the comment section', () => {
     // A follower may; then the author narrows it meanwhile and the server says no.
     const again = installFetchMock();
     signedInAs(again, ines);
-    again.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2', { following: true })] });
-    servePost(again, { policy: 'followers' });
+    servePost(again, { policy: 'followers', canComment: true });
     again.on('POST', '/api/v1/statuses', { status: 403, body: { error: 'Comments on this post are limited' } });
     renderApp('/@mara/70');
-    await waitFor(() => expect(again.callsTo('GET', '/api/v1/accounts/relationships')).toHaveLength(1));
+    await waitFor(() => expect(commentBox()).not.toBeNull());
     fireEvent.change(commentBox()!, { target: { value: 'hello' } });
     fireEvent.click(screen.getByRole('button', { name: 'Post' }));
     expect(await screen.findByText('Comments are limited on this post.')).toBeTruthy();
@@ -176,9 +176,9 @@ describe('the comment section', () => {
   it('gives the post author Pin, Delete and Restrict, and others Report', async () => {
     const server = installFetchMock();
     signedInAs(server, mara);
-    const comment = makeComment(sam, 'Mara….why is Ines there????');
-    servePost(server, { items: [entry(comment)] });
-    server.on('GET', `${G}/statuses/70/hidden_comments`, { body: [makeComment(pat, 'hidden one')] });
+    const comment = makeComment(sam, 'Mara….why is Ines there????', { can: POST_AUTHOR_ON_COMMENT });
+    servePost(server, { can: AUTHOR_CAN, items: [entry(comment)] });
+    server.on('GET', `${G}/statuses/70/hidden_comments`, { body: [makeComment(pat, 'hidden one', { can: { delete: true } })] });
     server.on('GET', `${G}/restrictions`, { body: [{ id: sam.id, restricting: false }] });
     server.on('POST', `${G}/accounts/${sam.id}/restrict`, { body: { id: sam.id, restricting: true } });
     server.on('POST', `${G}/statuses/70/comments/${comment.id}/pin`, { status: 422, body: { error: 'Validation failed: At most 3 comments can be pinned' } });
@@ -225,10 +225,59 @@ describe('the comment section', () => {
     expect(server.callsTo('POST', '/api/v1/reports')[0].body).toEqual({ account_id: sam.id, status_ids: [comment.id], comment: 'bots', category: 'spam' });
   });
 
+  it("shows Pin and Delete exactly when the comment's glimpse.can says so, whoever the viewer is", async () => {
+    const server = installFetchMock();
+    // pat wrote neither the post nor these comments: what the menu offers is the server's answer.
+    signedInAs(server, pat);
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2')] });
+    const deletable = makeComment(sam, 'may delete', { can: { delete: true } });
+    const pinnable = makeComment(sam, 'may pin', { can: { pin: true } });
+    const neither = makeComment(sam, 'may neither');
+    const own = makeComment(pat, 'my own', { can: COMMENT_AUTHOR_CAN });
+    servePost(server, { items: [entry(deletable), entry(pinnable), entry(neither), entry(own)] });
+    server.on('DELETE', `/api/v1/statuses/${deletable.id}`, { body: deletable });
+    renderApp('/@mara/70');
+    await screen.findByText('may delete');
+
+    const openMenu = (text: string) => {
+      const row = screen.getByText(text).closest('li')!;
+      fireEvent.click(within(row).getByRole('button', { name: 'Comment options' }));
+      const offered = (name: string) => within(row).queryByRole('button', { name }) !== null;
+      return { row, pin: offered('Pin'), delete: offered('Delete'), report: offered('Report'), restrict: within(row).queryByRole('button', { name: /Restrict/ }) !== null };
+    };
+    expect(openMenu('may pin')).toMatchObject({ pin: true, delete: false, report: true, restrict: false });
+    expect(openMenu('may neither')).toMatchObject({ pin: false, delete: false, report: true, restrict: false });
+    expect(openMenu('my own')).toMatchObject({ pin: false, delete: true, report: false, restrict: false });
+    const menu = openMenu('may delete');
+    expect(menu).toMatchObject({ pin: false, delete: true, report: true, restrict: false });
+
+    fireEvent.click(within(menu.row).getByRole('button', { name: 'Delete' }));
+    fireEvent.click(within(menu.row).getByRole('button', { name: 'Delete comment' }));
+    await waitFor(() => expect(screen.queryByText('may delete')).toBeNull());
+    expect(server.callsTo('DELETE', `/api/v1/statuses/${deletable.id}`)).toHaveLength(1);
+  });
+
+  it("does not offer the post's author Pin or Delete on a comment the server says she may not", async () => {
+    const server = installFetchMock();
+    signedInAs(server, mara);
+    const reply = makeComment(sam, 'not for pinning', { can: { pin: false, delete: false } });
+    servePost(server, { can: AUTHOR_CAN, items: [entry(reply)] });
+    server.on('GET', `${G}/statuses/70/hidden_comments`, { body: [] });
+    server.on('GET', `${G}/restrictions`, { body: [{ id: sam.id, restricting: false }] });
+    renderApp('/@mara/70');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Comment options' }));
+    const comments = screen.getByRole('list', { name: 'Comments' });
+    expect(within(comments).queryByRole('button', { name: 'Pin' })).toBeNull();
+    expect(within(comments).queryByRole('button', { name: 'Delete' })).toBeNull();
+    // Restrict is about sam's comments on all of mara's posts, not a capability on this one.
+    expect(await within(comments).findByRole('button', { name: 'Restrict @sam' })).toBeTruthy();
+  });
+
   it("lets the author change who can comment on the post", async () => {
     const server = installFetchMock();
     signedInAs(server, mara);
-    const post = servePost(server, { items: [] });
+    const post = servePost(server, { can: AUTHOR_CAN, items: [] });
     server.on('GET', `${G}/statuses/70/hidden_comments`, { body: [] });
     server.on('PUT', '/api/v1/statuses/70', (call) => ({ body: { ...post, glimpse: { ...post.glimpse, comment_policy: (call.body as { comment_policy: string }).comment_policy } } }));
     renderApp('/@mara/70');
@@ -278,23 +327,6 @@ describe('comments under a feed card', () => {
     expect(await within(card).findByText('Lovely')).toBeTruthy();
     expect(within(card).getByText('“Not Ines” · 5 comments')).toBeTruthy();
     expect(within(card).queryByText('third')).toBeNull();
-  });
-});
-
-describe('who may comment', () => {
-  const rel = (over: Partial<ReturnType<typeof makeRelationship>>) => makeRelationship('2', over);
-  it('follows the server rules', () => {
-    const base = { isSignedIn: true, isAuthor: false };
-    expect(mayComment({ ...base, policy: 'everyone', relationship: rel({}) })).toBe(true);
-    expect(mayComment({ ...base, policy: 'followers', relationship: rel({ following: true }) })).toBe(true);
-    expect(mayComment({ ...base, policy: 'followers', relationship: rel({ followed_by: true }) })).toBe(false);
-    expect(mayComment({ ...base, policy: 'following', relationship: rel({ followed_by: true }) })).toBe(true);
-    expect(mayComment({ ...base, policy: 'followers_and_following', relationship: rel({ followed_by: true }) })).toBe(true);
-    expect(mayComment({ ...base, policy: 'followers_and_following', relationship: rel({}) })).toBe(false);
-    expect(mayComment({ ...base, policy: 'nobody', relationship: rel({ following: true }) })).toBe(false);
-    expect(mayComment({ ...base, policy: 'everyone', relationship: rel({ blocked_by: true }) })).toBe(false);
-    expect(mayComment({ isSignedIn: true, isAuthor: true, policy: 'nobody', relationship: undefined })).toBe(true);
-    expect(mayComment({ isSignedIn: false, isAuthor: false, policy: 'everyone', relationship: undefined })).toBe(false);
   });
 });
 

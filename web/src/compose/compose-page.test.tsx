@@ -1,10 +1,11 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import type { MediaAttachment } from '../api/mastodon-types.ts';
 import { installFetchMock, type FetchMock } from '../test/fetch-mock.ts';
 import { makeAccount, makeMedia, makeStatus } from '../test/fixtures.ts';
 import { CSRF, renderApp, signedInAs } from '../test/render-app.tsx';
 import { installXhrMock } from '../test/xhr-mock.ts';
+import { SEARCH_DEBOUNCE_MS } from './use-account-search.ts';
 
 const me = makeAccount('mara', { id: '1', display_name: 'Mara' });
 
@@ -216,9 +217,17 @@ describe('the composer', () => {
     expect(caption.value).toBe('@mallory ');
 
     // Escape closes the suggestions without changing the text; an e-mail address is no mention.
-    fireEvent.change(caption, { target: { value: 'mail me@ma', selectionStart: 10, selectionEnd: 10 } });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(screen.queryByRole('listbox')).toBeNull();
+    // The search would go out once typing pauses: the clock is moved past that pause.
+    const searches = server.callsTo('GET', '/api/v1/accounts/search').length;
+    vi.useFakeTimers();
+    try {
+      fireEvent.change(caption, { target: { value: 'mail me@ma', selectionStart: 10, selectionEnd: 10 } });
+      await act(() => vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS * 2));
+      expect(server.callsTo('GET', '/api/v1/accounts/search')).toHaveLength(searches);
+      expect(screen.queryByRole('listbox')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('tags a person on a photo at the chosen spot, shows the label, and sends it with the post', async () => {

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { installFetchMock } from '../test/fetch-mock.ts';
-import { makeAccount, makeStatus } from '../test/fixtures.ts';
+import { AUTHOR_CAN, makeAccount, makeStatus } from '../test/fixtures.ts';
 import { CSRF, renderApp, signedInAs } from '../test/render-app.tsx';
 import type { ReactionsDigest } from './moderation-api.ts';
 import { hourlySeries } from './tone-chart.tsx';
@@ -10,6 +10,8 @@ const G = '/api/glimpse/v1';
 const mara = makeAccount('mara', { id: '2', display_name: 'Mara' });
 const sam = makeAccount('sam', { id: '3' });
 const ines = makeAccount('ines', { id: '1' });
+/** A hidden comment's `glimpse.can` for the post's author reviewing it: not pinnable while hidden, deletable. */
+const HIDDEN_COMMENT_CAN = { comment: true, pin: false, edit: false, delete: true };
 
 function wordsBox() {
   return screen.getByLabelText('Your hidden words') as HTMLTextAreaElement;
@@ -89,10 +91,10 @@ describe('hidden comments review', () => {
   it('lists hidden comments with their reason and un-hides one', async () => {
     const server = installFetchMock();
     signedInAs(server, mara);
-    server.on('GET', '/api/v1/statuses/70', { body: makeStatus(mara, { id: '70' }) });
+    server.on('GET', '/api/v1/statuses/70', { body: makeStatus(mara, { id: '70', can: AUTHOR_CAN }) });
     const hidden = [
-      { ...makeStatus(sam, { id: '801', content: '<p>Really Ines? The hypocrisy and disgust!</p>', media_attachments: [], in_reply_to_id: '70' }), glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: 'everyone' as const, hidden_reason: 'hidden_words' } },
-      { ...makeStatus(sam, { id: '800', content: '<p>restricted words</p>', media_attachments: [], in_reply_to_id: '70' }), glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: 'everyone' as const, hidden_reason: 'restricted' } },
+      { ...makeStatus(sam, { id: '801', content: '<p>Really Ines? The hypocrisy and disgust!</p>', media_attachments: [], in_reply_to_id: '70' }), glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: 'everyone' as const, can: HIDDEN_COMMENT_CAN, hidden_reason: 'hidden_words' } },
+      { ...makeStatus(sam, { id: '800', content: '<p>restricted words</p>', media_attachments: [], in_reply_to_id: '70' }), glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: 'everyone' as const, can: HIDDEN_COMMENT_CAN, hidden_reason: 'restricted' } },
     ];
     server.on('GET', `${G}/statuses/70/hidden_comments`, { body: hidden });
     server.on('POST', `${G}/comments/801/unhide`, { body: hidden[0] });
@@ -137,7 +139,7 @@ describe('the reactions digest', () => {
   it('shows totals, the tone split, a chart of the hours, repeated phrases and quotes', async () => {
     const server = installFetchMock();
     signedInAs(server, mara);
-    server.on('GET', '/api/v1/statuses/70', { body: makeStatus(mara, { id: '70' }) });
+    server.on('GET', '/api/v1/statuses/70', { body: makeStatus(mara, { id: '70', can: AUTHOR_CAN }) });
     server.on('GET', `${G}/statuses/70/reactions_digest`, { body: digest });
     const { container } = renderApp('/@mara/70/digest');
 

@@ -1,14 +1,16 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { PostCapabilities } from '../api/mastodon-types.ts';
 import { installFetchMock, type FetchMock } from '../test/fetch-mock.ts';
-import { makeAccount, makeStatus } from '../test/fixtures.ts';
+import { AUTHOR_CAN, STRANGER_CAN, makeAccount, makeStatus } from '../test/fixtures.ts';
 import { CSRF, renderApp, signedInAs } from '../test/render-app.tsx';
 
 const mara = makeAccount('mara', { id: '2', display_name: 'Mara' });
 const ines = makeAccount('ines', { id: '1' });
 
-function servePost(server: FetchMock) {
-  const post = makeStatus(mara, { id: '70', content: '<p>Party night</p>' });
+/** Post 70 by mara; `can` is what the server tells the signed-in viewer (the author's, or a stranger's). */
+function servePost(server: FetchMock, can: Partial<PostCapabilities> = AUTHOR_CAN) {
+  const post = makeStatus(mara, { id: '70', content: '<p>Party night</p>', can });
   server.on('GET', '/api/v1/statuses/70', { body: post });
   server.on('GET', '/api/glimpse/v1/statuses/70/comments', { body: { items: [], next_cursor: null } });
   server.on('GET', '/api/v1/statuses/70/source', { body: { id: '70', text: 'Party night', spoiler_text: '' } });
@@ -65,7 +67,7 @@ describe('editing a post', () => {
   it('someone else sees no Edit button', async () => {
     const server = installFetchMock();
     signedInAs(server, ines);
-    servePost(server);
+    servePost(server, STRANGER_CAN);
     renderApp('/@mara/70');
     await screen.findByText('Party night');
     expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();

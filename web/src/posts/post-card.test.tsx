@@ -1,9 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Status } from '../api/mastodon-types.ts';
 import { installFetchMock } from '../test/fetch-mock.ts';
-import { makeAccount, makeMedia, makeStatus } from '../test/fixtures.ts';
+import { AUTHOR_CAN, STRANGER_CAN, makeAccount, makeMedia, makeStatus } from '../test/fixtures.ts';
 import { CSRF, renderApp, signedInAs, signedOut } from '../test/render-app.tsx';
+import { DOUBLE_TAP_MS } from './carousel.tsx';
 
 const me = makeAccount('ines', { id: '1' });
 const mara = makeAccount('mara', { id: '2', display_name: 'Mara' });
@@ -74,9 +75,15 @@ describe('liking a post', () => {
     expect(container.querySelector('.carousel-heart')).not.toBeNull();
     expect(await screen.findByRole('button', { name: '1 like' })).toBeTruthy();
 
-    await new Promise((r) => setTimeout(r, 350));
-    fireEvent.click(photo);
-    fireEvent.click(photo);
+    // A while later (the clock moved past the double-tap window), a second double tap.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + DOUBLE_TAP_MS + 50);
+      fireEvent.click(photo);
+      fireEvent.click(photo);
+    } finally {
+      vi.useRealTimers();
+    }
     await waitFor(() => expect(server.callsTo('POST', '/api/v1/statuses/52/favourite')).toHaveLength(1));
     expect(server.callsTo('POST', '/api/v1/statuses/52/unfavourite')).toHaveLength(0);
     expect(likeButton().getAttribute('aria-pressed')).toBe('true');
@@ -86,10 +93,10 @@ describe('liking a post', () => {
     const server = installFetchMock();
     signedInAs(server, me);
     server.on('GET', '/api/v1/statuses/53', {
-      body: makeStatus(mara, { id: '53', favourites_count: 0, glimpse: { hide_like_count: true, like_count_hidden: true, comment_policy: 'everyone' } }),
+      body: makeStatus(mara, { id: '53', favourites_count: 0, glimpse: { hide_like_count: true, like_count_hidden: true, comment_policy: 'everyone', can: STRANGER_CAN } }),
     });
     server.on('POST', '/api/v1/statuses/53/favourite', {
-      body: makeStatus(mara, { id: '53', favourited: true, favourites_count: 0, glimpse: { hide_like_count: true, like_count_hidden: true, comment_policy: 'everyone' } }),
+      body: makeStatus(mara, { id: '53', favourited: true, favourites_count: 0, glimpse: { hide_like_count: true, like_count_hidden: true, comment_policy: 'everyone', can: STRANGER_CAN } }),
     });
     const { unmount } = renderApp('/@mara/53');
     fireEvent.click(await screen.findByRole('button', { name: 'Like' }));
@@ -100,7 +107,7 @@ describe('liking a post', () => {
     const own = installFetchMock();
     signedInAs(own, mara);
     own.on('GET', '/api/v1/statuses/54', {
-      body: makeStatus(mara, { id: '54', favourites_count: 12, glimpse: { hide_like_count: true, like_count_hidden: false, comment_policy: 'everyone' } }),
+      body: makeStatus(mara, { id: '54', favourites_count: 12, glimpse: { hide_like_count: true, like_count_hidden: false, comment_policy: 'everyone', can: AUTHOR_CAN } }),
     });
     own.on('GET', '/api/v1/statuses/54/favourited_by', { body: [makeAccount('fan1'), makeAccount('fan2')] });
     renderApp('/@mara/54');
@@ -140,8 +147,29 @@ describe('the post page', () => {
     expect(article.querySelector('.post-caption-text')?.textContent).toBe('Party night');
     expect(article.querySelector('script')).toBeNull();
     expect(within(article).getByRole('link', { name: /Open post/ }).getAttribute('href')).toBe('/@mara/60');
-    // Not the author: no Delete.
+    // Not the author: the server allows neither Edit nor Delete.
     expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();
+  });
+
+  it("shows Edit and Delete exactly when the post's glimpse.can says so, not by who wrote it", async () => {
+    const server = installFetchMock();
+    signedInAs(server, me);
+    // Someone the server lets delete (say a moderator, later) but not edit.
+    server.on('GET', '/api/v1/statuses/64', { body: makeStatus(mara, { id: '64', can: { delete: true } }) });
+    const { unmount } = renderApp('/@mara/64');
+    expect(await screen.findByRole('button', { name: 'Delete' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();
+    unmount();
+
+    // The author, told she may do neither (the server's word wins).
+    const own = installFetchMock();
+    signedInAs(own, mara);
+    own.on('GET', '/api/v1/statuses/65', { body: makeStatus(mara, { id: '65', can: { edit: false, delete: false } }) });
+    renderApp('/@mara/65');
+    await screen.findByRole('article', { name: 'Mara' });
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();
   });
 
   it('says the page is not available for a missing or hidden post', async () => {
@@ -163,7 +191,7 @@ describe('the post page', () => {
   it('lets the author delete the post after confirming, then opens their profile', async () => {
     const server = installFetchMock();
     signedInAs(server, mara);
-    server.on('GET', '/api/v1/statuses/63', { body: makeStatus(mara, { id: '63' }) });
+    server.on('GET', '/api/v1/statuses/63', { body: makeStatus(mara, { id: '63', can: AUTHOR_CAN }) });
     server.on('DELETE', '/api/v1/statuses/63', { body: makeStatus(mara, { id: '63' }) });
     server.on('GET', '/api/v1/accounts/lookup', { body: mara });
     server.on('GET', '/api/v1/accounts/2/statuses', { body: [] });

@@ -5,7 +5,6 @@ import { useApi } from '../api/api-context.tsx';
 import type { Status } from '../api/mastodon-types.ts';
 import { deleteStatus, fetchStatus, postPath } from '../api/statuses-api.ts';
 import { NotFoundPage } from '../app/not-found-page.tsx';
-import { useSession } from '../auth/session-context.tsx';
 import { displayNameOf, profilePath } from '../ui/account-name.ts';
 import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { htmlToText } from '../ui/html-to-text.ts';
@@ -26,7 +25,6 @@ export function PostRoute() {
 
 export function PostPage({ username, postId }: { username: string; postId: string }) {
   const api = useApi();
-  const { account: viewer } = useSession();
   const [isEditing, setEditing] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const [state, { reload, update }] = useResource((signal) => fetchStatus(api, postId, signal), postId);
@@ -42,17 +40,19 @@ export function PostPage({ username, postId }: { username: string; postId: strin
   // A post reached under another name (renamed account, edited link) moves to its own address.
   const author = status.account.acct || status.account.username;
   if (author.toLowerCase() !== username.toLowerCase()) return <Navigate to={postPath(status)} replace />;
-  const isAuthor = viewer?.id === status.account.id;
-  const actions = isAuthor ? (
-    <>
-      {!isEditing && (
-        <button type="button" className="button button-secondary button-small" onClick={() => setEditing(true)}>
-          Edit
-        </button>
-      )}
-      <DeletePost status={status} />
-    </>
-  ) : null;
+  // Edit and Delete as the server allows them (glimpse.can), not decided again here.
+  const { edit: canEdit, delete: canDelete } = status.glimpse.can;
+  const actions =
+    canEdit || canDelete ? (
+      <>
+        {canEdit && !isEditing && (
+          <button type="button" className="button button-secondary button-small" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        )}
+        {canDelete && <DeletePost status={status} />}
+      </>
+    ) : null;
   return (
     <div className="page page-post">
       <PostCard status={status} onChange={(next) => update(() => next)} size="large" actions={actions} priority />
@@ -81,7 +81,7 @@ function postTitle(status: Status): string {
   return caption ? `${who}: “${caption.length > 60 ? `${caption.slice(0, 60)}…` : caption}”` : `Post by ${who}`;
 }
 
-/** The author's Delete (the page shows it to the author only), asking once more before it acts. */
+/** Delete (shown when the server allows it: `glimpse.can.delete`), asking once more before it acts. */
 function DeletePost({ status }: { status: Status }) {
   const api = useApi();
   const navigate = useNavigate();

@@ -4,15 +4,15 @@ import { installFetchMock } from '../test/fetch-mock.ts';
 import { makeAccount } from '../test/fixtures.ts';
 import { CSRF, renderApp, signedInAs } from '../test/render-app.tsx';
 import type { Highlight } from './stories-api.ts';
-import { makeStory } from './story-fixtures.ts';
+import { AUTHOR_STORY_CAN, makeStory } from './story-fixtures.ts';
 
 const mara = makeAccount('mara', { id: '2' });
 const H = '/api/glimpse/v1/highlights';
 
 function highlights(): Highlight[] {
   return [
-    { id: 'h1', title: 'Ines 🎂', position: 0, cover: null, stories: [makeStory(mara, { id: 'k1' }), makeStory(mara, { id: 'k2' })] },
-    { id: 'h2', title: 'Summer', position: 1, cover: null, stories: [makeStory(mara, { id: 'k3' })] },
+    { id: 'h1', title: 'Ines 🎂', position: 0, cover: null, stories: [makeStory(mara, { id: 'k1', can: AUTHOR_STORY_CAN }), makeStory(mara, { id: 'k2', can: AUTHOR_STORY_CAN })] },
+    { id: 'h2', title: 'Summer', position: 1, cover: null, stories: [makeStory(mara, { id: 'k3', can: AUTHOR_STORY_CAN })] },
   ];
 }
 

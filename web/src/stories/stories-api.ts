@@ -59,6 +59,16 @@ export interface Story {
   reshare_of: { id: string; account: Account } | null;
   /** Only for the author. */
   viewers_count?: number;
+  /** What the viewer may do with it, as the server decided (server/src/access/capabilities.ts). */
+  glimpse: { can: StoryCapabilities };
+}
+
+export interface StoryCapabilities {
+  /** Reply and react. */
+  respond: boolean;
+  /** Add it to one's own story. */
+  reshare: boolean;
+  delete: boolean;
 }
 
 export interface TrayEntry {

@@ -4,7 +4,7 @@ import type { Notification } from '../api/mastodon-types.ts';
 import { installFetchMock } from '../test/fetch-mock.ts';
 import { makeAccount } from '../test/fixtures.ts';
 import { renderApp, signedInAs } from '../test/render-app.tsx';
-import { makeStory } from './story-fixtures.ts';
+import { AUTHOR_STORY_CAN, makeStory } from './story-fixtures.ts';
 
 const me = makeAccount('mara', { id: '1', display_name: 'Mara' });
 const ines = makeAccount('ines', { id: '2', display_name: 'Ines' });
@@ -15,7 +15,7 @@ describe('story notifications', () => {
     signedInAs(server, me);
     const at = '2026-05-01T10:00:00.000Z';
     const theirs = makeStory(ines, { id: 's1' });
-    const mine = makeStory(me, { id: 's2' });
+    const mine = makeStory(me, { id: 's2', can: AUTHOR_STORY_CAN });
     const notifications: Array<Notification & { story: unknown }> = [
       { id: 'n3', type: 'story_reaction', created_at: at, account: ines, story: mine, story_response: { id: 'x1', text: null, emoji: '😍' } },
       { id: 'n2', type: 'story_reply', created_at: at, account: ines, story: mine, story_response: { id: 'r1', text: 'شكرا Thank you!! ❤️', emoji: null } },

@@ -4,7 +4,7 @@ import { installFetchMock, type FetchMock } from '../test/fetch-mock.ts';
 import { makeAccount } from '../test/fixtures.ts';
 import { CSRF, renderApp, signedInAs } from '../test/render-app.tsx';
 import type { Story } from './stories-api.ts';
-import { makeStory, makeTrayEntry } from './story-fixtures.ts';
+import { AUTHOR_STORY_CAN, makeStory, makeTrayEntry } from './story-fixtures.ts';
 
 const me = makeAccount('ines', { id: '1' });
 const mara = makeAccount('mara', { id: '2' });
@@ -224,16 +224,16 @@ describe('the story viewer: what it shows and what one can do', () => {
 
   it('offers "Add to your story" to someone mentioned in a followers story, and shows where a reshare is from', async () => {
     const server = installFetchMock();
-    const original = makeStory(mara, { id: 'd1', mentions: [me], overlays: [{ type: 'mention', account_id: me.id, x: 0.5, y: 0.5 }] });
+    const original = makeStory(mara, { id: 'd1', mentions: [me], overlays: [{ type: 'mention', account_id: me.id, x: 0.5, y: 0.5 }], can: { reshare: true } });
     serve(server, { [mara.id]: [original] });
-    server.on('POST', `${S}/stories`, { body: makeStory(me, { id: 'd2', reshare_of: { id: 'd1', account: mara } }) });
+    server.on('POST', `${S}/stories`, { body: makeStory(me, { id: 'd2', reshare_of: { id: 'd1', account: mara }, can: AUTHOR_STORY_CAN }) });
     await open(mara.id);
     fireEvent.click(screen.getByRole('button', { name: 'Add to your story' }));
     await screen.findByRole('button', { name: 'Added to your story' });
     expect(server.callsTo('POST', `${S}/stories`)[0].body).toEqual({ reshare_of_id: 'd1', audience: 'followers', overlays: [] });
   });
 
-  it('does not offer to reshare a close-friends story', async () => {
+  it('does not offer to reshare a story the server says the viewer may not reshare (here a close-friends one)', async () => {
     const server = installFetchMock();
     serve(server, { [mara.id]: [makeStory(mara, { id: 'e1', audience: 'close_friends', mentions: [me] })] });
     await open(mara.id);
@@ -255,7 +255,7 @@ describe('the story viewer: what it shows and what one can do', () => {
 
   it('gives the author the viewers list, highlights and delete', async () => {
     const server = installFetchMock();
-    const own = makeStory(me, { id: 'g1', viewers_count: 2 });
+    const own = makeStory(me, { id: 'g1', viewers_count: 2, can: AUTHOR_STORY_CAN });
     serve(server, { [me.id]: [own] });
     server.on('GET', `${S}/stories/g1/viewers`, {
       body: [
@@ -296,6 +296,35 @@ describe('the story viewer: what it shows and what one can do', () => {
     // The only story is gone: back to the feed.
     await screen.findByRole('heading', { name: 'Your feed' });
     expect(server.callsTo('DELETE', `${S}/stories/g1`)).toHaveLength(1);
+  });
+
+  it('shows Delete and the reply box exactly as the story\'s glimpse.can says, not by who posted it', async () => {
+    const server = installFetchMock();
+    // mara's story, which the server lets this viewer delete (say a moderator, later) but not answer.
+    serve(server, { [mara.id]: [makeStory(mara, { id: 'm1', can: { respond: false, reshare: false, delete: true } }), makeStory(mara, { id: 'm2', can: { respond: false } })] });
+    server.on('DELETE', `${S}/stories/m1`, { body: {} });
+    await open(mara.id);
+    expect(shownStory()).toBe('m1');
+    expect(screen.queryByLabelText('Reply')).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Quick reactions' })).toBeNull();
+    // The viewers list and highlights are the author's own: not offered.
+    expect(screen.queryByRole('button', { name: 'Viewers' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Add to highlight' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete story' }));
+    await waitFor(() => expect(shownStory()).toBe('m2'));
+    expect(server.callsTo('DELETE', `${S}/stories/m1`)).toHaveLength(1);
+    // Neither answering nor deleting allowed: no footer controls at all.
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.queryByLabelText('Reply')).toBeNull();
+  });
+
+  it('offers the author no Delete when the server says she may not', async () => {
+    const server = installFetchMock();
+    serve(server, { [me.id]: [makeStory(me, { id: 'o1', viewers_count: 0, can: { respond: false, reshare: false, delete: false } })] });
+    await open(me.id);
+    expect(screen.getByRole('button', { name: 'Viewers' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
   });
 
   it('opens a highlight from its link, from the first story', async () => {

@@ -326,11 +326,9 @@ export function StoryViewer({ queue, startIndex = 0, startAt = 'first-unseen', l
           )}
         </div>
         <footer className="story-footer">
-          {isOwn ? (
-            <AuthorActions story={story} onOpen={setPanel} />
-          ) : me ? (
-            <ResponseBox key={story.id} story={story} me={me} onFocusChange={setReplying} />
-          ) : null}
+          {/* What the viewer may do with the story is the server's answer (glimpse.can). */}
+          {(isOwn || story.glimpse.can.delete) && <AuthorActions story={story} isOwn={isOwn} onOpen={setPanel} />}
+          {(story.glimpse.can.respond || story.glimpse.can.reshare) && <ResponseBox key={story.id} story={story} onFocusChange={setReplying} />}
         </footer>
         {panel === 'viewers' && (
           <Sheet label="Viewers" onClose={() => setPanel(null)}>
@@ -428,23 +426,33 @@ function Sheet({ label, onClose, children }: { label: string; onClose: () => voi
   );
 }
 
-function AuthorActions({ story, onOpen }: { story: Story; onOpen: (panel: Panel) => void }) {
+/**
+ * The author's Viewers and Add to highlight (author-only, with no capability presented for them),
+ * and Delete when the server allows it (`glimpse.can.delete`).
+ */
+function AuthorActions({ story, isOwn, onOpen }: { story: Story; isOwn: boolean; onOpen: (panel: Panel) => void }) {
   return (
     <div className="story-author-actions">
-      <button type="button" className="button button-secondary button-small" onClick={() => onOpen('viewers')}>
-        Viewers
-        {typeof story.viewers_count === 'number' && (
-          <span className="story-count" aria-hidden="true">
-            {story.viewers_count}
-          </span>
-        )}
-      </button>
-      <button type="button" className="button button-secondary button-small" onClick={() => onOpen('highlight')}>
-        Add to highlight
-      </button>
-      <button type="button" className="button button-secondary button-small" onClick={() => onOpen('delete')}>
-        Delete
-      </button>
+      {isOwn && (
+        <>
+          <button type="button" className="button button-secondary button-small" onClick={() => onOpen('viewers')}>
+            Viewers
+            {typeof story.viewers_count === 'number' && (
+              <span className="story-count" aria-hidden="true">
+                {story.viewers_count}
+              </span>
+            )}
+          </button>
+          <button type="button" className="button button-secondary button-small" onClick={() => onOpen('highlight')}>
+            Add to highlight
+          </button>
+        </>
+      )}
+      {story.glimpse.can.delete && (
+        <button type="button" className="button button-secondary button-small" onClick={() => onOpen('delete')}>
+          Delete
+        </button>
+      )}
     </div>
   );
 }
@@ -514,8 +522,8 @@ function DeleteStory({ story, onDeleted, onCancel }: { story: Story; onDeleted: 
   );
 }
 
-/** A private reply, quick reactions, and adding a story one is mentioned in to one's own. */
-function ResponseBox({ story, me, onFocusChange }: { story: Story; me: Account; onFocusChange: (focused: boolean) => void }) {
+/** A private reply and quick reactions (`can.respond`), and adding a story one is mentioned in to one's own (`can.reshare`). */
+function ResponseBox({ story, onFocusChange }: { story: Story; onFocusChange: (focused: boolean) => void }) {
   const api = useApi();
   const inputId = useId();
   const [text, setText] = useState('');
@@ -524,7 +532,7 @@ function ResponseBox({ story, me, onFocusChange }: { story: Story; me: Account; 
   const [error, setError] = useState<unknown>(null);
   const [isReshared, setReshared] = useState(false);
   const username = story.account.acct || story.account.username;
-  const canReshare = story.audience === 'followers' && !story.account.locked && !story.reshare_of && story.mentions.some((m) => m.id === me.id);
+  const { respond: canRespond, reshare: canReshare } = story.glimpse.can;
 
   const run = async (action: () => Promise<unknown>, done: string) => {
     setBusy(true);
@@ -551,34 +559,38 @@ function ResponseBox({ story, me, onFocusChange }: { story: Story; me: Account; 
 
   return (
     <div className="story-responses">
-      <form className="story-reply" onSubmit={send}>
-        <label className="visually-hidden" htmlFor={inputId}>
-          Reply
-        </label>
-        <input
-          id={inputId}
-          className="story-reply-input"
-          type="text"
-          dir="auto"
-          autoComplete="off"
-          placeholder={`Reply to ${username}…`}
-          maxLength={STORY_LIMITS.reply}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onFocus={() => onFocusChange(true)}
-          onBlur={() => onFocusChange(false)}
-        />
-        <button type="submit" className="button button-link story-send" disabled={isBusy || !text.trim()}>
-          Send
-        </button>
-      </form>
-      <div className="story-reactions" role="group" aria-label="Quick reactions">
-        {QUICK_REACTIONS.map((emoji) => (
-          <button key={emoji} type="button" className="story-reaction" aria-label={`React ${emoji}`} disabled={isBusy} onClick={() => run(() => reactToStory(api, story.id, emoji), `You reacted ${emoji}`)}>
-            {emoji}
-          </button>
-        ))}
-      </div>
+      {canRespond && (
+        <>
+          <form className="story-reply" onSubmit={send}>
+            <label className="visually-hidden" htmlFor={inputId}>
+              Reply
+            </label>
+            <input
+              id={inputId}
+              className="story-reply-input"
+              type="text"
+              dir="auto"
+              autoComplete="off"
+              placeholder={`Reply to ${username}…`}
+              maxLength={STORY_LIMITS.reply}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              onFocus={() => onFocusChange(true)}
+              onBlur={() => onFocusChange(false)}
+            />
+            <button type="submit" className="button button-link story-send" disabled={isBusy || !text.trim()}>
+              Send
+            </button>
+          </form>
+          <div className="story-reactions" role="group" aria-label="Quick reactions">
+            {QUICK_REACTIONS.map((emoji) => (
+              <button key={emoji} type="button" className="story-reaction" aria-label={`React ${emoji}`} disabled={isBusy} onClick={() => run(() => reactToStory(api, story.id, emoji), `You reacted ${emoji}`)}>
+                {emoji}
+              </button>
+            ))}
+          </div>
+        </>
+      )}
       {canReshare && (
         <button
           type="button"

@@ -1,4 +1,4 @@
-import type { Account, MediaAttachment, Relationship, Status } from '../api/mastodon-types.ts';
+import type { Account, MediaAttachment, PostCapabilities, Relationship, Status } from '../api/mastodon-types.ts';
 
 let nextId = 100;
 
@@ -51,8 +51,19 @@ export function makeMedia(id: string, overrides: Partial<MediaAttachment> = {}):
   };
 }
 
-/** A photo post as the server presents it. */
-export function makeStatus(account: Account, overrides: Partial<Status> = {}): Status {
+/**
+ * What the server presents as `glimpse.can` (server/src/access/capabilities.ts). A fixture states
+ * the capabilities of the viewer its test signs in: the client shows them and decides nothing.
+ */
+export const STRANGER_CAN: PostCapabilities = { comment: true, pin: false, edit: false, delete: false };
+/** A post's own author. */
+export const AUTHOR_CAN: PostCapabilities = { comment: true, pin: true, edit: true, delete: true };
+
+/**
+ * A photo post (or a comment) as the server presents it. `can` is the viewer's capabilities,
+ * a signed-in stranger's unless the test says otherwise.
+ */
+export function makeStatus(account: Account, { can = STRANGER_CAN, ...overrides }: Partial<Status> & { can?: Partial<PostCapabilities> } = {}): Status {
   const id = overrides.id ?? String(nextStatusId++);
   return {
     id,
@@ -67,7 +78,7 @@ export function makeStatus(account: Account, overrides: Partial<Status> = {}): S
     replies_count: 0,
     mentions: [],
     tags: [],
-    glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: 'everyone' },
+    glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: 'everyone', can: { ...STRANGER_CAN, ...can } },
     ...overrides,
   };
 }

@@ -86,12 +86,12 @@ export class AccountRepository {
       .execute();
   }
 
-  async listUsers(limit: number, offset: number): Promise<Array<UserRow & { username: string }>> {
+  async listUsers(limit: number, offset: number): Promise<Array<UserRow & { username: string; suspended_at: string | null }>> {
     return this.db
       .selectFrom('users')
       .innerJoin('accounts', 'accounts.id', 'users.account_id')
       .selectAll('users')
-      .select('accounts.username')
+      .select(['accounts.username', 'accounts.suspended_at'])
       .orderBy('users.created_at')
       .limit(limit)
       .offset(offset)

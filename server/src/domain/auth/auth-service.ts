@@ -7,6 +7,7 @@ import type { AccountRow } from '../accounts/account.ts';
 import { areValidScopes, isSubsetOf, parseScopes } from './scopes.ts';
 import { hashPassword, hashToken, pkceS256, randomToken, safeEqual, timingDummyHash, verifyPassword } from './secrets.ts';
 import type { AppRow, TokenRepository, TokenRow } from './token-repository.ts';
+import type { FixedWindowLimiter } from '../../infra/rate-limiter.ts';
 
 /** What authentication found for a request. */
 export interface Principal {
@@ -51,6 +52,8 @@ export class AuthService {
     private readonly tokens: TokenRepository,
     private readonly accounts: AccountRepository,
     private readonly clock: Clock,
+    /** Log-in attempts per login name, from every address together (GLIMPSE_RATE_LIMIT_LOGIN_ACCOUNT). */
+    private readonly loginLimit?: FixedWindowLimiter,
   ) {}
 
   private nowIso(): string {
@@ -64,7 +67,11 @@ export class AuthService {
       throw unprocessable('Validation failed: Redirect URI must be given (at most 10)');
     }
     for (const uri of input.redirectUris) {
-      if (uri !== OOB_REDIRECT && !isAbsoluteUri(uri)) throw unprocessable('Validation failed: Redirect URI must be an absolute URI');
+      if (!isAllowedRedirectUri(uri)) {
+        throw unprocessable(
+          'Validation failed: Redirect URI must be https:, http: on a loopback host (127.0.0.1, [::1], localhost), urn:ietf:wg:oauth:2.0:oob, or a private-use scheme in reverse-domain form (com.example.app:/callback)',
+        );
+      }
     }
     const clientSecret = randomToken();
     const app: AppRow = {
@@ -185,13 +192,20 @@ export class AuthService {
     return this.issue({ appId: app.id, accountId: code.account_id, scopes: code.scopes.split(' '), withRefresh: true, authorizationCodeHash: codeHash });
   }
 
-  /** Refresh-token rotation: the old pair is revoked when a new one is issued. */
+  /**
+   * Refresh-token rotation: the old pair is revoked when a new one is issued. A refresh token
+   * presented again after its rotation means someone else holds a copy: its whole family (every
+   * token of the same grant, the newest included) is revoked (RFC 9700 §4.14.2).
+   */
   private async refresh(params: Record<string, string | undefined>): Promise<IssuedToken> {
     const app = await this.authenticateClient(params.client_id, params.client_secret, false);
     const old = params.refresh_token ? await this.tokens.findByRefreshHash(hashToken(params.refresh_token)) : undefined;
     const invalid = new OAuthError('invalid_grant', 'The refresh token is invalid.');
-    if (!old || old.app_id !== app.id || old.revoked_at !== null) throw invalid;
-    if (!(await this.tokens.revoke(old.id, this.nowIso()))) throw invalid;
+    if (!old || old.app_id !== app.id) throw invalid;
+    if (old.revoked_at !== null || !(await this.tokens.revoke(old.id, this.nowIso()))) {
+      if (old.authorization_code_hash !== null) await this.tokens.revokeAllForCode(old.authorization_code_hash, this.nowIso());
+      throw invalid;
+    }
     return this.issue({ appId: app.id, accountId: old.account_id, scopes: old.scopes.split(' '), withRefresh: true, authorizationCodeHash: old.authorization_code_hash });
   }
 
@@ -259,6 +273,9 @@ export class AuthService {
    * hash verification too, and every failure gives the same answer.
    */
   async checkPassword(login: string, password: string): Promise<AccountRow> {
+    // Keyed on the name as typed (normalised like the lookup), never on the account it finds:
+    // a name without an account is limited the same, so a 429 reveals nothing.
+    this.loginLimit?.takeOrRefuse(`login:${login.trim().toLowerCase().replace(/^@/, '')}`);
     const found = await this.accounts.findUserByLogin(login);
     const ok = await verifyPassword(found?.user.password_hash ?? (await timingDummyHash()), password);
     if (!found || !ok || found.user.disabled) throw unauthorized('Invalid username/email or password');
@@ -281,11 +298,25 @@ export class AuthService {
   }
 }
 
-function isAbsoluteUri(uri: string): boolean {
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+/** A private-use scheme in reverse-domain form (RFC 8252 §7.1): at least two dot-separated labels. */
+const PRIVATE_USE_SCHEME = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+:$/;
+
+/**
+ * Where an authorization may be sent: https:, http: to the client's own machine only,
+ * the out-of-band page, or a native app's private-use scheme. Everything else (file:, blob:,
+ * data:, javascript:, a plain custom scheme) is refused.
+ */
+export function isAllowedRedirectUri(uri: string): boolean {
+  if (uri === OOB_REDIRECT) return true;
+  let u: URL;
   try {
-    const u = new URL(uri);
-    return u.protocol.length > 1 && !/^(javascript|data|vbscript):$/i.test(u.protocol);
+    u = new URL(uri);
   } catch {
     return false;
   }
+  if (u.hash !== '') return false; // RFC 6749 §3.1.2: no fragment
+  if (u.protocol === 'https:') return u.hostname !== '';
+  if (u.protocol === 'http:') return LOOPBACK_HOSTS.has(u.hostname);
+  return PRIVATE_USE_SCHEME.test(u.protocol);
 }

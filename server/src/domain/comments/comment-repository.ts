@@ -1,4 +1,7 @@
 import { sql } from 'kysely';
+import { byUnsuspendedAccountSql } from '../../access/account-policy.ts';
+import { listedCommentSql } from '../../access/comment-policy.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
 import type { Db } from '../../db/database.ts';
 
 export const COUNTER_SHARDS = 16;
@@ -93,17 +96,15 @@ export class CommentRepository {
    * One page of a post's top-level comments, skipping folded ones and pinned ones (shown
    * apart), hidden ones except the viewer's own.
    */
-  async topLevelIds(postId: string, options: { sort: 'top' | 'newest'; cursor?: CommentCursor; foldedKeys: string[]; viewerId?: string; limit: number }): Promise<Array<{ id: string; rank_score: number }>> {
+  async topLevelIds(postId: string, options: { sort: 'top' | 'newest'; cursor?: CommentCursor; foldedKeys: string[]; viewer?: Viewer; limit: number }): Promise<Array<{ id: string; rank_score: number }>> {
     let q = this.db
       .selectFrom('statuses')
       .select(['id', 'rank_score'])
       .where('post_id', '=', postId)
       .where('in_reply_to_id', '=', postId)
-      .where('pinned_at', 'is', null);
-    q = options.viewerId
-      ? q.where((eb) => eb.or([eb('hidden_reason', 'is', null), eb('account_id', '=', options.viewerId!)]))
-      : q.where('hidden_reason', 'is', null);
-    if (options.foldedKeys.length) q = q.where((eb) => eb.or([eb('fold_key', 'not in', options.foldedKeys), eb('account_id', '=', options.viewerId ?? '')]));
+      .where('pinned_at', 'is', null)
+      .where(listedCommentSql({ viewer: options.viewer }));
+    if (options.foldedKeys.length) q = q.where((eb) => eb.or([eb('fold_key', 'not in', options.foldedKeys), eb('account_id', '=', options.viewer?.accountId ?? '')]));
     const c = options.cursor;
     if (options.sort === 'newest') {
       if (c) q = q.where('id', '<', c.id);
@@ -119,8 +120,8 @@ export class CommentRepository {
     return rows.map((r) => r.id);
   }
 
-  async replyIds(threadId: string, after: string | undefined, limit: number): Promise<string[]> {
-    let q = this.db.selectFrom('statuses').select('id').where('thread_id', '=', threadId).where('id', '!=', threadId);
+  async replyIds(threadId: string, viewer: Viewer | undefined, after: string | undefined, limit: number): Promise<string[]> {
+    let q = this.db.selectFrom('statuses').select('id').where('thread_id', '=', threadId).where('id', '!=', threadId).where(listedCommentSql({ viewer }));
     if (after) q = q.where('id', '>', after);
     return (await q.orderBy('id', 'asc').limit(limit).execute()).map((r) => r.id);
   }
@@ -134,6 +135,7 @@ export class CommentRepository {
       .select(['thread_id', sql<number>`count(*)`.as('n')])
       .where('thread_id', 'in', [...threadIds])
       .where('hidden_reason', 'is', null)
+      .where(byUnsuspendedAccountSql('account_id'))
       .where((eb) => eb('id', '!=', eb.ref('thread_id')))
       .groupBy('thread_id')
       .execute();
@@ -167,12 +169,13 @@ export class CommentRepository {
       .execute();
   }
 
-  /** The digest's aggregates over every comment of a post, hidden ones included. */
+  /** The digest's aggregates over every comment of a post, hidden ones included (suspended authors' never). */
   async toneCounts(postId: string) {
     return this.db
       .selectFrom('statuses')
       .select(['tone', sql<number>`count(*)`.as('n')])
       .where('post_id', '=', postId)
+      .where(byUnsuspendedAccountSql('account_id'))
       .groupBy('tone')
       .execute();
   }
@@ -182,6 +185,7 @@ export class CommentRepository {
       .selectFrom('statuses')
       .select([sql<string>`substr(created_at, 1, 13)`.as('hour'), 'tone', sql<number>`count(*)`.as('n')])
       .where('post_id', '=', postId)
+      .where(byUnsuspendedAccountSql('account_id'))
       .groupBy([sql`substr(created_at, 1, 13)`, 'tone'])
       .orderBy(sql`substr(created_at, 1, 13)`)
       .execute();
@@ -196,7 +200,7 @@ export class CommentRepository {
         FROM (
           SELECT id, tone, favourites_count,
             ROW_NUMBER() OVER (PARTITION BY tone, CASE WHEN fold_key = '' THEN id ELSE fold_key END ORDER BY favourites_count DESC, id DESC) AS per_fold
-          FROM statuses WHERE post_id = ${postId} AND hidden_reason IS NULL AND tone IS NOT NULL
+          FROM statuses WHERE post_id = ${postId} AND hidden_reason IS NULL AND tone IS NOT NULL AND ${byUnsuspendedAccountSql('account_id')}
         ) distinct_folds WHERE per_fold = 1
       ) ranked WHERE rn <= ${perTone}`.execute(this.db);
     const out = new Map<string, string[]>();

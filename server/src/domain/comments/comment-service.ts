@@ -1,9 +1,10 @@
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import { AppError, notFound, tooManyRequests, unprocessable } from '../../errors.ts';
+import { AppError, notFound, unprocessable } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
-import { MAX_PINNED_COMMENTS, canComment, canDeleteComment, canModerateComments, canPinComment } from '../../access/comment-policy.ts';
+import { MAX_PINNED_COMMENTS, canComment, canDeleteComment, canModerateComments, canPinComment, canSeeComment } from '../../access/comment-policy.ts';
+import { shouldNotify } from '../../access/account-policy.ts';
 import { canViewPost } from '../../access/post-policy.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
@@ -98,7 +99,7 @@ export class CommentService {
     const ctx = await this.relationships.loadViewerContext(viewer, [root.author.id]);
     if (!canComment(ctx, root.status, root.author)) throw new AppError(403, 'Comments on this post are limited');
     if (input.mediaIds.length > 0) throw unprocessable('Validation failed: Comments cannot carry photos');
-    if (this.limiter && !this.limiter.take(`comment:${viewer.accountId}`)) throw tooManyRequests();
+    this.limiter?.takeOrRefuse(`comment:${viewer.accountId}`);
 
     let text = input.text;
     const answering = replyTo.status.post_id !== null ? replyTo.author : undefined;
@@ -141,8 +142,15 @@ export class CommentService {
     };
     const names = mentionedUsernames(text).slice(0, POST_LIMITS.mentions);
     const mentioned = names.length ? await this.db.selectFrom('accounts').selectAll().where('username_lower', 'in', names).execute() : [];
-    // Who may be told: loaded before the transaction (SQLite has one connection).
-    const audience = hidden ? new Map() : await this.relationships.loadAudienceContexts(root.author.id, mentioned.map((m) => m.id));
+    // Who may be told, by their relations to the post's author and to the commenter: loaded
+    // before the transaction (SQLite has one connection).
+    const audience = hidden ? new Map() : await this.relationships.loadAudienceContexts([root.author.id, viewer.accountId], [root.author.id, ...mentioned.map((m) => m.id)]);
+    /** The comment may be told to someone who may see it, in a post they may see, as the reads decide. */
+    const mayTell = (recipientId: string) => {
+      const ctx = audience.get(recipientId);
+      const isMentionedInPost = root.mentions.some((a) => a.id === recipientId);
+      return ctx !== undefined && shouldNotify(ctx, viewer.accountId, canViewPost(ctx, root.status, root.author, { isMentioned: isMentionedInPost }) && canSeeComment(ctx, row));
+    };
 
     const result = await this.commentWrites.run(async (trx) => {
       if (input.idempotencyKey && !(await this.posts.claimIdempotencyKey(viewer.accountId, input.idempotencyKey, id, row.created_at, trx))) {
@@ -158,12 +166,10 @@ export class CommentService {
         if (row.thread_id !== id) {
           await this.comments.addRankScore(trx, row.thread_id!, viewer.accountId === root.author.id ? AUTHOR_REPLY_SCORE : REPLY_SCORE);
         }
-        const n = await this.notifications.notify(trx, 'comment', root.author.id, viewer.accountId, id);
+        const n = mayTell(root.author.id) ? await this.notifications.notify(trx, 'comment', root.author.id, viewer.accountId, id) : undefined;
         if (n) sent.push(n);
         for (const m of mentioned) {
-          const mctx = audience.get(m.id);
-          if (!mctx || mctx.muting.has(viewer.accountId) || m.id === root.author.id) continue;
-          if (!canViewPost(mctx, root.status, root.author, { isMentioned: true })) continue;
+          if (m.id === root.author.id || !mayTell(m.id)) continue;
           const mn = await this.notifications.notify(trx, 'mention', m.id, viewer.accountId, id);
           if (mn) sent.push(mn);
         }
@@ -217,7 +223,7 @@ export class CommentService {
     const [pinnedIds, samples, page] = await Promise.all([
       firstPage ? this.comments.pinnedIds(postId) : Promise.resolve([]),
       firstPage ? this.comments.foldSamples(postId, folds.map((f) => f.key), FOLD_SAMPLES) : Promise.resolve(new Map<string, string[]>()),
-      this.comments.topLevelIds(postId, { sort: options.sort, cursor, foldedKeys: folds.map((f) => f.key), viewerId: viewer?.accountId, limit: options.limit }),
+      this.comments.topLevelIds(postId, { sort: options.sort, cursor, foldedKeys: folds.map((f) => f.key), viewer, limit: options.limit }),
     ]);
     const hydrated = await this.hydrator.hydrate(viewer, [...pinnedIds, ...[...samples.values()].flat(), ...page.map((p) => p.id)]);
     const byId = new Map(hydrated.map((h) => [h.status.id, h]));
@@ -246,7 +252,7 @@ export class CommentService {
     const comment = await this.visiblePost(viewer, commentId);
     if (comment.status.post_id === null || comment.status.thread_id !== comment.status.id) throw notFound();
     const after = decodeCursor(options.cursor)?.id;
-    const ids = await this.comments.replyIds(commentId, after, options.limit);
+    const ids = await this.comments.replyIds(commentId, viewer, after, options.limit);
     const items = await this.hydrator.hydrate(viewer, ids);
     return { items, nextCursor: ids.length === options.limit ? encodeCursor({ id: ids[ids.length - 1] }) : null };
   }

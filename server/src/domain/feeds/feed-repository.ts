@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { publiclyListableSql } from '../../access/post-policy.ts';
 
 export interface IdPaging {
   maxId?: string;
@@ -111,26 +112,27 @@ export class FeedRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The public timeline: publicly listable posts only (access/post-policy.ts). */
   async publicIds(paging: IdPaging, onlyMedia: boolean): Promise<string[]> {
     let q = this.db
       .selectFrom('statuses')
       .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
       .select('statuses.id as id')
-      .where('statuses.visibility', '=', 'public')
-      .where('statuses.in_reply_to_id', 'is', null)
-      .where('accounts.locked', '=', 0);
+      .where(publiclyListableSql());
     if (onlyMedia) q = q.where('statuses.has_media', '=', 1);
     const rows = await pageIds(q, 'statuses.id', paging);
     return rows.map((r) => r.id);
   }
 
+  /** A hashtag's timeline: publicly listable posts only, never unlisted ones or comments. */
   async tagIds(tag: string, paging: IdPaging): Promise<string[]> {
     const q = this.db
       .selectFrom('status_tags')
       .innerJoin('statuses', 'statuses.id', 'status_tags.status_id')
+      .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
       .select('status_tags.status_id as id')
       .where('status_tags.tag', '=', tag)
-      .where('statuses.visibility', 'in', ['public', 'unlisted']);
+      .where(publiclyListableSql());
     const rows = await pageIds(q, 'status_tags.status_id', paging);
     return rows.map((r) => r.id);
   }
@@ -149,25 +151,21 @@ export class FeedRepository {
   async searchHashtags(prefix: string, limit: number, offset: number): Promise<Array<{ tag: string; display: string }>> {
     const key = prefix.normalize('NFKC').toLowerCase().replace(/[\\%_]/g, '');
     if (key === '') return [];
-    // Only tags of public posts of public accounts: a private post's tag is not revealed.
+    // Tags are found and counted only in publicly listable posts: a tag used only in a
+    // comment (hidden or not), an unlisted or private post, or by a locked or suspended
+    // account is not revealed.
     const rows = await this.db
       .selectFrom('status_tags')
       .innerJoin('statuses', 'statuses.id', 'status_tags.status_id')
       .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
       .select(['status_tags.tag as tag', sql<string>`min(status_tags.display)`.as('display'), sql<number>`count(*)`.as('n')])
       .where('status_tags.tag', 'like', `${key}%`)
-      .where('statuses.visibility', '=', 'public')
-      .where('accounts.locked', '=', 0)
+      .where(publiclyListableSql())
       .groupBy('status_tags.tag')
       .orderBy(sql`count(*)`, 'desc')
       .limit(limit)
       .offset(offset)
       .execute();
     return rows.map((r) => ({ tag: r.tag, display: r.display }));
-  }
-
-  async hashtagStats(tag: string): Promise<number> {
-    const row = await this.db.selectFrom('status_tags').select(sql<number>`count(*)`.as('n')).where('tag', '=', tag).executeTakeFirst();
-    return Number(row?.n ?? 0);
   }
 }

@@ -65,34 +65,47 @@ export class RelationshipRepository {
   }
 
   /**
-   * The reverse of loadViewerContext: for many would-be viewers, their relations to one
-   * author, as the contexts the policies read. Used to decide who may be notified of a post.
+   * The reverse of loadViewerContext: for many would-be viewers, their relations to a few
+   * accounts (an author, a commenter), as the contexts the policies read. Used to decide who
+   * may be notified of a post, a comment or a story, by the same rules the reads apply.
    */
-  async loadAudienceContexts(authorId: string, viewerIds: readonly string[]): Promise<Map<string, ViewerContext>> {
+  async loadAudienceContexts(accountIds: readonly string[], viewerIds: readonly string[]): Promise<Map<string, ViewerContext>> {
     const ids = [...new Set(viewerIds)];
+    const others = [...new Set(accountIds)];
     const result = new Map<string, ViewerContext>();
-    if (ids.length === 0) return result;
+    if (ids.length === 0 || others.length === 0) return result;
     const [follows, blocks, blockedBy, mutes, closeFriends] = await Promise.all([
-      this.db.selectFrom('follows').select('account_id as id').where('target_account_id', '=', authorId).where('account_id', 'in', ids).execute(),
-      this.db.selectFrom('blocks').select('account_id as id').where('target_account_id', '=', authorId).where('account_id', 'in', ids).execute(),
-      this.db.selectFrom('blocks').select('target_account_id as id').where('account_id', '=', authorId).where('target_account_id', 'in', ids).execute(),
-      this.db.selectFrom('mutes').select('account_id as id').where('target_account_id', '=', authorId).where('account_id', 'in', ids).execute(),
-      this.db.selectFrom('close_friends').select('friend_id as id').where('account_id', '=', authorId).where('friend_id', 'in', ids).execute(),
+      this.db.selectFrom('follows').select(['account_id as viewer', 'target_account_id as account']).where('account_id', 'in', ids).where('target_account_id', 'in', others).execute(),
+      this.db.selectFrom('blocks').select(['account_id as viewer', 'target_account_id as account']).where('account_id', 'in', ids).where('target_account_id', 'in', others).execute(),
+      this.db.selectFrom('blocks').select(['target_account_id as viewer', 'account_id as account']).where('target_account_id', 'in', ids).where('account_id', 'in', others).execute(),
+      this.db
+        .selectFrom('mutes')
+        .select(['account_id as viewer', 'target_account_id as account', 'hide_notifications'])
+        .where('account_id', 'in', ids)
+        .where('target_account_id', 'in', others)
+        .where(this.activeMute())
+        .execute(),
+      this.db.selectFrom('close_friends').select(['friend_id as viewer', 'account_id as account']).where('friend_id', 'in', ids).where('account_id', 'in', others).execute(),
     ]);
-    const has = (rows: Array<{ id: string }>) => new Set(rows.map((r) => r.id));
-    const [f, b, bb, m, cf] = [has(follows), has(blocks), has(blockedBy), has(mutes), has(closeFriends)];
-    const one = (cond: boolean): ReadonlySet<string> => (cond ? new Set([authorId]) : new Set());
+    const setsOf = (rows: Array<{ viewer: string; account: string }>) => {
+      const out = new Map<string, Set<string>>();
+      for (const r of rows) out.set(r.viewer, (out.get(r.viewer) ?? new Set()).add(r.account));
+      return out;
+    };
+    const [f, b, bb, m, mn, cf] = [follows, blocks, blockedBy, mutes, mutes.filter((r) => Boolean(Number(r.hide_notifications))), closeFriends].map(setsOf);
+    const none: ReadonlySet<string> = new Set();
     for (const id of ids) {
       result.set(id, {
         viewer: { accountId: id, role: 'user' },
-        following: one(f.has(id)),
-        followedBy: new Set(),
-        requested: new Set(),
-        requestedBy: new Set(),
-        blocking: one(b.has(id)),
-        blockedBy: one(bb.has(id)),
-        muting: one(m.has(id)),
-        closeFriendOf: one(cf.has(id)),
+        following: f.get(id) ?? none,
+        followedBy: none,
+        requested: none,
+        requestedBy: none,
+        blocking: b.get(id) ?? none,
+        blockedBy: bb.get(id) ?? none,
+        muting: m.get(id) ?? none,
+        mutingNotifications: mn.get(id) ?? none,
+        closeFriendOf: cf.get(id) ?? none,
       });
     }
     return result;

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
 import { encode as encodeBlurhash } from 'blurhash';
 import exifr from 'exifr';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import { MEDIA_LIMITS, type MediaRow, type MediaVariant } from './media.ts';
 
 /**
@@ -10,7 +12,8 @@ import { MEDIA_LIMITS, type MediaRow, type MediaVariant } from './media.ts';
  * metadata. The capture date is read first, from the original's EXIF, and kept as a field.
  *
  * Defences, in order: the real type from the bytes (never the client's name or label), the
- * size and pixel limits from the header before any decoding, libvips loaders limited to the
+ * size, pixel, side, aspect-ratio and JPEG scan limits from the header before any decoding
+ * (so no crafted file costs a worker more than an ordinary photo), libvips loaders limited to the
  * five formats we accept (SVG, PDF, TIFF, ImageMagick and the rest are blocked for the whole
  * process), `failOn: 'warning'` so damaged or truncated data is refused rather than guessed
  * at, and a timeout on every libvips pipeline.
@@ -75,6 +78,9 @@ export const REJECTIONS = {
   tooLarge: `File is too large (maximum is ${MEDIA_LIMITS.bytes / 1024 / 1024} MiB)`,
   empty: 'File is empty',
   tooManyPixels: `Image is too large (maximum is ${MEDIA_LIMITS.pixels.toLocaleString('en')} pixels)`,
+  sideTooLong: `Image is too large (each side may be at most ${MEDIA_LIMITS.side.toLocaleString('en')} pixels)`,
+  tooNarrow: `Image is too long and narrow (one side may be at most ${MEDIA_LIMITS.aspectRatio} times the other)`,
+  tooManyScans: `Image has too many progressive scans (maximum is ${MEDIA_LIMITS.jpegScans})`,
   damaged: 'Image could not be processed: the file is damaged or incomplete',
 } as const;
 
@@ -86,20 +92,31 @@ export interface ImageProbe {
   pages: number;
 }
 
+/** The accepted type of a file from its first bytes (at least 4,100 of them, or all), or undefined. */
+export async function sniffImageType(head: Uint8Array): Promise<string | undefined> {
+  const detected = await fileTypeFromBuffer(head).catch(() => undefined);
+  return detected && ACCEPTED[detected.mime] ? detected.mime : undefined;
+}
+
 /**
- * Quick checks from the file's header, cheap enough to run inside the upload request: the
- * size, the real type and the pixel count (all frames of an animation together, so a GIF of
- * hundreds of large frames is refused even though only its first frame would be decoded).
+ * Quick checks from the file's header, cheap enough to run inside the upload request, on the
+ * bytes or on a file (read from disk, never whole): the size, the real type, the pixel count
+ * (all frames of an animation together, so a GIF of hundreds of large frames is refused even
+ * though only its first frame would be decoded), the longest side and the aspect ratio (a
+ * 1 × 30,000,000 PNG has few pixels, but libvips works it line by line for far longer than any
+ * photo), and for JPEG the number of scans (each progressive scan is another pass over the
+ * whole image, and a small file can declare thousands of them).
  */
-export async function probeImage(bytes: Buffer): Promise<ImageProbe> {
-  if (bytes.length === 0) throw new ImageRejectedError(REJECTIONS.empty);
-  if (bytes.length > MEDIA_LIMITS.bytes) throw new ImageRejectedError(REJECTIONS.tooLarge, 413);
-  const detected = await fileTypeFromBuffer(bytes).catch(() => undefined);
+export async function probeImage(input: Buffer | string): Promise<ImageProbe> {
+  const size = typeof input === 'string' ? (await fsp.stat(input)).size : input.length;
+  if (size === 0) throw new ImageRejectedError(REJECTIONS.empty);
+  if (size > MEDIA_LIMITS.bytes) throw new ImageRejectedError(REJECTIONS.tooLarge, 413);
+  const detected = await (typeof input === 'string' ? fileTypeFromFile(input) : fileTypeFromBuffer(input)).catch(() => undefined);
   const accepted = detected ? ACCEPTED[detected.mime] : undefined;
   if (!detected || !accepted) throw new ImageRejectedError(REJECTIONS.unsupported);
   let metadata: Metadata;
   try {
-    metadata = await sharp(bytes, INPUT_OPTIONS).metadata();
+    metadata = await sharp(input, INPUT_OPTIONS).metadata();
   } catch (error) {
     throw rejectionFor(error);
   }
@@ -110,10 +127,36 @@ export async function probeImage(bytes: Buffer): Promise<ImageProbe> {
   const height = metadata.pageHeight ?? metadata.height ?? 0;
   const pages = Math.max(1, metadata.pages ?? 1);
   if (width < 1 || height < 1) throw new ImageRejectedError(REJECTIONS.damaged);
+  if (width > MEDIA_LIMITS.side || height > MEDIA_LIMITS.side) throw new ImageRejectedError(REJECTIONS.sideTooLong);
+  if (Math.max(width, height) > MEDIA_LIMITS.aspectRatio * Math.min(width, height)) throw new ImageRejectedError(REJECTIONS.tooNarrow);
   if (width * height > MEDIA_LIMITS.pixels || width * height * pages > MEDIA_LIMITS.pixels) {
     throw new ImageRejectedError(REJECTIONS.tooManyPixels);
   }
+  if (accepted.format === 'jpeg' && (await countJpegScans(input)) > MEDIA_LIMITS.jpegScans) throw new ImageRejectedError(REJECTIONS.tooManyScans);
   return { format: accepted.format, mimeType: detected.mime, width, height, pages };
+}
+
+/**
+ * Start-of-scan markers (FF DA) in a JPEG. Inside entropy-coded data every FF byte is followed
+ * by 00 or a restart marker, so each FF DA found starts a scan (one in an embedded thumbnail
+ * counts too, which only makes the bound stricter). Files are read in chunks, never whole.
+ */
+export async function countJpegScans(input: Buffer | string): Promise<number> {
+  let scans = 0;
+  let previous = 0;
+  const count = (chunk: Buffer) => {
+    if (previous === 0xff && chunk[0] === 0xda) scans++;
+    for (let at = chunk.indexOf(0xff); at !== -1 && at < chunk.length - 1; at = chunk.indexOf(0xff, at + 1)) {
+      if (chunk[at + 1] === 0xda) scans++;
+    }
+    previous = chunk[chunk.length - 1];
+  };
+  if (typeof input !== 'string') {
+    count(input);
+    return scans;
+  }
+  for await (const chunk of fs.createReadStream(input, { highWaterMark: 256 * 1024 })) count(chunk as Buffer);
+  return scans;
 }
 
 /** One re-encoded size, with its bytes. */

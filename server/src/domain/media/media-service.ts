@@ -2,20 +2,43 @@ import crypto from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { isId, newId } from '../../db/ids.ts';
-import { AppError, notFound, unprocessable } from '../../errors.ts';
+import { AppError, notFound, tooManyRequests, unprocessable } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { type MediaFileFacts, needsSignedMediaUrls } from '../../access/media-policy.ts';
 import type { MediaStorage } from '../../infra/storage/media-storage.ts';
 import { type JobQueue, JobTimeoutError, QueueFullError, QueueStoppedError } from '../../infra/queue/job-queue.ts';
-import { ImageRejectedError, REJECTIONS, probeImage, processImage } from './image-processor.ts';
+import { ImageRejectedError, REJECTIONS, probeImage, processImage, sniffImageType } from './image-processor.ts';
 import type { MediaRepository } from './media-repository.ts';
 import type { MediaUrls } from './media-urls.ts';
 import { MEDIA_LIMITS, type MediaRow, type MediaVariant, variantsOf } from './media.ts';
+import { UPLOAD_RETRY_AFTER_MS, UploadSlots } from './upload-slots.ts';
 
-/** The uploaded bytes; the client's file name and label are never trusted or stored. */
+/**
+ * An upload as received: a file at a path from the storage's `incomingFile()`. The client's
+ * file name and label are never trusted or stored.
+ */
 export interface UploadedImage {
-  data: Buffer;
+  path: string;
 }
+
+/**
+ * How the HTTP layer receives one request's uploads for an account: each file streamed to a
+ * fresh incoming path, at most `maxBytes`, its first bytes checked before the rest is taken.
+ * `release()` ends the request's hold on its upload slot.
+ */
+export interface UploadReceiver {
+  maxBytes: number;
+  /** A fresh path to write one received file to. */
+  newFile(): Promise<string>;
+  /** Throws (422) unless the first bytes (4,100, or the whole file if shorter) are an accepted image type. */
+  checkHead(head: Buffer): Promise<void>;
+  release(): void;
+}
+
+/** Bytes of a file's start that decide its type (file-type's sample size). */
+export const HEAD_BYTES = 4100;
+/** Received files left by a crash mid-upload are removed at start once this old. */
+const STALE_INCOMING_MS = 60 * 60_000;
 
 export interface MediaAttributes {
   description?: string;
@@ -52,16 +75,20 @@ export function storageNameOf(variant: Pick<MediaVariant, 'name' | 'format'>): s
 }
 
 /**
- * Uploads and their processing. An upload is checked at once (size, real type, pixel count),
- * its bytes stored as 'original', a row written in state 'processing' and a job queued; the job
- * re-encodes it into the stored sizes, marks the row 'ready' (or 'failed' with the reason)
- * and deletes the original. Rows still 'processing' after a restart are queued again.
+ * Uploads and their processing. An upload is received to disk (uploadReceiver: bounded in
+ * flight, its type checked from its first bytes), checked from its header (size, real type,
+ * pixels, sides, aspect ratio, scans), moved into storage as 'original', a row written in
+ * state 'processing' and a job queued; the job re-encodes it into the stored sizes, marks the
+ * row 'ready' (or 'failed' with the reason) and deletes the original. Rows still 'processing'
+ * after a restart are queued again.
  */
 export class MediaService {
   private readonly waiters = new Map<string, Set<() => void>>();
   /** Media ids queued or running here, so a resume never queues one twice. */
   private readonly inFlight = new Set<string>();
   private readonly waitMs: number;
+  /** Upload requests being received, per account and in total. */
+  readonly uploadSlots = new UploadSlots();
   /** Where unexpected processing errors go; app.ts points it at the logger. */
   onError: (message: string, error: unknown) => void;
 
@@ -89,10 +116,31 @@ export class MediaService {
     });
   }
 
+  /**
+   * Starts receiving an upload request of this account: 429 with Retry-After when it already
+   * has as many in flight as allowed, or everyone together has.
+   */
+  uploadReceiver(viewer: Viewer): UploadReceiver {
+    const release = this.uploadSlots.take(viewer.accountId);
+    if (!release) throw uploadsBusy('Too many uploads at once, try again in a moment');
+    return {
+      maxBytes: MEDIA_LIMITS.bytes,
+      newFile: () => this.storage.incomingFile(),
+      checkHead: async (head) => {
+        if (head.length > 0 && !(await sniffImageType(head))) throw unprocessable(REJECTIONS.unsupported);
+      },
+      release,
+    };
+  }
+
+  /**
+   * A received upload: checked from its header on disk (size, type, pixels, sides, scans), moved
+   * into storage as 'original', its row committed in state 'processing' and a job queued.
+   */
   async upload(viewer: Viewer, file: UploadedImage, attributes: MediaAttributes = {}, purpose: MediaPurpose = 'attachment'): Promise<MediaRow> {
     const { description, focus } = parseAttributes(attributes);
     try {
-      await probeImage(file.data);
+      await probeImage(file.path);
     } catch (error) {
       if (error instanceof ImageRejectedError) throw new AppError(error.status, error.message);
       throw error;
@@ -104,7 +152,7 @@ export class MediaService {
       .where('account_id', '=', viewer.accountId)
       .where('state', '=', 'processing')
       .executeTakeFirst();
-    if (Number(processing?.n ?? 0) >= MAX_PROCESSING_PER_ACCOUNT) throw new AppError(429, 'Too many uploads are still processing, try again in a moment');
+    if (Number(processing?.n ?? 0) >= MAX_PROCESSING_PER_ACCOUNT) throw uploadsBusy('Too many uploads are still processing, try again in a moment');
 
     const now = this.clock.now();
     const storageKey = crypto.randomBytes(32).toString('base64url');
@@ -128,7 +176,7 @@ export class MediaService {
       created_at: now.toISOString(),
     };
     // The bytes are durable before the row that points to them commits.
-    await this.storage.put(storageKey, ORIGINAL_NAME, file.data);
+    await this.storage.putFile(storageKey, ORIGINAL_NAME, file.path);
     try {
       await this.media.insert(row);
     } catch (error) {
@@ -224,6 +272,7 @@ export class MediaService {
 
   /** Queues media left 'processing' by a restart. Returns how many were queued. */
   async resumeInterrupted(): Promise<number> {
+    await this.storage.removeStaleIncoming(STALE_INCOMING_MS).catch((error) => this.onError('removing stale received uploads', error));
     let queued = 0;
     const rows = await this.media.findProcessing(500);
     for (const row of rows) {
@@ -241,17 +290,19 @@ export class MediaService {
   }
 
   private async factsFor(media: MediaRow): Promise<MediaFileFacts> {
-    if (media.purpose !== 'attachment' || media.status_id === null) return { purpose: media.purpose };
+    const owner = await this.db.selectFrom('accounts').select('suspended_at').where('id', '=', media.account_id).executeTakeFirst();
+    const facts: MediaFileFacts = { purpose: media.purpose, owner: { suspended_at: owner?.suspended_at ?? null } };
+    if (media.purpose !== 'attachment' || media.status_id === null) return facts;
     const row = await this.db
       .selectFrom('statuses')
       .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
-      .select(['statuses.id', 'statuses.account_id', 'statuses.visibility', 'accounts.locked'])
+      .select(['statuses.id', 'statuses.account_id', 'statuses.visibility', 'accounts.locked', 'accounts.suspended_at'])
       .where('statuses.id', '=', media.status_id)
       .executeTakeFirst();
-    if (!row) return { purpose: media.purpose };
+    if (!row) return facts;
     return {
-      purpose: media.purpose,
-      attachedTo: { post: { id: row.id, account_id: row.account_id, visibility: row.visibility }, author: { id: row.account_id, locked: row.locked } },
+      ...facts,
+      attachedTo: { post: { id: row.id, account_id: row.account_id, visibility: row.visibility }, author: { id: row.account_id, locked: row.locked, suspended_at: row.suspended_at } },
     };
   }
 
@@ -361,6 +412,13 @@ export class MediaService {
     const set = this.waiters.get(mediaId);
     if (set) for (const wake of [...set]) wake();
   }
+}
+
+/** 429 with Retry-After and a message saying which bound was met. */
+function uploadsBusy(message: string): AppError {
+  const error = tooManyRequests(UPLOAD_RETRY_AFTER_MS);
+  error.message = message;
+  return error;
 }
 
 function busy(): AppError {

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { AppError, notFound, unprocessable } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
+import { suspendAccount } from './suspend-account.ts';
 import { canActOnOtherAccount, canSeeAccount, isAdmin } from '../../access/account-policy.ts';
 import type { JobQueue } from '../../infra/queue/job-queue.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
@@ -216,10 +217,7 @@ export class ModerationService {
         });
       }
     }
-    if (action === 'suspend') {
-      await this.accounts.updateUser(report.target_account_id, { disabled: 1 });
-      await this.tokens.revokeAllForAccount(report.target_account_id, now);
-    }
+    if (action === 'suspend') await suspendAccount(this.db, this.clock, report.target_account_id);
     await this.moderation.resolveReport(id, action, viewer.accountId, now);
   }
 }

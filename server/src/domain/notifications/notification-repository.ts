@@ -1,3 +1,4 @@
+import { byUnsuspendedAccountSql } from '../../access/account-policy.ts';
 import type { Db } from '../../db/database.ts';
 import type { NotificationRow } from './notification.ts';
 
@@ -19,7 +20,7 @@ export class NotificationRepository {
   }
 
   async page(recipientId: string, query: NotificationQuery): Promise<NotificationRow[]> {
-    let q = this.db.selectFrom('notifications').selectAll().where('account_id', '=', recipientId);
+    let q = this.db.selectFrom('notifications').selectAll().where('account_id', '=', recipientId).where(byUnsuspendedAccountSql('from_account_id'));
     if (query.types && query.types.length > 0) q = q.where('type', 'in', query.types);
     if (query.excludeTypes && query.excludeTypes.length > 0) q = q.where('type', 'not in', query.excludeTypes);
     if (query.accountId) q = q.where('from_account_id', '=', query.accountId);
@@ -43,7 +44,7 @@ export class NotificationRepository {
 
   /** The senders of the newest notifications after `sinceId`, one entry per notification. */
   async sendersSince(recipientId: string, sinceId: string | undefined, limit: number): Promise<string[]> {
-    let q = this.db.selectFrom('notifications').select('from_account_id').where('account_id', '=', recipientId);
+    let q = this.db.selectFrom('notifications').select('from_account_id').where('account_id', '=', recipientId).where(byUnsuspendedAccountSql('from_account_id'));
     if (sinceId) q = q.where('id', '>', sinceId);
     const rows = await q.orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => r.from_account_id);

@@ -1,5 +1,6 @@
 import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
-import { canModerateComments, canSeeComment } from '../../access/comment-policy.ts';
+import { type PostCapabilities, postCapabilities } from '../../access/capabilities.ts';
+import { canModerateComments, canSeeComment, canSeeHiddenReason } from '../../access/comment-policy.ts';
 import { isAdmin } from '../../access/account-policy.ts';
 import { belongsInHomeFeed, canManagePost, canSeeLikeCount, canViewPost, needsRestrictedMedia } from '../../access/post-policy.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
@@ -29,6 +30,10 @@ export interface HydratedPost {
   likeCountVisible: boolean;
   /** The viewer may edit, delete and pin it. */
   canManage: boolean;
+  /** What the viewer may do with it (presented as `glimpse.can`). */
+  can: PostCapabilities;
+  /** The viewer reviews this hidden comment and is told why it is hidden. */
+  hiddenReasonVisible: boolean;
   /** Visible comments of a post, or visible replies in a comment's thread. */
   repliesCount: number;
 }
@@ -99,14 +104,21 @@ export class PostHydrator {
       const isMentioned = viewerId !== undefined && mentionIds.includes(viewerId);
       if (!canViewPost(ctx, status, author, { isMentioned })) continue;
       if (rule === 'home' && !belongsInHomeFeed(ctx, status)) continue;
+      let rootFacts: { post: StatusRow; author: AccountRow } | undefined;
       if (status.post_id) {
         const root = rootOf(status);
         const rootAuthor = root && accounts.get(root.account_id);
         if (!root || !rootAuthor || !canViewPost(ctx, root, rootAuthor, { isMentioned: viewerId !== undefined && (mentionsByStatus.get(root.id) ?? []).includes(viewerId) })) continue;
         const visible = rule === 'review' ? canModerateComments(ctx, root) : rule === 'moderator' ? isAdmin(ctx) : canSeeComment(ctx, status);
         if (!visible) continue;
+        rootFacts = { post: root, author: rootAuthor };
       }
-      out.push({ ...this.assemble(ctx, status, author, media, mediaTags, mentionIds, accounts, tagsByStatus.get(id) ?? [], favourites, bookmarks, pins), repliesCount: repliesCountOf(status) });
+      out.push({
+        ...this.assemble(ctx, status, author, media, mediaTags, mentionIds, accounts, tagsByStatus.get(id) ?? [], favourites, bookmarks, pins),
+        can: postCapabilities(ctx, status, author, rootFacts),
+        hiddenReasonVisible: rootFacts !== undefined && status.hidden_reason !== null && canSeeHiddenReason(ctx, status, rootFacts.post),
+        repliesCount: repliesCountOf(status),
+      });
     }
     return out;
   }
@@ -123,7 +135,7 @@ export class PostHydrator {
     favourites: Set<string>,
     bookmarks: Set<string>,
     pins: Set<string>,
-  ): Omit<HydratedPost, 'repliesCount'> {
+  ): Omit<HydratedPost, 'repliesCount' | 'can' | 'hiddenReasonVisible'> {
     return {
       status,
       author,

@@ -4,7 +4,8 @@ import { newId } from '../../db/ids.ts';
 import { notFound, unprocessable } from '../../errors.ts';
 import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
 import { canViewPost } from '../../access/post-policy.ts';
-import { isLocked } from '../../access/account-policy.ts';
+import { type AccountFacts, canSeeAccount, isLocked, shouldNotify } from '../../access/account-policy.ts';
+import { canAttachMedia } from '../../access/media-policy.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
 import type { MediaRepository } from '../media/media-repository.ts';
@@ -62,7 +63,7 @@ export type DefaultCommentPolicy = (accountId: string) => Promise<string>;
 /** Things that happen after a post commits; the feeds subscribe (fan-out) here. */
 export interface PostEvents {
   onCreated?(status: StatusRow): void;
-  onDeleted?(status: StatusRow): void;
+  onDeleted?(post: HydratedPost): void;
 }
 
 /** Posting, editing, deleting and liking photo posts. */
@@ -153,7 +154,7 @@ export class PostService {
     const mentioned = await this.resolveMentions(input.text);
     const photoTags = await this.checkPhotoTags(input.photoTags ?? [], media);
     // Loaded before the transaction: on SQLite a query outside it would wait for it to end.
-    const audience = await this.relationships.loadAudienceContexts(author.id, [...mentioned.map((a) => a.id), ...photoTags.map((t) => t.accountId)]);
+    const audience = await this.relationships.loadAudienceContexts([author.id], [...mentioned.map((a) => a.id), ...photoTags.map((t) => t.accountId)]);
 
     const result = await this.db.transaction().execute(async (trx) => {
       if (input.idempotencyKey && !(await this.posts.claimIdempotencyKey(viewer.accountId, input.idempotencyKey, id, row.created_at, trx))) {
@@ -242,7 +243,7 @@ export class PostService {
       await this.posts.delete(id, trx);
       await this.posts.adjustStatusesCount(viewer.accountId, -1, trx);
     });
-    this.events.onDeleted?.(post.status);
+    this.events.onDeleted?.(post);
     return post;
   }
 
@@ -295,7 +296,7 @@ export class PostService {
     const ctx = await this.relationships.loadViewerContext(viewer, [...accounts.keys()]);
     return {
       edges,
-      accounts: edges.map((e) => accounts.get(e.account_id)).filter((a) => a !== undefined && !ctx.blockedBy.has(a.id) && !ctx.blocking.has(a.id)),
+      accounts: edges.map((e) => accounts.get(e.account_id)).filter((a) => a !== undefined && canSeeAccount(ctx, a) && !ctx.blocking.has(a.id)),
     };
   }
 
@@ -332,7 +333,7 @@ export class PostService {
     const ordered = ids.map((id) => byId.get(id));
     for (const m of ordered) {
       // Another's media, a missing id and an already-used photo all get the same answer.
-      if (!m || m.account_id !== viewer.accountId || m.purpose !== 'attachment' || (m.status_id !== null && m.status_id !== editingStatusId)) {
+      if (!m || !canAttachMedia(viewer, m, { onPost: editingStatusId })) {
         throw unprocessable('Validation failed: Media is invalid or not yours');
       }
       if (m.state !== 'ready') throw unprocessable('Validation failed: Cannot attach files that have not finished processing. Try again in a moment!');
@@ -364,13 +365,12 @@ export class PostService {
     });
   }
 
-  /** Mention and tag notifications go only to those who may see the post. */
-  private async notifyAudience(trx: Db, contexts: Map<string, ViewerContext>, status: StatusRow, author: { id: string; locked: number }, mentionedIds: string[], taggedIds: string[]): Promise<NotificationRow[]> {
+  /** Mention and tag notifications go only to those who may see the post (access: shouldNotify). */
+  private async notifyAudience(trx: Db, contexts: Map<string, ViewerContext>, status: StatusRow, author: AccountFacts, mentionedIds: string[], taggedIds: string[]): Promise<NotificationRow[]> {
     const out: NotificationRow[] = [];
     const notify = async (type: 'mention' | 'tag', recipient: string) => {
       const ctx = contexts.get(recipient);
-      if (!ctx || ctx.muting.has(author.id)) return;
-      if (!canViewPost(ctx, status, author, { isMentioned: mentionedIds.includes(recipient) })) return;
+      if (!ctx || !shouldNotify(ctx, author.id, canViewPost(ctx, status, author, { isMentioned: mentionedIds.includes(recipient) }))) return;
       const n = await this.notifications.notify(trx, type, recipient, author.id, status.id);
       if (n) out.push(n);
     };

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { liveStorySql } from '../../access/story-policy.ts';
 import type { HighlightRow, StoryRow } from './story.ts';
 
 export interface TrayRow {
@@ -40,8 +41,8 @@ export class StoryRepository {
     return new Set(rows.map((r) => r.story_id));
   }
 
-  async countLive(accountId: string, nowIso: string): Promise<number> {
-    const rows = await this.db.selectFrom('stories').select('id').where('account_id', '=', accountId).where('expires_at', '>', nowIso).limit(1000).execute();
+  async countLive(accountId: string, now: Date): Promise<number> {
+    const rows = await this.db.selectFrom('stories').select('id').where('account_id', '=', accountId).where(liveStorySql(now)).limit(1000).execute();
     return rows.length;
   }
 
@@ -50,9 +51,9 @@ export class StoryRepository {
   }
 
   /** Live stories of some accounts, oldest first. */
-  async liveIdsByAuthors(authorIds: string[], nowIso: string): Promise<string[]> {
+  async liveIdsByAuthors(authorIds: string[], now: Date): Promise<string[]> {
     if (authorIds.length === 0) return [];
-    const rows = await this.db.selectFrom('stories').select('id').where('account_id', 'in', authorIds).where('expires_at', '>', nowIso).orderBy('id', 'asc').limit(1000).execute();
+    const rows = await this.db.selectFrom('stories').select('id').where('account_id', 'in', authorIds).where(liveStorySql(now)).orderBy('id', 'asc').limit(1000).execute();
     return rows.map((r) => r.id);
   }
 
@@ -60,12 +61,12 @@ export class StoryRepository {
    * The tray's skeleton: every live story of the viewer and of the accounts they follow, with
    * the viewer's seen flag. Read-time pull: a new story costs one write whoever follows.
    */
-  async trayRows(viewerId: string, nowIso: string): Promise<TrayRow[]> {
+  async trayRows(viewerId: string, now: Date): Promise<TrayRow[]> {
     const rows = await this.db
       .selectFrom('stories as s')
       .leftJoin('story_views as v', (join) => join.onRef('v.story_id', '=', 's.id').on('v.account_id', '=', viewerId))
       .select(['s.id', 's.account_id', 's.audience', 's.created_at', 's.expires_at', 's.reshare_of_id', 'v.story_id as seen_id'])
-      .where('s.expires_at', '>', nowIso)
+      .where(liveStorySql(now, 's'))
       .where((eb) =>
         eb.or([
           eb('s.account_id', '=', viewerId),

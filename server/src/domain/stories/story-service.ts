@@ -3,7 +3,9 @@ import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { notFound, unprocessable } from '../../errors.ts';
 import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
-import { canSeeAccount } from '../../access/account-policy.ts';
+import { canSeeAccount, shouldNotify } from '../../access/account-policy.ts';
+import { type StoryCapabilities, storyCapabilities } from '../../access/capabilities.ts';
+import { canAttachMedia } from '../../access/media-policy.ts';
 import {
   canMentionInStory,
   canReshareStory,
@@ -19,6 +21,7 @@ import type { MediaRow } from '../media/media.ts';
 import type { NotificationService } from '../notifications/notification-service.ts';
 import type { NotificationRow } from '../notifications/notification.ts';
 import type { StoryRepository } from './story-repository.ts';
+import type { FixedWindowLimiter } from '../../infra/rate-limiter.ts';
 import { type HighlightRow, type Overlay, STORY_LIMITS, type StoryRow, overlaysOf } from './story.ts';
 
 /** A story with what presenting it needs, loaded in batch. */
@@ -32,6 +35,8 @@ export interface HydratedStory {
   /** The story this one reshares, when the viewer may see it. */
   reshareOf?: { story: StoryRow; author: AccountRow };
   isOwn: boolean;
+  /** What the viewer may do with it (presented as `glimpse.can`). */
+  can: StoryCapabilities;
 }
 
 export interface TrayEntry {
@@ -70,6 +75,8 @@ export class StoryService {
     private readonly relationships: RelationshipRepository,
     private readonly notifications: NotificationService,
     private readonly clock: Clock,
+    /** Replies and reactions together, per account (GLIMPSE_RATE_LIMIT_STORY_RESPONSES). */
+    private readonly responseLimit?: FixedWindowLimiter,
     private moderation: ReplyModeration = noReplyModeration,
   ) {}
 
@@ -119,6 +126,7 @@ export class StoryService {
         seen: seen.has(id),
         reshareOf,
         isOwn: viewer?.accountId === story.account_id,
+        can: storyCapabilities(ctx, story, author, viewer !== undefined && (mentions.get(id) ?? []).includes(viewer.accountId), now),
       });
     }
     return out;
@@ -138,7 +146,7 @@ export class StoryService {
   async create(viewer: Viewer, input: CreateStoryInput): Promise<HydratedStory> {
     const now = this.clock.now();
     const nowIso = now.toISOString();
-    if ((await this.stories.countLive(viewer.accountId, nowIso)) >= STORY_LIMITS.liveStories) {
+    if ((await this.stories.countLive(viewer.accountId, now)) >= STORY_LIMITS.liveStories) {
       throw unprocessable(`Validation failed: You can keep at most ${STORY_LIMITS.liveStories} live stories`);
     }
     let mediaId: string;
@@ -171,10 +179,10 @@ export class StoryService {
     const author = (await this.accounts.findById(viewer.accountId))!;
     // Who may be told: only mentioned accounts that may see the story (loaded before the
     // transaction, which on SQLite holds the only connection).
-    const audience = await this.relationships.loadAudienceContexts(viewer.accountId, mentionIds);
+    const audience = await this.relationships.loadAudienceContexts([viewer.accountId], mentionIds);
     const recipients = mentionIds.filter((id) => {
       const ctx = audience.get(id);
-      return ctx !== undefined && !ctx.muting.has(viewer.accountId) && canViewStory(ctx, row, author, { now, viaHighlight: false });
+      return ctx !== undefined && shouldNotify(ctx, viewer.accountId, canViewStory(ctx, row, author, { now, viaHighlight: false }));
     });
     const sent = await this.db.transaction().execute(async (trx) => {
       await this.stories.insert(row, mentionIds, trx);
@@ -206,7 +214,7 @@ export class StoryService {
   private async ownFreshMedia(viewer: Viewer, mediaId: string): Promise<MediaRow> {
     const media = await this.media.findById(mediaId);
     // Another's media, a missing id and a used photo all get the same answer.
-    if (!media || media.account_id !== viewer.accountId || media.purpose !== 'attachment' || media.status_id !== null || (await this.stories.isMediaUsed(mediaId))) {
+    if (!media || !canAttachMedia(viewer, media, { inStory: await this.stories.isMediaUsed(mediaId) })) {
       throw unprocessable('Validation failed: Media is invalid or not yours');
     }
     if (media.state !== 'ready') throw unprocessable('Validation failed: Cannot attach files that have not finished processing. Try again in a moment!');
@@ -215,7 +223,7 @@ export class StoryService {
 
   async delete(viewer: Viewer, id: string): Promise<void> {
     const story = await this.get(viewer, id);
-    if (!story.isOwn) throw notFound();
+    if (!story.can.delete) throw notFound();
     await this.stories.delete(id);
   }
 
@@ -224,7 +232,7 @@ export class StoryService {
     const account = await this.accounts.findById(accountId);
     const ctx = await this.relationships.loadViewerContext(viewer, [accountId]);
     if (!account || !canSeeAccount(ctx, account)) throw notFound();
-    const ids = await this.stories.liveIdsByAuthors([accountId], this.clock.now().toISOString());
+    const ids = await this.stories.liveIdsByAuthors([accountId], this.clock.now());
     return this.hydrate(viewer, ids);
   }
 
@@ -234,7 +242,7 @@ export class StoryService {
    */
   async tray(viewer: Viewer): Promise<TrayEntry[]> {
     const now = this.clock.now();
-    const rows = await this.stories.trayRows(viewer.accountId, now.toISOString());
+    const rows = await this.stories.trayRows(viewer.accountId, now);
     if (rows.length === 0) return [];
     const originals = await this.stories.findByIds(rows.flatMap((r) => (r.reshare_of_id ? [r.reshare_of_id] : [])));
     const authorIds = [...rows.map((r) => r.account_id), ...[...originals.values()].map((o) => o.account_id)];
@@ -278,10 +286,12 @@ export class StoryService {
     });
   }
 
+  /** The story a reply or reaction goes to; each response counts against the sender's flood limit. */
   private async respondable(viewer: Viewer, id: string): Promise<HydratedStory> {
     const story = await this.get(viewer, id);
     const ctx = await this.relationships.loadViewerContext(viewer, [story.author.id]);
     if (!canRespondToStory(ctx, story.story, story.author, this.clock.now())) throw notFound();
+    this.responseLimit?.takeOrRefuse(`story-response:${viewer.accountId}`);
     return story;
   }
 

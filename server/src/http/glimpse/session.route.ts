@@ -62,7 +62,7 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
     return startSession(reply, account.id);
   });
 
-  app.delete('/api/glimpse/v1/session', { config: { auth: 'user' } }, async (request, reply) => {
+  app.delete('/api/glimpse/v1/session', { config: { auth: 'user', scope: 'write:accounts' } }, async (request, reply) => {
     if (request.principal?.kind === 'session') await services.auth.revokeToken(request.principal.tokenId);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return {};

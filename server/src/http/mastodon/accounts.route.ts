@@ -4,7 +4,7 @@ import { LIMITS, type AccountRow } from '../../domain/accounts/account.ts';
 import type { AccountPage } from '../../domain/follows/follow-service.ts';
 import { notFound } from '../../errors.ts';
 import { boolish, idParam, intish, parseInput, stringList, text, z } from '../input.ts';
-import { isUploadedFile } from '../body-parsers.ts';
+import { isUploadedFile, receiveUploads } from '../body-parsers.ts';
 import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
 import { limitFor } from '../rate-limits.ts';
@@ -59,19 +59,22 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
     credentialAccount(requireViewer(request.viewer).accountId),
   );
 
-  app.patch('/api/v1/accounts/update_credentials', { config: { auth: 'user', scope: 'write:accounts' } }, async (request) => {
-    const input = parseInput(updateSchema, request.body);
+  app.patch('/api/v1/accounts/update_credentials', { config: { auth: 'user', scope: 'write:accounts', uploads: ['avatar', 'header'] } }, async (request) => {
     const viewer = requireViewer(request.viewer);
-    // New profile images go through the media pipeline first: a refused one (422) stops the update.
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    for (const purpose of ['avatar', 'header'] as const) {
-      if (isUploadedFile(body[purpose])) await services.media.setProfileImage(viewer, purpose, body[purpose]);
-    }
-    await services.accounts.updateCredentials(viewer, {
-      displayName: input.display_name,
-      note: input.note,
-      locked: input.locked ?? (input.source?.privacy ? input.source.privacy === 'private' : undefined),
-      discoverable: input.discoverable,
+    // A multipart body streams its images to disk once the account has an upload slot.
+    await receiveUploads(request, () => services.media.uploadReceiver(viewer), async (body) => {
+      const input = parseInput(updateSchema, body);
+      // New profile images go through the media pipeline first: a refused one (422) stops the update.
+      for (const purpose of ['avatar', 'header'] as const) {
+        const file = body[purpose];
+        if (isUploadedFile(file)) await services.media.setProfileImage(viewer, purpose, file);
+      }
+      await services.accounts.updateCredentials(viewer, {
+        displayName: input.display_name,
+        note: input.note,
+        locked: input.locked ?? (input.source?.privacy ? input.source.privacy === 'private' : undefined),
+        discoverable: input.discoverable,
+      });
     });
     return credentialAccount(viewer.accountId);
   });

@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import type { MediaRow } from '../../domain/media/media.ts';
 import { MEDIA_LIMITS } from '../../domain/media/media.ts';
 import { AppError, unprocessable } from '../../errors.ts';
-import { isUploadedFile } from '../body-parsers.ts';
+import { isUploadedFile, receiveUploads } from '../body-parsers.ts';
 import { idParam, parseInput, text, z } from '../input.ts';
 import { requireViewer } from '../route-config.ts';
 import { presentMediaAttachment } from './presenters/media-attachment.presenter.ts';
@@ -30,11 +30,15 @@ export function registerMediaRoutes(app: FastifyInstance, services: Services): v
 
   const failed = (media: MediaRow) => new AppError(422, media.error ?? 'Image could not be processed');
 
-  const upload = async (body: unknown, viewer: ReturnType<typeof requireViewer>) => {
-    const input = parseInput(attributesSchema, body);
-    const file = (body as Record<string, unknown> | undefined)?.file;
-    if (!isUploadedFile(file)) throw unprocessable('Validation failed: File is missing');
-    return services.media.upload(viewer, file, { description: input.description, focus: input.focus });
+  // The body streams to disk once the account has an upload slot; the received file is
+  // checked and stored before the slot is freed (the wait for processing holds none).
+  const upload = (request: FastifyRequest) => {
+    const viewer = requireViewer(request.viewer);
+    return receiveUploads(request, () => services.media.uploadReceiver(viewer), async (body) => {
+      const input = parseInput(attributesSchema, body);
+      if (!isUploadedFile(body.file)) throw unprocessable('Validation failed: File is missing');
+      return services.media.upload(viewer, body.file, { description: input.description, focus: input.focus });
+    });
   };
 
   const answer = async (reply: FastifyReply, media: MediaRow | undefined, processingStatus: number) => {
@@ -44,13 +48,13 @@ export function registerMediaRoutes(app: FastifyInstance, services: Services): v
     return present(media);
   };
 
-  app.post('/api/v2/media', { config: { auth: 'user', scope: 'write:media' } }, async (request, reply) => {
-    const media = await upload(request.body, requireViewer(request.viewer));
+  app.post('/api/v2/media', { config: { auth: 'user', scope: 'write:media', uploads: ['file'] } }, async (request, reply) => {
+    const media = await upload(request);
     return answer(reply, await services.media.waitForProcessing(media.id, V2_WAIT_MS), 202);
   });
 
-  app.post('/api/v1/media', { config: { auth: 'user', scope: 'write:media' } }, async (request, reply) => {
-    const media = await upload(request.body, requireViewer(request.viewer));
+  app.post('/api/v1/media', { config: { auth: 'user', scope: 'write:media', uploads: ['file'] } }, async (request, reply) => {
+    const media = await upload(request);
     return answer(reply, await services.media.waitForProcessing(media.id), 200);
   });
 

@@ -8,7 +8,7 @@ import { boolish, idParam, parseInput, stringList, text, z } from '../input.ts';
 import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
 import { presentAccount } from './presenters/account.presenter.ts';
-import { presentStatus } from './presenters/status.presenter.ts';
+import { presentStatus, renderStatusContent } from './presenters/status.presenter.ts';
 
 const number01 = z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().min(0).max(1));
 
@@ -114,7 +114,8 @@ export function registerStatusRoutes(app: FastifyInstance, services: Services): 
     const { id } = parseInput(idParam, request.params);
     const { post, edits } = await services.posts.history(request.viewer, id);
     const current = present(post);
-    const versions = edits.map((e) => ({ content: e.text, spoiler_text: e.spoiler_text, sensitive: Boolean(e.sensitive), created_at: e.created_at, account: current.account, media_attachments: current.media_attachments, emojis: [] }));
+    // Older versions are HTML made by the same renderer as Status.content: never stored text.
+    const versions = edits.map((e) => ({ content: renderStatusContent(ctx, post, e.text), spoiler_text: e.spoiler_text, sensitive: Boolean(e.sensitive), created_at: e.created_at, account: current.account, media_attachments: current.media_attachments, emojis: [] }));
     return [...versions, { content: current.content, spoiler_text: current.spoiler_text, sensitive: current.sensitive, created_at: post.status.edited_at ?? post.status.created_at, account: current.account, media_attachments: current.media_attachments, emojis: [] }];
   });
 

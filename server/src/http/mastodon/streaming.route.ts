@@ -3,7 +3,8 @@ import websocket from '@fastify/websocket';
 import type { Services } from '../../services.ts';
 import type { Principal } from '../../domain/auth/auth-service.ts';
 import { hasScope } from '../../domain/auth/scopes.ts';
-import type { StreamMessage } from '../../infra/pubsub/pub-sub.ts';
+import type { DeleteMessage, StreamMessage } from '../../infra/pubsub/pub-sub.ts';
+import { belongsInHomeFeed, canViewPost, isPubliclyListable } from '../../access/post-policy.ts';
 import { AppError, unauthorized } from '../../errors.ts';
 import { SESSION_COOKIE } from '../authentication.ts';
 import { presentStatus } from './presenters/status.presenter.ts';
@@ -67,12 +68,24 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       }
     };
 
+    /** A delete reaches only the streams that could have shown the post to this viewer. */
+    const onDelete = async (message: DeleteMessage) => {
+      const ctx = await services.repositories.relationships.loadViewerContext(viewer, [message.author.id]);
+      const isMentioned = message.mentionedIds.includes(viewer.accountId);
+      if (!canViewPost(ctx, message.post, message.author, { isMentioned })) return;
+      const listed = isPubliclyListable(message.post, message.author);
+      const targets = [...subscribed.values()].filter((s) => {
+        if (s.name === 'user') return belongsInHomeFeed(ctx, message.post) || isMentioned;
+        if (s.name === 'user:notification') return false;
+        if (!listed) return false;
+        return s.name.startsWith('public') || (s.tag !== undefined && message.tags.includes(s.tag.toLowerCase()));
+      });
+      if (targets.length) send([...new Set(targets.map((s) => s.name))], 'delete', message.id);
+    };
+
     const onStatus = async (message: StreamMessage) => {
       if (subscribed.size === 0) return;
-      if (message.kind === 'delete') {
-        send([...subscribed.values()].map((s) => s.name), 'delete', message.id);
-        return;
-      }
+      if (message.kind === 'delete') return onDelete(message);
       if (message.kind !== 'update') return;
       const targets: string[] = [];
       const [home] = subscribed.has('user') ? await services.hydrator.hydrate(viewer, [message.id], 'home') : [];
@@ -80,7 +93,7 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       const publicStreams = [...subscribed.values()].filter((s) => s.name !== 'user' && s.name !== 'user:notification');
       if (publicStreams.length) {
         const [post] = await services.hydrator.hydrate(viewer, [message.id]);
-        const isPublic = post && post.status.visibility === 'public' && !post.author.locked && post.status.post_id === null;
+        const isPublic = post !== undefined && isPubliclyListable(post.status, post.author);
         for (const s of publicStreams) {
           if (!isPublic) continue;
           if (s.name.startsWith('public')) targets.push(s.name);
@@ -91,9 +104,15 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       if (targets.length && post) send([...new Set(targets)], 'update', JSON.stringify(presentStatus(ctx, post)));
     };
 
+    // Events are handled one after another, in the order they happened, so a stream never
+    // shows a delete before the update it removes, or a notification before an earlier event.
+    let queue: Promise<void> = Promise.resolve();
+    const inOrder = (handle: (m: StreamMessage) => Promise<void>) => (m: StreamMessage) => {
+      queue = queue.then(() => handle(m)).catch(() => undefined);
+    };
     const unsubscribers = [
-      services.pubsub.subscribe(`user:${viewer.accountId}`, (m) => void onNotification(m)),
-      services.pubsub.subscribe('statuses', (m) => void onStatus(m)),
+      services.pubsub.subscribe(`user:${viewer.accountId}`, inOrder(onNotification)),
+      services.pubsub.subscribe('statuses', inOrder(onStatus)),
     ];
     const recheck = setInterval(() => {
       services.auth.authenticate(auth.token, auth.kind).catch(() => close());
@@ -125,7 +144,14 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       websocket: true,
       config: { auth: 'none' },
       preValidation: async (request: FastifyRequest) => {
-        (request as FastifyRequest & { streamAuth?: unknown }).streamAuth = await authenticate(request);
+        const streamAuth = await authenticate(request);
+        // A browser sends the session cookie with a WebSocket opened by any site, so a
+        // cookie-authenticated upgrade must come from this instance's own pages (tokens are
+        // never sent by the browser on its own, so they need no such check).
+        if (streamAuth.kind === 'session' && request.headers.origin !== new URL(services.config.publicUrl).origin) {
+          throw new AppError(403, 'This stream may only be opened from the instance\'s own pages');
+        }
+        (request as FastifyRequest & { streamAuth?: unknown }).streamAuth = streamAuth;
       },
     },
     (socket, request) => {

@@ -6,6 +6,7 @@ export interface ConsentPageInput {
   /** The authorization request's parameters, carried through the form as hidden fields. */
   params: Record<string, string>;
   signedInAs?: string;
+  /** The signed-in session's CSRF token, or the log-in form's token. */
   csrfToken?: string;
   error?: string;
 }
@@ -18,11 +19,13 @@ export function renderConsentPage(input: ConsentPageInput): string {
   const hidden = Object.entries(input.params)
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
     .join('\n      ');
+  const csrf = `<input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken ?? '')}">`;
   const login = input.signedInAs
     ? `<p>Signed in as <strong>@${escapeHtml(input.signedInAs)}</strong></p>
-      <input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken ?? '')}">`
+      ${csrf}`
     : `<label>Username or email <input name="login" autocomplete="username" required maxlength="254"></label>
-      <label>Password <input name="password" type="password" autocomplete="current-password" required maxlength="200"></label>`;
+      <label>Password <input name="password" type="password" autocomplete="current-password" required maxlength="200"></label>
+      ${csrf}`;
   return `<!doctype html>
 <html lang="en">
 <head>

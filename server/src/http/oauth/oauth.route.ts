@@ -1,12 +1,23 @@
+import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, TooManyRequestsError } from '../../errors.ts';
+import { randomToken, safeEqual } from '../../domain/auth/secrets.ts';
 import { OAuthError, OOB_REDIRECT } from '../../domain/auth/auth-service.ts';
 import type { AccountRow } from '../../domain/accounts/account.ts';
 import { parseInput, text, z } from '../input.ts';
 import { SESSION_COOKIE, csrfTokenFor } from '../authentication.ts';
 import { limitFor } from '../rate-limits.ts';
-import { renderCodePage, renderConsentPage } from './oauth-page.ts';
+import { type ConsentPageInput, renderCodePage, renderConsentPage } from './oauth-page.ts';
+
+/**
+ * Log-in CSRF on the consent page's password form (double submit): GET /oauth/authorize sets a
+ * random nonce in this cookie and renders a token signed over it and an expiry into the form.
+ * A page on another site can neither read the token nor send the cookie with a cross-site post
+ * (SameSite=Lax), so it cannot sign a visitor into an account of its choosing.
+ */
+const LOGIN_FORM_COOKIE = 'glimpse_oauth_login';
+const LOGIN_FORM_LIFETIME_MS = 60 * 60 * 1000;
 
 const authorizeSchema = z.object({
   client_id: text(100),
@@ -58,6 +69,30 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services, se
   const html = (reply: FastifyReply, status: number, body: string) =>
     reply.status(status).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-store').send(body);
 
+  const signLoginForm = (nonce: string, expires: number) =>
+    crypto.createHmac('sha256', secret).update(`oauth-login:${nonce}:${expires}`).digest('base64url');
+
+  /** A token for the password form, bound to this browser's nonce cookie (set or refreshed here). */
+  const loginFormToken = (request: FastifyRequest, reply: FastifyReply): string => {
+    const existing = request.cookies[LOGIN_FORM_COOKIE];
+    const nonce = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomToken();
+    reply.setCookie(LOGIN_FORM_COOKIE, nonce, { httpOnly: true, sameSite: 'lax', secure: config.publicUrl.startsWith('https://'), path: '/oauth', maxAge: LOGIN_FORM_LIFETIME_MS / 1000 });
+    const expires = Math.floor((services.clock.now().getTime() + LOGIN_FORM_LIFETIME_MS) / 1000);
+    return `${expires}.${signLoginForm(nonce, expires)}`;
+  };
+
+  const isValidLoginFormToken = (request: FastifyRequest, token: string | undefined): boolean => {
+    const nonce = request.cookies[LOGIN_FORM_COOKIE];
+    const match = token ? /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token) : null;
+    if (!nonce || !match) return false;
+    const expires = Number(match[1]);
+    return expires * 1000 > services.clock.now().getTime() && safeEqual(match[2], signLoginForm(nonce, expires));
+  };
+
+  /** The consent page; its log-in variant always carries a fresh form token. */
+  const page = (request: FastifyRequest, reply: FastifyReply, status: number, input: ConsentPageInput) =>
+    html(reply, status, renderConsentPage(input.signedInAs ? input : { ...input, csrfToken: loginFormToken(request, reply) }));
+
   const checked = async (input: z.infer<typeof authorizeSchema>) => {
     if (input.response_type !== undefined && input.response_type !== 'code') {
       throw new OAuthError('unsupported_response_type', 'Only the authorization code flow is supported.');
@@ -75,13 +110,13 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services, se
     const input = parseInput(authorizeSchema, request.query);
     const { app: client, scopes } = await checked(input);
     const session = input.force_login === 'true' ? undefined : await sessionAccount(request);
-    return html(reply, 200, renderConsentPage({
+    return page(request, reply, 200, {
       appName: client.name,
       scopes,
       params: passThrough(input),
       signedInAs: session?.account.username,
       csrfToken: session ? csrfTokenFor(secret, session.cookie) : undefined,
-    }));
+    });
   });
 
   app.post('/oauth/authorize', { config: { auth: 'none', ...limitFor(config, 'login') } }, async (request, reply) => {
@@ -97,17 +132,21 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services, se
 
     let account: AccountRow | undefined;
     if (input.login !== undefined) {
+      if (!isValidLoginFormToken(request, input.csrf_token)) {
+        return page(request, reply, 403, { appName: client.name, scopes, params, error: 'This form has expired or was not sent from this site. Please sign in again.' });
+      }
       try {
         account = await services.auth.checkPassword(input.login, input.password ?? '');
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        return html(reply, error.status, renderConsentPage({ appName: client.name, scopes, params, error: error.message }));
+        if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
+        return page(request, reply, error.status, { appName: client.name, scopes, params, error: error.message });
       }
     } else {
       const session = await sessionAccount(request);
       // A signed-in approval must carry the session's CSRF token, so another site cannot click it.
-      if (!session || input.csrf_token !== csrfTokenFor(secret, session.cookie)) {
-        return html(reply, 403, renderConsentPage({ appName: client.name, scopes, params, error: 'Please sign in to continue.' }));
+      if (!session || !safeEqual(input.csrf_token ?? '', csrfTokenFor(secret, session.cookie))) {
+        return page(request, reply, 403, { appName: client.name, scopes, params, error: 'Please sign in to continue.' });
       }
       account = session.account;
     }

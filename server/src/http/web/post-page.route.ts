@@ -24,7 +24,11 @@ const EMBED_WIDTH = 400;
 export function registerPostPageRoutes(app: FastifyInstance, services: Services): void {
   const { config } = services;
 
-  /** The post if anonymous visitors may see it and it may leave the site; otherwise undefined. */
+  /**
+   * The post if anonymous visitors may see it and it may leave the site; otherwise undefined.
+   * Embeddable (access/post-policy.ts) is wider than publicly listable: an unlisted post is
+   * embedded and previewed for whoever holds its link, but never listed.
+   */
   const embeddable = async (username: string, id: string): Promise<HydratedPost | undefined> => {
     if (!/^\d{1,20}$/.test(id)) return undefined;
     const [post] = await services.hydrator.hydrate(undefined, [id]);

@@ -15,8 +15,13 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function registerSecurityHeaders(app: FastifyInstance): void {
+/** Browsers are told to use only https for a year, once the instance is served over https. */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
+
+export function registerSecurityHeaders(app: FastifyInstance, publicUrl: string): void {
+  const https = publicUrl.startsWith('https://');
   app.addHook('onSend', async (_request, reply, payload) => {
+    if (https) reply.header('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'same-origin');

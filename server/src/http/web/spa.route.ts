@@ -39,5 +39,9 @@ export function spaIndexHtml(extraHead = ''): string {
       ? fs.readFileSync(file, 'utf8')
       : '<!doctype html><html><head><title>Glimpse</title></head><body><p>The web client is not built. Run <code>npm run build</code>.</p></body></html>';
   }
-  return extraHead ? cachedIndex.replace('</head>', `${extraHead}\n</head>`) : cachedIndex;
+  if (!extraHead) return cachedIndex;
+  // Spliced by position, never with String.replace: its replacement string expands $&, $` and
+  // $' patterns, and extraHead holds user text (display names, captions).
+  const at = cachedIndex.indexOf('</head>');
+  return at < 0 ? cachedIndex : `${cachedIndex.slice(0, at)}${extraHead}\n${cachedIndex.slice(at)}`;
 }

@@ -1,3 +1,6 @@
+import type { AccountFacts } from '../../access/account-policy.ts';
+import type { ListablePostFacts } from '../../access/post-policy.ts';
+
 /**
  * Publish/subscribe between the parts of one server process: services publish what happened
  * (a notification, a new or deleted post), streaming connections subscribe. A Redis adapter
@@ -6,7 +9,20 @@
 export type StreamMessage =
   | { kind: 'notification'; id: string }
   | { kind: 'update'; id: string; authorId: string }
-  | { kind: 'delete'; id: string };
+  | DeleteMessage;
+
+/**
+ * A deleted post, with the facts about it as it was, so each stream can decide whether its
+ * viewer could have seen it (the post itself is gone and cannot be hydrated any more).
+ */
+export interface DeleteMessage {
+  kind: 'delete';
+  id: string;
+  post: ListablePostFacts;
+  author: AccountFacts;
+  mentionedIds: string[];
+  tags: string[];
+}
 
 export interface PubSub {
   publish(channel: string, message: StreamMessage): void;

@@ -21,12 +21,17 @@ export function assertSafeSegment(kind: 'key' | 'name', value: string): void {
  * the bytes go to a temporary file in the same folder, which is fsynced, renamed over the
  * final name and then the folder itself is fsynced (so the rename survives a crash too). A
  * crash before the rename leaves only a `.tmp-*` file that is never served.
+ *
+ * Uploads are received into `<dataDir>/media/.incoming/` (the same file system, so storing one
+ * is a rename; a dot name is never a storage key, so nothing there is ever served).
  */
 export class LocalDiskStorage implements MediaStorage {
   readonly root: string;
+  readonly incomingDir: string;
 
   constructor(dataDir: string) {
     this.root = path.join(path.resolve(dataDir), 'media');
+    this.incomingDir = path.join(this.root, '.incoming');
   }
 
   private folder(key: string): string {
@@ -39,12 +44,16 @@ export class LocalDiskStorage implements MediaStorage {
     return path.join(this.folder(key), name);
   }
 
+  /** Creates a key's folder; a new one is an entry in media/ (and media/ one in dataDir): made durable too. */
+  private async makeFolder(folder: string): Promise<void> {
+    const created = await fsp.mkdir(folder, { recursive: true });
+    if (created) await fsyncDirectory(path.dirname(folder)).catch(() => undefined);
+  }
+
   async put(key: string, name: string, data: Buffer): Promise<void> {
     const target = this.file(key, name);
     const folder = path.dirname(target);
-    const created = await fsp.mkdir(folder, { recursive: true });
-    // A new key folder is an entry in media/ (and media/ one in dataDir): make those durable too.
-    if (created) await fsyncDirectory(path.dirname(folder)).catch(() => undefined);
+    await this.makeFolder(folder);
     const temp = path.join(folder, `.tmp-${crypto.randomBytes(8).toString('hex')}`);
     const handle = await fsp.open(temp, 'wx', 0o640);
     try {
@@ -63,6 +72,46 @@ export class LocalDiskStorage implements MediaStorage {
       throw error;
     }
     await fsyncDirectory(folder);
+  }
+
+  async incomingFile(): Promise<string> {
+    await fsp.mkdir(this.incomingDir, { recursive: true });
+    return path.join(this.incomingDir, `upload-${crypto.randomBytes(12).toString('hex')}`);
+  }
+
+  /** fsync the received file, rename it into place, fsync the folder; on failure it stays for the caller to remove. */
+  async putFile(key: string, name: string, file: string): Promise<void> {
+    if (path.dirname(path.resolve(file)) !== this.incomingDir) throw new Error(`not a received upload: ${JSON.stringify(file)}`);
+    const target = this.file(key, name);
+    const folder = path.dirname(target);
+    await this.makeFolder(folder);
+    const handle = await fsp.open(file, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(file, target);
+    await fsyncDirectory(folder);
+  }
+
+  async removeStaleIncoming(ageMs: number): Promise<number> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.incomingDir);
+    } catch (error) {
+      if (isMissing(error)) return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(this.incomingDir, name);
+      const stat = await fsp.stat(file).catch(() => undefined);
+      if (!stat || Date.now() - stat.mtimeMs < ageMs) continue;
+      await fsp.rm(file, { force: true });
+      removed += 1;
+    }
+    return removed;
   }
 
   async read(key: string, name: string): Promise<Buffer | undefined> {

@@ -28,6 +28,8 @@ export function presentStory(ctx: StatusPresentContext, s: HydratedStory) {
     seen: s.seen,
     reshare_of: s.reshareOf ? { id: s.reshareOf.story.id, account: presentAccount(ctx, s.reshareOf.author) } : null,
     ...(s.isOwn ? { viewers_count: s.story.viewers_count } : {}),
+    // What the viewer may do with it, decided in access/capabilities.ts.
+    glimpse: { can: s.can },
   };
 }
 

@@ -12,10 +12,15 @@ export function statusUrl(ctx: PresentContext, username: string, id: string): st
   return `${ctx.publicUrl}/@${username}/${id}`;
 }
 
+/** A caption as Mastodon HTML (everything escaped), mentions linked to the post's mentioned accounts. */
+export function renderStatusContent(ctx: PresentContext, post: Pick<HydratedPost, 'mentions'>, text: string): string {
+  const mentionUrls = new Map(post.mentions.map((m) => [m.username.toLowerCase(), `${ctx.publicUrl}/@${m.username}`]));
+  return renderCaptionHtml(text, ctx.publicUrl, mentionUrls);
+}
+
 /** The Mastodon Status entity, plus our fields under `glimpse`. */
 export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
   const { status, author } = post;
-  const mentionUrls = new Map(post.mentions.map((m) => [m.username.toLowerCase(), `${ctx.publicUrl}/@${m.username}`]));
   return {
     id: status.id,
     created_at: status.created_at,
@@ -36,7 +41,7 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
     muted: false,
     bookmarked: post.bookmarked,
     pinned: post.pinned,
-    content: renderCaptionHtml(status.text, ctx.publicUrl, mentionUrls),
+    content: renderStatusContent(ctx, post, status.text),
     text: post.canManage ? status.text : undefined,
     filtered: [],
     reblog: null,
@@ -61,10 +66,11 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
       post_id: status.post_id,
       thread_id: status.thread_id,
       pinned: status.pinned_at !== null,
-      // Shown only to the comment's author (who otherwise sees it as normal) and in reviews.
-      ...(status.hidden_reason !== null && !post.canManage ? { hidden_reason: status.hidden_reason } : {}),
+      // Decided in access/comment-policy.ts (canSeeHiddenReason): reviewers only, never the comment's author.
+      ...(post.hiddenReasonVisible ? { hidden_reason: status.hidden_reason } : {}),
       hide_like_count: Boolean(status.hide_like_count),
       like_count_hidden: !post.likeCountVisible,
+      can: post.can,
     },
   };
 }

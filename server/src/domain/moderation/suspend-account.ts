@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/database.ts';
+
+/**
+ * Suspending an account: its log-in and every token stop at once, and it and everything it
+ * wrote answer 404 to everyone but admins (access/account-policy.ts decides that from
+ * `accounts.suspended_at`). Nothing is deleted. Its comments leave the counters others read
+ * (a post's comment count and its folds' counts) in the same transaction, and come back when
+ * the account is unsuspended; tokens revoked by a suspension stay revoked.
+ *
+ * Both answer false when there was nothing to do (no such account, or already in that state),
+ * so calling twice never counts twice.
+ */
+export async function suspendAccount(db: Db, clock: Clock, accountId: string): Promise<boolean> {
+  const now = clock.now().toISOString();
+  return db.transaction().execute(async (trx) => {
+    const changed = await trx.updateTable('accounts').set({ suspended_at: now }).where('id', '=', accountId).where('suspended_at', 'is', null).executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0) return false;
+    await trx.updateTable('users').set({ disabled: 1 }).where('account_id', '=', accountId).execute();
+    await trx.updateTable('access_tokens').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
+    await countCommentsOf(trx, accountId, -1);
+    return true;
+  });
+}
+
+export async function unsuspendAccount(db: Db, accountId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const changed = await trx.updateTable('accounts').set({ suspended_at: null }).where('id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0) return false;
+    await trx.updateTable('users').set({ disabled: 0 }).where('account_id', '=', accountId).execute();
+    await countCommentsOf(trx, accountId, 1);
+    return true;
+  });
+}
+
+/**
+ * Adds (sign 1) or takes out (sign -1) the account's comments from the sharded counters, as
+ * they were counted when written: every comment in `total`, hidden ones in `hidden`, visible
+ * ones in their fold. Set-based: one statement per counter table, whatever the number of posts.
+ * The adjustment lands on shard 0; readers sum the shards.
+ */
+async function countCommentsOf(trx: Db, accountId: string, sign: 1 | -1): Promise<void> {
+  await sql`
+    INSERT INTO comment_counts (post_id, shard, total, hidden)
+    SELECT post_id, 0, ${sign} * count(*), ${sign} * sum(CASE WHEN hidden_reason IS NULL THEN 0 ELSE 1 END)
+    FROM statuses WHERE account_id = ${accountId} AND post_id IS NOT NULL
+    GROUP BY post_id
+    ON CONFLICT (post_id, shard) DO UPDATE SET total = comment_counts.total + excluded.total, hidden = comment_counts.hidden + excluded.hidden
+  `.execute(trx);
+  await sql`
+    INSERT INTO comment_fold_counts (post_id, fold_key, shard, count)
+    SELECT post_id, fold_key, 0, ${sign} * count(*)
+    FROM statuses WHERE account_id = ${accountId} AND post_id IS NOT NULL AND hidden_reason IS NULL AND fold_key <> ''
+    GROUP BY post_id, fold_key
+    ON CONFLICT (post_id, fold_key, shard) DO UPDATE SET count = comment_fold_counts.count + excluded.count
+  `.execute(trx);
+}

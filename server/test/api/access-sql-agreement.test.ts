@@ -1,0 +1,152 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema.ts';
+import { newId } from '../../src/db/ids.ts';
+import type { Viewer, ViewerContext } from '../../src/access/viewer-context.ts';
+import { accountNotSuspendedSql, byUnsuspendedAccountSql, isHiddenBySuspension, isSuspended } from '../../src/access/account-policy.ts';
+import { isPubliclyListable, publiclyListableSql } from '../../src/access/post-policy.ts';
+import { isListedComment, listedCommentSql } from '../../src/access/comment-policy.ts';
+import { isExpired, liveStorySql } from '../../src/access/story-policy.ts';
+import type { StatusRow } from '../../src/domain/posts/post.ts';
+import { createWorld, type Actor, type World } from '../support/world.ts';
+
+/**
+ * Every SQL form in server/src/access must select exactly the rows its predicate admits. The
+ * fixture world gets posts of every visibility and comments (shown and hidden) by a public, a
+ * locked and a suspended author, and stories live and expired; then, for every kind of viewer
+ * (anonymous, the author, an approved follower, a pending requester, a stranger, a blocked
+ * account, an admin), the SQL form runs in the database and the predicate over the same rows.
+ */
+describe('access rules: each SQL form selects exactly what its predicate admits', () => {
+  let world: World;
+  let db: Kysely<Database>;
+  let suspended: Actor;
+  const statusIds: string[] = [];
+  const storyIds: string[] = [];
+  let viewers: Array<{ name: string; viewer: Viewer | undefined }>;
+
+  const status = (author: Actor, overrides: Partial<StatusRow>): StatusRow => {
+    const id = newId(world.clock.now().getTime());
+    statusIds.push(id);
+    return {
+      id, account_id: author.id, text: 'fixture', visibility: 'public', in_reply_to_id: null, in_reply_to_account_id: null, sensitive: 0, spoiler_text: '',
+      language: null, hide_like_count: 0, comment_policy: 'everyone', has_media: 0, favourites_count: 0, replies_count: 0, created_at: world.clock.now().toISOString(),
+      edited_at: null, post_id: null, thread_id: null, hidden_reason: null, approved: 0, fold_key: '', tone: null, pinned_at: null, rank_score: 0, ...overrides,
+    };
+  };
+
+  const story = async (author: Actor) => {
+    const now = world.clock.now();
+    const mediaId = newId(now.getTime());
+    await db.insertInto('media').values({ id: mediaId, account_id: author.id, purpose: 'attachment', state: 'ready', error: null, storage_key: crypto.randomBytes(16).toString('hex'), description: '', focus_x: 0, focus_y: 0, width: 64, height: 48, blurhash: null, variants: '[]', captured_at: null, status_id: null, position: 0, created_at: now.toISOString() }).execute();
+    const id = newId(now.getTime());
+    storyIds.push(id);
+    await world.app.services.repositories.stories.insert({ id, account_id: author.id, media_id: mediaId, duration_ms: 5000, audience: 'followers', overlays: '[]', reshare_of_id: null, viewers_count: 0, created_at: now.toISOString(), expires_at: new Date(now.getTime() + 24 * 3600_000).toISOString() }, []);
+  };
+
+  const contextOf = (viewer: Viewer | undefined, accountIds: string[]): Promise<ViewerContext> => world.app.services.repositories.relationships.loadViewerContext(viewer, accountIds);
+
+  /** The world's statuses with their authors, as the predicates read them. */
+  const statusesWithAuthors = () =>
+    db
+      .selectFrom('statuses')
+      .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
+      .select(['statuses.id', 'statuses.account_id', 'statuses.visibility', 'statuses.post_id', 'statuses.hidden_reason', 'accounts.locked', 'accounts.suspended_at'])
+      .where('statuses.id', 'in', statusIds)
+      .execute();
+
+  const sorted = (ids: Iterable<string>) => [...ids].sort();
+
+  before(async () => {
+    world = await createWorld({ accounts: ['mara', 'ines', 'nora', 'sam', 'pat', 'rex', 'bo'] });
+    db = world.db.handle.kysely;
+    suspended = await world.addActor('sus');
+    const { ines, nora, sam, pat, bo, mara } = world.actors;
+    // sam follows all three authors (nora approves); pat's request to nora stays pending;
+    // every author blocks bo; mara is the instance's admin (the first account).
+    for (const author of ['ines', 'nora'] as const) {
+      await world.post('sam', `/api/v1/accounts/${world.actors[author].id}/follow`);
+      await world.post(author, `/api/v1/accounts/${bo.id}/block`);
+    }
+    await world.post('nora', `/api/v1/follow_requests/${sam.id}/authorize`);
+    await world.post('sam', `/api/v1/accounts/${suspended.id}/follow`);
+    await world.post(suspended, `/api/v1/accounts/${bo.id}/block`);
+    await world.post('pat', `/api/v1/accounts/${nora.id}/follow`);
+
+    for (const author of [ines, nora, suspended]) {
+      for (const visibility of ['public', 'unlisted', 'private', 'direct'] as const) {
+        const post = status(author, { visibility });
+        await world.app.services.repositories.posts.insert(post);
+        for (const [commenter, hidden_reason] of [[sam, null], [pat, 'hidden_words'], [suspended, null], [author, 'moderator']] as const) {
+          const comment = status(commenter, { visibility, post_id: post.id, in_reply_to_id: post.id, in_reply_to_account_id: author.id, hidden_reason });
+          await world.app.services.repositories.posts.insert({ ...comment, thread_id: comment.id });
+        }
+      }
+      await story(author);
+    }
+    world.clock.advance(25 * 3600_000);
+    for (const author of [ines, nora, suspended]) await story(author);
+    await world.app.services.repositories.accounts.update(suspended.id, { suspended_at: world.clock.now().toISOString() });
+
+    const viewerOf = (actor: Actor, role: Viewer['role'] = 'user'): Viewer => ({ accountId: actor.id, role });
+    viewers = [
+      { name: 'anonymous', viewer: undefined },
+      { name: 'an author', viewer: viewerOf(ines) },
+      { name: 'a suspended author', viewer: viewerOf(suspended) },
+      { name: 'an approved follower', viewer: viewerOf(sam) },
+      { name: 'a pending requester', viewer: viewerOf(pat) },
+      { name: 'a stranger', viewer: viewerOf(world.actors.rex) },
+      { name: 'a blocked account', viewer: viewerOf(bo) },
+      { name: 'an admin', viewer: viewerOf(mara, 'admin') },
+    ];
+  });
+  after(() => world.close());
+
+  test('publicly listable: publiclyListableSql selects exactly the posts isPubliclyListable admits', async () => {
+    const rows = await statusesWithAuthors();
+    const expected = rows.filter((r) => isPubliclyListable(r, { id: r.account_id, locked: r.locked, suspended_at: r.suspended_at })).map((r) => r.id);
+    const selected = await db
+      .selectFrom('statuses')
+      .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
+      .select('statuses.id')
+      .where('statuses.id', 'in', statusIds)
+      .where(publiclyListableSql())
+      .execute();
+    assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected));
+    assert.equal(expected.length, 1, 'only the public post of the public, unsuspended author is listable');
+  });
+
+  test('suspension: accountNotSuspendedSql and byUnsuspendedAccountSql agree with isHiddenBySuspension for every viewer', async () => {
+    const accounts = await db.selectFrom('accounts').select(['id', 'suspended_at']).execute();
+    const rows = await statusesWithAuthors();
+    for (const { name, viewer } of viewers) {
+      const ctx = await contextOf(viewer, accounts.map((a) => a.id));
+      const viaJoin = await db.selectFrom('accounts').select('id').where(accountNotSuspendedSql(ctx)).execute();
+      assert.deepEqual(sorted(viaJoin.map((r) => r.id)), sorted(accounts.filter((a) => !isHiddenBySuspension(ctx, a)).map((a) => a.id)), name);
+    }
+    // The id form is the same rule for every reader (counts and aggregates others see).
+    const byId = await db.selectFrom('statuses').select('id').where('id', 'in', statusIds).where(byUnsuspendedAccountSql('statuses.account_id')).execute();
+    assert.deepEqual(sorted(byId.map((r) => r.id)), sorted(rows.filter((r) => !isSuspended(r)).map((r) => r.id)));
+  });
+
+  test('comment lists: listedCommentSql selects exactly the comments isListedComment admits, for every viewer', async () => {
+    const rows = (await statusesWithAuthors()).filter((r) => r.post_id !== null);
+    for (const { name, viewer } of viewers) {
+      const ctx = await contextOf(viewer, rows.map((r) => r.account_id));
+      const selected = await db.selectFrom('statuses').select('id').where('id', 'in', rows.map((r) => r.id)).where(listedCommentSql(ctx)).execute();
+      const expected = rows.filter((r) => isListedComment(ctx, r, { id: r.account_id, locked: r.locked, suspended_at: r.suspended_at }));
+      assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected.map((r) => r.id)), name);
+      assert.ok(expected.length > 0 && expected.length < rows.length, `${name}: some comments are listed, not all`);
+    }
+  });
+
+  test('stories: liveStorySql selects exactly the stories that are not isExpired', async () => {
+    const now = world.clock.now();
+    const rows = await db.selectFrom('stories').select(['id', 'expires_at']).where('id', 'in', storyIds).execute();
+    const selected = await db.selectFrom('stories').select('id').where('id', 'in', storyIds).where(liveStorySql(now)).execute();
+    assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(rows.filter((r) => !isExpired(r, now)).map((r) => r.id)));
+    assert.equal(selected.length, 3, 'the three stories posted after the clock moved are live');
+  });
+});
