@@ -39,9 +39,9 @@ function findTests(dir) {
   return out.sort();
 }
 
-function run(command, args, env = {}) {
+function run(command, args, env = {}, cwd = root) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -156,6 +156,12 @@ await vitest();
 if (!only.length || only.includes('browser')) {
   const browserTests = findTests('e2e/tests');
   if (fs.existsSync(chromium)) {
+    // The browser tests serve web/dist: build it from the sources being tested, never a stale one.
+    const built = await run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {}, path.join(root, 'web'));
+    if (built !== 0) {
+      failed += 1;
+      failures.push(`[browser] the web client did not build (vite exited ${built})`);
+    }
     await nodeSuite('browser', browserTests, { GLIMPSE_CHROMIUM: chromium }, 1);
   } else if (browserRequired) {
     failed += 1;

@@ -4,6 +4,7 @@ import { checkCounters, describeMismatch, repairCounters } from './domain/integr
 import { AccountRepository } from './domain/accounts/account-repository.ts';
 import { suspendAccount, unsuspendAccount } from './domain/moderation/suspend-account.ts';
 import { systemClock } from './clock.ts';
+import { INSTANCE_TEXTS, InstanceRepository, type InstanceTextKey, instanceTextProblem } from './domain/instance/instance-repository.ts';
 
 const HELP = `glimpse admin <task>
   users                      list local users with role and state
@@ -13,7 +14,11 @@ const HELP = `glimpse admin <task>
                              everything it wrote from everyone but admins (nothing is deleted)
   unsuspend <username>       bring the account and its content back; log-in works again
   integrity [--repair]       run the database's integrity check and check every stored
-                             counter against the rows it counts; --repair sets them right`;
+                             counter against the rows it counts; --repair sets them right
+  instance set <key> <text>  set an instance text (plain text; "" removes it); keys: rules
+                             (one rule per line), extended_description, privacy_policy,
+                             terms_of_service
+  instance show <key>        print an instance text`;
 
 /** The admin command line (`npm run admin -- admin users`). Answers an exit code. */
 export async function runAdminCommand(config: Config, args: string[]): Promise<number> {
@@ -32,6 +37,7 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
       }
       return await integrity(db, name === '--repair');
     }
+    if (task === 'instance') return await instanceText(db, args.slice(1));
     if (task === 'users') {
       for (const u of await accounts.listUsers(1000, 0)) {
         console.log(`${u.username}\t${u.role}\t${u.approved ? 'approved' : 'pending'}\t${u.suspended_at ? 'suspended' : 'active'}`);
@@ -69,6 +75,28 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
   } finally {
     await db.close();
   }
+}
+
+/** `instance set <key> <text>` and `instance show <key>`. */
+async function instanceText(db: DatabaseHandle, [action, key, ...rest]: string[]): Promise<number> {
+  if (!(INSTANCE_TEXTS as readonly string[]).includes(key ?? '') || (action !== 'set' && action !== 'show') || (action === 'set' && rest.length !== 1)) {
+    console.error(HELP);
+    return 2;
+  }
+  const instance = new InstanceRepository(db.kysely);
+  const name = key as InstanceTextKey;
+  if (action === 'show') {
+    console.log((await instance.text(name))?.value ?? '');
+    return 0;
+  }
+  const problem = instanceTextProblem(name, rest[0]);
+  if (problem) {
+    console.error(problem);
+    return 1;
+  }
+  await instance.setText(name, rest[0], systemClock.now().toISOString());
+  console.log(`instance ${name}: ${rest[0].trim() === '' ? 'removed' : 'set'}`);
+  return 0;
 }
 
 /**

@@ -9,6 +9,7 @@ import { type Services, buildServices } from './services.ts';
 import { registerAuthentication } from './http/authentication.ts';
 import { registerBodyParsers, parseQueryString } from './http/body-parsers.ts';
 import { registerErrorHandling } from './http/errors.plugin.ts';
+import { registerCors } from './http/cors.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
 import { recordRoutes } from './http/route-table.ts';
 import { registerSecurityHeaders } from './http/web/security-headers.ts';
@@ -19,6 +20,8 @@ import { registerAccountRoutes } from './http/mastodon/accounts.route.ts';
 import { registerNotificationRoutes } from './http/mastodon/notifications.route.ts';
 import { registerStatusRoutes } from './http/mastodon/statuses.route.ts';
 import { registerTimelineRoutes } from './http/mastodon/timelines.route.ts';
+import { registerListRoutes } from './http/mastodon/lists.route.ts';
+import { registerTagRoutes } from './http/mastodon/tags.route.ts';
 import { registerPostPageRoutes } from './http/web/post-page.route.ts';
 import { registerStoryRoutes } from './http/glimpse/stories.route.ts';
 import { registerCommentRoutes } from './http/glimpse/comments.route.ts';
@@ -62,9 +65,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await http.register(cookie, { secret });
   registerErrorHandling(http);
   registerSecurityHeaders(http, config.publicUrl);
+  registerCors(http);
   await registerRateLimits(http, config);
   await registerBodyParsers(http);
-  registerAuthentication(http, services.auth, secret);
+  registerAuthentication(http, services.auth, secret, config.publicUrl);
 
   registerInstanceRoutes(http, services);
   registerAppRoutes(http, services);
@@ -73,6 +77,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerNotificationRoutes(http, services);
   registerStatusRoutes(http, services);
   registerTimelineRoutes(http, services);
+  registerListRoutes(http, services);
+  registerTagRoutes(http, services);
   registerPostPageRoutes(http, services);
   registerStoryRoutes(http, services);
   registerCommentRoutes(http, services);

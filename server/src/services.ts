@@ -16,12 +16,17 @@ import { PostHydrator } from './domain/posts/post-hydrator.ts';
 import { PostService } from './domain/posts/post-service.ts';
 import { FeedRepository } from './domain/feeds/feed-repository.ts';
 import { FeedService } from './domain/feeds/feed-service.ts';
+import { ListRepository } from './domain/lists/list-repository.ts';
+import { ListService } from './domain/lists/list-service.ts';
+import { TagRepository } from './domain/tags/tag-repository.ts';
+import { TagService } from './domain/tags/tag-service.ts';
 import { StoryRepository } from './domain/stories/story-repository.ts';
 import { StoryService } from './domain/stories/story-service.ts';
 import { CommentRepository } from './domain/comments/comment-repository.ts';
 import { CommentService } from './domain/comments/comment-service.ts';
 import { ModerationRepository } from './domain/moderation/moderation-repository.ts';
 import { ModerationService } from './domain/moderation/moderation-service.ts';
+import { InstanceRepository } from './domain/instance/instance-repository.ts';
 import { FixedWindowLimiter } from './infra/rate-limiter.ts';
 import { InProcessPubSub, type PubSub } from './infra/pubsub/pub-sub.ts';
 import { InProcessJobQueue, type JobQueue } from './infra/queue/job-queue.ts';
@@ -48,6 +53,10 @@ export interface Services {
     stories: StoryRepository;
     comments: CommentRepository;
     moderation: ModerationRepository;
+    /** Instance texts (rules, terms …) and weekly activity. */
+    instance: InstanceRepository;
+    lists: ListRepository;
+    tags: TagRepository;
   };
   /** What happened, for streaming connections. */
   pubsub: PubSub;
@@ -56,6 +65,10 @@ export interface Services {
   hydrator: PostHydrator;
   posts: PostService;
   feeds: FeedService;
+  /** Lists, their members and timelines. */
+  lists: ListService;
+  /** Followed and featured hashtags. */
+  tags: TagService;
   stories: StoryService;
   comments: CommentService;
   moderation: ModerationService;
@@ -83,6 +96,9 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     stories: new StoryRepository(db),
     comments: new CommentRepository(db),
     moderation: new ModerationRepository(db),
+    instance: new InstanceRepository(db),
+    lists: new ListRepository(db),
+    tags: new TagRepository(db),
   };
   const pubsub = new InProcessPubSub();
   const notifications = new NotificationService(repositories.notifications, repositories.relationships, clock, {
@@ -92,6 +108,8 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const jobs = new InProcessJobQueue({ name: 'jobs', concurrency: 2, maxWaiting: 100_000 });
   const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships, repositories.comments);
   const feeds = new FeedService(repositories.feeds, repositories.accounts, repositories.relationships, hydrator, config.fanoutThreshold, jobs);
+  const lists = new ListService(repositories.lists, repositories.accounts, repositories.relationships, feeds, clock, jobs);
+  const tags = new TagService(repositories.tags, repositories.accounts, repositories.relationships, clock);
   const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
     onCreated: (status) => {
       feeds.postCreated(status);
@@ -127,6 +145,8 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     hydrator,
     posts,
     feeds,
+    lists,
+    tags,
     config,
     clock,
     secret,
@@ -142,7 +162,10 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     ),
     follows: new FollowService(db, repositories.accounts, repositories.relationships, notifications, clock, {
       onFollowed: (follower, followed) => feeds.followed(follower, followed),
-      onUnfollowed: (follower, followed) => feeds.unfollowed(follower, followed),
+      onUnfollowed: (follower, followed) => {
+        feeds.unfollowed(follower, followed);
+        lists.unfollowed(follower, followed);
+      },
     }),
     notifications,
     media,

@@ -1,5 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { type ViewerContext, isBlockedEitherWay, isSelf } from './viewer-context.ts';
+import { type ThreadFacts, isInMutedThread } from './thread-policy.ts';
+import { type SqlForm, allOf, column } from './sql-form.ts';
 
 /** The account fields the policies read. */
 export interface AccountFacts {
@@ -85,15 +87,66 @@ export function canNotifyFrom(ctx: ViewerContext, fromAccountId: string): boolea
 }
 
 /**
- * Whether a notification about an item (a mention, a photo tag, a comment, a story mention)
- * from `fromAccountId` is created for the recipient: the notification list would show it
- * (canNotifyFrom, the rule it reads with), and the recipient may see the item itself
- * (`maySeeItem`, the item's own policy for them). One rule for posts, comments and stories.
+ * Whether a notification about an item (a mention, a photo tag, a comment, a like, a story
+ * mention) from `fromAccountId` is created for the recipient: the notification list would show
+ * it (canNotifyFrom, the rule it reads with), the recipient may see the item itself
+ * (`maySeeItem`, the item's own policy for them), and, for a status (`status`), the recipient
+ * has not muted its thread (isInMutedThread: `recipient.mutedThreads` must be loaded for it).
+ * One rule for posts, comments and stories.
  */
-export function shouldNotify(recipient: ViewerContext, fromAccountId: string, maySeeItem: boolean): boolean {
+export function shouldNotify(recipient: ViewerContext, fromAccountId: string, maySeeItem: boolean, status?: ThreadFacts): boolean {
+  if (status !== undefined && isInMutedThread(recipient, status)) return false;
   return maySeeItem && canNotifyFrom(recipient, fromAccountId);
 }
 
 export function isAdmin(ctx: Pick<ViewerContext, 'viewer'>): boolean {
   return ctx.viewer?.role === 'admin';
+}
+
+/**
+ * Endorsing (featuring an account on one's profile, `/accounts/:id/pin`) is for accounts one
+ * follows (approved, never a pending request), never oneself.
+ */
+export function canEndorse(ctx: ViewerContext, account: AccountFacts): boolean {
+  return ctx.viewer !== undefined && !isSelf(ctx, account.id) && ctx.following.has(account.id) && canSeeAccount(ctx, account);
+}
+
+/**
+ * A private note about an account is read by its author only: never by the account it is
+ * about, never by anyone else, admins included.
+ */
+export function canReadNote(ctx: ViewerContext, note: { account_id: string }): boolean {
+  return isSelf(ctx, note.account_id);
+}
+
+/** What the profile directory reads about an account. */
+export interface DirectoryFacts extends AccountFacts {
+  discoverable: number | boolean;
+}
+
+/**
+ * Listed in the profile directory (`/api/v1/directory`), which anyone may read: the account
+ * opted into discovery, shares its content with everyone (not locked), and is not suspended.
+ * The viewer's own relations (blocks) are applied to the page with canSeeAccount.
+ */
+export function isListedInDirectory(account: DirectoryFacts): boolean {
+  return Boolean(account.discoverable) && !isLocked(account) && !isSuspended(account);
+}
+
+/**
+ * The directory page as the viewer sees it: listed, and not an account the viewer blocks, is
+ * blocked by or mutes (as Mastodon leaves those out of discovery).
+ */
+export function isShownInDirectory(ctx: ViewerContext, account: DirectoryFacts): boolean {
+  return isListedInDirectory(account) && canSeeAccount(ctx, account) && !isBlockedEitherWay(ctx, account.id) && !ctx.muting.has(account.id);
+}
+
+/** The SQL form of isListedInDirectory over an accounts row (`alias`). */
+export function listedInDirectorySql(alias = 'accounts'): SqlForm {
+  return allOf(
+    sql<SqlBool>`${column(alias, 'discoverable')} = 1`,
+    sql<SqlBool>`${column(alias, 'locked')} = 0`,
+    // The anonymous reader's suspension rule, whoever asks: the directory is the same for all.
+    accountNotSuspendedSql({ viewer: undefined }, alias),
+  );
 }

@@ -1,5 +1,5 @@
 import { type SqlBool, sql } from 'kysely';
-import { type AccountFacts, accountNotSuspendedSql, canSeeAccount, isLocked, isSuspended } from './account-policy.ts';
+import { type AccountFacts, accountNotSuspendedSql, canSeeAccount, canSeeAccountContent, isLocked, isSuspended } from './account-policy.ts';
 import { type SqlForm, allOf, column } from './sql-form.ts';
 import { type ViewerContext, anonymousContext, isBlockedEitherWay, isSelf } from './viewer-context.ts';
 
@@ -36,6 +36,19 @@ export function canViewPost(ctx: ViewerContext, post: PostFacts, author: Account
     case 'direct':
       return facts.isMentioned;
   }
+}
+
+/**
+ * The SQL form of canViewPost over the posts of one author (`statuses` rows with
+ * account_id = author.id), for counts of what the viewer may see of that author: the author's
+ * own posts; nothing when the account's content is hidden from the viewer (canSeeAccountContent);
+ * otherwise public and unlisted posts, and followers-only ones for approved followers. Direct
+ * posts are messages and are never counted.
+ */
+export function authorPostsVisibleSql(ctx: ViewerContext, author: AccountFacts, statuses = 'statuses'): SqlForm {
+  const visibilities = isSelf(ctx, author.id) || ctx.following.has(author.id) ? ['public', 'unlisted', 'private'] : ['public', 'unlisted'];
+  if (!isSelf(ctx, author.id) && !canSeeAccountContent(ctx, author)) return sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`${column(statuses, 'visibility')} in (${sql.join(visibilities)})`;
 }
 
 /**
@@ -83,10 +96,36 @@ export function needsRestrictedMedia(post: PostFacts, author: AccountFacts): boo
   return !isPubliclyEmbeddable(post, author);
 }
 
-/** Home-feed rule on top of visibility: only followed authors (or one's own posts), none muted. */
-export function belongsInHomeFeed(ctx: ViewerContext, post: PostFacts): boolean {
+/**
+ * What a viewer's home feed takes in besides follows, loaded with the page: the hashtags they
+ * follow, and the members of their exclusive lists (whose posts are read in the list instead).
+ */
+export interface HomeSources {
+  followedTags: ReadonlySet<string>;
+  exclusiveAuthors: ReadonlySet<string>;
+}
+
+export const noHomeSources: HomeSources = { followedTags: new Set(), exclusiveAuthors: new Set() };
+
+/**
+ * A post a followed hashtag brings into the home feed: publicly listable (a public photo post
+ * of a public account) and carrying one of the tags. Its SQL form is publiclyListableSql with
+ * the tag (feed-repository followedTagIds).
+ */
+export function isBroughtByFollowedTag(post: ListablePostFacts, author: AccountFacts, tags: readonly string[], followedTags: ReadonlySet<string>): boolean {
+  return followedTags.size > 0 && isPubliclyListable(post, author) && tags.some((t) => followedTags.has(t));
+}
+
+/**
+ * Home-feed rule on top of visibility: one's own posts; otherwise posts of followed authors or
+ * brought by a followed hashtag (`byFollowedTag`), never of a muted account or of a member of
+ * one of the viewer's exclusive lists. Blocks either way are already refused by canViewPost. A
+ * list timeline applies the same rule without sources: a list is a slice of the home feed.
+ */
+export function belongsInHomeFeed(ctx: ViewerContext, post: PostFacts, sources: HomeSources = noHomeSources, byFollowedTag = false): boolean {
   if (isSelf(ctx, post.account_id)) return true;
-  return ctx.following.has(post.account_id) && !ctx.muting.has(post.account_id);
+  if (ctx.muting.has(post.account_id) || sources.exclusiveAuthors.has(post.account_id)) return false;
+  return ctx.following.has(post.account_id) || byFollowedTag;
 }
 
 /** Only the author edits, deletes or pins a post. */

@@ -26,6 +26,8 @@ export interface ViewerContext {
   mutingNotifications?: ReadonlySet<string>;
   /** Accounts that have the viewer on their close friends list. */
   closeFriendOf: ReadonlySet<string>;
+  /** Thread keys (access/thread-policy.ts) the viewer muted, among those a request loaded. */
+  mutedThreads?: ReadonlySet<string>;
 }
 
 const empty: ReadonlySet<string> = new Set();

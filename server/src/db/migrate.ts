@@ -9,6 +9,9 @@ import * as storyResponses from './migrations/0006-story-responses.ts';
 import * as pinnedComments from './migrations/0007-pinned-comments.ts';
 import * as accountSuspension from './migrations/0008-account-suspension.ts';
 import * as tokenFamilies from './migrations/0009-token-families.ts';
+import * as notificationGroups from './migrations/0010-notification-groups.ts';
+import * as listsAndTags from './migrations/0011-lists-and-tags.ts';
+import * as profilesAndThreadMutes from './migrations/0012-profiles-and-thread-mutes.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +24,9 @@ const migrations: Record<string, Migration> = {
   '0007-pinned-comments': pinnedComments,
   '0008-account-suspension': accountSuspension,
   '0009-token-families': tokenFamilies,
+  '0010-notification-groups': notificationGroups,
+  '0011-lists-and-tags': listsAndTags,
+  '0012-profiles-and-thread-mutes': profilesAndThreadMutes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -24,6 +24,8 @@ export interface AccountsTable {
   statuses_count: number;
   /** When an admin suspended the account; null when it is not suspended. */
   suspended_at: string | null;
+  /** Profile fields: a JSON array of { name, value } (at most four, see account.ts). */
+  fields: Generated<string>;
   created_at: string;
   updated_at: string;
 }
@@ -117,6 +119,28 @@ export interface NotificationsTable {
   /** story_reply / story_reaction: the reply's or reaction's id. */
   story_response_id: string | null;
   created_at: string;
+  /** Notifications sharing a key form one group (notification.ts groupKeyFor); null never written since 0010. */
+  group_key: string | null;
+  /** 1 when the recipient's notification policy filtered it (it waits in the requests). */
+  filtered: Generated<number>;
+}
+
+export type NotificationPolicyValue = 'accept' | 'filter' | 'drop';
+
+export interface NotificationPoliciesTable {
+  account_id: string;
+  for_not_following: NotificationPolicyValue;
+  for_not_followers: NotificationPolicyValue;
+  for_new_accounts: NotificationPolicyValue;
+  for_private_mentions: NotificationPolicyValue;
+  for_limited_accounts: NotificationPolicyValue;
+  updated_at: string;
+}
+
+export interface NotificationPermissionsTable {
+  account_id: string;
+  from_account_id: string;
+  created_at: string;
 }
 
 export interface MarkersTable {
@@ -130,6 +154,23 @@ export interface MarkersTable {
 export interface InstanceSettingsTable {
   key: string;
   value: string;
+  updated_at: string | null;
+}
+
+export interface AccountNotesTable {
+  account_id: string;
+  target_account_id: string;
+  comment: string;
+  updated_at: string;
+}
+
+export type EndorsementsTable = FollowsTable;
+
+export interface ThreadMutesTable {
+  account_id: string;
+  /** A post's id (the post and all its comments) or a top-level comment's id (its thread). */
+  thread_key: string;
+  created_at: string;
 }
 
 export interface MediaTable {
@@ -353,7 +394,35 @@ export interface ReportsTable {
   action_taken_by: string | null;
 }
 
+export interface ListsTable {
+  id: string;
+  account_id: string;
+  title: string;
+  replies_policy: 'followed' | 'list' | 'none';
+  exclusive: number;
+  created_at: string;
+}
+
+export interface ListAccountsTable {
+  list_id: string;
+  account_id: string;
+  id: string;
+}
+
+/** followed_tags and featured_tags. */
+export interface AccountTagsTable {
+  id: string;
+  account_id: string;
+  tag: string;
+  display: string;
+  created_at: string;
+}
+
 export interface Database {
+  lists: ListsTable;
+  list_accounts: ListAccountsTable;
+  followed_tags: AccountTagsTable;
+  featured_tags: AccountTagsTable;
   comment_counts: CommentCountsTable;
   comment_folds: CommentFoldsTable;
   comment_fold_counts: CommentFoldCountsTable;
@@ -390,8 +459,13 @@ export interface Database {
   blocks: BlocksTable;
   mutes: MutesTable;
   notifications: NotificationsTable;
+  notification_policies: NotificationPoliciesTable;
+  notification_permissions: NotificationPermissionsTable;
   markers: MarkersTable;
   instance_settings: InstanceSettingsTable;
+  account_notes: AccountNotesTable;
+  endorsements: EndorsementsTable;
+  thread_mutes: ThreadMutesTable;
 }
 
 export type { Generated };

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService, Principal } from '../domain/auth/auth-service.ts';
 import { hasScope } from '../domain/auth/scopes.ts';
 import { AppError, unauthorized } from '../errors.ts';
+import { isCrossOrigin } from './cors.ts';
 
 export const SESSION_COOKIE = 'glimpse_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -38,10 +39,12 @@ declare module 'fastify' {
   }
 }
 
-async function resolveCaller(auth: AuthService, request: FastifyRequest): Promise<Caller> {
+async function resolveCaller(auth: AuthService, request: FastifyRequest, publicOrigin: string): Promise<Caller> {
   // With an Authorization header, only a bearer token there counts (a cookie is not consulted).
+  // A request from another site's page never uses the session cookie (only a bearer token
+  // works cross-origin), whatever the browser sent along.
   const bearer = bearerToken(request);
-  const cookie = request.headers.authorization ? undefined : request.cookies?.[SESSION_COOKIE];
+  const cookie = request.headers.authorization || isCrossOrigin(request, publicOrigin) ? undefined : request.cookies?.[SESSION_COOKIE];
   const via = bearer ? 'bearer' : cookie ? 'cookie' : undefined;
   if (!via) return { principal: undefined, via, refused: undefined };
   try {
@@ -58,14 +61,15 @@ async function resolveCaller(auth: AuthService, request: FastifyRequest): Promis
  * on writes) and enforces each route's declared auth and scope. The lookup is shared with the
  * rate limits, which key on the same caller before the body is read.
  */
-export function registerAuthentication(app: FastifyInstance, auth: AuthService, secret: string): void {
+export function registerAuthentication(app: FastifyInstance, auth: AuthService, secret: string, publicUrl: string): void {
+  const publicOrigin = new URL(publicUrl).origin;
   app.decorateRequest('principal', undefined);
   app.decorateRequest('viewer', undefined);
   const callers = new WeakMap<FastifyRequest, Promise<Caller>>();
   app.decorateRequest('caller', function (this: FastifyRequest): Promise<Caller> {
     let caller = callers.get(this);
     if (!caller) {
-      caller = resolveCaller(auth, this);
+      caller = resolveCaller(auth, this, publicOrigin);
       callers.set(this, caller);
     }
     return caller;

@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.ts';
 import { newId } from '../../src/db/ids.ts';
 import type { Viewer, ViewerContext } from '../../src/access/viewer-context.ts';
-import { accountNotSuspendedSql, byUnsuspendedAccountSql, isHiddenBySuspension, isSuspended } from '../../src/access/account-policy.ts';
-import { isPubliclyListable, publiclyListableSql } from '../../src/access/post-policy.ts';
+import { accountNotSuspendedSql, byUnsuspendedAccountSql, isHiddenBySuspension, isListedInDirectory, isSuspended, listedInDirectorySql } from '../../src/access/account-policy.ts';
+import { authorPostsVisibleSql, canViewPost, isPubliclyListable, publiclyListableSql } from '../../src/access/post-policy.ts';
 import { isListedComment, listedCommentSql } from '../../src/access/comment-policy.ts';
 import { isExpired, liveStorySql } from '../../src/access/story-policy.ts';
 import type { StatusRow } from '../../src/domain/posts/post.ts';
@@ -142,11 +142,34 @@ describe('access rules: each SQL form selects exactly what its predicate admits'
     }
   });
 
+  test('one author\'s posts: authorPostsVisibleSql selects exactly the posts canViewPost admits (direct posts never counted), for every viewer', async () => {
+    const rows = (await statusesWithAuthors()).filter((r) => r.post_id === null && r.visibility !== 'direct');
+    for (const author of [world.actors.ines, world.actors.nora, suspended]) {
+      const own = rows.filter((r) => r.account_id === author.id);
+      const facts = { id: author.id, locked: own[0].locked, suspended_at: own[0].suspended_at };
+      for (const { name, viewer } of viewers) {
+        const ctx = await contextOf(viewer, [author.id]);
+        const selected = await db.selectFrom('statuses').select('id').where('id', 'in', own.map((r) => r.id)).where(authorPostsVisibleSql(ctx, facts)).execute();
+        const expected = own.filter((r) => canViewPost(ctx, r, facts, { isMentioned: false }));
+        assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected.map((r) => r.id)), `${name} reading ${author.username}`);
+      }
+    }
+  });
+
   test('stories: liveStorySql selects exactly the stories that are not isExpired', async () => {
     const now = world.clock.now();
     const rows = await db.selectFrom('stories').select(['id', 'expires_at']).where('id', 'in', storyIds).execute();
     const selected = await db.selectFrom('stories').select('id').where('id', 'in', storyIds).where(liveStorySql(now)).execute();
     assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(rows.filter((r) => !isExpired(r, now)).map((r) => r.id)));
     assert.equal(selected.length, 3, 'the three stories posted after the clock moved are live');
+  });
+
+  test('profile directory: listedInDirectorySql selects exactly the accounts isListedInDirectory admits', async () => {
+    await world.app.services.repositories.accounts.update(world.actors.rex.id, { discoverable: 0 });
+    const accounts = await db.selectFrom('accounts').select(['id', 'discoverable', 'locked', 'suspended_at']).execute();
+    const selected = await db.selectFrom('accounts').select('id').where(listedInDirectorySql()).execute();
+    const expected = accounts.filter((a) => isListedInDirectory(a)).map((a) => a.id);
+    assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected));
+    for (const left of [world.actors.rex.id, world.actors.nora.id, suspended.id]) assert.ok(!expected.includes(left), 'undiscoverable, locked and suspended accounts are not listed');
   });
 });

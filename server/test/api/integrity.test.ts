@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,22 +8,10 @@ import { checkCounters, repairCounters, type CounterMismatch } from '../../src/d
 import { suspendAccount, unsuspendAccount } from '../../src/domain/moderation/suspend-account.ts';
 import { createWorld, type World } from '../support/world.ts';
 import { postPhotos, uploadPhoto } from '../support/photos.ts';
-import { TEST_DB, TEST_POSTGRES_URL, withSchemaLock } from '../support/test-database.ts';
+import { TEST_DB } from '../support/test-database.ts';
+import { adminCommand } from '../support/admin-command.ts';
 
 const G = '/api/glimpse/v1';
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-
-/** `npm run admin -- admin <args>`, as a separate process reading its database from the environment. */
-function runAdmin(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', 'admin', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 /**
  * Every stored counter against the rows it counts, on a world built through the API: follows
@@ -156,17 +143,7 @@ describe('the integrity check of stored counters', () => {
   });
 
   test('the admin command lists each mismatch and exits 1; with --repair it sets them right and exits 0', async () => {
-    let env: Record<string, string>;
-    if (TEST_DB === 'sqlite') {
-      env = { GLIMPSE_DATA_DIR: dir, GLIMPSE_DATABASE_URL: '' };
-    } else {
-      // The command reaches the world's own schema through the URL's connection options.
-      const schema = (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db())).rows[0].s;
-      env = { GLIMPSE_DATA_DIR: dir, GLIMPSE_DATABASE_URL: `${TEST_POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
-    }
-    // On PostgreSQL, opening migrates, which reads the catalogue: it takes turns with the other
-    // test processes creating and dropping schemas, as test worlds do.
-    const admin = (...args: string[]) => (TEST_DB === 'postgres' ? withSchemaLock(() => runAdmin(env, ...args)) : runAdmin(env, ...args));
+    const admin = (...args: string[]) => adminCommand(world, dir, ...args);
     await corrupt();
     const check = await admin('integrity');
     assert.equal(check.code, 1, check.out);

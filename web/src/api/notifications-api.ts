@@ -1,14 +1,19 @@
 import type { ApiClient, Page } from './api-client.ts';
 import type { Notification } from './mastodon-types.ts';
 
-export const NOTIFICATIONS_PATH = '/api/v1/notifications';
+/**
+ * The Glimpse API's list: every notification type under its own name (comments, story
+ * replies, reactions and mentions, photo tags), which the Mastodon API shows only to clients
+ * that ask for them by name.
+ */
+export const NOTIFICATIONS_PATH = '/api/glimpse/v1/notifications';
 
 export function fetchNotificationPage(api: ApiClient, path: string = NOTIFICATIONS_PATH, signal?: AbortSignal): Promise<Page<Notification>> {
   return api.getPage<Notification>(path, undefined, signal);
 }
 
 export async function fetchUnreadCount(api: ApiClient): Promise<number> {
-  const { count } = await api.get<{ count: number }>('/api/v1/notifications/unread_count');
+  const { count } = await api.get<{ count: number }>(`${NOTIFICATIONS_PATH}/unread_count`);
   return typeof count === 'number' ? count : 0;
 }
 

@@ -36,7 +36,7 @@ describe('logging in and out', () => {
     const mara = makeAccount('mara', { display_name: 'Mara' });
     signedOut(server);
     server.on('POST', '/api/glimpse/v1/session', { body: { account: mara, csrf_token: 'fresh-csrf' } });
-    server.on('GET', '/api/v1/notifications/unread_count', { body: { count: 2 } });
+    server.on('GET', '/api/glimpse/v1/notifications/unread_count', { body: { count: 2 } });
     server.on('DELETE', '/api/glimpse/v1/session', { body: {} });
     renderApp('/login');
 
@@ -62,7 +62,7 @@ describe('logging in and out', () => {
     const server = installFetchMock();
     signedOut(server);
     server.on('POST', '/api/glimpse/v1/session', { body: { account: makeAccount('ines'), csrf_token: 'c' } });
-    server.on('GET', '/api/v1/notifications/unread_count', { body: { count: 0 } });
+    server.on('GET', '/api/glimpse/v1/notifications/unread_count', { body: { count: 0 } });
     server.on('GET', '/api/v1/follow_requests', { body: [] });
     renderApp('/follow-requests');
 
@@ -80,7 +80,7 @@ describe('logging out from a deep page', () => {
     const server = installFetchMock();
     const mara = makeAccount('mara');
     server.on('GET', '/api/glimpse/v1/session', { body: { account: mara, role: 'user', csrf_token: 'c1' } });
-    server.on('GET', '/api/v1/notifications/unread_count', { body: { count: 0 } });
+    server.on('GET', '/api/glimpse/v1/notifications/unread_count', { body: { count: 0 } });
     server.on('GET', '/api/v1/mutes', { body: [] });
     server.on('DELETE', '/api/glimpse/v1/session', { body: {} });
     server.on('POST', '/api/glimpse/v1/session', { body: { account: mara, csrf_token: 'c2' } });

@@ -33,7 +33,7 @@ describe('signing up', () => {
     signedOut(server);
     openInstance(server);
     server.on('POST', '/api/glimpse/v1/registrations', { body: { account: makeAccount('ines'), csrf_token: 'new-csrf' } });
-    server.on('GET', '/api/v1/notifications/unread_count', { body: { count: 0 } });
+    server.on('GET', '/api/glimpse/v1/notifications/unread_count', { body: { count: 0 } });
     renderApp('/signup');
 
     await fillForm();

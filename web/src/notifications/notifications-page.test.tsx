@@ -10,8 +10,8 @@ describe('notifications page', () => {
   it('lists follows and follow requests, and marks them read', async () => {
     const server = installFetchMock();
     signedInAs(server, mara);
-    server.on('GET', '/api/v1/notifications/unread_count', { body: { count: 2 } });
-    server.on('GET', '/api/v1/notifications', {
+    server.on('GET', '/api/glimpse/v1/notifications/unread_count', { body: { count: 2 } });
+    server.on('GET', '/api/glimpse/v1/notifications', {
       body: [
         { id: '31', type: 'follow_request', created_at: new Date().toISOString(), account: makeAccount('stranger') },
         { id: '30', type: 'follow', created_at: new Date(Date.now() - 3 * 3600_000).toISOString(), account: makeAccount('ines', { display_name: 'Ines' }) },
@@ -31,10 +31,23 @@ describe('notifications page', () => {
     await waitFor(() => expect(screen.queryByText('2 unread')).toBeNull());
   });
 
+  it('shows comments on my posts from the Glimpse list, under their own type', async () => {
+    const server = installFetchMock();
+    signedInAs(server, mara);
+    server.on('GET', '/api/glimpse/v1/notifications', {
+      body: [{ id: '40', type: 'comment', created_at: new Date().toISOString(), account: makeAccount('ines', { display_name: 'Ines' }), status: null }],
+    });
+    server.on('POST', '/api/v1/markers', { body: {} });
+
+    renderApp('/notifications');
+
+    expect(await screen.findByText((_, el) => el?.tagName === 'P' && el.textContent?.startsWith('Ines commented on your post') === true)).toBeTruthy();
+  });
+
   it('clears all notifications', async () => {
     const server = installFetchMock();
     signedInAs(server, mara);
-    server.on('GET', '/api/v1/notifications', { body: [{ id: '30', type: 'follow', created_at: new Date().toISOString(), account: makeAccount('ines') }] });
+    server.on('GET', '/api/glimpse/v1/notifications', { body: [{ id: '30', type: 'follow', created_at: new Date().toISOString(), account: makeAccount('ines') }] });
     server.on('POST', '/api/v1/markers', { body: {} });
     server.on('POST', '/api/v1/notifications/clear', { body: {} });
 

@@ -21,7 +21,7 @@ describe('story notifications', () => {
       { id: 'n2', type: 'story_reply', created_at: at, account: ines, story: mine, story_response: { id: 'r1', text: 'شكرا Thank you!! ❤️', emoji: null } },
       { id: 'n1', type: 'story_mention', created_at: at, account: ines, story: theirs },
     ];
-    server.on('GET', '/api/v1/notifications', { body: notifications });
+    server.on('GET', '/api/glimpse/v1/notifications', { body: notifications });
     server.on('POST', '/api/v1/markers', { body: {} });
     renderApp('/notifications');
     await screen.findByText(/mentioned you in their story/);

@@ -1,4 +1,6 @@
 import type { Db } from '../../db/database.ts';
+import { sql } from 'kysely';
+import { listedInDirectorySql } from '../../access/account-policy.ts';
 import type { AccountRow, UserRow } from './account.ts';
 import type { Insertable, Updateable } from 'kysely';
 import type { AccountsTable, UsersTable } from '../../db/schema.ts';
@@ -84,6 +86,19 @@ export class AccountRepository {
       .limit(limit)
       .offset(offset)
       .execute();
+  }
+
+  /**
+   * The profile directory: accounts listed in it (access: listedInDirectorySql), most recently
+   * posting first ('active', those who never posted last) or newest first ('new').
+   */
+  async directory(order: 'active' | 'new', limit: number, offset: number): Promise<AccountRow[]> {
+    let q = this.db.selectFrom('accounts').selectAll().where(listedInDirectorySql());
+    if (order === 'active') {
+      // COALESCE: the two databases sort NULL at opposite ends.
+      q = q.orderBy(sql`COALESCE((SELECT max(s.id) FROM statuses s WHERE s.account_id = accounts.id AND s.post_id IS NULL), '')`, 'desc');
+    }
+    return q.orderBy('id', 'desc').limit(limit).offset(offset).execute();
   }
 
   async listUsers(limit: number, offset: number): Promise<Array<UserRow & { username: string; suspended_at: string | null }>> {

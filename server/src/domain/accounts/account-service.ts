@@ -4,11 +4,11 @@ import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
-import { canSeeAccount } from '../../access/account-policy.ts';
+import { canSeeAccount, isShownInDirectory } from '../../access/account-policy.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import type { AccountRepository } from './account-repository.ts';
-import { type AccountRow, USERNAME_PATTERN } from './account.ts';
+import { type AccountRow, LIMITS, type ProfileField, USERNAME_PATTERN } from './account.ts';
 
 export interface RegistrationInput {
   username: string;
@@ -23,6 +23,8 @@ export interface CredentialChanges {
   note?: string;
   locked?: boolean;
   discoverable?: boolean;
+  /** Replaces every profile field; pairs with both name and value blank are dropped. */
+  fields?: ProfileField[];
 }
 
 /** Registration, profiles and account look-ups. */
@@ -119,6 +121,7 @@ export class AccountService {
     if (changes.note !== undefined) set.note = changes.note;
     if (changes.locked !== undefined) set.locked = changes.locked ? 1 : 0;
     if (changes.discoverable !== undefined) set.discoverable = changes.discoverable ? 1 : 0;
+    if (changes.fields !== undefined) set.fields = JSON.stringify(changes.fields.filter((f) => f.name.trim() !== '' || f.value.trim() !== '').slice(0, LIMITS.profileFields));
     await this.accounts.update(viewer.accountId, set);
     return this.self(viewer);
   }
@@ -140,6 +143,13 @@ export class AccountService {
     const rows = await this.accounts.search(query, limit, offset);
     const ctx = await this.relationships.loadViewerContext(viewer, rows.map((r) => r.id));
     return rows.filter((r) => canSeeAccount(ctx, r));
+  }
+
+  /** The profile directory page, without accounts the viewer blocks, is blocked by or mutes. */
+  async directory(viewer: Viewer | undefined, order: 'active' | 'new', limit: number, offset: number): Promise<AccountRow[]> {
+    const rows = await this.accounts.directory(order, limit, offset);
+    const ctx = await this.relationships.loadViewerContext(viewer, rows.map((r) => r.id));
+    return rows.filter((r) => isShownInDirectory(ctx, r));
   }
 
   private async visibleOr404(viewer: Viewer | undefined, account: AccountRow | undefined): Promise<AccountRow> {

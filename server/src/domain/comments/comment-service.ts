@@ -6,6 +6,7 @@ import type { Viewer } from '../../access/viewer-context.ts';
 import { MAX_PINNED_COMMENTS, canComment, canDeleteComment, canModerateComments, canPinComment, canSeeComment } from '../../access/comment-policy.ts';
 import { shouldNotify } from '../../access/account-policy.ts';
 import { canViewPost } from '../../access/post-policy.ts';
+import { threadKeysOf } from '../../access/thread-policy.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
 import type { NotificationService } from '../notifications/notification-service.ts';
@@ -144,12 +145,12 @@ export class CommentService {
     const mentioned = names.length ? await this.db.selectFrom('accounts').selectAll().where('username_lower', 'in', names).execute() : [];
     // Who may be told, by their relations to the post's author and to the commenter: loaded
     // before the transaction (SQLite has one connection).
-    const audience = hidden ? new Map() : await this.relationships.loadAudienceContexts([root.author.id, viewer.accountId], [root.author.id, ...mentioned.map((m) => m.id)]);
+    const audience = hidden ? new Map() : await this.relationships.loadAudienceContexts([root.author.id, viewer.accountId], [root.author.id, ...mentioned.map((m) => m.id)], threadKeysOf(row));
     /** The comment may be told to someone who may see it, in a post they may see, as the reads decide. */
     const mayTell = (recipientId: string) => {
       const ctx = audience.get(recipientId);
       const isMentionedInPost = root.mentions.some((a) => a.id === recipientId);
-      return ctx !== undefined && shouldNotify(ctx, viewer.accountId, canViewPost(ctx, root.status, root.author, { isMentioned: isMentionedInPost }) && canSeeComment(ctx, row));
+      return ctx !== undefined && shouldNotify(ctx, viewer.accountId, canViewPost(ctx, root.status, root.author, { isMentioned: isMentionedInPost }) && canSeeComment(ctx, row), row);
     };
 
     const result = await this.commentWrites.run(async (trx) => {
@@ -166,7 +167,7 @@ export class CommentService {
         if (row.thread_id !== id) {
           await this.comments.addRankScore(trx, row.thread_id!, viewer.accountId === root.author.id ? AUTHOR_REPLY_SCORE : REPLY_SCORE);
         }
-        const n = mayTell(root.author.id) ? await this.notifications.notify(trx, 'comment', root.author.id, viewer.accountId, id) : undefined;
+        const n = mayTell(root.author.id) ? await this.notifications.notify(trx, 'comment', root.author.id, viewer.accountId, id, null, null, root.status.id) : undefined;
         if (n) sent.push(n);
         for (const m of mentioned) {
           if (m.id === root.author.id || !mayTell(m.id)) continue;

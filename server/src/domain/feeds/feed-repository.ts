@@ -9,14 +9,33 @@ export interface IdPaging {
   limit: number;
 }
 
-/** Page ids newest first; with min_id, the oldest ones just above it (then reversed). */
-function pageIds(q: any, column: string, paging: IdPaging): Promise<Array<Record<string, string>>> {
+/** Mastodon paging applied to a query of ids, not run: newest first, or with min_id the oldest just above it. */
+function paged(q: any, column: string, paging: IdPaging): any {
   if (paging.maxId) q = q.where(column, '<', paging.maxId);
   if (paging.sinceId) q = q.where(column, '>', paging.sinceId);
-  if (paging.minId) {
-    return q.where(column, '>', paging.minId).orderBy(column, 'asc').limit(paging.limit).execute().then((rows: any[]) => rows.reverse());
-  }
-  return q.orderBy(column, 'desc').limit(paging.limit).execute();
+  if (paging.minId) return q.where(column, '>', paging.minId).orderBy(column, 'asc').limit(paging.limit);
+  return q.orderBy(column, 'desc').limit(paging.limit);
+}
+
+/** Page ids newest first; with min_id, the oldest ones just above it (then reversed). */
+function pageIds(q: any, column: string, paging: IdPaging): Promise<Array<Record<string, string>>> {
+  const rows = paged(q, column, paging).execute();
+  return paging.minId ? rows.then((r: any[]) => r.reverse()) : rows;
+}
+
+/** Ids newest first, without repeats; with min_id the page is the oldest end. */
+function mergeNewestFirst(ids: Iterable<string>, paging: IdPaging): string[] {
+  const merged = [...new Set(ids)].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+  return paging.minId ? merged.slice(-paging.limit) : merged.slice(0, paging.limit);
+}
+
+/** What a home feed is made of besides the pushed rows (one query, see homeSources). */
+export interface HomeSourceRows {
+  /** Followed accounts above the fan-out threshold: pulled at read time. */
+  pulledAuthors: string[];
+  followedTags: Set<string>;
+  /** Members of the viewer's exclusive lists: their posts leave the home feed. */
+  exclusiveAuthors: Set<string>;
 }
 
 /**
@@ -77,21 +96,70 @@ export class FeedRepository {
     await this.db.deleteFrom('home_feed').where('account_id', '=', accountId).where('author_id', '=', authorId).execute();
   }
 
-  async homeIds(accountId: string, paging: IdPaging): Promise<string[]> {
-    const rows = await pageIds(this.db.selectFrom('home_feed').select('status_id').where('account_id', '=', accountId), 'status_id', paging);
+  async homeIds(accountId: string, paging: IdPaging, excludeAuthors: ReadonlySet<string> = new Set()): Promise<string[]> {
+    let q = this.db.selectFrom('home_feed').select('status_id').where('account_id', '=', accountId);
+    if (excludeAuthors.size) q = q.where('author_id', 'not in', [...excludeAuthors]);
+    const rows = await pageIds(q, 'status_id', paging);
     return rows.map((r) => r.status_id);
   }
 
-  /** Followed accounts above the fan-out threshold: their posts are pulled at read time. */
-  async pulledAuthors(accountId: string, threshold: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('follows')
-      .innerJoin('accounts', 'accounts.id', 'follows.target_account_id')
-      .select('follows.target_account_id as id')
-      .where('follows.account_id', '=', accountId)
-      .where('accounts.followers_count', '>', threshold)
-      .execute();
-    return rows.map((r) => r.id);
+  /**
+   * The home feed's read-time sources in one round trip: followed accounts above the fan-out
+   * threshold, followed hashtags, and members of exclusive lists. A viewer with no followed
+   * tag and no exclusive list pays two empty index probes inside this query, nothing more.
+   */
+  async homeSources(accountId: string, threshold: number): Promise<HomeSourceRows> {
+    const { rows } = await sql<{ kind: string; value: string }>`
+      SELECT 'pulled' AS kind, f.target_account_id AS value FROM follows f JOIN accounts a ON a.id = f.target_account_id
+        WHERE f.account_id = ${accountId} AND a.followers_count > ${threshold}
+      UNION ALL SELECT 'tag', tag FROM followed_tags WHERE account_id = ${accountId}
+      UNION ALL SELECT 'exclusive', la.account_id FROM lists l JOIN list_accounts la ON la.list_id = l.id
+        WHERE l.account_id = ${accountId} AND l.exclusive = 1`.execute(this.db);
+    const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.value);
+    return { pulledAuthors: of('pulled'), followedTags: new Set(of('tag')), exclusiveAuthors: new Set(of('exclusive')) };
+  }
+
+  /**
+   * The newest ids across several keys (list members, followed tags) in one query: one bounded
+   * indexed range per key (`branch(key)` selects `id`, paged on `column`), joined by UNION ALL
+   * and merged here. A page costs one round trip and at most keys × limit index entries.
+   */
+  private async newestAcross(keys: readonly string[], branch: (key: string) => any, column: string, paging: IdPaging): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const parts: any[] = keys.map((key, i) => (this.db as any).selectFrom(paged(branch(key), column, paging).as(`b${i}`)).select(`b${i}.id as id`));
+    const query = parts.slice(1).reduce((q: any, part) => q.unionAll(part), parts[0]);
+    const rows: Array<{ id: string }> = await query.execute();
+    return mergeNewestFirst(rows.map((r) => r.id), paging);
+  }
+
+  /** Publicly listable posts carrying any of the tags (access/post-policy.ts), in one query. */
+  async followedTagIds(tags: readonly string[], paging: IdPaging, excludeAuthors: ReadonlySet<string>): Promise<string[]> {
+    return this.newestAcross(
+      tags,
+      (tag) => {
+        let q = this.db
+          .selectFrom('status_tags')
+          .innerJoin('statuses', 'statuses.id', 'status_tags.status_id')
+          .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
+          .select('status_tags.status_id as id')
+          .where('status_tags.tag', '=', tag)
+          .where(publiclyListableSql());
+        if (excludeAuthors.size) q = q.where('statuses.account_id', 'not in', [...excludeAuthors]);
+        return q;
+      },
+      'status_tags.status_id',
+      paging,
+    );
+  }
+
+  /** Top-level posts of a list's members, in one query (one indexed range per member). */
+  async postIdsOfMembers(memberIds: readonly string[], paging: IdPaging): Promise<string[]> {
+    return this.newestAcross(
+      memberIds,
+      (id) => this.db.selectFrom('statuses').select('id').where('account_id', '=', id).where('in_reply_to_id', 'is', null),
+      'id',
+      paging,
+    );
   }
 
   /** Top-level posts of some authors: the pull side of the home feed and the profile grid. */
@@ -140,6 +208,12 @@ export class FeedRepository {
   async pinnedIds(accountId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('pinned_statuses').select('status_id').where('account_id', '=', accountId).orderBy('id', 'desc').limit(20).execute();
     return rows.map((r) => r.status_id);
+  }
+
+  /** The account's likes, newest like first, paged by the like's id (favourites_account). */
+  async favouritedPage(accountId: string, paging: IdPaging): Promise<Array<{ id: string; status_id: string }>> {
+    const rows = await pageIds(this.db.selectFrom('favourites').select(['id', 'status_id']).where('account_id', '=', accountId), 'id', paging);
+    return rows as Array<{ id: string; status_id: string }>;
   }
 
   async bookmarkedIds(accountId: string, paging: IdPaging): Promise<string[]> {

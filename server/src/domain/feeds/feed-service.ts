@@ -1,5 +1,6 @@
 import type { Viewer } from '../../access/viewer-context.ts';
 import { canSeeAccount, canSeeAccountContent } from '../../access/account-policy.ts';
+import type { HomeSources } from '../../access/post-policy.ts';
 import { notFound } from '../../errors.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
@@ -70,14 +71,40 @@ export class FeedService {
     this.jobs.enqueue('feed.unmerge', { followerId, authorId });
   }
 
+  /**
+   * Pushed rows, pulled authors and, for a viewer following hashtags, the tags' public posts
+   * (one more indexed query per page, whatever the number of tags; none without), merged
+   * without repeats. Members of exclusive lists are left out of all three.
+   */
   async home(viewer: Viewer, paging: IdPaging): Promise<TimelinePage> {
     // Over-fetch so posts filtered out (just unfollowed, muted) rarely shorten a page.
     const fetch = { ...paging, limit: Math.min(paging.limit * 2, 80) };
-    const pulled = [viewer.accountId, ...(await this.feeds.pulledAuthors(viewer.accountId, this.fanoutThreshold))];
-    const [pushed, pulledIds] = await Promise.all([this.feeds.homeIds(viewer.accountId, fetch), this.feeds.postIdsByAuthors(pulled, fetch)]);
-    const merged = [...new Set([...pushed, ...pulledIds])].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const sources = await this.feeds.homeSources(viewer.accountId, this.fanoutThreshold);
+    const excluded = sources.exclusiveAuthors;
+    const pulled = [viewer.accountId, ...sources.pulledAuthors.filter((id) => !excluded.has(id))];
+    const [pushed, pulledIds, tagged] = await Promise.all([
+      this.feeds.homeIds(viewer.accountId, fetch, excluded),
+      this.feeds.postIdsByAuthors(pulled, fetch),
+      sources.followedTags.size ? this.feeds.followedTagIds([...sources.followedTags], fetch, excluded) : [],
+    ]);
+    const merged = [...new Set([...pushed, ...pulledIds, ...tagged])].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
     const window = paging.minId ? merged.slice(-fetch.limit) : merged.slice(0, fetch.limit);
-    const posts = await this.hydrateUpTo(viewer, window, paging.limit, 'home', Boolean(paging.minId));
+    const posts = await this.hydrateUpTo(viewer, window, paging.limit, 'home', Boolean(paging.minId), sources);
+    return { posts, ids: posts.map((p) => p.status.id) };
+  }
+
+  /** The viewer's followed tags and exclusive-list members, for the user stream's home rule. */
+  async homeSources(viewer: Viewer): Promise<HomeSources> {
+    return this.feeds.homeSources(viewer.accountId, this.fanoutThreshold);
+  }
+
+  /**
+   * A list's timeline from its members (ListService checks the owner): their posts, newest
+   * first, by the home feed's rule (followed, not muted, visible). One skeleton query.
+   */
+  async members(viewer: Viewer, memberIds: readonly string[], paging: IdPaging): Promise<TimelinePage> {
+    const ids = await this.feeds.postIdsOfMembers(memberIds, { ...paging, limit: Math.min(paging.limit * 2, 80) });
+    const posts = await this.hydrateUpTo(viewer, ids, paging.limit, 'home', Boolean(paging.minId));
     return { posts, ids: posts.map((p) => p.status.id) };
   }
 
@@ -86,13 +113,13 @@ export class FeedService {
    * min_id, which pages backwards): the over-fetched ids are a reserve for posts the rules drop,
    * so a page where nothing is dropped (nearly all) costs one hydration of `limit` posts.
    */
-  private async hydrateUpTo(viewer: Viewer | undefined, ids: string[], limit: number, rule: 'view' | 'home', fromEnd = false): Promise<HydratedPost[]> {
+  private async hydrateUpTo(viewer: Viewer | undefined, ids: string[], limit: number, rule: 'view' | 'home', fromEnd = false, home?: HomeSources): Promise<HydratedPost[]> {
     const ordered = fromEnd ? [...ids].reverse() : ids;
     const out: HydratedPost[] = [];
     for (let start = 0; start < ordered.length && out.length < limit; ) {
       const chunk = ordered.slice(start, start + Math.max(limit - out.length, 5));
       start += chunk.length;
-      const hydrated = await this.hydrator.hydrate(viewer, chunk, rule);
+      const hydrated = await this.hydrator.hydrate(viewer, chunk, rule, home);
       out.push(...hydrated.slice(0, limit - out.length));
     }
     return fromEnd ? out.reverse() : out;
@@ -125,6 +152,17 @@ export class FeedService {
 
   async bookmarks(viewer: Viewer, paging: IdPaging): Promise<TimelinePage> {
     return this.page(viewer, await this.feeds.bookmarkedIds(viewer.accountId, paging), paging);
+  }
+
+  /**
+   * The viewer's liked posts and comments, newest like first, paged by the like: those the
+   * viewer may no longer see are left out, and the page's keys are every like read, so the
+   * next page starts after them even when the rules dropped some.
+   */
+  async favourites(viewer: Viewer, paging: IdPaging): Promise<TimelinePage> {
+    const likes = await this.feeds.favouritedPage(viewer.accountId, paging);
+    const posts = await this.hydrator.hydrate(viewer, likes.map((l) => l.status_id));
+    return { posts, ids: likes.map((l) => l.id) };
   }
 
   /** With min_id the ids are the oldest above it (newest first), so the page is taken from their end. */

@@ -5,7 +5,9 @@ import { notFound, unprocessable } from '../../errors.ts';
 import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
 import {
   canActOnOtherAccount,
+  canEndorse,
   canFollow,
+  canReadNote,
   canSeeAccount,
   canSeeAccountContent,
   followNeedsApproval,
@@ -120,6 +122,8 @@ export class FollowService {
   private async removeFollow(db: Db, followerId: string, followedId: string): Promise<void> {
     if (await this.relationships.removeEdge('follows', followerId, followedId, db)) {
       await this.relationships.adjustCounts(db, followerId, followedId, -1);
+      // One endorses only accounts one follows: the endorsement ends with the follow.
+      await this.relationships.removeEdge('endorsements', followerId, followedId, db);
       // Runs as a job after this; the feed read already hides the author from now on.
       this.events.onUnfollowed?.(followerId, followedId);
     }
@@ -197,6 +201,60 @@ export class FollowService {
     return this.relationship(viewer, targetId);
   }
 
+  /** Features an account one follows on one's profile; anyone else is a 422. */
+  async endorse(viewer: Viewer, targetId: string): Promise<Relationship> {
+    const { account, ctx } = await this.target(viewer, targetId);
+    if (!canEndorse(ctx, account)) throw unprocessable('Validation failed: You can only feature accounts you follow');
+    await this.relationships.addEdge('endorsements', this.edge(viewer.accountId, targetId));
+    return this.relationship(viewer, targetId);
+  }
+
+  async unendorse(viewer: Viewer, targetId: string): Promise<Relationship> {
+    await this.target(viewer, targetId);
+    await this.relationships.removeEdge('endorsements', viewer.accountId, targetId);
+    return this.relationship(viewer, targetId);
+  }
+
+  /** The viewer's private note about an account (an empty comment removes it). */
+  async setNote(viewer: Viewer, targetId: string, comment: string): Promise<Relationship> {
+    const { account, ctx } = await this.target(viewer, targetId);
+    if (!canActOnOtherAccount(ctx, account)) throw unprocessable('Validation failed: You cannot write a note about yourself');
+    await this.relationships.setNote(viewer.accountId, targetId, comment, this.clock.now().toISOString());
+    return this.relationship(viewer, targetId);
+  }
+
+  /**
+   * Accounts an account features (`/accounts/:id/endorsements`), or the viewer's own
+   * (`/endorsements`): shown where the account's follow lists are, to those who may see them.
+   */
+  async endorsements(viewer: Viewer | undefined, accountId: string, paging: Paging): Promise<AccountPage> {
+    const account = await this.accounts.findById(accountId);
+    if (!account) throw notFound();
+    const ctx = await this.relationships.loadViewerContext(viewer, [accountId]);
+    if (!canSeeAccount(ctx, account) || !canSeeAccountContent(ctx, account)) throw notFound();
+    const page = await this.hydrate(await this.relationships.page('endorsements', 'account_id', accountId, paging), 'target_account_id');
+    const shown = await this.relationships.loadViewerContext(viewer, page.accounts.map((a) => a.id));
+    return { edges: page.edges, accounts: page.accounts.filter((a) => canSeeAccount(shown, a)) };
+  }
+
+  /**
+   * For each id, the accounts the viewer follows that follow it (at most `perTarget`), in a
+   * fixed number of queries for all ids. An account whose followers the viewer may not see
+   * (private and not followed, hidden, missing) answers an empty list, the same for all.
+   */
+  async familiarFollowers(viewer: Viewer, ids: string[], perTarget: number): Promise<Array<{ id: string; accounts: AccountRow[] }>> {
+    const unique = [...new Set(ids)];
+    const pairs = await this.relationships.familiarFollowers(viewer.accountId, unique, perTarget);
+    const accounts = await this.accounts.findByIds([...unique, ...pairs.map((p) => p.follower)]);
+    const ctx = await this.relationships.loadViewerContext(viewer, [...accounts.keys()]);
+    return unique.map((id) => {
+      const target = accounts.get(id);
+      if (!target || !canSeeAccount(ctx, target) || !canSeeAccountContent(ctx, target)) return { id, accounts: [] };
+      const followers = pairs.filter((p) => p.target === id).map((p) => accounts.get(p.follower));
+      return { id, accounts: followers.filter((a): a is AccountRow => a !== undefined && canSeeAccount(ctx, a)) };
+    });
+  }
+
   async relationship(viewer: Viewer, targetId: string): Promise<Relationship> {
     const [rel] = await this.relationshipsFor(viewer, [targetId]);
     return rel;
@@ -206,12 +264,15 @@ export class FollowService {
   async relationshipsFor(viewer: Viewer, ids: string[]): Promise<Relationship[]> {
     const accounts = await this.accounts.findByIds(ids);
     const ctx = await this.relationships.loadViewerContext(viewer, [...accounts.keys()]);
-    const mutes = await this.db
-      .selectFrom('mutes')
-      .select(['target_account_id', 'hide_notifications'])
-      .where('account_id', '=', viewer.accountId)
-      .where('target_account_id', 'in', ids.length ? ids : [''])
-      .execute();
+    const [mutes, { endorsed, notes }] = await Promise.all([
+      this.db
+        .selectFrom('mutes')
+        .select(['target_account_id', 'hide_notifications'])
+        .where('account_id', '=', viewer.accountId)
+        .where('target_account_id', 'in', ids.length ? ids : [''])
+        .execute(),
+      this.relationships.profileMarks(viewer.accountId, ids),
+    ]);
     const muteNotifications = new Map(mutes.map((m) => [m.target_account_id, Boolean(m.hide_notifications)]));
     return ids
       .filter((id) => {
@@ -233,8 +294,8 @@ export class FollowService {
         requested: ctx.requested.has(id),
         requested_by: ctx.requestedBy.has(id),
         domain_blocking: false,
-        endorsed: false,
-        note: '',
+        endorsed: endorsed.has(id),
+        note: readableNote(ctx, notes.get(id)),
       }));
   }
 
@@ -263,4 +324,9 @@ export class FollowService {
       accounts: edges.map((e) => accounts.get(e[pick])).filter((a): a is AccountRow => a !== undefined),
     };
   }
+}
+
+/** A note is shown only to its author (access: canReadNote); otherwise the empty note. */
+function readableNote(ctx: ViewerContext, note: { account_id: string; comment: string } | undefined): string {
+  return note !== undefined && canReadNote(ctx, note) ? note.comment : '';
 }

@@ -3,8 +3,9 @@ import type { Db } from '../../db/database.ts';
 import { type Clock, systemClock } from '../../clock.ts';
 import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
 import { anonymousContext } from '../../access/viewer-context.ts';
+import { byUnsuspendedAccountSql } from '../../access/account-policy.ts';
 
-type EdgeTable = 'follows' | 'follow_requests' | 'blocks' | 'mutes';
+type EdgeTable = 'follows' | 'follow_requests' | 'blocks' | 'mutes' | 'endorsements';
 
 export interface EdgeRow {
   id: string;
@@ -68,13 +69,14 @@ export class RelationshipRepository {
    * The reverse of loadViewerContext: for many would-be viewers, their relations to a few
    * accounts (an author, a commenter), as the contexts the policies read. Used to decide who
    * may be notified of a post, a comment or a story, by the same rules the reads apply.
+   * `threadKeys` (access/thread-policy.ts#threadKeysOf of the item) loads their thread mutes.
    */
-  async loadAudienceContexts(accountIds: readonly string[], viewerIds: readonly string[]): Promise<Map<string, ViewerContext>> {
+  async loadAudienceContexts(accountIds: readonly string[], viewerIds: readonly string[], threadKeys: readonly string[] = []): Promise<Map<string, ViewerContext>> {
     const ids = [...new Set(viewerIds)];
     const others = [...new Set(accountIds)];
     const result = new Map<string, ViewerContext>();
     if (ids.length === 0 || others.length === 0) return result;
-    const [follows, blocks, blockedBy, mutes, closeFriends] = await Promise.all([
+    const [follows, blocks, blockedBy, mutes, closeFriends, threadMutes] = await Promise.all([
       this.db.selectFrom('follows').select(['account_id as viewer', 'target_account_id as account']).where('account_id', 'in', ids).where('target_account_id', 'in', others).execute(),
       this.db.selectFrom('blocks').select(['account_id as viewer', 'target_account_id as account']).where('account_id', 'in', ids).where('target_account_id', 'in', others).execute(),
       this.db.selectFrom('blocks').select(['target_account_id as viewer', 'account_id as account']).where('target_account_id', 'in', ids).where('account_id', 'in', others).execute(),
@@ -86,13 +88,17 @@ export class RelationshipRepository {
         .where(this.activeMute())
         .execute(),
       this.db.selectFrom('close_friends').select(['friend_id as viewer', 'account_id as account']).where('friend_id', 'in', ids).where('account_id', 'in', others).execute(),
+      // Which of the threads the item belongs to each would-be recipient muted.
+      threadKeys.length === 0
+        ? Promise.resolve([])
+        : this.db.selectFrom('thread_mutes').select(['account_id as viewer', 'thread_key as account']).where('account_id', 'in', ids).where('thread_key', 'in', [...new Set(threadKeys)]).execute(),
     ]);
     const setsOf = (rows: Array<{ viewer: string; account: string }>) => {
       const out = new Map<string, Set<string>>();
       for (const r of rows) out.set(r.viewer, (out.get(r.viewer) ?? new Set()).add(r.account));
       return out;
     };
-    const [f, b, bb, m, mn, cf] = [follows, blocks, blockedBy, mutes, mutes.filter((r) => Boolean(Number(r.hide_notifications))), closeFriends].map(setsOf);
+    const [f, b, bb, m, mn, cf, tm] = [follows, blocks, blockedBy, mutes, mutes.filter((r) => Boolean(Number(r.hide_notifications))), closeFriends, threadMutes].map(setsOf);
     const none: ReadonlySet<string> = new Set();
     for (const id of ids) {
       result.set(id, {
@@ -106,9 +112,60 @@ export class RelationshipRepository {
         muting: m.get(id) ?? none,
         mutingNotifications: mn.get(id) ?? none,
         closeFriendOf: cf.get(id) ?? none,
+        mutedThreads: tm.get(id) ?? none,
       });
     }
     return result;
+  }
+
+  /**
+   * The viewer's own marks on these accounts, in one round trip: whom they endorse, and their
+   * private notes (only ever the viewer's own: access/account-policy.ts#canReadNote).
+   */
+  async profileMarks(viewerId: string, ids: readonly string[]): Promise<{ endorsed: Set<string>; notes: Map<string, { account_id: string; comment: string }> }> {
+    const out = { endorsed: new Set<string>(), notes: new Map<string, { account_id: string; comment: string }>() };
+    if (ids.length === 0) return out;
+    const list = sql.join([...new Set(ids)]);
+    const { rows } = await sql<{ kind: string; id: string; comment: string }>`
+      SELECT 'e' AS kind, target_account_id AS id, '' AS comment FROM endorsements WHERE account_id = ${viewerId} AND target_account_id IN (${list})
+      UNION ALL SELECT 'n', target_account_id, comment FROM account_notes WHERE account_id = ${viewerId} AND target_account_id IN (${list})`.execute(this.db);
+    for (const r of rows) {
+      if (r.kind === 'e') out.endorsed.add(r.id);
+      else out.notes.set(r.id, { account_id: viewerId, comment: r.comment });
+    }
+    return out;
+  }
+
+  /** An empty comment removes the note. */
+  async setNote(accountId: string, targetId: string, comment: string, now: string): Promise<void> {
+    if (comment === '') {
+      await this.db.deleteFrom('account_notes').where('account_id', '=', accountId).where('target_account_id', '=', targetId).execute();
+      return;
+    }
+    await this.db
+      .insertInto('account_notes')
+      .values({ account_id: accountId, target_account_id: targetId, comment, updated_at: now })
+      .onConflict((oc) => oc.columns(['account_id', 'target_account_id']).doUpdateSet({ comment, updated_at: now }))
+      .execute();
+  }
+
+  /**
+   * For each target, up to `perTarget` accounts the viewer follows that follow it (newest
+   * follow first), suspended followers left out: one query for every target at once.
+   */
+  async familiarFollowers(viewerId: string, targetIds: readonly string[], perTarget: number): Promise<Array<{ target: string; follower: string }>> {
+    if (targetIds.length === 0) return [];
+    const { rows } = await sql<{ target: string; follower: string }>`
+      SELECT target, follower FROM (
+        SELECT theirs.target_account_id AS target, theirs.account_id AS follower,
+          ROW_NUMBER() OVER (PARTITION BY theirs.target_account_id ORDER BY theirs.id DESC) AS rn
+        FROM follows mine
+        JOIN follows theirs ON theirs.account_id = mine.target_account_id
+        WHERE mine.account_id = ${viewerId}
+          AND theirs.target_account_id IN (${sql.join([...new Set(targetIds)])})
+          AND ${byUnsuspendedAccountSql('theirs.account_id')}
+      ) ranked WHERE rn <= ${perTarget}`.execute(this.db);
+    return rows;
   }
 
   async findEdge(table: EdgeTable, accountId: string, targetId: string, db: Db = this.db): Promise<EdgeRow | undefined> {
@@ -121,7 +178,7 @@ export class RelationshipRepository {
   }
 
   /** Inserts the edge unless it exists; answers whether a row was added. */
-  async addEdge(table: 'follows' | 'follow_requests' | 'blocks', edge: EdgeRow, db: Db = this.db): Promise<boolean> {
+  async addEdge(table: 'follows' | 'follow_requests' | 'blocks' | 'endorsements', edge: EdgeRow, db: Db = this.db): Promise<boolean> {
     const result = await db
       .insertInto(table)
       .values(edge)

@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts';
 import { isId, newId } from '../../db/ids.ts';
 import { AppError, notFound, tooManyRequests, unprocessable } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
-import { type MediaFileFacts, needsSignedMediaUrls } from '../../access/media-policy.ts';
+import { type MediaFileFacts, canAttachMedia, needsSignedMediaUrls } from '../../access/media-policy.ts';
 import type { MediaStorage } from '../../infra/storage/media-storage.ts';
 import { type JobQueue, JobTimeoutError, QueueFullError, QueueStoppedError } from '../../infra/queue/job-queue.ts';
 import { ImageRejectedError, REJECTIONS, probeImage, processImage, sniffImageType } from './image-processor.ts';
@@ -225,7 +225,7 @@ export class MediaService {
   async get(viewer: Viewer, id: string): Promise<MediaRow> {
     if (!isId(id)) throw notFound();
     const row = await this.media.findById(id);
-    if (!row || row.account_id !== viewer.accountId || row.purpose !== 'attachment' || row.status_id !== null) throw notFound();
+    if (!row || !canAttachMedia(viewer, row)) throw notFound();
     return row;
   }
 
@@ -268,6 +268,27 @@ export class MediaService {
     const done = await this.waitForProcessing(row.id);
     if (done?.state === 'failed') throw unprocessable(done.error ?? REJECTIONS.damaged);
     return done ?? row;
+  }
+
+  /**
+   * Removes the account's avatar or header (`DELETE /api/v1/profile/avatar|header`): the
+   * account falls back to the default picture, and the image's row and files are deleted.
+   * Removing one that is not set changes nothing.
+   */
+  async removeProfileImage(viewer: Viewer, purpose: 'avatar' | 'header'): Promise<void> {
+    const removed = await this.db.transaction().execute(async (trx) => {
+      const account = await trx.selectFrom('accounts').select(['avatar_media_id', 'header_media_id']).where('id', '=', viewer.accountId).executeTakeFirst();
+      const mediaId = purpose === 'avatar' ? account?.avatar_media_id : account?.header_media_id;
+      if (!mediaId) return undefined;
+      const now = this.clock.now().toISOString();
+      await trx
+        .updateTable('accounts')
+        .set(purpose === 'avatar' ? { avatar_media_id: null, avatar_path: null, updated_at: now } : { header_media_id: null, header_path: null, updated_at: now })
+        .where('id', '=', viewer.accountId)
+        .execute();
+      return trx.selectFrom('media').selectAll().where('id', '=', mediaId).executeTakeFirst();
+    });
+    if (removed) await this.deleteMedia(removed);
   }
 
   /** Queues media left 'processing' by a restart. Returns how many were queued. */

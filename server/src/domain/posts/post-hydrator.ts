@@ -2,13 +2,14 @@ import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
 import { type PostCapabilities, postCapabilities } from '../../access/capabilities.ts';
 import { canModerateComments, canSeeComment, canSeeHiddenReason } from '../../access/comment-policy.ts';
 import { isAdmin } from '../../access/account-policy.ts';
-import { belongsInHomeFeed, canManagePost, canSeeLikeCount, canViewPost, needsRestrictedMedia } from '../../access/post-policy.ts';
+import { type HomeSources, belongsInHomeFeed, canManagePost, canSeeLikeCount, canViewPost, isBroughtByFollowedTag, needsRestrictedMedia } from '../../access/post-policy.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { AccountRow } from '../accounts/account.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
 import type { MediaRepository } from '../media/media-repository.ts';
 import type { MediaRow, MediaTagRow } from '../media/media.ts';
-import type { PostRepository } from './post-repository.ts';
+import type { PostRepository, ViewerMarks } from './post-repository.ts';
+import { isInMutedThread, threadKeysOf } from '../../access/thread-policy.ts';
 import type { CommentRepository } from '../comments/comment-repository.ts';
 import type { StatusRow } from './post.ts';
 
@@ -25,6 +26,8 @@ export interface HydratedPost {
   favourited: boolean;
   bookmarked: boolean;
   pinned: boolean;
+  /** The viewer muted the post's or the comment thread's notifications (access/thread-policy.ts). */
+  muted: boolean;
   /** Media URLs must be signed and expiring. */
   restrictedMedia: boolean;
   likeCountVisible: boolean;
@@ -54,7 +57,8 @@ export class PostHydrator {
     private readonly comments: CommentRepository,
   ) {}
 
-  async hydrate(viewer: Viewer | undefined, ids: readonly string[], rule: HydrationRule = 'view'): Promise<HydratedPost[]> {
+  /** `home`: the home feed's followed tags and exclusive lists, for the 'home' rule. */
+  async hydrate(viewer: Viewer | undefined, ids: readonly string[], rule: HydrationRule = 'view', home?: HomeSources): Promise<HydratedPost[]> {
     if (ids.length === 0) return [];
     const statuses = await this.posts.findByIds(ids);
     // Comments are only as visible as the post they belong to.
@@ -77,11 +81,12 @@ export class PostHydrator {
     ];
     const topLevel = [...statuses.values()].filter((st) => st.post_id !== null && st.thread_id === st.id).map((st) => st.id);
     const postIdsOnPage = [...statuses.values()].filter((st) => st.post_id === null).map((st) => st.id);
-    const noMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>() };
-    const [accounts, ctx, { favourites, bookmarks, pins }, commentCounts, replyCounts] = await Promise.all([
+    const noMarks: ViewerMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>(), mutedThreads: new Set<string>() };
+    const threadKeys = [...statuses.values()].flatMap((st) => threadKeysOf(st));
+    const [accounts, ctx, { favourites, bookmarks, pins, mutedThreads }, commentCounts, replyCounts] = await Promise.all([
       this.accounts.findByIds(accountIds),
       this.relationships.loadViewerContext(viewer, authorIds),
-      viewer ? this.posts.viewerMarks(viewer.accountId, statusIds) : Promise.resolve(noMarks),
+      viewer ? this.posts.viewerMarks(viewer.accountId, statusIds, threadKeys) : Promise.resolve(noMarks),
       this.comments.counts(postIdsOnPage),
       this.comments.replyCounts(topLevel),
     ]);
@@ -103,7 +108,10 @@ export class PostHydrator {
       const viewerId = viewer?.accountId;
       const isMentioned = viewerId !== undefined && mentionIds.includes(viewerId);
       if (!canViewPost(ctx, status, author, { isMentioned })) continue;
-      if (rule === 'home' && !belongsInHomeFeed(ctx, status)) continue;
+      if (rule === 'home') {
+        const byTag = home !== undefined && isBroughtByFollowedTag(status, author, (tagsByStatus.get(id) ?? []).map((t) => t.tag), home.followedTags);
+        if (!belongsInHomeFeed(ctx, status, home, byTag)) continue;
+      }
       let rootFacts: { post: StatusRow; author: AccountRow } | undefined;
       if (status.post_id) {
         const root = rootOf(status);
@@ -116,6 +124,7 @@ export class PostHydrator {
       out.push({
         ...this.assemble(ctx, status, author, media, mediaTags, mentionIds, accounts, tagsByStatus.get(id) ?? [], favourites, bookmarks, pins),
         can: postCapabilities(ctx, status, author, rootFacts),
+        muted: isInMutedThread({ mutedThreads }, status),
         hiddenReasonVisible: rootFacts !== undefined && status.hidden_reason !== null && canSeeHiddenReason(ctx, status, rootFacts.post),
         repliesCount: repliesCountOf(status),
       });
@@ -135,7 +144,7 @@ export class PostHydrator {
     favourites: Set<string>,
     bookmarks: Set<string>,
     pins: Set<string>,
-  ): Omit<HydratedPost, 'repliesCount' | 'can' | 'hiddenReasonVisible'> {
+  ): Omit<HydratedPost, 'repliesCount' | 'can' | 'hiddenReasonVisible' | 'muted'> {
     return {
       status,
       author,

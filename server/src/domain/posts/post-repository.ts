@@ -3,6 +3,13 @@ import type { Db } from '../../db/database.ts';
 import type { StatusesTable } from '../../db/schema.ts';
 import type { StatusRow } from './post.ts';
 
+export interface ViewerMarks {
+  favourites: Set<string>;
+  bookmarks: Set<string>;
+  pins: Set<string>;
+  mutedThreads: Set<string>;
+}
+
 /** Statuses (posts and, later, comments) and what hangs off them: mentions, tags, likes. */
 export class PostRepository {
   constructor(private readonly db: Db) {}
@@ -49,17 +56,32 @@ export class PostRepository {
     return new Set(rows.map((r) => r.status_id));
   }
 
-  /** Likes, bookmarks and pins of the account among these statuses, in one round trip. */
-  async viewerMarks(accountId: string, statusIds: readonly string[]): Promise<{ favourites: Set<string>; bookmarks: Set<string>; pins: Set<string> }> {
-    const out = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>() };
+  /**
+   * Likes, bookmarks and pins of the account among these statuses, and which of these thread
+   * keys (access/thread-policy.ts) it muted, in one round trip.
+   */
+  async viewerMarks(accountId: string, statusIds: readonly string[], threadKeys: readonly string[] = []): Promise<ViewerMarks> {
+    const out: ViewerMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>(), mutedThreads: new Set<string>() };
     if (statusIds.length === 0) return out;
     const list = sql.join([...new Set(statusIds)]);
+    const keys = sql.join(threadKeys.length ? [...new Set(threadKeys)] : ['']);
     const { rows } = await sql<{ kind: string; status_id: string }>`
       SELECT 'f' AS kind, status_id FROM favourites WHERE account_id = ${accountId} AND status_id IN (${list})
       UNION ALL SELECT 'b', status_id FROM bookmarks WHERE account_id = ${accountId} AND status_id IN (${list})
-      UNION ALL SELECT 'p', status_id FROM pinned_statuses WHERE account_id = ${accountId} AND status_id IN (${list})`.execute(this.db);
-    for (const r of rows) (r.kind === 'f' ? out.favourites : r.kind === 'b' ? out.bookmarks : out.pins).add(r.status_id);
+      UNION ALL SELECT 'p', status_id FROM pinned_statuses WHERE account_id = ${accountId} AND status_id IN (${list})
+      UNION ALL SELECT 'm', thread_key FROM thread_mutes WHERE account_id = ${accountId} AND thread_key IN (${keys})`.execute(this.db);
+    const sets = { f: out.favourites, b: out.bookmarks, p: out.pins, m: out.mutedThreads } as Record<string, Set<string>>;
+    for (const r of rows) sets[r.kind].add(r.status_id);
     return out;
+  }
+
+  /** Mutes or unmutes a thread (a post's id or a top-level comment's id) for the account. */
+  async setThreadMute(accountId: string, threadKey: string, muted: boolean, now: string): Promise<void> {
+    if (muted) {
+      await this.db.insertInto('thread_mutes').values({ account_id: accountId, thread_key: threadKey, created_at: now }).onConflict((oc) => oc.columns(['account_id', 'thread_key']).doNothing()).execute();
+    } else {
+      await this.db.deleteFrom('thread_mutes').where('account_id', '=', accountId).where('thread_key', '=', threadKey).execute();
+    }
   }
 
   /** For a status being created: nothing to replace, so nothing is deleted first. */

@@ -6,6 +6,7 @@ import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
 import { canViewPost } from '../../access/post-policy.ts';
 import { type AccountFacts, canSeeAccount, isLocked, shouldNotify } from '../../access/account-policy.ts';
 import { canAttachMedia } from '../../access/media-policy.ts';
+import { threadKeyOf, threadKeysOf } from '../../access/thread-policy.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
 import type { MediaRepository } from '../media/media-repository.ts';
@@ -254,13 +255,17 @@ export class PostService {
 
   async favourite(viewer: Viewer, id: string): Promise<HydratedPost> {
     const post = await this.get(viewer, id);
+    const recipientId = post.status.account_id;
+    // The liked item is the recipient's own; whether they are told follows the notification rule.
+    const recipient = (await this.relationships.loadAudienceContexts([viewer.accountId], [recipientId], threadKeysOf(post.status))).get(recipientId);
+    const tell = recipient !== undefined && shouldNotify(recipient, viewer.accountId, true, post.status);
     const now = this.clock.now();
     const notification = await this.db.transaction().execute(async (trx) => {
       const added = await this.posts.addMark('favourites', { id: newId(now.getTime()), account_id: viewer.accountId, status_id: id, created_at: now.toISOString() }, trx);
       if (!added) return undefined;
       await this.posts.adjustFavourites(id, 1, trx);
       await this.commentHooks.liked(trx, post.status, 1);
-      return this.notifications.notify(trx, 'favourite', post.status.account_id, viewer.accountId, id);
+      return tell ? this.notifications.notify(trx, 'favourite', recipientId, viewer.accountId, id) : undefined;
     });
     this.notifications.published(notification);
     return this.get(viewer, id);
@@ -275,6 +280,16 @@ export class PostService {
         await this.notifications.withdrawFor(trx, post.status.account_id, viewer.accountId, 'favourite', id);
       }
     });
+    return this.get(viewer, id);
+  }
+
+  /**
+   * Mutes (or unmutes) the notifications of a status's thread for the viewer, who must be able
+   * to see it: a post's whole conversation, or a comment's thread (access/thread-policy.ts).
+   */
+  async setThreadMute(viewer: Viewer, id: string, muted: boolean): Promise<HydratedPost> {
+    const post = await this.get(viewer, id);
+    await this.posts.setThreadMute(viewer.accountId, threadKeyOf(post.status), muted, this.clock.now().toISOString());
     return this.get(viewer, id);
   }
 

@@ -49,8 +49,9 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
   });
 
   // Log-in CSRF: a page elsewhere must not sign a visitor into someone else's account with a
-  // self-submitting form. Forms cannot send JSON without a CORS preflight (never granted), so
-  // the endpoints that start a session take JSON only.
+  // self-submitting form. Forms cannot send JSON, so the endpoints that start a session take
+  // JSON only; a script elsewhere can send JSON after a preflight, but never with credentials
+  // (no Access-Control-Allow-Credentials), so the browser neither sends nor keeps a cookie.
   const jsonOnly = async (request: FastifyRequest) => {
     const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') throw new AppError(415, 'Send this as application/json');

@@ -14,6 +14,9 @@ import { presentAccount, presentCredentialAccount } from './presenters/account.p
 const acctQuery = z.object({ acct: text(200) });
 const qLimitOffsetQuery = z.object({ q: text(LIMITS.searchQuery), limit: intish(1, 80).optional(), offset: intish(0, 10000).optional(), resolve: boolish.optional(), following: boolish.optional() });
 const idQuery = z.object({ id: stringList(100, 32).optional() }).passthrough();
+/** familiar_followers: ids asked at once, and accounts shown for each. */
+const FAMILIAR_FOLLOWERS_IDS = 40;
+const FAMILIAR_FOLLOWERS_SHOWN = 40;
 
 const registrationSchema = z.object({
   username: text(LIMITS.username),
@@ -24,6 +27,20 @@ const registrationSchema = z.object({
   reason: text(LIMITS.reason).optional(),
 });
 
+/**
+ * `fields_attributes`: a list of { name, value } (JSON) or, from forms and multipart, the
+ * same keyed by position (`fields_attributes[0][name]`). The list replaces every field.
+ */
+const profileFieldsInput = z.preprocess(
+  (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).sort(([a], [b]) => Number(a) - Number(b)).map(([, f]) => f) : v),
+  z
+    .array(z.object({ name: text(LIMITS.fieldName).optional(), value: text(LIMITS.fieldValue).optional() }).passthrough())
+    .max(LIMITS.profileFields, `has too many items (maximum is ${LIMITS.profileFields})`),
+);
+const directoryQuery = z.object({ order: z.enum(['active', 'new']).optional(), local: boolish.optional(), limit: intish(1, 80).optional(), offset: intish(0, 10000).optional() }).passthrough();
+const noteSchema = z.object({ comment: text(LIMITS.accountNote).optional().nullable() }).passthrough();
+const familiarQuery = z.object({ id: stringList(FAMILIAR_FOLLOWERS_IDS, 32).optional() }).passthrough();
+
 const updateSchema = z.object({
   display_name: text(LIMITS.displayName).optional(),
   note: text(LIMITS.note).optional(),
@@ -31,6 +48,7 @@ const updateSchema = z.object({
   discoverable: boolish.optional(),
   bot: boolish.optional(),
   source: z.object({ privacy: text(20).optional(), sensitive: boolish.optional(), language: text(16).optional() }).passthrough().optional(),
+  fields_attributes: profileFieldsInput.optional(),
 }).passthrough();
 
 export function registerAccountRoutes(app: FastifyInstance, services: Services): void {
@@ -74,9 +92,62 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
         note: input.note,
         locked: input.locked ?? (input.source?.privacy ? input.source.privacy === 'private' : undefined),
         discoverable: input.discoverable,
+        fields: input.fields_attributes?.map((f) => ({ name: f.name ?? '', value: f.value ?? '' })),
       });
     });
     return credentialAccount(viewer.accountId);
+  });
+
+  for (const purpose of ['avatar', 'header'] as const) {
+    app.delete(`/api/v1/profile/${purpose}`, { config: { auth: 'user', scope: 'write:accounts' } }, async (request) => {
+      const viewer = requireViewer(request.viewer);
+      await services.media.removeProfileImage(viewer, purpose);
+      return credentialAccount(viewer.accountId);
+    });
+  }
+
+  // What the account uses by default; Glimpse keeps no settings for these beyond privacy.
+  app.get('/api/v1/preferences', { config: { auth: 'user', scope: 'read:accounts' } }, async (request) => {
+    const account = await services.accounts.self(requireViewer(request.viewer));
+    return {
+      'posting:default:visibility': account.locked ? 'private' : 'public',
+      'posting:default:sensitive': false,
+      'posting:default:language': null,
+      'reading:expand:media': 'default',
+      'reading:expand:spoilers': false,
+      'reading:autoplay:gifs': false,
+    };
+  });
+
+  app.get('/api/v1/accounts/familiar_followers', { config: { auth: 'user', scope: 'read:follows' } }, async (request) => {
+    const q = parseInput(familiarQuery, request.query);
+    const answer = await services.follows.familiarFollowers(requireViewer(request.viewer), q.id ?? [], FAMILIAR_FOLLOWERS_SHOWN);
+    return answer.map((entry) => ({ id: entry.id, accounts: entry.accounts.map(present) }));
+  });
+
+  app.get('/api/v1/endorsements', { config: { auth: 'user', scope: 'read:accounts' } }, async (request, reply) => {
+    const paging = parsePaging(request.query, 40, 80);
+    return sendPage(request, reply, await services.follows.endorsements(request.viewer, requireViewer(request.viewer).accountId, paging), paging.limit);
+  });
+
+  app.get('/api/v1/accounts/:id/endorsements', { config: { auth: 'optional', scope: 'read:accounts' } }, async (request, reply) => {
+    const { id } = parseInput(idParam, request.params);
+    const paging = parsePaging(request.query, 40, 80);
+    return sendPage(request, reply, await services.follows.endorsements(request.viewer, id, paging), paging.limit);
+  });
+
+  // Identity proofs (Keybase) are gone from Mastodon; the account must exist and be visible.
+  app.get('/api/v1/accounts/:id/identity_proofs', { config: { auth: 'optional', scope: 'read:accounts' } }, async (request) => {
+    const { id } = parseInput(idParam, request.params);
+    await services.accounts.get(request.viewer, id);
+    return [];
+  });
+
+  app.get('/api/v1/directory', { config: { auth: 'optional', scope: 'read:accounts' } }, async (request) => {
+    const q = parseInput(directoryQuery, request.query);
+    // Every account here is local: `local` changes nothing.
+    const rows = await services.accounts.directory(request.viewer, q.order ?? 'active', q.limit ?? 40, q.offset ?? 0);
+    return rows.map(present);
   });
 
   app.get('/api/v1/accounts/lookup', { config: { auth: 'optional', scope: 'read:accounts' } }, async (request) => {
@@ -127,6 +198,12 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
       return services.follows.mute(v, id, { notifications: m.notifications ?? true, durationSeconds: m.duration ?? 0 });
     }],
     ['unmute', 'write:mutes', (v, id) => services.follows.unmute(v, id)],
+    // Endorsements: `pin`/`unpin`, and the names Mastodon 4.4 gave them.
+    ['pin', 'write:accounts', (v, id) => services.follows.endorse(v, id)],
+    ['unpin', 'write:accounts', (v, id) => services.follows.unendorse(v, id)],
+    ['endorse', 'write:accounts', (v, id) => services.follows.endorse(v, id)],
+    ['unendorse', 'write:accounts', (v, id) => services.follows.unendorse(v, id)],
+    ['note', 'write:accounts', (v, id, body) => services.follows.setNote(v, id, parseInput(noteSchema, body).comment ?? '')],
   ];
   for (const [action, scope, run] of actions) {
     app.post(`/api/v1/accounts/:id/${action}`, { config: { auth: 'user', scope } }, async (request) => {

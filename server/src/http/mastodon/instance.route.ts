@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import { LIMITS } from '../../domain/accounts/account.ts';
 import { ALL_SCOPES } from '../../domain/auth/scopes.ts';
+import { notFound } from '../../errors.ts';
 import { presentAccount } from './presenters/account.presenter.ts';
+import { type ActivityWeek, rulesOf } from '../../domain/instance/instance-repository.ts';
+import { plainToHtml } from '../text-html.ts';
+
+/** Activity is recomputed at most this often (it is public and counts twelve weeks of rows). */
+const ACTIVITY_CACHE_MS = 60 * 60 * 1000;
 
 export const VERSION = '0.1.0';
 /** Mastodon clients read features from the version string; we speak the 4.3 API. */
@@ -56,6 +62,8 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
     accounts_limits: { display_name: LIMITS.displayName, note: LIMITS.note },
   };
 
+  const rules = async () => rulesOf((await services.repositories.instance.text('rules'))?.value);
+
   const registrationsOpen = config.registrations !== 'closed';
   const description = 'A self-hosted place for photo series and 24-hour stories.';
 
@@ -78,7 +86,7 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
     },
     api_versions: { mastodon: 2 },
     contact: { email: '', account: await adminContact() },
-    rules: [],
+    rules: await rules(),
   }));
 
   app.get('/api/v1/instance', { config: { auth: 'none' } }, async () => ({
@@ -97,8 +105,38 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
     invites_enabled: false,
     configuration,
     contact_account: await adminContact(),
-    rules: [],
+    rules: await rules(),
   }));
+
+  // No federation yet: no peers, nothing to translate into.
+  app.get('/api/v1/instance/peers', { config: { auth: 'none' } }, async () => []);
+  app.get('/api/v1/instance/translation_languages', { config: { auth: 'none' } }, async () => ({}));
+  app.get('/api/v1/instance/languages', { config: { auth: 'none' } }, async () => [{ code: 'en', name: 'English' }]);
+
+  let activity: { at: number; weeks: ActivityWeek[] } | undefined;
+  app.get('/api/v1/instance/activity', { config: { auth: 'none' } }, async () => {
+    const now = services.clock.now();
+    if (!activity || now.getTime() - activity.at >= ACTIVITY_CACHE_MS) activity = { at: now.getTime(), weeks: await services.repositories.instance.activity(now) };
+    return activity.weeks;
+  });
+
+  app.get('/api/v1/instance/rules', { config: { auth: 'none' } }, async () => rules());
+
+  // The texts are plain text as the admin set them, presented as escaped HTML paragraphs.
+  app.get('/api/v1/instance/extended_description', { config: { auth: 'none' } }, async () => {
+    const text = await services.repositories.instance.text('extended_description');
+    return { updated_at: text?.updated_at ?? null, content: plainToHtml(text?.value ?? '') };
+  });
+  app.get('/api/v1/instance/privacy_policy', { config: { auth: 'none' } }, async () => {
+    const text = await services.repositories.instance.text('privacy_policy');
+    return { updated_at: text?.updated_at ?? null, content: plainToHtml(text?.value ?? '') };
+  });
+  // Without terms set there are none to show: 404, as on Mastodon.
+  app.get('/api/v1/instance/terms_of_service', { config: { auth: 'none' } }, async () => {
+    const text = await services.repositories.instance.text('terms_of_service');
+    if (!text) throw notFound();
+    return { effective_date: (text.updated_at ?? '').slice(0, 10), effective: true, content: plainToHtml(text.value), succeeded_by: null };
+  });
 
   app.get('/.well-known/nodeinfo', { config: { auth: 'none' } }, async () => ({
     links: [{ rel: 'http://nodeinfo.diaspora.software/ns/schema/2.0', href: `${config.publicUrl}/nodeinfo/2.0` }],

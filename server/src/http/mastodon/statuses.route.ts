@@ -146,6 +146,8 @@ export function registerStatusRoutes(app: FastifyInstance, services: Services): 
     ['unbookmark', 'write:bookmarks', (v, id) => services.posts.setMark(v, id, 'bookmarks', false)],
     ['pin', 'write:accounts', (v, id) => services.posts.setMark(v, id, 'pinned_statuses', true)],
     ['unpin', 'write:accounts', (v, id) => services.posts.setMark(v, id, 'pinned_statuses', false)],
+    ['mute', 'write:mutes', (v, id) => services.posts.setThreadMute(v, id, true)],
+    ['unmute', 'write:mutes', (v, id) => services.posts.setThreadMute(v, id, false)],
   ];
   for (const [action, scope, run] of actions) {
     app.post(`/api/v1/statuses/:id/${action}`, { config: { auth: 'user', scope } }, async (request) => {

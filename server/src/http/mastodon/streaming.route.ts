@@ -4,14 +4,16 @@ import type { Services } from '../../services.ts';
 import type { Principal } from '../../domain/auth/auth-service.ts';
 import { hasScope } from '../../domain/auth/scopes.ts';
 import type { DeleteMessage, StreamMessage } from '../../infra/pubsub/pub-sub.ts';
-import { belongsInHomeFeed, canViewPost, isPubliclyListable } from '../../access/post-policy.ts';
+import { belongsInHomeFeed, canViewPost, isBroughtByFollowedTag, isPubliclyListable, noHomeSources } from '../../access/post-policy.ts';
 import { AppError, unauthorized } from '../../errors.ts';
+import { isId } from '../../db/ids.ts';
 import { SESSION_COOKIE } from '../authentication.ts';
+import { isCrossOrigin } from '../cors.ts';
 import { presentStatus } from './presenters/status.presenter.ts';
 import { presentNotificationRows } from './presenters/notification-page.ts';
 
-type StreamName = 'user' | 'user:notification' | 'public' | 'public:local' | 'hashtag' | 'hashtag:local';
-const STREAMS: readonly StreamName[] = ['user', 'user:notification', 'public', 'public:local', 'hashtag', 'hashtag:local'];
+type StreamName = 'user' | 'user:notification' | 'public' | 'public:local' | 'hashtag' | 'hashtag:local' | 'list';
+const STREAMS: readonly StreamName[] = ['user', 'user:notification', 'public', 'public:local', 'hashtag', 'hashtag:local', 'list'];
 const RECHECK_MS = 10_000;
 
 /**
@@ -52,7 +54,9 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
   /** One connection's subscriptions; `send` writes one event in the transport's format. */
   const openSession = (auth: Awaited<ReturnType<typeof authenticate>>, send: (streams: string[], event: string, payload: string) => void, close: () => void) => {
     const viewer = auth.principal.viewer!;
-    const subscribed = new Map<string, { name: StreamName; tag?: string }>();
+    const subscribed = new Map<string, { name: StreamName; tag?: string; list?: string }>();
+    /** Ids of the lists this connection streams (the list stream; `list` names the list). */
+    const listIds = () => [...subscribed.values()].flatMap((s) => (s.name === 'list' && s.list ? [s.list] : []));
     const key = (name: string, tag?: string) => (tag ? `${name}#${tag.toLowerCase()}` : name);
 
     const onNotification = async (message: StreamMessage) => {
@@ -60,7 +64,8 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       const wants = [...subscribed.values()].filter((s) => s.name === 'user' || s.name === 'user:notification');
       if (wants.length === 0) return;
       try {
-        const row = await services.notifications.get(viewer, message.id);
+        // As the Mastodon API reads it: never a type Mastodon lacks, never a filtered one.
+        const row = await services.notifications.get(viewer, message.id, 'mastodon');
         const [presented] = await presentNotificationRows(services, viewer, [row]);
         if (presented) send(wants.map((s) => s.name), 'notification', JSON.stringify(presented));
       } catch {
@@ -73,9 +78,15 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       const ctx = await services.repositories.relationships.loadViewerContext(viewer, [message.author.id]);
       const isMentioned = message.mentionedIds.includes(viewer.accountId);
       if (!canViewPost(ctx, message.post, message.author, { isMentioned })) return;
+      // A list stream showed the post if its author is a member and the list's rule admitted it.
+      const lists = listIds();
+      if (lists.length && message.post.post_id === null && belongsInHomeFeed(ctx, message.post)) {
+        for (const id of await services.lists.streamsFor(viewer, lists, message.author.id)) send(['list', id], 'delete', message.id);
+      }
+      const home = subscribed.has('user') ? await services.feeds.homeSources(viewer) : noHomeSources;
       const listed = isPubliclyListable(message.post, message.author);
       const targets = [...subscribed.values()].filter((s) => {
-        if (s.name === 'user') return belongsInHomeFeed(ctx, message.post) || isMentioned;
+        if (s.name === 'user') return belongsInHomeFeed(ctx, message.post, home, isBroughtByFollowedTag(message.post, message.author, message.tags, home.followedTags)) || isMentioned;
         if (s.name === 'user:notification') return false;
         if (!listed) return false;
         return s.name.startsWith('public') || (s.tag !== undefined && message.tags.includes(s.tag.toLowerCase()));
@@ -88,9 +99,10 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       if (message.kind === 'delete') return onDelete(message);
       if (message.kind !== 'update') return;
       const targets: string[] = [];
-      const [home] = subscribed.has('user') ? await services.hydrator.hydrate(viewer, [message.id], 'home') : [];
+      // The home feed's rule with its followed tags and exclusive lists, as the timeline reads it.
+      const [home] = subscribed.has('user') ? await services.hydrator.hydrate(viewer, [message.id], 'home', await services.feeds.homeSources(viewer)) : [];
       if (home && home.status.post_id === null) targets.push('user');
-      const publicStreams = [...subscribed.values()].filter((s) => s.name !== 'user' && s.name !== 'user:notification');
+      const publicStreams = [...subscribed.values()].filter((s) => s.name !== 'user' && s.name !== 'user:notification' && s.name !== 'list');
       if (publicStreams.length) {
         const [post] = await services.hydrator.hydrate(viewer, [message.id]);
         const isPublic = post !== undefined && isPubliclyListable(post.status, post.author);
@@ -102,6 +114,15 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       }
       const post = home ?? (targets.length ? (await services.hydrator.hydrate(viewer, [message.id]))[0] : undefined);
       if (targets.length && post) send([...new Set(targets)], 'update', JSON.stringify(presentStatus(ctx, post)));
+      // The list stream: a member's new post, by the list timeline's rule (followed, not muted, visible).
+      const lists = listIds();
+      if (lists.length) {
+        const [member] = await services.hydrator.hydrate(viewer, [message.id], 'home');
+        if (member && member.status.post_id === null) {
+          const payload = JSON.stringify(presentStatus(ctx, member));
+          for (const id of await services.lists.streamsFor(viewer, lists, member.author.id)) send(['list', id], 'update', payload);
+        }
+      }
     };
 
     // Events are handled one after another, in the order they happened, so a stream never
@@ -123,11 +144,18 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       subscribe(name: string, tag?: string): boolean {
         if (!STREAMS.includes(name as StreamName)) return false;
         if (name.startsWith('hashtag') && (!tag || tag.length > 100)) return false;
+        // For the list stream the parameter is the list's id (`list`); a list that is not the
+        // viewer's is accepted and delivers nothing, like one that does not exist.
+        if (name === 'list') {
+          if (!tag || !isId(tag)) return false;
+          subscribed.set(`list#${tag}`, { name: 'list', list: tag });
+          return true;
+        }
         subscribed.set(key(name, tag), { name: name as StreamName, tag });
         return true;
       },
       unsubscribe(name: string, tag?: string) {
-        subscribed.delete(key(name, tag));
+        subscribed.delete(name === 'list' ? `list#${tag}` : key(name, tag));
       },
       end() {
         clearInterval(recheck);
@@ -164,13 +192,14 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
         () => socket.close(4001, 'Unauthorized'),
       );
       const query = request.query as Record<string, string | undefined>;
-      if (query.stream) session.subscribe(query.stream, query.tag);
+      if (query.stream) session.subscribe(query.stream, query.stream === 'list' ? query.list : query.tag);
       socket.on('message', (data) => {
         try {
-          const msg = JSON.parse(String(data)) as { type?: string; stream?: string; tag?: string };
+          const msg = JSON.parse(String(data)) as { type?: string; stream?: string; tag?: string; list?: string };
+          const param = msg.stream === 'list' ? msg.list : msg.tag;
           if (msg.type === 'subscribe' && msg.stream) {
-            if (!session.subscribe(msg.stream, msg.tag)) socket.send(JSON.stringify({ error: 'Unknown stream type', status: 400 }));
-          } else if (msg.type === 'unsubscribe' && msg.stream) session.unsubscribe(msg.stream, msg.tag);
+            if (!session.subscribe(msg.stream, param)) socket.send(JSON.stringify({ error: 'Unknown stream type', status: 400 }));
+          } else if (msg.type === 'unsubscribe' && msg.stream) session.unsubscribe(msg.stream, param);
         } catch {
           socket.send(JSON.stringify({ error: 'Invalid message', status: 400 }));
         }
@@ -181,10 +210,14 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
 
   const sse = (name: StreamName) => async (request: FastifyRequest, reply: FastifyReply) => {
     const auth = await authenticate(request);
-    const tag = (request.query as Record<string, string | undefined>).tag;
+    // As on the rest of the API, a page of another site cannot use the visitor's session cookie.
+    if (auth.kind === 'session' && isCrossOrigin(request, new URL(services.config.publicUrl).origin)) throw unauthorized('Missing access token');
+    const query = request.query as Record<string, string | undefined>;
+    const tag = name === 'list' ? query.list : query.tag;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
+    // The headers set so far (CORS, rate limits) go out with the stream's own.
+    res.writeHead(200, { ...(reply.getHeaders() as Record<string, string | number | string[]>), 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
     res.write(':)\n\n');
     const session = openSession(
       auth,
@@ -208,4 +241,5 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
   app.get('/api/v1/streaming/public', { config: { auth: 'none' } }, sse('public'));
   app.get('/api/v1/streaming/public/local', { config: { auth: 'none' } }, sse('public:local'));
   app.get('/api/v1/streaming/hashtag', { config: { auth: 'none' } }, sse('hashtag'));
+  app.get('/api/v1/streaming/list', { config: { auth: 'none' } }, sse('list'));
 }

@@ -51,6 +51,11 @@ export function registerTimelineRoutes(app: FastifyInstance, services: Services)
     return send(request, reply, await services.feeds.bookmarks(requireViewer(request.viewer), paging), paging.limit);
   });
 
+  app.get('/api/v1/favourites', { config: { auth: 'user', scope: 'read:favourites' } }, async (request, reply) => {
+    const paging = parsePaging(request.query, 20, 40);
+    return send(request, reply, await services.feeds.favourites(requireViewer(request.viewer), paging), paging.limit);
+  });
+
   app.get('/api/v1/accounts/:id/statuses', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request, reply) => {
     const { id } = parseInput(idParam, request.params);
     const paging = parsePaging(request.query, 20, 40);

@@ -8,6 +8,7 @@ import type { AccountRow } from '../../domain/accounts/account.ts';
 import { parseInput, text, z } from '../input.ts';
 import { SESSION_COOKIE, csrfTokenFor } from '../authentication.ts';
 import { limitFor } from '../rate-limits.ts';
+import { policyWithFormAction } from '../web/security-headers.ts';
 import { type ConsentPageInput, renderCodePage, renderConsentPage } from './oauth-page.ts';
 
 /**
@@ -37,6 +38,26 @@ const formSchema = authorizeSchema.extend({
   password: z.string().max(200).optional(),
   csrf_token: text(100).optional(),
 });
+
+/**
+ * Where the consent page's answer may redirect, as CSP sources for its form-action: the
+ * registered redirect URI's origin, or its private-use scheme (`com.example.app:`). The
+ * out-of-band flow answers on this site and needs none. A host that cannot be written as a
+ * CSP source (an IPv6 literal such as [::1], or unusual characters) is allowed by its scheme.
+ */
+export function redirectSources(redirectUri: string): string[] {
+  if (redirectUri === OOB_REDIRECT) return [];
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    return [];
+  }
+  if (url.protocol === 'https:' || url.protocol === 'http:') {
+    return [/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(url.origin) ? url.origin : url.protocol];
+  }
+  return /^[a-z][a-z0-9+.-]*:$/.test(url.protocol) ? [url.protocol] : [];
+}
 
 const tokenSchema = z.record(z.string(), z.string().max(2000)).refine((v) => Object.keys(v).length <= 20, 'has too many fields');
 
@@ -89,9 +110,14 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services, se
     return expires * 1000 > services.clock.now().getTime() && safeEqual(match[2], signLoginForm(nonce, expires));
   };
 
-  /** The consent page; its log-in variant always carries a fresh form token. */
-  const page = (request: FastifyRequest, reply: FastifyReply, status: number, input: ConsentPageInput) =>
-    html(reply, status, renderConsentPage(input.signedInAs ? input : { ...input, csrfToken: loginFormToken(request, reply) }));
+  /**
+   * The consent page; its log-in variant always carries a fresh form token. Its form may lead
+   * only here and, by the redirect that answers it, to this request's registered redirect URI.
+   */
+  const page = (request: FastifyRequest, reply: FastifyReply, status: number, input: ConsentPageInput) => {
+    reply.header('Content-Security-Policy', policyWithFormAction(redirectSources(input.params.redirect_uri ?? '')));
+    return html(reply, status, renderConsentPage(input.signedInAs ? input : { ...input, csrfToken: loginFormToken(request, reply) }));
+  };
 
   const checked = async (input: z.infer<typeof authorizeSchema>) => {
     if (input.response_type !== undefined && input.response_type !== 'code') {

@@ -15,6 +15,15 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The same policy with more sources allowed for `form-action`. Chromium applies form-action to
+ * every redirect after a form is sent, so the OAuth consent page names where its answer
+ * redirects (the app's registered redirect URI). Sources are CSP source expressions.
+ */
+export function policyWithFormAction(sources: readonly string[]): string {
+  return CONTENT_SECURITY_POLICY.replace("form-action 'self'", ["form-action 'self'", ...sources].join(' '));
+}
+
 /** Browsers are told to use only https for a year, once the instance is served over https. */
 export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
 

@@ -1,9 +1,22 @@
-import type { AccountRow, UserRow } from '../../../domain/accounts/account.ts';
+import { type AccountRow, type UserRow, profileFieldsOf } from '../../../domain/accounts/account.ts';
+import { renderCaptionHtml } from '../../../domain/posts/caption.ts';
 import { plainToHtml } from '../../text-html.ts';
 
 export interface PresentContext {
   publicUrl: string;
   domain: string;
+}
+
+/**
+ * Profile fields as Mastodon shows them: the name as typed, the value as HTML rendered like a
+ * caption (everything escaped, links and hashtags linked) on one line. Nothing is verified.
+ */
+function presentFields(ctx: PresentContext, account: AccountRow) {
+  return profileFieldsOf(account).map((f) => ({
+    name: f.name,
+    value: renderCaptionHtml(f.value.replace(/\s*[\r\n]+\s*/g, ' '), ctx.publicUrl, new Map()).replace(/^<p>|<\/p>$/g, ''),
+    verified_at: null,
+  }));
 }
 
 /** The Mastodon Account entity. */
@@ -37,7 +50,7 @@ export function presentAccount(ctx: PresentContext, account: AccountRow) {
     noindex: false,
     emojis: [],
     roles: [],
-    fields: [],
+    fields: presentFields(ctx, account),
   };
 }
 
@@ -50,7 +63,7 @@ export function presentCredentialAccount(ctx: PresentContext, account: AccountRo
       sensitive: false,
       language: null,
       note: account.note,
-      fields: [],
+      fields: profileFieldsOf(account).map((f) => ({ ...f, verified_at: null })),
       follow_requests_count: followRequestsCount,
       hide_collections: false,
       discoverable: Boolean(account.discoverable),

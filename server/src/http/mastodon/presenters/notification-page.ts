@@ -1,6 +1,6 @@
 import type { Viewer } from '../../../access/viewer-context.ts';
 import { canAuthorReadStoryResponse } from '../../../access/story-policy.ts';
-import type { NotificationRow } from '../../../domain/notifications/notification.ts';
+import type { NotificationApi, NotificationRow } from '../../../domain/notifications/notification.ts';
 import type { Services } from '../../../services.ts';
 import { presentStory } from '../../glimpse/presenters/story.presenter.ts';
 import { presentNotifications } from './notification.presenter.ts';
@@ -12,7 +12,7 @@ import { presentStatus } from './status.presenter.ts';
  * notification), the stories and the story replies and reactions (one the author may not read
  * drops its notification too), whatever the page size.
  */
-export async function presentNotificationRows(services: Services, viewer: Viewer, rows: NotificationRow[]) {
+export async function presentNotificationRows(services: Services, viewer: Viewer, rows: NotificationRow[], api: NotificationApi = 'mastodon') {
   const ctx = { ...services.config, mediaUrls: services.mediaUrls };
   const statusIds = rows.flatMap((r) => (r.status_id ? [r.status_id] : []));
   const storyIds = rows.flatMap((r) => (r.story_id ? [r.story_id] : []));
@@ -30,5 +30,5 @@ export async function presentNotificationRows(services: Services, viewer: Viewer
   // notification does.
   const readable = new Map(responses.filter(canAuthorReadStoryResponse).map(({ id, text, emoji }) => [id, { id, text, emoji }]));
   const shown = rows.filter((r) => (!r.status_id || statuses.has(r.status_id)) && (!r.story_response_id || readable.has(r.story_response_id)));
-  return presentNotifications(services.config, shown, accounts, statuses, presentedStories, readable);
+  return presentNotifications(services.config, shown, accounts, statuses, presentedStories, readable, api);
 }

@@ -1,5 +1,5 @@
 import type { AccountRow } from '../../../domain/accounts/account.ts';
-import type { NotificationRow } from '../../../domain/notifications/notification.ts';
+import { type NotificationApi, type NotificationRow, presentedType } from '../../../domain/notifications/notification.ts';
 import { type PresentContext, presentAccount } from './account.presenter.ts';
 
 /** A story reply's words or a story reaction's emoji, sent to the story's author only. */
@@ -21,6 +21,7 @@ export function presentNotifications(
   statuses: Map<string, unknown>,
   stories: Map<string, unknown> = new Map(),
   responses: Map<string, StoryResponse> = new Map(),
+  api: NotificationApi = 'mastodon',
 ) {
   return rows.flatMap((row) => {
     const account = accounts.get(row.from_account_id);
@@ -28,8 +29,8 @@ export function presentNotifications(
     return [
       {
         id: row.id,
-        type: row.type,
-        group_key: `ungrouped-${row.id}`,
+        type: presentedType(api, row.type),
+        group_key: row.group_key ?? `ungrouped-${row.id}`,
         created_at: row.created_at,
         account: presentAccount(ctx, account),
         status: row.status_id ? (statuses.get(row.status_id) ?? null) : null,

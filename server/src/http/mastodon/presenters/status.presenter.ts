@@ -38,7 +38,7 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
     favourites_count: post.likeCountVisible ? status.favourites_count : 0,
     favourited: post.favourited,
     reblogged: false,
-    muted: false,
+    muted: post.muted,
     bookmarked: post.bookmarked,
     pinned: post.pinned,
     content: renderStatusContent(ctx, post, status.text),
