@@ -5,6 +5,7 @@ import { AccountRepository } from './domain/accounts/account-repository.ts';
 import { suspendAccount, unsuspendAccount } from './domain/moderation/suspend-account.ts';
 import { systemClock } from './clock.ts';
 import { INSTANCE_TEXTS, InstanceRepository, type InstanceTextKey, instanceTextProblem } from './domain/instance/instance-repository.ts';
+import { runEmojiCommand } from './domain/emojis/emoji-command.ts';
 
 const HELP = `glimpse admin <task>
   users                      list local users with role and state
@@ -18,7 +19,12 @@ const HELP = `glimpse admin <task>
   instance set <key> <text>  set an instance text (plain text; "" removes it); keys: rules
                              (one rule per line), extended_description, privacy_policy,
                              terms_of_service
-  instance show <key>        print an instance text`;
+  instance show <key>        print an instance text
+  emoji add <shortcode> <image-file> [--category NAME]
+                             add a custom emoji (2-32 letters, digits or _); the image is
+                             checked like any upload and stored at most 128x128
+  emoji remove <shortcode>   remove a custom emoji and its image
+  emoji list                 list the custom emojis`;
 
 /** The admin command line (`npm run admin -- admin users`). Answers an exit code. */
 export async function runAdminCommand(config: Config, args: string[]): Promise<number> {
@@ -38,6 +44,7 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
       return await integrity(db, name === '--repair');
     }
     if (task === 'instance') return await instanceText(db, args.slice(1));
+    if (task === 'emoji') return await runEmojiCommand(db, config, args.slice(1), HELP);
     if (task === 'users') {
       for (const u of await accounts.listUsers(1000, 0)) {
         console.log(`${u.username}\t${u.role}\t${u.approved ? 'approved' : 'pending'}\t${u.suspended_at ? 'suspended' : 'active'}`);

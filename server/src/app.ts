@@ -19,19 +19,27 @@ import { registerInstanceRoutes } from './http/mastodon/instance.route.ts';
 import { registerAccountRoutes } from './http/mastodon/accounts.route.ts';
 import { registerNotificationRoutes } from './http/mastodon/notifications.route.ts';
 import { registerStatusRoutes } from './http/mastodon/statuses.route.ts';
+import { registerScheduledStatusRoutes } from './http/mastodon/scheduled-statuses.route.ts';
 import { registerTimelineRoutes } from './http/mastodon/timelines.route.ts';
 import { registerListRoutes } from './http/mastodon/lists.route.ts';
+import { registerConversationRoutes } from './http/mastodon/conversations.route.ts';
+import { registerPushRoutes } from './http/mastodon/push.route.ts';
 import { registerTagRoutes } from './http/mastodon/tags.route.ts';
+import { registerFilterRoutes } from './http/mastodon/filters.route.ts';
 import { registerPostPageRoutes } from './http/web/post-page.route.ts';
 import { registerStoryRoutes } from './http/glimpse/stories.route.ts';
 import { registerCommentRoutes } from './http/glimpse/comments.route.ts';
 import { registerReportRoutes } from './http/mastodon/reports.route.ts';
+import { registerAdminRoutes } from './http/mastodon/admin.route.ts';
 import { registerSearchRoutes } from './http/mastodon/search.route.ts';
 import { registerStreamingRoutes } from './http/mastodon/streaming.route.ts';
 import { registerOAuthRoutes } from './http/oauth/oauth.route.ts';
 import { registerSessionRoutes } from './http/glimpse/session.route.ts';
 import { registerMediaRoutes } from './http/mastodon/media.route.ts';
 import { registerMediaFileRoutes } from './http/web/media-files.route.ts';
+import { registerCustomEmojiRoutes } from './http/mastodon/custom-emojis.route.ts';
+import { registerTrendRoutes } from './http/mastodon/trends.route.ts';
+import { registerSuggestionRoutes } from './http/mastodon/suggestions.route.ts';
 
 export interface GlimpseApp {
   http: FastifyInstance;
@@ -68,7 +76,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerCors(http);
   await registerRateLimits(http, config);
   await registerBodyParsers(http);
-  registerAuthentication(http, services.auth, secret, config.publicUrl);
+  registerAuthentication(http, services.auth, secret, config.publicUrl, (ip) => services.admin.ipBlocks.noAccessRefusal(ip));
+  // First: its hook loads the custom emojis the presenters of every later route read.
+  registerCustomEmojiRoutes(http, services);
 
   registerInstanceRoutes(http, services);
   registerAppRoutes(http, services);
@@ -76,31 +86,46 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerAccountRoutes(http, services);
   registerNotificationRoutes(http, services);
   registerStatusRoutes(http, services);
+  registerScheduledStatusRoutes(http, services);
   registerTimelineRoutes(http, services);
   registerListRoutes(http, services);
+  registerConversationRoutes(http, services);
+  registerPushRoutes(http, services);
   registerTagRoutes(http, services);
+  registerFilterRoutes(http, services);
   registerPostPageRoutes(http, services);
   registerStoryRoutes(http, services);
   registerCommentRoutes(http, services);
   registerReportRoutes(http, services);
+  registerAdminRoutes(http, services);
   registerSearchRoutes(http, services);
   await registerStreamingRoutes(http, services);
   registerSessionRoutes(http, services, secret);
   registerMediaRoutes(http, services);
   registerMediaFileRoutes(http, services);
+  registerTrendRoutes(http, services);
+  registerSuggestionRoutes(http, services);
   await registerWebClient(http);
 
   await http.ready();
   services.jobs.start();
   await services.feeds.recoverRecentFanOut(15 * 60 * 1000, clock.now());
   services.media.onError = (message, err) => http.log.error({ err }, message);
+  services.push.onError = (message, err) => http.log.error({ err }, message);
   services.mediaQueue.start();
   // Uploads a restart interrupted are processed again.
   await services.media.resumeInterrupted();
+  // Scheduled statuses due while the process was down are published now, then periodically.
+  services.scheduled.log = {
+    failed: (row, reason) => http.log.warn({ scheduledStatusId: row.id, accountId: row.account_id, reason }, 'scheduled status could not be published'),
+    error: (message, err) => http.log.error({ err }, message),
+  };
+  services.scheduledPublisher.start();
   return {
     http,
     services,
     async close() {
+      await services.scheduledPublisher.stop();
       await http.close();
       // Let queued feed work finish (bounded) before the database closes.
       await Promise.race([services.jobs.onIdle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);

@@ -44,6 +44,16 @@ export interface Config {
   fanoutThreshold: number;
   /** Images processed at once (sharp jobs); at least 1. */
   mediaConcurrency: number;
+  /** How often (milliseconds) due scheduled statuses are published; they are also at start. 0: at start only. */
+  scheduledPublishIntervalMs: number;
+  /** VAPID `subject` of Web Push requests: a mailto: or https: URL (default: the public URL when https, else mailto:admin@<host>). */
+  pushSubject: string;
+  /**
+   * Tests only: accept push subscription endpoints on a loopback address (127.0.0.0/8, [::1]),
+   * over plain http too. Never set in production: loopback and private networks are refused
+   * (SSRF). GLIMPSE_PUSH_ALLOW_LOOPBACK=on.
+   */
+  pushAllowLoopback: boolean;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -59,6 +69,16 @@ function trustProxyFrom(raw: string | undefined): boolean | number | string {
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw);
   return raw;
+}
+
+/** Push services require a mailto: or https: subject (RFC 8292 §2.1). */
+function pushSubjectFrom(raw: string | undefined, publicUrl: string): string {
+  if (raw) {
+    if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(raw)) throw new Error(`GLIMPSE_PUSH_SUBJECT must be a mailto: or https: URL, got "${raw}"`);
+    return raw;
+  }
+  const url = new URL(publicUrl);
+  return url.protocol === 'https:' ? publicUrl : `mailto:admin@${url.hostname}`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -94,5 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instanceTitle: env.GLIMPSE_INSTANCE_TITLE || 'Glimpse',
     fanoutThreshold: intFrom(env, 'GLIMPSE_FANOUT_THRESHOLD', 10000),
     mediaConcurrency: Math.max(1, intFrom(env, 'GLIMPSE_MEDIA_CONCURRENCY', 2)),
+    scheduledPublishIntervalMs: intFrom(env, 'GLIMPSE_SCHEDULED_INTERVAL_MS', 10_000),
+    pushSubject: pushSubjectFrom(env.GLIMPSE_PUSH_SUBJECT, publicUrl),
+    pushAllowLoopback: env.GLIMPSE_PUSH_ALLOW_LOOPBACK === 'on',
   };
 }

@@ -20,23 +20,43 @@ import { ListRepository } from './domain/lists/list-repository.ts';
 import { ListService } from './domain/lists/list-service.ts';
 import { TagRepository } from './domain/tags/tag-repository.ts';
 import { TagService } from './domain/tags/tag-service.ts';
+import { FilterRepository } from './domain/filters/filter-repository.ts';
+import { FilterService } from './domain/filters/filter-service.ts';
 import { StoryRepository } from './domain/stories/story-repository.ts';
 import { StoryService } from './domain/stories/story-service.ts';
+import { ConversationRepository } from './domain/conversations/conversation-repository.ts';
+import { ConversationService } from './domain/conversations/conversation-service.ts';
 import { CommentRepository } from './domain/comments/comment-repository.ts';
 import { CommentService } from './domain/comments/comment-service.ts';
 import { ModerationRepository } from './domain/moderation/moderation-repository.ts';
 import { ModerationService } from './domain/moderation/moderation-service.ts';
+import { type AdminServices, buildAdminServices } from './domain/admin/admin-services.ts';
 import { InstanceRepository } from './domain/instance/instance-repository.ts';
+import { ScheduledStatusRepository } from './domain/scheduled/scheduled-status-repository.ts';
+import { ScheduledStatusService } from './domain/scheduled/scheduled-status-service.ts';
+import { ScheduledPublisher } from './domain/scheduled/scheduled-publisher.ts';
+import { PushSubscriptionRepository } from './domain/push/push-subscription-repository.ts';
+import { PushService } from './domain/push/push-service.ts';
 import { FixedWindowLimiter } from './infra/rate-limiter.ts';
 import { InProcessPubSub, type PubSub } from './infra/pubsub/pub-sub.ts';
 import { InProcessJobQueue, type JobQueue } from './infra/queue/job-queue.ts';
 import { MediaService } from './domain/media/media-service.ts';
 import { LocalDiskStorage } from './infra/storage/local-disk-storage.ts';
 import type { MediaStorage } from './infra/storage/media-storage.ts';
+import { TrendRepository } from './domain/trends/trend-repository.ts';
+import { TrendService } from './domain/trends/trend-service.ts';
+import { SuggestionRepository } from './domain/suggestions/suggestion-repository.ts';
+import { SuggestionService } from './domain/suggestions/suggestion-service.ts';
+import { CustomEmojiRepository } from './domain/emojis/emoji-repository.ts';
+import { CustomEmojiService } from './domain/emojis/emoji-service.ts';
 
 /** The use cases, wired to their repositories. Built once by app.ts; routes receive it. */
 export interface Services {
-  config: Config;
+  /**
+   * The settings, carrying the instance's custom emojis: routes present with this object (or a
+   * spread of it), so every Status and Account presenter finds the cached set (customEmojis).
+   */
+  config: Config & { customEmojis: CustomEmojiService };
   clock: Clock;
   /** Signs cookies, CSRF tokens and restricted media URLs. */
   secret: string;
@@ -57,6 +77,7 @@ export interface Services {
     instance: InstanceRepository;
     lists: ListRepository;
     tags: TagRepository;
+    filters: FilterRepository;
   };
   /** What happened, for streaming connections. */
   pubsub: PubSub;
@@ -69,9 +90,15 @@ export interface Services {
   lists: ListService;
   /** Followed and featured hashtags. */
   tags: TagService;
+  /** Mastodon filters (v2 and v1) and applying them to the statuses a response carries. */
+  filters: FilterService;
   stories: StoryService;
+  /** Direct messages and their conversations (story replies and reactions land there too). */
+  conversations: ConversationService;
   comments: CommentService;
   moderation: ModerationService;
+  /** Mastodon's admin API: accounts, reports, IP and e-mail domain blocks (domain/admin). */
+  admin: AdminServices;
   accounts: AccountService;
   auth: AuthService;
   follows: FollowService;
@@ -81,6 +108,18 @@ export interface Services {
   mediaStorage: MediaStorage;
   /** Image processing only (sharp is CPU- and memory-heavy): GLIMPSE_MEDIA_CONCURRENCY at once. */
   mediaQueue: JobQueue;
+  /** Trending tags and posts by recent engagement. */
+  trends: TrendService;
+  /** Follow suggestions and their dismissals. */
+  suggestions: SuggestionService;
+  /** The instance's custom emojis, cached (admin emoji add/remove). */
+  customEmojis: CustomEmojiService;
+  /** Scheduled statuses (scheduled_at) and their publication (publishDue). */
+  scheduled: ScheduledStatusService;
+  /** Runs scheduled.publishDue at start and every GLIMPSE_SCHEDULED_INTERVAL_MS; app.ts starts and stops it. */
+  scheduledPublisher: ScheduledPublisher;
+  /** Web Push subscriptions and delivery (a job per published notification). */
+  push: PushService;
 }
 
 export function buildServices(config: Config, database: DatabaseHandle, clock: Clock, secret: string): Services {
@@ -99,22 +138,29 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     instance: new InstanceRepository(db),
     lists: new ListRepository(db),
     tags: new TagRepository(db),
+    filters: new FilterRepository(db),
   };
   const pubsub = new InProcessPubSub();
   const notifications = new NotificationService(repositories.notifications, repositories.relationships, clock, {
-    onNotification: (row) => pubsub.publish(`user:${row.account_id}`, { kind: 'notification', id: row.id }),
+    onNotification: (row) => {
+      pubsub.publish(`user:${row.account_id}`, { kind: 'notification', id: row.id });
+      push.notificationCreated(row);
+    },
   });
   // Feed jobs are small and must not be dropped: a long backlog is allowed.
   const jobs = new InProcessJobQueue({ name: 'jobs', concurrency: 2, maxWaiting: 100_000 });
+  const push = new PushService(db, new PushSubscriptionRepository(db), repositories.accounts, config, secret, jobs, clock);
   const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships, repositories.comments);
   const feeds = new FeedService(repositories.feeds, repositories.accounts, repositories.relationships, hydrator, config.fanoutThreshold, jobs);
   const lists = new ListService(repositories.lists, repositories.accounts, repositories.relationships, feeds, clock, jobs);
   const tags = new TagService(repositories.tags, repositories.accounts, repositories.relationships, clock);
+  const filters = new FilterService(db, repositories.filters, hydrator, clock);
   const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
     onCreated: (status) => {
       feeds.postCreated(status);
       pubsub.publish('statuses', { kind: 'update', id: status.id, authorId: status.account_id });
     },
+    onEdited: (status) => pubsub.publish('statuses', { kind: 'status.update', id: status.id, authorId: status.account_id }),
     onDeleted: ({ status, author, mentions, tags }) =>
       pubsub.publish('statuses', {
         kind: 'delete',
@@ -123,10 +169,14 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
         author: { id: author.id, locked: author.locked, suspended_at: author.suspended_at },
         mentionedIds: mentions.map((m) => m.id),
         tags: tags.map((t) => t.tag),
+        hasMedia: status.has_media === 1,
       }),
   });
   const mediaUrls = new MediaUrls(config.publicUrl, secret, () => clock.now());
   const mediaStorage = new LocalDiskStorage(config.dataDir);
+  const customEmojis = new CustomEmojiService(new CustomEmojiRepository(db), mediaStorage, clock);
+  const trends = new TrendService(new TrendRepository(db), tags, hydrator, repositories.relationships, clock);
+  const suggestions = new SuggestionService(new SuggestionRepository(db), repositories.accounts, repositories.relationships, clock);
   const mediaQueue = new InProcessJobQueue({ name: 'media', concurrency: config.mediaConcurrency, maxWaiting: 100, timeoutMs: 60_000 });
   const media = new MediaService(db, repositories.media, mediaStorage, mediaQueue, mediaUrls, clock);
   // Per-account flood limits the HTTP layer cannot key, on the injectable clock.
@@ -134,26 +184,45 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock, perMinute(config.rateLimits.storyResponses));
   const moderation = new ModerationService(db, repositories.moderation, repositories.comments, repositories.accounts, repositories.relationships, repositories.tokens, hydrator, clock, jobs);
   const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, perMinute(config.rateLimits.comments));
+  const scheduled = new ScheduledStatusService(db, new ScheduledStatusRepository(db), posts, repositories.accounts, repositories.media, clock);
   posts.useComments(comments, (accountId) => moderation.defaultCommentPolicy(accountId));
   stories.useReplyModeration({ isHidden: (authorId, text) => moderation.isHiddenByWords(authorId, text) });
+  const conversations = new ConversationService(db, new ConversationRepository(db), repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
+    // Each participant's own channel: a conversation event is never published to everybody.
+    onMessage: ({ conversationId, statusId, accountIds }) => {
+      for (const id of accountIds) pubsub.publish(`user:${id}`, { kind: 'conversation', conversationId, statusId });
+    },
+  });
+  conversations.useMediaCheck((viewer, ids, options) => posts.checkMessageMedia(viewer, ids, options));
+  posts.useMessages(conversations);
+  stories.useConversations(conversations);
+  hydrator.useStoryLinks((viewer, ids) => stories.linksFor(viewer, ids));
+  const accounts = new AccountService(db, repositories.accounts, repositories.relationships, config, clock);
+  const admin = buildAdminServices(db, clock, { moderationRepository: repositories.moderation, moderation, hydrator, accounts });
   return {
+    admin,
     pubsub,
     comments,
     moderation,
     stories,
+    conversations,
     jobs,
     hydrator,
     posts,
     feeds,
     lists,
     tags,
-    config,
+    filters,
+    config: { ...config, customEmojis },
+    trends,
+    suggestions,
+    customEmojis,
     clock,
     secret,
     mediaUrls,
     database,
     repositories,
-    accounts: new AccountService(db, repositories.accounts, repositories.relationships, config, clock),
+    accounts,
     auth: new AuthService(
       repositories.tokens,
       repositories.accounts,
@@ -171,5 +240,8 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     media,
     mediaStorage,
     mediaQueue,
+    scheduled,
+    scheduledPublisher: new ScheduledPublisher(scheduled, clock, config.scheduledPublishIntervalMs),
+    push,
   };
 }

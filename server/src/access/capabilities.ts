@@ -1,6 +1,7 @@
 import type { AccountFacts } from './account-policy.ts';
 import { type CommentFacts, canComment, canDeleteComment, canPinComment } from './comment-policy.ts';
 import { type PostFacts, canManagePost } from './post-policy.ts';
+import { isMessage } from './message-policy.ts';
 import { type StoryFacts, canDeleteStory, canReshareStory, canRespondToStory } from './story-policy.ts';
 import type { ViewerContext } from './viewer-context.ts';
 
@@ -37,6 +38,8 @@ export function postCapabilities(
 ): PostCapabilities {
   if (root === undefined) {
     const manage = canManagePost(ctx, item);
+    // A direct message is answered in its conversation, and never pinned to a profile.
+    if (isMessage(item)) return { comment: false, pin: false, edit: manage, delete: manage };
     return { comment: canComment(ctx, item, author), pin: manage, edit: manage, delete: manage };
   }
   return {

@@ -8,17 +8,22 @@ export interface AttachableMediaFacts {
   purpose: 'attachment' | 'avatar' | 'header';
   /** The post it is attached to, or null. */
   status_id: string | null;
+  /** The scheduled status it is reserved for, or null (absent: never reserved). */
+  scheduled_status_id?: string | null;
 }
 
 /**
  * Whether the viewer may attach an upload (to a post or a story), or read and describe it
  * before it is attached: their own, a photo upload (never an avatar or header), not on another
  * post already (`onPost`: the post being edited, whose own photos may stay) and not in a story
- * (`inStory`). Anything else is answered as if the upload did not exist.
+ * (`inStory`), and not reserved for a scheduled status (`forScheduled`: the scheduled status
+ * being published or scheduled, whose own photos it is). Anything else is answered as if the
+ * upload did not exist.
  */
-export function canAttachMedia(viewer: Viewer | undefined, media: AttachableMediaFacts, target: { onPost?: string; inStory?: boolean } = {}): boolean {
+export function canAttachMedia(viewer: Viewer | undefined, media: AttachableMediaFacts, target: { onPost?: string; inStory?: boolean; forScheduled?: string } = {}): boolean {
   if (viewer === undefined || media.account_id !== viewer.accountId || media.purpose !== 'attachment') return false;
   if (target.inStory) return false;
+  if (media.scheduled_status_id != null && media.scheduled_status_id !== target.forScheduled) return false;
   return media.status_id === null || media.status_id === target.onPost;
 }
 

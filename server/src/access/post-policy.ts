@@ -1,6 +1,7 @@
 import { type SqlBool, sql } from 'kysely';
 import { type AccountFacts, accountNotSuspendedSql, canSeeAccount, canSeeAccountContent, isLocked, isSuspended } from './account-policy.ts';
 import { type SqlForm, allOf, column } from './sql-form.ts';
+import { isMessage } from './message-policy.ts';
 import { type ViewerContext, anonymousContext, isBlockedEitherWay, isSelf } from './viewer-context.ts';
 
 /** The post fields the policies read. */
@@ -123,6 +124,8 @@ export function isBroughtByFollowedTag(post: ListablePostFacts, author: AccountF
  * list timeline applies the same rule without sources: a list is a slice of the home feed.
  */
 export function belongsInHomeFeed(ctx: ViewerContext, post: PostFacts, sources: HomeSources = noHomeSources, byFollowedTag = false): boolean {
+  // Direct messages are read in conversations only (access/message-policy.ts), one's own too.
+  if (isMessage(post)) return false;
   if (isSelf(ctx, post.account_id)) return true;
   if (ctx.muting.has(post.account_id) || sources.exclusiveAuthors.has(post.account_id)) return false;
   return ctx.following.has(post.account_id) || byFollowedTag;

@@ -12,6 +12,12 @@ import * as tokenFamilies from './migrations/0009-token-families.ts';
 import * as notificationGroups from './migrations/0010-notification-groups.ts';
 import * as listsAndTags from './migrations/0011-lists-and-tags.ts';
 import * as profilesAndThreadMutes from './migrations/0012-profiles-and-thread-mutes.ts';
+import * as filters from './migrations/0013-filters.ts';
+import * as suggestionsAndEmojis from './migrations/0014-suggestions-and-emojis.ts';
+import * as conversations from './migrations/0015-conversations.ts';
+import * as scheduledStatuses from './migrations/0016-scheduled-statuses.ts';
+import * as pushSubscriptions from './migrations/0017-push-subscriptions.ts';
+import * as adminBlocks from './migrations/0018-admin-blocks.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +33,12 @@ const migrations: Record<string, Migration> = {
   '0010-notification-groups': notificationGroups,
   '0011-lists-and-tags': listsAndTags,
   '0012-profiles-and-thread-mutes': profilesAndThreadMutes,
+  '0013-filters': filters,
+  '0014-suggestions-and-emojis': suggestionsAndEmojis,
+  '0015-conversations': conversations,
+  '0016-scheduled-statuses': scheduledStatuses,
+  '0017-push-subscriptions': pushSubscriptions,
+  '0018-admin-blocks': adminBlocks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -173,6 +173,33 @@ export interface ThreadMutesTable {
   created_at: string;
 }
 
+/** Mastodon filters (migration 0013); v1 filters are one filter with one keyword. */
+export interface FiltersTable {
+  id: string;
+  account_id: string;
+  title: string;
+  /** Comma-separated contexts in a fixed order, e.g. 'home,public' (domain/filters/filter.ts). */
+  context: string;
+  action: 'warn' | 'hide' | 'blur';
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface FilterKeywordsTable {
+  id: string;
+  filter_id: string;
+  keyword: string;
+  whole_word: number;
+  created_at: string;
+}
+
+export interface FilterStatusesTable {
+  id: string;
+  filter_id: string;
+  status_id: string;
+  created_at: string;
+}
+
 export interface MediaTable {
   id: string;
   account_id: string;
@@ -192,6 +219,8 @@ export interface MediaTable {
   status_id: string | null;
   position: number;
   created_at: string;
+  /** The scheduled status this upload is reserved for until it is published (migration 0016). */
+  scheduled_status_id: Generated<string | null>;
 }
 
 export interface StatusesTable {
@@ -219,6 +248,27 @@ export interface StatusesTable {
   tone: 'supportive' | 'critical' | 'question' | 'neutral' | null;
   pinned_at: string | null;
   rank_score: number;
+  /** The conversation a direct message belongs to (migration 0015); null for everything else. */
+  conversation_id: Generated<string | null>;
+  /** The story a message answers (a story reply or reaction), migration 0015. */
+  story_id: Generated<string | null>;
+}
+
+/** Direct-message conversations (migration 0015): sorted, comma-joined ids of all participants. */
+export interface ConversationsTable {
+  id: string;
+  participants_key: string;
+  created_at: string;
+}
+
+/** Each participant's state of a conversation (migration 0015). */
+export interface AccountConversationsTable {
+  account_id: string;
+  conversation_id: string;
+  last_status_id: string | null;
+  unread: number;
+  removed: number;
+  updated_at: string;
 }
 
 export interface StatusEditsTable {
@@ -392,6 +442,42 @@ export interface ReportsTable {
   action_taken: string | null;
   action_taken_at: string | null;
   action_taken_by: string | null;
+  /** The moderator handling the report (admin API assign_to_self); null when unassigned. Migration 0018. */
+  assigned_account_id: Generated<string | null>;
+  /** When the report last changed; null until it first does (created_at stands for it). */
+  updated_at: Generated<string | null>;
+}
+
+/** Admin IP blocks (migration 0018): a canonical CIDR and what it refuses. */
+export interface IpBlocksTable {
+  id: string;
+  ip: string;
+  severity: 'sign_up_requires_approval' | 'sign_up_block' | 'no_access';
+  comment: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: string | null;
+}
+
+export interface EmailDomainBlocksTable {
+  id: string;
+  domain: string;
+  created_at: string;
+}
+
+/** Sign-ups an e-mail domain block refused, per UTC day (YYYY-MM-DD). */
+export interface EmailDomainBlockAttemptsTable {
+  block_id: string;
+  day: string;
+  count: number;
+}
+
+/** Addresses an account signed up or logged in from; ip_key sorts as the address (ip-address.ts). */
+export interface UserIpsTable {
+  account_id: string;
+  ip: string;
+  ip_key: string;
+  used_at: string;
 }
 
 export interface ListsTable {
@@ -418,7 +504,78 @@ export interface AccountTagsTable {
   created_at: string;
 }
 
+/** Web Push subscriptions, one per access token (migration 0017). */
+export interface PushSubscriptionsTable {
+  id: string;
+  access_token_id: string;
+  account_id: string;
+  endpoint: string;
+  key_p256dh: string;
+  key_auth: string;
+  standard: number;
+  alerts: string;
+  policy: string;
+  sealed_access_token: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Follow suggestions a viewer dismissed: never suggested to them again (migration 0014). */
+export interface SuggestionDismissalsTable {
+  account_id: string;
+  target_account_id: string;
+  created_at: string;
+}
+
+/** The instance's custom emojis (migration 0014), added by `admin emoji add`. */
+export interface CustomEmojisTable {
+  id: string;
+  shortcode: string;
+  shortcode_lower: string;
+  storage_key: string;
+  file: string;
+  width: number;
+  height: number;
+  category: string | null;
+  visible_in_picker: number;
+  created_at: string;
+}
+
+/** A status to be posted later (migration 0016): Mastodon's ScheduledStatus. */
+export interface ScheduledStatusesTable {
+  id: string;
+  account_id: string;
+  scheduled_at: string;
+  state: Generated<'scheduled' | 'published' | 'failed'>;
+  text: string;
+  /** JSON array of media ids, in carousel order. */
+  media_ids: Generated<string>;
+  sensitive: Generated<number>;
+  spoiler_text: Generated<string>;
+  visibility: 'public' | 'unlisted' | 'private' | 'direct';
+  in_reply_to_id: string | null;
+  language: string | null;
+  comment_policy: string | null;
+  hide_like_count: Generated<number>;
+  /** JSON array of { mediaId, accountId, x, y }. */
+  photo_tags: Generated<string>;
+  idempotency: string | null;
+  application_id: string | null;
+  /** The status it became, once published. */
+  status_id: string | null;
+  /** Why it could not be published, when failed. */
+  error: string | null;
+  attempts: Generated<number>;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
+  ip_blocks: IpBlocksTable;
+  email_domain_blocks: EmailDomainBlocksTable;
+  email_domain_block_attempts: EmailDomainBlockAttemptsTable;
+  user_ips: UserIpsTable;
+  scheduled_statuses: ScheduledStatusesTable;
   lists: ListsTable;
   list_accounts: ListAccountsTable;
   followed_tags: AccountTagsTable;
@@ -466,6 +623,14 @@ export interface Database {
   account_notes: AccountNotesTable;
   endorsements: EndorsementsTable;
   thread_mutes: ThreadMutesTable;
+  conversations: ConversationsTable;
+  account_conversations: AccountConversationsTable;
+  filters: FiltersTable;
+  filter_keywords: FilterKeywordsTable;
+  filter_statuses: FilterStatusesTable;
+  suggestion_dismissals: SuggestionDismissalsTable;
+  custom_emojis: CustomEmojisTable;
+  push_subscriptions: PushSubscriptionsTable;
 }
 
 export type { Generated };

@@ -61,7 +61,14 @@ async function resolveCaller(auth: AuthService, request: FastifyRequest, publicO
  * on writes) and enforces each route's declared auth and scope. The lookup is shared with the
  * rate limits, which key on the same caller before the body is read.
  */
-export function registerAuthentication(app: FastifyInstance, auth: AuthService, secret: string, publicUrl: string): void {
+export function registerAuthentication(
+  app: FastifyInstance,
+  auth: AuthService,
+  secret: string,
+  publicUrl: string,
+  /** The refusal for an address under a no_access IP block (domain/admin/ip-blocks.ts), matched in memory. */
+  noAccessRefusal?: (ip: string) => Promise<AppError | undefined>,
+): void {
   const publicOrigin = new URL(publicUrl).origin;
   app.decorateRequest('principal', undefined);
   app.decorateRequest('viewer', undefined);
@@ -85,6 +92,11 @@ export function registerAuthentication(app: FastifyInstance, auth: AuthService, 
     // A stale cookie on a page that works signed out is ignored, not an error; a bad token is.
     if (caller.refused && (caller.via === 'bearer' || mode !== 'optional')) throw caller.refused;
     request.principal = caller.principal;
+    // Every authenticated request from a no_access address is refused, whatever its credentials.
+    if (request.principal && noAccessRefusal) {
+      const refusal = await noAccessRefusal(request.ip);
+      if (refusal) throw refusal;
+    }
     if (caller.via === 'cookie' && request.principal && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
       const expected = csrfTokenFor(secret, request.cookies[SESSION_COOKIE]!);

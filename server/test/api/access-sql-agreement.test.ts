@@ -7,6 +7,7 @@ import { newId } from '../../src/db/ids.ts';
 import type { Viewer, ViewerContext } from '../../src/access/viewer-context.ts';
 import { accountNotSuspendedSql, byUnsuspendedAccountSql, isHiddenBySuspension, isListedInDirectory, isSuspended, listedInDirectorySql } from '../../src/access/account-policy.ts';
 import { authorPostsVisibleSql, canViewPost, isPubliclyListable, publiclyListableSql } from '../../src/access/post-policy.ts';
+import { isMessage, notMessageSql } from '../../src/access/message-policy.ts';
 import { isListedComment, listedCommentSql } from '../../src/access/comment-policy.ts';
 import { isExpired, liveStorySql } from '../../src/access/story-policy.ts';
 import type { StatusRow } from '../../src/domain/posts/post.ts';
@@ -33,7 +34,7 @@ describe('access rules: each SQL form selects exactly what its predicate admits'
     return {
       id, account_id: author.id, text: 'fixture', visibility: 'public', in_reply_to_id: null, in_reply_to_account_id: null, sensitive: 0, spoiler_text: '',
       language: null, hide_like_count: 0, comment_policy: 'everyone', has_media: 0, favourites_count: 0, replies_count: 0, created_at: world.clock.now().toISOString(),
-      edited_at: null, post_id: null, thread_id: null, hidden_reason: null, approved: 0, fold_key: '', tone: null, pinned_at: null, rank_score: 0, ...overrides,
+      edited_at: null, post_id: null, thread_id: null, hidden_reason: null, approved: 0, fold_key: '', tone: null, pinned_at: null, rank_score: 0, conversation_id: null, story_id: null, ...overrides,
     };
   };
 
@@ -116,6 +117,14 @@ describe('access rules: each SQL form selects exactly what its predicate admits'
       .execute();
     assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected));
     assert.equal(expected.length, 1, 'only the public post of the public, unsuspended author is listable');
+  });
+
+  test('messages: notMessageSql selects exactly the statuses isMessage refuses (direct ones are never listed or counted)', async () => {
+    const rows = await statusesWithAuthors();
+    const selected = await db.selectFrom('statuses').select('id').where('id', 'in', statusIds).where(notMessageSql()).execute();
+    const expected = rows.filter((r) => !isMessage(r)).map((r) => r.id);
+    assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected));
+    assert.ok(expected.length > 0 && expected.length < rows.length, 'some statuses are messages, not all');
   });
 
   test('suspension: accountNotSuspendedSql and byUnsuspendedAccountSql agree with isHiddenBySuspension for every viewer', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createRestAPIClient, MastoHttpError, type mastodon } from 'masto';
 import { startHttpServer, type RunningServer } from '../support/http-server.ts';
 import { makeJpeg } from '../support/photos.ts';
+import { ManualClock } from '../../src/clock.ts';
 
 /**
  * Favourites, preferences, the profile (images, fields, familiar followers, endorsements,
@@ -24,7 +25,8 @@ describe('masto 8.0.0: favourites, preferences, profiles, thread mutes, director
   const photo = async () => new Blob([new Uint8Array(await makeJpeg(80, 60))], { type: 'image/jpeg' });
 
   before(async () => {
-    server = await startHttpServer();
+    // A Wednesday noon, so registrations and the activity read fall in the same week whenever the suite runs.
+    server = await startHttpServer({}, new ManualClock(new Date('2026-06-10T12:00:00.000Z')));
     for (const name of ['mara', 'ines', 'sam'] as const) await clientFor(name);
     const media = await clients.mara.v2.media.create({ file: await photo() });
     await server.app.services.mediaQueue.onIdle();

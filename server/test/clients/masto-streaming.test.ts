@@ -107,6 +107,33 @@ describe('masto 8.0.0 streaming', () => {
     await stream.reader;
   });
 
+  test('a hashtag subscription (and hashtag.local, public.media) receives a tagged post and then its edit as status.update', async () => {
+    const streaming = await streamingFor('sam');
+    // One connection: these subscriptions are sent on it before the user stream's, and the
+    // server takes a connection's messages in order, so once the user stream is live they are too.
+    const hashtag = collect(streaming.hashtag.subscribe({ tag: 'party' }));
+    const local = collect(streaming.hashtag.local.subscribe({ tag: 'party' }));
+    const media = collect(streaming.public.media.subscribe());
+    const user = collect(streaming.user.subscribe());
+    await live('sam', user);
+    const file = new Blob([new Uint8Array(await makeJpeg(40, 40))], { type: 'image/jpeg' });
+    const attachment = await rest.mara.v2.media.create({ file });
+    await server.app.services.mediaQueue.onIdle();
+    const post = await rest.mara.v1.statuses.create({ status: 'dancing #party', mediaIds: [attachment.id] });
+    await rest.mara.v1.statuses.$select(post.id).update({ status: 'still dancing #party' });
+    for (const stream of [hashtag, local, media]) {
+      const created = await stream.waitFor((e) => e.event === 'update');
+      assert.ok(created.event.event === 'update' && created.event.payload.id === post.id);
+      const edited = await stream.waitFor((e) => e.event === 'status.update', created.index + 1);
+      assert.ok(edited.event.event === 'status.update' && edited.event.payload.id === post.id && /still dancing/.test(edited.event.payload.content));
+    }
+    assert.deepEqual(hashtag.events[0].stream, ['hashtag', 'party']);
+    assert.deepEqual(local.events[0].stream, ['hashtag:local', 'party']);
+    assert.deepEqual(media.events[0].stream, ['public:media']);
+    streaming.close();
+    await Promise.all([hashtag.reader, local.reader, media.reader, user.reader]);
+  });
+
   test('a stranger does not receive updates from accounts they do not follow', async () => {
     const streaming = await streamingFor('sam');
     const subscription = streaming.user.subscribe();

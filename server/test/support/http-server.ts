@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { buildApp, type GlimpseApp } from '../../src/app.ts';
+import type { Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/config.ts';
 import { openTestDatabase, type TestDatabase } from './test-database.ts';
 import { testConfig } from './world.ts';
@@ -36,14 +37,14 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
  * publicUrl set to the address it will listen on, and starts listening there. The port is
  * chosen before the app is built, so a port taken in between is retried with another.
  */
-export async function startHttpServer(overrides: Partial<Config> = {}): Promise<RunningServer> {
+export async function startHttpServer(overrides: Partial<Config> = {}, clock?: Clock): Promise<RunningServer> {
   const db = await openTestDatabase();
   try {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
       const config = testConfig({ publicUrl: url, domain: `127.0.0.1:${port}`, port, host: '127.0.0.1', ...overrides });
-      const app = await buildApp(config, { database: db.handle, logger: false });
+      const app = await buildApp(config, { database: db.handle, logger: false, ...(clock ? { clock } : {}) });
       try {
         await app.http.listen({ port, host: '127.0.0.1' });
       } catch (error) {

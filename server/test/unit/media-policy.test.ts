@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type MediaFileFacts, isPublicMediaFile, mediaFileAccess, needsSignedMediaUrls } from '../../src/access/media-policy.ts';
+import { type MediaFileFacts, canAttachMedia, isPublicMediaFile, mediaFileAccess, needsSignedMediaUrls } from '../../src/access/media-policy.ts';
 import { exifDateToIso } from '../../src/domain/media/image-processor.ts';
 import { parseFocus } from '../../src/domain/media/media-service.ts';
 
@@ -63,5 +63,25 @@ describe('media attribute and EXIF parsing', () => {
     for (const bad of ['1.01,0', '0', 'a,b', '0,0,0', 'NaN,0', 'Infinity,0']) {
       assert.throws(() => parseFocus(bad), (error: any) => error.status === 422, bad);
     }
+  });
+});
+
+describe('attaching an upload reserved for a scheduled status', () => {
+  const viewer = { accountId: 'a', role: 'user' as const };
+  const reserved = { account_id: 'a', purpose: 'attachment' as const, status_id: null, scheduled_status_id: 's1' };
+
+  test('only the scheduled status it is reserved for may attach it', () => {
+    assert.equal(canAttachMedia(viewer, reserved, { forScheduled: 's1' }), true);
+    assert.equal(canAttachMedia(viewer, reserved), false);
+    assert.equal(canAttachMedia(viewer, reserved, { forScheduled: 's2' }), false);
+    assert.equal(canAttachMedia(viewer, reserved, { inStory: false }), false);
+  });
+
+  test('an upload not reserved is attachable as before, for a scheduled status too', () => {
+    const free = { ...reserved, scheduled_status_id: null };
+    assert.equal(canAttachMedia(viewer, free), true);
+    assert.equal(canAttachMedia(viewer, free, { forScheduled: 's1' }), true);
+    assert.equal(canAttachMedia(viewer, { ...free, status_id: 'p' }, { forScheduled: 's1' }), false);
+    assert.equal(canAttachMedia({ accountId: 'b', role: 'user' }, reserved, { forScheduled: 's1' }), false);
   });
 });

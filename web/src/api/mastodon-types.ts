@@ -87,6 +87,15 @@ export interface MediaAttachment {
 
 export type CommentPolicy = 'everyone' | 'followers' | 'following' | 'followers_and_following' | 'nobody';
 
+/** Mastodon's CustomEmoji, as listed in a Status's `emojis`. */
+export interface CustomEmoji {
+  shortcode: string;
+  url: string;
+  static_url: string;
+  visible_in_picker?: boolean;
+  category?: string | null;
+}
+
 export interface Status {
   id: string;
   created_at: string;
@@ -104,6 +113,8 @@ export interface Status {
   replies_count?: number;
   mentions?: Array<{ id: string; username: string; acct: string; url: string }>;
   tags?: Array<{ name: string; url: string }>;
+  /** The instance's custom emojis named `:shortcode:` in the content (SafeContent draws them). */
+  emojis?: CustomEmoji[];
   /** Glimpse's own fields; every Status the Glimpse server presents carries them. */
   glimpse: {
     hide_like_count: boolean;

@@ -39,7 +39,8 @@ function NavItem({ to, label, icon, end, badge }: { to: string; label: string; i
  */
 export function AppNav({ account }: { account: Account }) {
   const { logOut, state } = useSession();
-  const isAdmin = state.status === 'signed-in' && state.role === 'admin';
+  // Staff work the report queue: moderators as well as admins (server: access/staff-policy.ts).
+  const isAdmin = state.status === 'signed-in' && (state.role === 'admin' || state.role === 'moderator');
   const { count } = useUnreadNotifications();
   const navigate = useNavigate();
   const [logoutError, setLogoutError] = useState<unknown>(null);

@@ -50,7 +50,7 @@ export function CommentPreview({ status }: { status: Status }) {
                   <Link to={profilePath(item.status.account)} className="comment-author">
                     {item.status.account.acct || item.status.account.username}
                   </Link>{' '}
-                  <SafeContent html={item.status.content} className="comment-content" />
+                  <SafeContent html={item.status.content} emojis={item.status.emojis} className="comment-content" />
                 </>
               ) : (
                 <Link to={path} className="comment-preview-cluster">

@@ -43,7 +43,7 @@ export function CommentRow({ status, pinned, onChange, onRemove }: CommentRowPro
           <Link to={profilePath(author)} className="comment-author">
             {handle}
           </Link>{' '}
-          <SafeContent html={status.content} className="comment-content" />
+          <SafeContent html={status.content} emojis={status.emojis} className="comment-content" />
         </div>
         <div className="comment-meta">
           <RelativeTime iso={status.created_at} />

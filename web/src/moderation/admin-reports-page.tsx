@@ -26,7 +26,8 @@ export function AdminReportsPage() {
   useDocumentTitle('Reports');
   const { state } = useSession();
   const api = useApi();
-  const isAdmin = state.status === 'signed-in' && state.role === 'admin';
+  // Staff work the report queue: moderators as well as admins (server: access/staff-policy.ts).
+  const isAdmin = state.status === 'signed-in' && (state.role === 'admin' || state.role === 'moderator');
   const [showResolved, setShowResolved] = useState(false);
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);

@@ -81,7 +81,7 @@ export function PostCard({ status, onChange, size = 'feed', actions, priority }:
             <Link to={profilePath(author)} className="post-caption-author">
               {author.acct || author.username}
             </Link>{' '}
-            <SafeContent html={status.content} className="post-caption-text" />
+            <SafeContent html={status.content} emojis={status.emojis} className="post-caption-text" />
           </div>
         )}
         {size === 'feed' && <CommentPreview status={status} />}

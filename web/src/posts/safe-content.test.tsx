@@ -87,3 +87,27 @@ describe('safeHref', () => {
     expect(safeHref(null)).toBeNull();
   });
 });
+
+describe('SafeContent with custom emojis', () => {
+  const emojis = [{ shortcode: 'blobcat', url: 'http://glimpse.test/media/k/emoji128.webp', static_url: 'http://glimpse.test/media/k/emoji128.webp' }];
+  const renderWith = (html: string, list = emojis) =>
+    render(
+      <MemoryRouter>
+        <SafeContent html={html} emojis={list} className="caption" />
+      </MemoryRouter>,
+    ).container.querySelector('.caption');
+
+  it('draws a listed :shortcode: as an image with the shortcode as alt text, and leaves unlisted ones as text', () => {
+    const caption = renderWith('<p>party :blobcat: and :nosuch: :blobcat:</p>');
+    const images = caption?.querySelectorAll('img.custom-emoji') ?? [];
+    expect(images).toHaveLength(2);
+    expect(images[0].getAttribute('alt')).toBe(':blobcat:');
+    expect(images[0].getAttribute('src')).toBe('http://glimpse.test/media/k/emoji128.webp');
+    expect(caption?.textContent).toBe('party  and :nosuch: ');
+  });
+
+  it('never draws an emoji whose URL is not http(s), nor anything without the status\'s list', () => {
+    expect(renderWith('<p>:blobcat:</p>', [{ ...emojis[0], url: 'javascript:alert(1)' }])?.querySelector('img')).toBeNull();
+    expect(renderContent('<p>:blobcat:</p>')?.innerHTML).toBe('<p>:blobcat:</p>');
+  });
+});

@@ -1,5 +1,6 @@
 import { Fragment, useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router';
+import type { CustomEmoji } from '../api/mastodon-types.ts';
 
 /**
  * Captions arrive as Mastodon HTML (escaped by the server). Rather than trusting that with
@@ -12,6 +13,37 @@ import { Link } from 'react-router';
 const DROPPED = new Set(['script', 'style', 'template', 'iframe', 'object', 'embed', 'noscript', 'svg', 'math', 'head', 'title', 'textarea', 'select', 'button', 'form', 'input']);
 const KEPT_CLASSES = new Set(['mention', 'hashtag', 'u-url']);
 const MAX_DEPTH = 32;
+/** `:shortcode:` in text, drawn as the emoji's image when the status lists it in `emojis`. */
+const SHORTCODE = /:([A-Za-z0-9_]{2,32}):/g;
+
+/** Shortcode → image URL, for the listed emojis whose URL is http(s). */
+type EmojiUrls = ReadonlyMap<string, string>;
+
+function emojiUrls(emojis: readonly CustomEmoji[] | undefined, origin: string): EmojiUrls {
+  const urls = new Map<string, string>();
+  for (const e of emojis ?? []) {
+    const url = safeHref(e.url, origin);
+    if (url && typeof e.shortcode === 'string') urls.set(e.shortcode, url.href);
+  }
+  return urls;
+}
+
+/** A text node's text, with each listed `:shortcode:` an <img alt=":shortcode:">. */
+function textWithEmojis(text: string, key: string, emojis: EmojiUrls): ReactNode {
+  if (emojis.size === 0 || !text.includes(':')) return text;
+  const out: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(SHORTCODE)) {
+    const url = emojis.get(match[1]);
+    if (!url) continue;
+    if (match.index > last) out.push(text.slice(last, match.index));
+    out.push(<img key={`${key}.e${match.index}`} src={url} alt={match[0]} title={match[0]} className="custom-emoji" draggable={false} />);
+    last = match.index + match[0].length;
+  }
+  if (out.length === 0) return text;
+  if (last < text.length) out.push(text.slice(last));
+  return <Fragment key={key}>{out}</Fragment>;
+}
 
 function currentOrigin(): string {
   return typeof window !== 'undefined' && window.location?.origin && window.location.origin !== 'null' ? window.location.origin : 'http://localhost';
@@ -34,22 +66,22 @@ function keptClass(raw: string | null): string | undefined {
   return kept.length > 0 ? kept.join(' ') : undefined;
 }
 
-function convertChildren(parent: Node, key: string, origin: string, depth: number, inLink: boolean): ReactNode[] {
+function convertChildren(parent: Node, key: string, origin: string, depth: number, inLink: boolean, emojis: EmojiUrls): ReactNode[] {
   const out: ReactNode[] = [];
   parent.childNodes.forEach((child, index) => {
-    const node = convert(child, `${key}.${index}`, origin, depth + 1, inLink);
+    const node = convert(child, `${key}.${index}`, origin, depth + 1, inLink, emojis);
     if (node !== null && node !== '') out.push(node);
   });
   return out;
 }
 
-function convert(node: Node, key: string, origin: string, depth: number, inLink: boolean): ReactNode {
-  if (node.nodeType === 3 /* text */) return node.textContent ?? '';
+function convert(node: Node, key: string, origin: string, depth: number, inLink: boolean, emojis: EmojiUrls): ReactNode {
+  if (node.nodeType === 3 /* text */) return textWithEmojis(node.textContent ?? '', key, emojis);
   if (node.nodeType !== 1 /* element */ || depth > MAX_DEPTH) return null;
   const element = node as Element;
   const tag = element.tagName.toLowerCase();
   if (DROPPED.has(tag)) return null;
-  const children = () => convertChildren(element, key, origin, depth, inLink || tag === 'a');
+  const children = () => convertChildren(element, key, origin, depth, inLink || tag === 'a', emojis);
 
   switch (tag) {
     case 'p':
@@ -80,15 +112,15 @@ function convert(node: Node, key: string, origin: string, depth: number, inLink:
   }
 }
 
-/** The React elements for a status's HTML content. */
-export function renderSafeHtml(html: string | null | undefined, origin: string = currentOrigin()): ReactNode[] {
+/** The React elements for a status's HTML content; `emojis` (the status's) are drawn for their `:shortcode:`. */
+export function renderSafeHtml(html: string | null | undefined, origin: string = currentOrigin(), emojis?: readonly CustomEmoji[]): ReactNode[] {
   if (!html) return [];
   const doc = new DOMParser().parseFromString(html, 'text/html');
-  return convertChildren(doc.body, 'c', origin, 0, false);
+  return convertChildren(doc.body, 'c', origin, 0, false, emojiUrls(emojis, origin));
 }
 
-export function SafeContent({ html, className }: { html: string | null | undefined; className?: string }) {
-  const nodes = useMemo(() => renderSafeHtml(html), [html]);
+export function SafeContent({ html, className, emojis }: { html: string | null | undefined; className?: string; emojis?: readonly CustomEmoji[] }) {
+  const nodes = useMemo(() => renderSafeHtml(html, undefined, emojis), [html, emojis]);
   if (nodes.length === 0) return null;
   return <div className={className}>{nodes}</div>;
 }

@@ -16,7 +16,22 @@ export interface RegistrationInput {
   password: string;
   agreement: boolean;
   reason?: string;
+  /** The address the sign-up came from (request.ip); checked against the IP blocks. */
+  ip?: string;
 }
+
+/**
+ * The admin blocks a sign-up is checked against (domain/admin): wired by services.ts, absent
+ * in a bare AccountService. `emailBlocked` counts a refusal in the block's history.
+ */
+export interface SignUpChecks {
+  ipSeverity(ip: string): Promise<'sign_up_requires_approval' | 'sign_up_block' | 'no_access' | undefined>;
+  emailBlocked(email: string): Promise<boolean>;
+  recordIp(accountId: string, ip: string): Promise<void>;
+}
+
+/** Usernames nobody may register: they would pass for the staff or the server itself. */
+const RESERVED_USERNAMES = new Set(['admin', 'administrator', 'root', 'support', 'help', 'moderator', 'mod', 'staff', 'webmaster', 'postmaster', 'hostmaster', 'abuse', 'security', 'glimpse']);
 
 export interface CredentialChanges {
   displayName?: string;
@@ -37,16 +52,39 @@ export class AccountService {
     private readonly clock: Clock,
   ) {}
 
-  /** Creates the account and its user. The first account becomes the instance's admin. */
+  private signUpChecks: SignUpChecks | undefined;
+
+  useSignUpChecks(checks: SignUpChecks): void {
+    this.signUpChecks = checks;
+  }
+
+  /**
+   * Creates the account and its user. The first account becomes the instance's admin. Refusals
+   * carry Mastodon's `details` (field → [{error: ERR_…, description}]). A sign-up from an
+   * address under a sign_up_block or no_access IP block is refused (403); under
+   * sign_up_requires_approval the account waits for approval.
+   */
   async register(input: RegistrationInput): Promise<AccountRow> {
     if (this.config.registrations === 'closed') throw new AppError(403, 'Registrations are closed on this server');
+    const severity = input.ip && this.signUpChecks ? await this.signUpChecks.ipSeverity(input.ip) : undefined;
+    if (severity === 'sign_up_block' || severity === 'no_access') throw new AppError(403, 'Sign-ups from your network are not allowed on this server');
     const errors: Record<string, Array<{ error: string; description: string }>> = {};
-    const fail = (field: string, error: string, description: string) => (errors[field] = [{ error, description }]);
-    if (!USERNAME_PATTERN.test(input.username)) fail('username', 'ERR_INVALID', 'must contain only letters, numbers and underscores (at most 30)');
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) fail('email', 'ERR_INVALID', 'is invalid');
-    if (input.password.length < 8) fail('password', 'ERR_TOO_SHORT', 'is too short (minimum is 8 characters)');
+    const fail = (field: string, error: string, description: string) => (errors[field] ??= []).push({ error, description });
+    const tooLong = (max: number) => `is too long (maximum is ${max} characters)`;
+    if (input.username === '') fail('username', 'ERR_BLANK', "can't be blank");
+    else if (input.username.length > LIMITS.username) fail('username', 'ERR_TOO_LONG', tooLong(LIMITS.username));
+    else if (!USERNAME_PATTERN.test(input.username)) fail('username', 'ERR_INVALID', 'must contain only letters, numbers and underscores');
+    else if (RESERVED_USERNAMES.has(input.username.toLowerCase())) fail('username', 'ERR_RESERVED', 'is reserved');
+    if (input.email.trim() === '') fail('email', 'ERR_BLANK', "can't be blank");
+    else if (input.email.length > LIMITS.email) fail('email', 'ERR_TOO_LONG', tooLong(LIMITS.email));
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) fail('email', 'ERR_INVALID', 'is invalid');
+    if (input.password === '') fail('password', 'ERR_BLANK', "can't be blank");
+    else if (input.password.length < LIMITS.passwordMin) fail('password', 'ERR_TOO_SHORT', `is too short (minimum is ${LIMITS.passwordMin} characters)`);
+    else if (input.password.length > LIMITS.passwordMax) fail('password', 'ERR_TOO_LONG', tooLong(LIMITS.passwordMax));
     if (!input.agreement) fail('agreement', 'ERR_ACCEPTED', 'must be accepted');
-    if (this.config.registrations === 'approval' && !input.reason?.trim()) fail('reason', 'ERR_BLANK', "can't be blank");
+    if ((input.reason ?? '').length > LIMITS.reason) fail('reason', 'ERR_TOO_LONG', tooLong(LIMITS.reason));
+    else if (this.config.registrations === 'approval' && !input.reason?.trim()) fail('reason', 'ERR_BLANK', "can't be blank");
+    if (!errors.email && this.signUpChecks && (await this.signUpChecks.emailBlocked(input.email))) fail('email', 'ERR_BLOCKED', 'uses a disallowed e-mail provider');
     if (Object.keys(errors).length === 0) {
       if (await this.accounts.findByUsername(input.username)) fail('username', 'ERR_TAKEN', 'is already taken');
       const byEmail = await this.db.selectFrom('users').select('account_id').where('email_lower', '=', input.email.toLowerCase()).executeTakeFirst();
@@ -86,7 +124,7 @@ export class AccountService {
             email_lower: input.email.toLowerCase(),
             password_hash: passwordHash,
             role: isFirst ? 'admin' : 'user',
-            approved: isFirst || this.config.registrations === 'open' ? 1 : 0,
+            approved: isFirst || (this.config.registrations === 'open' && severity !== 'sign_up_requires_approval') ? 1 : 0,
             disabled: 0,
             registration_reason: input.reason ?? '',
             created_at: iso,
@@ -104,6 +142,7 @@ export class AccountService {
       }
       throw error;
     }
+    if (input.ip && this.signUpChecks) await this.signUpChecks.recordIp(id, input.ip);
     const account = await this.accounts.findById(id);
     if (!account) throw new Error('account vanished after insert');
     return account;

@@ -10,12 +10,16 @@ const GRANULAR = {
   write: ['accounts', 'blocks', 'bookmarks', 'conversations', 'favourites', 'filters', 'follows', 'lists', 'media', 'mutes', 'notifications', 'reports', 'statuses'],
 } as const;
 
+/** Mastodon's granular admin scopes (admin:read:accounts …), covered by admin:read / admin:write. */
+const ADMIN_GRANULAR = ['accounts', 'reports', 'domain_allows', 'domain_blocks', 'ip_blocks', 'email_domain_blocks', 'canonical_email_blocks'] as const;
+
 const FOLLOW_COVERS = new Set(['read:blocks', 'write:blocks', 'read:follows', 'write:follows', 'read:mutes', 'write:mutes']);
 
 export const ALL_SCOPES: ReadonlySet<string> = new Set<string>([
   ...TOP_LEVEL_SCOPES,
   ...GRANULAR.read.map((s) => `read:${s}`),
   ...GRANULAR.write.map((s) => `write:${s}`),
+  ...ADMIN_GRANULAR.flatMap((s) => [`admin:read:${s}`, `admin:write:${s}`]),
 ]);
 
 export function parseScopes(raw: string | undefined, fallback = 'read'): string[] {
@@ -30,8 +34,9 @@ export function areValidScopes(scopes: string[]): boolean {
 /** Whether the granted scopes allow an action that needs `required` (e.g. 'write:statuses'). */
 export function hasScope(granted: readonly string[], required: string): boolean {
   if (granted.includes(required)) return true;
-  const [top] = required.split(':');
-  if (top !== required && granted.includes(top)) return true;
+  // The parent is everything before the last colon: read:statuses → read, admin:read:accounts → admin:read.
+  const top = required.slice(0, Math.max(0, required.lastIndexOf(':')));
+  if (top !== '' && granted.includes(top)) return true;
   if (granted.includes('follow') && FOLLOW_COVERS.has(required)) return true;
   // verify_credentials accepts the narrow `profile` scope as well as read:accounts.
   if (required === 'profile') return hasScope(granted, 'read:accounts');

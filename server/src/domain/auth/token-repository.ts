@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
-import type { Selectable, Insertable } from 'kysely';
-import type { AccessTokensTable, AppsTable, AuthorizationCodesTable } from '../../db/schema.ts';
+import type { Selectable, Insertable, SelectQueryBuilder } from 'kysely';
+import type { AccessTokensTable, AppsTable, AuthorizationCodesTable, Database } from '../../db/schema.ts';
 
 export type TokenRow = Selectable<AccessTokensTable>;
 export type AppRow = Selectable<AppsTable>;
@@ -78,12 +78,25 @@ export class TokenRepository {
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
+    await this.deletePushSubscriptions((q) => q.where('id', '=', id));
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * A revoked token's Web Push subscription goes with it (as on Mastodon). Deliveries also read
+   * only subscriptions of unrevoked tokens, so a crash between the two writes sends nothing.
+   */
+  private async deletePushSubscriptions(tokens: (q: SelectQueryBuilder<Database, 'access_tokens', {}>) => SelectQueryBuilder<Database, 'access_tokens', {}>): Promise<void> {
+    await this.db
+      .deleteFrom('push_subscriptions')
+      .where('access_token_id', 'in', tokens(this.db.selectFrom('access_tokens')).select('access_tokens.id'))
+      .execute();
   }
 
   /** Every token issued from one authorization code, refreshed ones included. */
   async revokeAllForCode(codeHash: string, now: string): Promise<void> {
     await this.db.updateTable('access_tokens').set({ revoked_at: now }).where('authorization_code_hash', '=', codeHash).where('revoked_at', 'is', null).execute();
+    await this.deletePushSubscriptions((q) => q.where('authorization_code_hash', '=', codeHash));
   }
 
   async revokeAllForAccount(accountId: string, now: string, exceptId?: string): Promise<void> {
@@ -94,5 +107,6 @@ export class TokenRepository {
       .where('revoked_at', 'is', null);
     if (exceptId) q = q.where('id', '!=', exceptId);
     await q.execute();
+    await this.deletePushSubscriptions((t) => (exceptId ? t.where('account_id', '=', accountId).where('id', '!=', exceptId) : t.where('account_id', '=', accountId)));
   }
 }

@@ -12,9 +12,10 @@ import type { RelationshipRepository } from '../follows/relationship-repository.
 import type { NotificationService } from '../notifications/notification-service.ts';
 import type { NotificationRow } from '../notifications/notification.ts';
 import type { ModerationService } from '../moderation/moderation-service.ts';
-import { hashtagsOf, mentionedUsernames } from '../posts/caption.ts';
+import { countableLength, hashtagsOf, mentionedUsernames } from '../posts/caption.ts';
 import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
 import type { PostRepository } from '../posts/post-repository.ts';
+import type { ScheduledClaim } from '../posts/post-service.ts';
 import { POST_LIMITS, type StatusRow } from '../posts/post.ts';
 import type { FixedWindowLimiter } from '../../infra/rate-limiter.ts';
 import { GroupCommit } from '../../db/group-commit.ts';
@@ -41,6 +42,8 @@ export interface CommentInput {
   language?: string;
   sensitive?: boolean;
   spoilerText?: string;
+  /** Set when a scheduled reply is published: claimed first in the comment's transaction. */
+  scheduled?: ScheduledClaim;
 }
 
 function encodeCursor(c: CommentCursor): string {
@@ -109,7 +112,7 @@ export class CommentService {
       text = `@${answering.username} ${text}`;
     }
     if (text.trim() === '') throw unprocessable("Validation failed: Text can't be blank");
-    if (text.length > POST_LIMITS.caption) throw unprocessable(`Validation failed: Text is too long (maximum is ${POST_LIMITS.caption} characters)`);
+    if (countableLength(text) > POST_LIMITS.caption) throw unprocessable(`Validation failed: Text is too long (maximum is ${POST_LIMITS.caption} characters)`);
 
     const now = this.clock.now();
     const id = newId(now.getTime());
@@ -140,6 +143,8 @@ export class CommentService {
       tone: classifyTone(text),
       pinned_at: null,
       rank_score: 0,
+      conversation_id: null,
+      story_id: null,
     };
     const names = mentionedUsernames(text).slice(0, POST_LIMITS.mentions);
     const mentioned = names.length ? await this.db.selectFrom('accounts').selectAll().where('username_lower', 'in', names).execute() : [];
@@ -154,6 +159,7 @@ export class CommentService {
     };
 
     const result = await this.commentWrites.run(async (trx) => {
+      await input.scheduled?.claim(trx, id);
       if (input.idempotencyKey && !(await this.posts.claimIdempotencyKey(viewer.accountId, input.idempotencyKey, id, row.created_at, trx))) {
         return { duplicate: true as const, sent: [] as NotificationRow[] };
       }
@@ -183,6 +189,21 @@ export class CommentService {
     }
     for (const n of result.sent) this.notifications.published(n);
     return this.visiblePost(viewer, id);
+  }
+
+  /**
+   * The checks `create` makes before writing, with the same answers (a scheduled reply is
+   * checked when it is scheduled): a status the viewer may see and comment on, no photos, text.
+   */
+  async check(viewer: Viewer, input: Pick<CommentInput, 'text' | 'inReplyToId' | 'mediaIds'>): Promise<void> {
+    const replyTo = await this.visiblePost(viewer, input.inReplyToId);
+    const root = await this.rootOf(viewer, replyTo);
+    const ctx = await this.relationships.loadViewerContext(viewer, [root.author.id]);
+    if (!canComment(ctx, root.status, root.author)) throw new AppError(403, 'Comments on this post are limited');
+    if (input.mediaIds.length > 0) throw unprocessable('Validation failed: Comments cannot carry photos');
+    // A reply to another's comment gets their name in front, so it is never blank.
+    const named = replyTo.status.post_id !== null && replyTo.author.id !== viewer.accountId;
+    if (!named && input.text.trim() === '') throw unprocessable("Validation failed: Text can't be blank");
   }
 
   /** Deletes a comment (and, for a top-level one, its replies), keeping every count exact. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { publiclyListableSql } from '../../access/post-policy.ts';
+import { notMessageSql } from '../../access/message-policy.ts';
 
 export interface IdPaging {
   maxId?: string;
@@ -72,6 +73,7 @@ export class FeedRepository {
           .select((eb) => [eb.val(accountId).as('account_id'), 'id', 'account_id'])
           .where('account_id', '=', authorId)
           .where('in_reply_to_id', 'is', null)
+          .where(notMessageSql())
           .orderBy('id', 'desc')
           .limit(limit),
       )
@@ -87,6 +89,7 @@ export class FeedRepository {
       .where('id', '>=', String(sinceMs * 1000))
       .where('post_id', 'is', null)
       .where('in_reply_to_id', 'is', null)
+      .where(notMessageSql())
       .orderBy('id')
       .limit(limit)
       .execute();
@@ -156,7 +159,7 @@ export class FeedRepository {
   async postIdsOfMembers(memberIds: readonly string[], paging: IdPaging): Promise<string[]> {
     return this.newestAcross(
       memberIds,
-      (id) => this.db.selectFrom('statuses').select('id').where('account_id', '=', id).where('in_reply_to_id', 'is', null),
+      (id) => this.db.selectFrom('statuses').select('id').where('account_id', '=', id).where('in_reply_to_id', 'is', null).where(notMessageSql()),
       'id',
       paging,
     );
@@ -173,7 +176,8 @@ export class FeedRepository {
       const merged = lists.flat().sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
       return paging.minId ? merged.slice(-paging.limit) : merged.slice(0, paging.limit);
     }
-    let q = this.db.selectFrom('statuses').select('id').where('account_id', '=', authorIds[0]);
+    // Direct messages are read in conversations only (access/message-policy.ts).
+    let q = this.db.selectFrom('statuses').select('id').where('account_id', '=', authorIds[0]).where(notMessageSql());
     if (!options.includeReplies) q = q.where('in_reply_to_id', 'is', null);
     if (options.onlyMedia) q = q.where('has_media', '=', 1);
     const rows = await pageIds(q, 'id', paging);

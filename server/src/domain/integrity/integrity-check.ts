@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { byUnsuspendedAccountSql } from '../../access/account-policy.ts';
 import { listedCommentSql } from '../../access/comment-policy.ts';
+import { notMessageSql } from '../../access/message-policy.ts';
 import type { Db } from '../../db/database.ts';
 import { CommentRepository } from '../comments/comment-repository.ts';
 
@@ -9,7 +10,7 @@ import { CommentRepository } from '../comments/comment-repository.ts';
  * Each kind of counter is one aggregate query over the whole database, on both databases;
  * the definitions are the ones the services keep on write:
  * - accounts.followers_count / following_count: rows of `follows` (accepted follows only);
- * - accounts.statuses_count: the account's posts (`post_id IS NULL`), comments not included;
+ * - accounts.statuses_count: the account's posts (`post_id IS NULL`), comments and direct messages not included;
  * - statuses.favourites_count: rows of `favourites` (posts and comments);
  * - stories.viewers_count: rows of `story_views`, the author's own view not counted;
  * - comment_counts (the post's replies, summed over its shards): `total` every comment of the
@@ -40,7 +41,7 @@ interface ColumnCounter {
 const COLUMN_COUNTERS: ColumnCounter[] = [
   { table: 'accounts', column: 'followers_count', counted: sql`SELECT target_account_id AS id, count(*) AS n FROM follows GROUP BY target_account_id` },
   { table: 'accounts', column: 'following_count', counted: sql`SELECT account_id AS id, count(*) AS n FROM follows GROUP BY account_id` },
-  { table: 'accounts', column: 'statuses_count', counted: sql`SELECT account_id AS id, count(*) AS n FROM statuses WHERE post_id IS NULL GROUP BY account_id` },
+  { table: 'accounts', column: 'statuses_count', counted: sql`SELECT account_id AS id, count(*) AS n FROM statuses WHERE post_id IS NULL AND ${notMessageSql()} GROUP BY account_id` },
   { table: 'statuses', column: 'favourites_count', counted: sql`SELECT status_id AS id, count(*) AS n FROM favourites GROUP BY status_id` },
   {
     table: 'stories',

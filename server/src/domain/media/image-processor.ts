@@ -303,3 +303,25 @@ function rejectionFor(error: unknown): Error {
   if (/timeout/i.test(message)) return new ImageRejectedError('Image could not be processed in time');
   return new ImageRejectedError(REJECTIONS.damaged);
 }
+
+/**
+ * A small image that fits a square (custom emojis): checked from its header like every upload
+ * (probeImage: size, real type, pixels, sides, aspect ratio, scans; `input` may be a path, read
+ * only once the header passed), its first frame decoded, oriented, fitted inside `side` × `side`
+ * without enlarging, and re-encoded as lossless WebP keeping transparency, without metadata.
+ */
+export async function processSquareIcon(input: Buffer | string, side: number): Promise<{ data: Buffer; width: number; height: number }> {
+  try {
+    await probeImage(input);
+    const bytes = typeof input === 'string' ? await fsp.readFile(input) : input;
+    const { data, info } = await pipeline(sharp(bytes, INPUT_OPTIONS))
+      .autoOrient()
+      .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .webp({ lossless: true, effort: 4 })
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (error) {
+    throw rejectionFor(error);
+  }
+}

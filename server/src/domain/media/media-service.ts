@@ -172,6 +172,7 @@ export class MediaService {
       variants: '[]',
       captured_at: null,
       status_id: null,
+      scheduled_status_id: null,
       position: 0,
       created_at: now.toISOString(),
     };

@@ -104,6 +104,6 @@ export class ModerationRepository {
   }
 
   async resolveReport(id: string, action: string, by: string, nowIso: string): Promise<void> {
-    await this.db.updateTable('reports').set({ action_taken: action, action_taken_at: nowIso, action_taken_by: by }).where('id', '=', id).execute();
+    await this.db.updateTable('reports').set({ action_taken: action, action_taken_at: nowIso, action_taken_by: by, updated_at: nowIso }).where('id', '=', id).execute();
   }
 }

@@ -4,7 +4,8 @@ import { newId } from '../../db/ids.ts';
 import { AppError, notFound, unprocessable } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { suspendAccount } from './suspend-account.ts';
-import { canActOnOtherAccount, canSeeAccount, isAdmin } from '../../access/account-policy.ts';
+import { canActOnOtherAccount, canSeeAccount } from '../../access/account-policy.ts';
+import { canActOnAccount, canModerate } from '../../access/staff-policy.ts';
 import type { JobQueue } from '../../infra/queue/job-queue.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { TokenRepository } from '../auth/token-repository.ts';
@@ -181,9 +182,9 @@ export class ModerationService {
     return { report: row, target: account };
   }
 
+  /** The report queue is staff work: moderators and admins (access/staff-policy.ts). */
   private async requireAdmin(viewer: Viewer): Promise<void> {
-    const ctx = await this.relationships.loadViewerContext(viewer, []);
-    if (!isAdmin(ctx)) throw new AppError(403, 'This action is not allowed');
+    if (!canModerate(viewer)) throw new AppError(403, 'This action is not allowed');
   }
 
   /** The admins' moderation queue. */
@@ -217,7 +218,11 @@ export class ModerationService {
         });
       }
     }
-    if (action === 'suspend') await suspendAccount(this.db, this.clock, report.target_account_id);
+    if (action === 'suspend') {
+      const target = await this.accounts.findUser(report.target_account_id);
+      if (target && !canActOnAccount(viewer, { id: report.target_account_id, role: target.role })) throw new AppError(403, 'This action is not allowed');
+      await suspendAccount(this.db, this.clock, report.target_account_id);
+    }
     await this.moderation.resolveReport(id, action, viewer.accountId, now);
   }
 }

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../../http/text-html.ts';
+import { POST_LIMITS } from './post.ts';
 
 /**
  * Captions are stored as the plain text the person typed. This finds the @mentions, #hashtags
@@ -32,6 +33,30 @@ export function tokenizeCaption(text: string): CaptionToken[] {
   }
   if (last < text.length) tokens.push({ kind: 'text', value: text.slice(last) });
   return tokens;
+}
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const graphemeCount = (text: string) => {
+  let n = 0;
+  for (const _ of graphemes.segment(text)) n++;
+  return n;
+};
+
+/**
+ * The length of a caption as Mastodon counts it, which is what POST_LIMITS.caption bounds:
+ * each link is POST_LIMITS.charactersReservedPerUrl characters whatever its length (the
+ * instance's `characters_reserved_per_url`), a mention counts its
+ * `@username` (not a domain after it), and everything else counts user-perceived characters
+ * (an emoji is one, however many code units it takes).
+ */
+export function countableLength(text: string): number {
+  let n = 0;
+  for (const t of tokenizeCaption(text)) {
+    if (t.kind === 'link') n += POST_LIMITS.charactersReservedPerUrl;
+    else if (t.kind === 'mention') n += 1 + t.username.length;
+    else n += graphemeCount(t.value);
+  }
+  return n;
 }
 
 export function mentionedUsernames(text: string): string[] {

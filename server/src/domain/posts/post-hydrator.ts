@@ -39,7 +39,20 @@ export interface HydratedPost {
   hiddenReasonVisible: boolean;
   /** Visible comments of a post, or visible replies in a comment's thread. */
   repliesCount: number;
+  /** The story a message answers (statuses.story_id), as the viewer may see it. */
+  story?: StoryLink;
 }
+
+/** A story a message answers: its photo only while the viewer may see the live story. */
+export interface StoryLink {
+  id: string;
+  expired: boolean;
+  /** The photo to preview; undefined when expired, gone or not visible to the viewer. */
+  preview?: MediaRow;
+}
+
+/** Loads the stories some messages answer, for a page in one batch (the stories feature). */
+export type StoryLinkLoader = (viewer: Viewer | undefined, storyIds: string[]) => Promise<Map<string, StoryLink>>;
 
 /** 'view': what the viewer may see; 'home': also only followed authors; 'review': a post author's review of hidden comments; 'moderator': an admin reading reported comments. */
 export type HydrationRule = 'view' | 'home' | 'review' | 'moderator';
@@ -56,6 +69,13 @@ export class PostHydrator {
     private readonly relationships: RelationshipRepository,
     private readonly comments: CommentRepository,
   ) {}
+
+  private storyLinks: StoryLinkLoader = async () => new Map();
+
+  /** Wired by services.ts: the stories feature presents the stories messages answer. */
+  useStoryLinks(loader: StoryLinkLoader): void {
+    this.storyLinks = loader;
+  }
 
   /** `home`: the home feed's followed tags and exclusive lists, for the 'home' rule. */
   async hydrate(viewer: Viewer | undefined, ids: readonly string[], rule: HydrationRule = 'view', home?: HomeSources): Promise<HydratedPost[]> {
@@ -83,12 +103,14 @@ export class PostHydrator {
     const postIdsOnPage = [...statuses.values()].filter((st) => st.post_id === null).map((st) => st.id);
     const noMarks: ViewerMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>(), mutedThreads: new Set<string>() };
     const threadKeys = [...statuses.values()].flatMap((st) => threadKeysOf(st));
-    const [accounts, ctx, { favourites, bookmarks, pins, mutedThreads }, commentCounts, replyCounts] = await Promise.all([
+    const storyIds = [...new Set([...statuses.values()].flatMap((st) => (st.story_id ? [st.story_id] : [])))];
+    const [accounts, ctx, { favourites, bookmarks, pins, mutedThreads }, commentCounts, replyCounts, storyLinks] = await Promise.all([
       this.accounts.findByIds(accountIds),
       this.relationships.loadViewerContext(viewer, authorIds),
       viewer ? this.posts.viewerMarks(viewer.accountId, statusIds, threadKeys) : Promise.resolve(noMarks),
       this.comments.counts(postIdsOnPage),
       this.comments.replyCounts(topLevel),
+      storyIds.length ? this.storyLinks(viewer, storyIds) : Promise.resolve(new Map<string, StoryLink>()),
     ]);
     const repliesCountOf = (st: StatusRow) => {
       if (st.post_id === null) {
@@ -127,6 +149,7 @@ export class PostHydrator {
         muted: isInMutedThread({ mutedThreads }, status),
         hiddenReasonVisible: rootFacts !== undefined && status.hidden_reason !== null && canSeeHiddenReason(ctx, status, rootFacts.post),
         repliesCount: repliesCountOf(status),
+        ...(status.story_id ? { story: storyLinks.get(status.story_id) ?? { id: status.story_id, expired: true } } : {}),
       });
     }
     return out;

@@ -112,6 +112,12 @@ export class PostRepository {
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** How many posts the account pinned (the pin limit). */
+  async countPinned(accountId: string): Promise<number> {
+    const row = await this.db.selectFrom('pinned_statuses').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async removeMark(table: 'favourites' | 'bookmarks' | 'pinned_statuses', accountId: string, statusId: string, db: Db = this.db): Promise<boolean> {
     const r = await db.deleteFrom(table).where('account_id', '=', accountId).where('status_id', '=', statusId).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;

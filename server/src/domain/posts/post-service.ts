@@ -6,6 +6,7 @@ import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
 import { canViewPost } from '../../access/post-policy.ts';
 import { type AccountFacts, canSeeAccount, isLocked, shouldNotify } from '../../access/account-policy.ts';
 import { canAttachMedia } from '../../access/media-policy.ts';
+import { isConversationMessage, isMessage } from '../../access/message-policy.ts';
 import { threadKeyOf, threadKeysOf } from '../../access/thread-policy.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
@@ -37,6 +38,18 @@ export interface CreatePostInput {
   hideLikeCount?: boolean;
   photoTags?: PhotoTag[];
   idempotencyKey?: string;
+  /** Set when a scheduled status is published (domain/scheduled). */
+  scheduled?: ScheduledClaim;
+}
+
+/**
+ * Publishing a scheduled status: the media reserved for it may be attached, and `claim` runs
+ * first inside the transaction that writes the post (or comment); it throws when the scheduled
+ * status is no longer there to publish, and the post is not written.
+ */
+export interface ScheduledClaim {
+  id: string;
+  claim(trx: Db, statusId: string): Promise<void>;
 }
 
 export interface EditPostInput {
@@ -53,9 +66,20 @@ export interface EditPostInput {
 
 /** The comments feature: replies are written, deleted and liked through it. */
 export interface CommentHooks {
-  create(viewer: Viewer, input: { text: string; inReplyToId: string; mediaIds: string[]; idempotencyKey?: string; language?: string; sensitive?: boolean; spoilerText?: string }): Promise<HydratedPost>;
+  create(viewer: Viewer, input: { text: string; inReplyToId: string; mediaIds: string[]; idempotencyKey?: string; language?: string; sensitive?: boolean; spoilerText?: string; scheduled?: ScheduledClaim }): Promise<HydratedPost>;
+  /** The checks `create` makes before writing anything. */
+  check(viewer: Viewer, input: { text: string; inReplyToId: string; mediaIds: string[] }): Promise<void>;
   delete(viewer: Viewer, comment: HydratedPost): Promise<void>;
   liked(db: Db, status: StatusRow, delta: 1 | -1): Promise<void>;
+}
+
+/** The conversations feature: direct messages are sent and deleted through it. */
+export interface MessageHooks {
+  send(viewer: Viewer, input: { text: string; mediaIds: string[]; inReplyToId?: string; sensitive?: boolean; spoilerText?: string; language?: string; idempotencyKey?: string; scheduled?: ScheduledClaim }): Promise<HydratedPost>;
+  /** The checks `send` makes, writing nothing. */
+  check(viewer: Viewer, input: { text: string; mediaIds: string[]; inReplyToId?: string }): Promise<void>;
+  /** In the delete's transaction. */
+  messageDeleted(trx: Db, status: StatusRow): Promise<void>;
 }
 
 /** Where a new post's comment policy comes from when the request names none. */
@@ -64,6 +88,8 @@ export type DefaultCommentPolicy = (accountId: string) => Promise<string>;
 /** Things that happen after a post commits; the feeds subscribe (fan-out) here. */
 export interface PostEvents {
   onCreated?(status: StatusRow): void;
+  /** After an edit commits (the row as it was before; its id and author do not change). */
+  onEdited?(status: StatusRow): void;
   onDeleted?(post: HydratedPost): void;
 }
 
@@ -90,6 +116,25 @@ export class PostService {
     this.defaultCommentPolicy = defaultCommentPolicy;
   }
 
+  private messages?: MessageHooks;
+
+  /** Wired by services.ts: direct statuses are messages of the conversations feature. */
+  useMessages(messages: MessageHooks): void {
+    this.messages = messages;
+  }
+
+  /** A message's photos are checked as a post's. */
+  async checkMessageMedia(viewer: Viewer, ids: string[], options: { forScheduled?: string; allowProcessing?: boolean } = {}): Promise<MediaRow[]> {
+    return this.ownReadyMedia(viewer, ids, undefined, options);
+  }
+
+  /** A direct status, or any reply to a direct message, is a message in a conversation. */
+  private async isMessageInput(input: { visibility?: Visibility; inReplyToId?: string }): Promise<boolean> {
+    if (!this.messages) return false;
+    if (input.visibility === 'direct') return true;
+    return input.inReplyToId !== undefined && isConversationMessage((await this.posts.findById(input.inReplyToId)) ?? { visibility: '', conversation_id: null });
+  }
+
   private get commentHooks(): CommentHooks {
     if (!this.comments) throw new Error('comments are not wired');
     return this.comments;
@@ -107,6 +152,18 @@ export class PostService {
       const existing = await this.posts.findIdempotent(viewer.accountId, input.idempotencyKey);
       if (existing) return this.get(viewer, existing);
     }
+    if (this.messages && (await this.isMessageInput(input))) {
+      return this.messages.send(viewer, {
+        text: input.text,
+        mediaIds: input.mediaIds,
+        inReplyToId: input.inReplyToId,
+        sensitive: input.sensitive,
+        spoilerText: input.spoilerText,
+        language: input.language,
+        idempotencyKey: input.idempotencyKey,
+        scheduled: input.scheduled,
+      });
+    }
     if (input.inReplyToId) {
       return this.commentHooks.create(viewer, {
         text: input.text,
@@ -116,12 +173,13 @@ export class PostService {
         language: input.language,
         sensitive: input.sensitive,
         spoilerText: input.spoilerText,
+        scheduled: input.scheduled,
       });
     }
     const author = await this.accounts.findById(viewer.accountId);
     if (!author) throw notFound();
     if (input.mediaIds.length === 0) throw unprocessable('Validation failed: A post needs at least one photo');
-    const media = await this.ownReadyMedia(viewer, input.mediaIds, undefined);
+    const media = await this.ownReadyMedia(viewer, input.mediaIds, undefined, { forScheduled: input.scheduled?.id });
 
     const now = this.clock.now();
     const id = newId(now.getTime());
@@ -151,6 +209,8 @@ export class PostService {
       tone: null,
       pinned_at: null,
       rank_score: 0,
+      conversation_id: null,
+      story_id: null,
     };
     const mentioned = await this.resolveMentions(input.text);
     const photoTags = await this.checkPhotoTags(input.photoTags ?? [], media);
@@ -158,6 +218,7 @@ export class PostService {
     const audience = await this.relationships.loadAudienceContexts([author.id], [...mentioned.map((a) => a.id), ...photoTags.map((t) => t.accountId)]);
 
     const result = await this.db.transaction().execute(async (trx) => {
+      await input.scheduled?.claim(trx, id);
       if (input.idempotencyKey && !(await this.posts.claimIdempotencyKey(viewer.accountId, input.idempotencyKey, id, row.created_at, trx))) {
         return { duplicate: true as const, notifications: [] };
       }
@@ -179,12 +240,29 @@ export class PostService {
     return this.get(viewer, id);
   }
 
+  /**
+   * The checks `create` makes, without writing anything: a scheduled status is checked when it
+   * is scheduled (its photos may still be processing then; they must be ready when it is
+   * published), with the same answers as an immediate post.
+   */
+  async checkNew(viewer: Viewer, input: CreatePostInput): Promise<void> {
+    if (this.messages && (await this.isMessageInput(input))) return this.messages.check(viewer, { text: input.text, mediaIds: input.mediaIds, inReplyToId: input.inReplyToId });
+    if (input.inReplyToId) {
+      await this.commentHooks.check(viewer, { text: input.text, inReplyToId: input.inReplyToId, mediaIds: input.mediaIds });
+      return;
+    }
+    if (!(await this.accounts.findById(viewer.accountId))) throw notFound();
+    if (input.mediaIds.length === 0) throw unprocessable('Validation failed: A post needs at least one photo');
+    const media = await this.ownReadyMedia(viewer, input.mediaIds, undefined, { allowProcessing: true });
+    await this.checkPhotoTags(input.photoTags ?? [], media);
+  }
+
   async edit(viewer: Viewer, id: string, input: EditPostInput): Promise<HydratedPost> {
     const current = await this.get(viewer, id);
     if (!current.canManage) throw notFound();
     const status = current.status;
     const media = input.mediaIds ? await this.ownReadyMedia(viewer, input.mediaIds, id) : current.media;
-    if (!status.in_reply_to_id && media.length === 0) throw unprocessable('Validation failed: A post needs at least one photo');
+    if (!status.in_reply_to_id && !isMessage(status) && media.length === 0) throw unprocessable('Validation failed: A post needs at least one photo');
     const text = input.text ?? status.text;
     const photoTags = input.photoTags ? await this.checkPhotoTags(input.photoTags, media) : undefined;
     const now = this.clock.now().toISOString();
@@ -222,11 +300,13 @@ export class PostService {
       if (photoTags) {
         for (const m of media) await this.media.replaceTags(m.id, photoTags.filter((t) => t.mediaId === m.id).map((t) => ({ account_id: t.accountId, x: t.x, y: t.y })), trx);
       }
-      if (input.text !== undefined) {
+      // A message's recipients are fixed when it is sent (access/message-policy.ts decided them).
+      if (input.text !== undefined && !isMessage(status)) {
         await this.posts.replaceMentions(id, mentioned.map((a) => a.id), trx);
         await this.posts.replaceTags(id, hashtagsOf(text), trx);
       }
     });
+    this.events.onEdited?.(status);
     return this.get(viewer, id);
   }
 
@@ -241,8 +321,9 @@ export class PostService {
     await this.db.transaction().execute(async (trx) => {
       // The post's comments go with it (they cascade on post_id's row only via this delete).
       await trx.deleteFrom('statuses').where('post_id', '=', id).execute();
+      if (isMessage(post.status)) await this.messages?.messageDeleted(trx, post.status);
       await this.posts.delete(id, trx);
-      await this.posts.adjustStatusesCount(viewer.accountId, -1, trx);
+      if (!isMessage(post.status)) await this.posts.adjustStatusesCount(viewer.accountId, -1, trx);
     });
     this.events.onDeleted?.(post);
     return post;
@@ -296,6 +377,10 @@ export class PostService {
   async setMark(viewer: Viewer, id: string, table: 'bookmarks' | 'pinned_statuses', on: boolean): Promise<HydratedPost> {
     const post = await this.get(viewer, id);
     if (table === 'pinned_statuses' && !post.canManage) throw unprocessable('Validation failed: You can only pin your own posts');
+    if (table === 'pinned_statuses' && on && isMessage(post.status)) throw unprocessable('Validation failed: Direct messages cannot be pinned');
+    if (table === 'pinned_statuses' && on && !post.pinned && (await this.posts.countPinned(viewer.accountId)) >= POST_LIMITS.pinnedPerAccount) {
+      throw unprocessable(`Validation failed: You can pin at most ${POST_LIMITS.pinnedPerAccount} posts`);
+    }
     const now = this.clock.now();
     if (on) await this.posts.addMark(table, { id: newId(now.getTime()), account_id: viewer.accountId, status_id: id, created_at: now.toISOString() });
     else await this.posts.removeMark(table, viewer.accountId, id);
@@ -340,7 +425,7 @@ export class PostService {
     return { ancestors, descendants };
   }
 
-  private async ownReadyMedia(viewer: Viewer, ids: string[], editingStatusId: string | undefined): Promise<MediaRow[]> {
+  private async ownReadyMedia(viewer: Viewer, ids: string[], editingStatusId: string | undefined, options: { forScheduled?: string; allowProcessing?: boolean } = {}): Promise<MediaRow[]> {
     if (ids.length > POST_LIMITS.photos) throw unprocessable(`Validation failed: A post has at most ${POST_LIMITS.photos} photos`);
     if (new Set(ids).size !== ids.length) throw unprocessable('Validation failed: The same photo is attached twice');
     const rows = await this.media.findByIds(ids);
@@ -348,10 +433,10 @@ export class PostService {
     const ordered = ids.map((id) => byId.get(id));
     for (const m of ordered) {
       // Another's media, a missing id and an already-used photo all get the same answer.
-      if (!m || !canAttachMedia(viewer, m, { onPost: editingStatusId })) {
+      if (!m || !canAttachMedia(viewer, m, { onPost: editingStatusId, forScheduled: options.forScheduled })) {
         throw unprocessable('Validation failed: Media is invalid or not yours');
       }
-      if (m.state !== 'ready') throw unprocessable('Validation failed: Cannot attach files that have not finished processing. Try again in a moment!');
+      if (m.state !== 'ready' && !(options.allowProcessing && m.state === 'processing')) throw unprocessable('Validation failed: Cannot attach files that have not finished processing. Try again in a moment!');
     }
     return ordered as MediaRow[];
   }

@@ -21,6 +21,10 @@ import type { MediaRow } from '../media/media.ts';
 import type { NotificationService } from '../notifications/notification-service.ts';
 import type { NotificationRow } from '../notifications/notification.ts';
 import type { StoryRepository } from './story-repository.ts';
+import type { StoryLink } from '../posts/post-hydrator.ts';
+import type { MessageWritten, StoryResponseMessage } from '../conversations/conversation-service.ts';
+import { canPreviewAnsweredStory } from '../../access/message-policy.ts';
+import { isExpired } from '../../access/story-policy.ts';
 import type { FixedWindowLimiter } from '../../infra/rate-limiter.ts';
 import { type HighlightRow, type Overlay, STORY_LIMITS, type StoryRow, overlaysOf } from './story.ts';
 
@@ -65,6 +69,13 @@ export interface ReplyModeration {
 
 export const noReplyModeration: ReplyModeration = { isHidden: async () => false };
 
+/** Where story replies and reactions become direct messages (the conversations feature). */
+export interface StoryConversations {
+  /** Inside the response's transaction; returns what to announce after it commits. */
+  recordStoryResponse(trx: Db, input: StoryResponseMessage): Promise<MessageWritten>;
+  announce(written: MessageWritten | undefined): void;
+}
+
 /** Stories, the tray, views, replies, reactions, close friends and highlights. */
 export class StoryService {
   constructor(
@@ -79,6 +90,41 @@ export class StoryService {
     private readonly responseLimit?: FixedWindowLimiter,
     private moderation: ReplyModeration = noReplyModeration,
   ) {}
+
+  private conversations?: StoryConversations;
+
+  /** The conversations feature: each reply and reaction is also a message to the author. */
+  useConversations(conversations: StoryConversations): void {
+    this.conversations = conversations;
+  }
+
+  /**
+   * The stories some messages answer, in one batch: previewed (their photo) only while live and
+   * visible to the viewer (access/message-policy.ts canPreviewAnsweredStory).
+   */
+  async linksFor(viewer: Viewer | undefined, ids: readonly string[]): Promise<Map<string, StoryLink>> {
+    const now = this.clock.now();
+    const stories = await this.stories.findByIds(ids);
+    const authorIds = [...new Set([...stories.values()].map((s) => s.account_id))];
+    const [accounts, ctx, media] = await Promise.all([
+      this.accounts.findByIds(authorIds),
+      this.relationships.loadViewerContext(viewer, authorIds),
+      this.media.findByIds([...stories.values()].map((s) => s.media_id)),
+    ]);
+    const mediaById = new Map(media.map((m) => [m.id, m]));
+    const out = new Map<string, StoryLink>();
+    for (const id of ids) {
+      const story = stories.get(id);
+      const author = story && accounts.get(story.account_id);
+      if (!story || !author) {
+        out.set(id, { id, expired: true });
+        continue;
+      }
+      const preview = canPreviewAnsweredStory(ctx, story, author, now) ? mediaById.get(story.media_id) : undefined;
+      out.set(id, { id, expired: isExpired(story, now), ...(preview ? { preview } : {}) });
+    }
+    return out;
+  }
 
   /** The comments feature plugs its hidden-words check in here. */
   useReplyModeration(moderation: ReplyModeration): void {
@@ -301,11 +347,13 @@ export class StoryService {
     const hidden = await this.moderation.isHidden(story.author.id, text);
     const now = this.clock.now();
     const replyId = newId(now.getTime());
-    const notification = await this.db.transaction().execute(async (trx) => {
+    const { notification, message } = await this.db.transaction().execute(async (trx) => {
       await this.stories.insertReply({ id: replyId, story_id: id, story_author_id: story.author.id, account_id: viewer.accountId, text, hidden: hidden ? 1 : 0, created_at: now.toISOString() }, trx);
-      return hidden ? undefined : this.notifications.notify(trx, 'story_reply', story.author.id, viewer.accountId, null, id, replyId);
+      const message = await this.conversations?.recordStoryResponse(trx, { senderId: viewer.accountId, storyAuthorId: story.author.id, storyId: id, text, hidden });
+      return { notification: hidden ? undefined : await this.notifications.notify(trx, 'story_reply', story.author.id, viewer.accountId, null, id, replyId), message };
     });
     this.notifications.published(notification);
+    this.conversations?.announce(message);
     return { id: replyId, hidden };
   }
 
@@ -313,11 +361,13 @@ export class StoryService {
     const story = await this.respondable(viewer, id);
     const now = this.clock.now();
     const reactionId = newId(now.getTime());
-    const notification = await this.db.transaction().execute(async (trx) => {
+    const { notification, message } = await this.db.transaction().execute(async (trx) => {
       await this.stories.insertReaction({ id: reactionId, story_id: id, story_author_id: story.author.id, account_id: viewer.accountId, emoji, hidden: 0, created_at: now.toISOString() }, trx);
-      return this.notifications.notify(trx, 'story_reaction', story.author.id, viewer.accountId, null, id, reactionId);
+      const message = await this.conversations?.recordStoryResponse(trx, { senderId: viewer.accountId, storyAuthorId: story.author.id, storyId: id, text: emoji, hidden: false });
+      return { notification: await this.notifications.notify(trx, 'story_reaction', story.author.id, viewer.accountId, null, id, reactionId), message };
     });
     this.notifications.published(notification);
+    this.conversations?.announce(message);
     return { id: reactionId };
   }
 

@@ -1,21 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { LIMITS } from '../../domain/accounts/account.ts';
-import { boolish, parseInput, text, z } from '../input.ts';
+import { parseInput, text, z } from '../input.ts';
 import { requireViewer } from '../route-config.ts';
 import { SESSION_COOKIE, csrfTokenFor } from '../authentication.ts';
 import { limitFor } from '../rate-limits.ts';
 import { presentAccount } from '../mastodon/presenters/account.presenter.ts';
+import { registrationInput } from '../mastodon/registration-input.ts';
 import { AppError } from '../../errors.ts';
 
 const loginSchema = z.object({ login: text(LIMITS.email).min(1), password: z.string().max(LIMITS.passwordMax) });
-const signupSchema = z.object({
-  username: text(LIMITS.username),
-  email: text(LIMITS.email),
-  password: z.string().max(LIMITS.passwordMax, 'is too long'),
-  agreement: boolish,
-  reason: text(LIMITS.reason).optional(),
-});
 const passwordSchema = z.object({
   current_password: z.string().max(LIMITS.passwordMax),
   password: z.string().min(LIMITS.passwordMin, 'is too short (minimum is 8 characters)').max(LIMITS.passwordMax),
@@ -59,7 +53,9 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
 
   app.post('/api/glimpse/v1/session', { config: { auth: 'none', ...limitFor(config, 'login') }, preValidation: jsonOnly }, async (request, reply) => {
     const input = parseInput(loginSchema, request.body);
+    await services.admin.ipBlocks.refuseNoAccess(request.ip);
     const account = await services.auth.checkPassword(input.login, input.password);
+    await services.admin.userIps.record(account.id, request.ip);
     return startSession(reply, account.id);
   });
 
@@ -70,8 +66,8 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
   });
 
   app.post('/api/glimpse/v1/registrations', { config: { auth: 'none', ...limitFor(config, 'registration') }, preValidation: jsonOnly }, async (request, reply) => {
-    const input = parseInput(signupSchema, request.body);
-    const account = await services.accounts.register(input);
+    const input = parseInput(registrationInput, request.body);
+    const account = await services.accounts.register({ ...input, ip: request.ip });
     const user = await services.repositories.accounts.findUser(account.id);
     if (!user?.approved) {
       reply.status(202);

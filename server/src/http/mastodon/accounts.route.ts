@@ -9,6 +9,7 @@ import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
 import { limitFor } from '../rate-limits.ts';
 import { presentAccount, presentCredentialAccount } from './presenters/account.presenter.ts';
+import { registrationInput } from './registration-input.ts';
 
 // Schemas are built once: zod compiles each on first use, which is costly per request.
 const acctQuery = z.object({ acct: text(200) });
@@ -18,14 +19,6 @@ const idQuery = z.object({ id: stringList(100, 32).optional() }).passthrough();
 const FAMILIAR_FOLLOWERS_IDS = 40;
 const FAMILIAR_FOLLOWERS_SHOWN = 40;
 
-const registrationSchema = z.object({
-  username: text(LIMITS.username),
-  email: text(LIMITS.email),
-  password: z.string().max(LIMITS.passwordMax, 'is too long'),
-  agreement: boolish,
-  locale: text(16).optional(),
-  reason: text(LIMITS.reason).optional(),
-});
 
 /**
  * `fields_attributes`: a list of { name, value } (JSON) or, from forms and multipart, the
@@ -66,8 +59,8 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
   };
 
   app.post('/api/v1/accounts', { config: { auth: 'app', scope: 'write:accounts', ...limitFor(config, 'registration') } }, async (request) => {
-    const input = parseInput(registrationSchema, request.body);
-    const account = await services.accounts.register(input);
+    const input = parseInput(registrationInput, request.body);
+    const account = await services.accounts.register({ ...input, ip: request.ip });
     const principal = request.principal!;
     const scopes = principal.scopes;
     return services.auth.issue({ appId: principal.appId, accountId: account.id, scopes, withRefresh: true });

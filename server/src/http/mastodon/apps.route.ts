@@ -31,13 +31,13 @@ export function registerAppRoutes(app: FastifyInstance, services: Services): voi
       client_id: created.client_id,
       client_secret: clientSecret,
       client_secret_expires_at: 0,
-      vapid_key: '',
+      vapid_key: await services.push.publicKey(),
     };
   });
 
   app.get('/api/v1/apps/verify_credentials', { config: { auth: 'app' } }, async (request) => {
     const found = await services.auth.findApp(request.principal?.appId ?? null);
     if (!found) throw notFound();
-    return { id: found.id, name: found.name, website: found.website, scopes: found.scopes.split(' '), redirect_uris: found.redirect_uris.split('\n'), vapid_key: '' };
+    return { id: found.id, name: found.name, website: found.website, scopes: found.scopes.split(' '), redirect_uris: found.redirect_uris.split('\n'), vapid_key: await services.push.publicKey() };
   });
 }

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import { LIMITS } from '../../domain/accounts/account.ts';
+import { POST_LIMITS } from '../../domain/posts/post.ts';
+import { MEDIA_LIMITS } from '../../domain/media/media.ts';
+import { SUPPORTED_MIME_TYPES } from '../../domain/media/image-processor.ts';
+import { TAG_LIMITS } from '../../domain/tags/tag-service.ts';
 import { ALL_SCOPES } from '../../domain/auth/scopes.ts';
 import { notFound } from '../../errors.ts';
 import { presentAccount } from './presenters/account.presenter.ts';
@@ -14,14 +18,6 @@ export const VERSION = '0.1.0';
 /** Mastodon clients read features from the version string; we speak the 4.3 API. */
 const MASTODON_COMPAT = `4.3.0 (compatible; Glimpse ${VERSION})`;
 
-/** Limits shared with the posts feature; kept here until posts exist. */
-export const INSTANCE_LIMITS = {
-  maxCharacters: 2200,
-  maxMediaAttachments: 20,
-  imageSizeLimit: 16 * 1024 * 1024,
-  imageMatrixLimit: 33_177_600,
-  descriptionLimit: 1500,
-} as const;
 
 export function registerInstanceRoutes(app: FastifyInstance, services: Services): void {
   const { config } = services;
@@ -30,6 +26,15 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
   const usage = async () => {
     const users = await services.repositories.accounts.countUsers();
     return { users };
+  };
+
+  /** Posts written here, from the accounts' post counters (comments are not counted there). */
+  const localPosts = async () => {
+    const row = await services.database.kysely
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.sum<string | number | null>('statuses_count').as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   };
 
   const adminContact = async () => {
@@ -46,17 +51,20 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
 
   const configuration = {
     urls: { streaming: streamingUrl, status: null },
-    accounts: { max_featured_tags: 0, max_pinned_statuses: 5 },
-    statuses: { max_characters: INSTANCE_LIMITS.maxCharacters, max_media_attachments: INSTANCE_LIMITS.maxMediaAttachments, characters_reserved_per_url: 23 },
+    // Every limit here is the constant its validator enforces (test/api/instance-limits.test.ts).
+    accounts: { max_featured_tags: TAG_LIMITS.featuredPerAccount, max_pinned_statuses: POST_LIMITS.pinnedPerAccount },
+    statuses: { max_characters: POST_LIMITS.caption, max_media_attachments: POST_LIMITS.photos, characters_reserved_per_url: POST_LIMITS.charactersReservedPerUrl },
     media_attachments: {
-      supported_mime_types: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/heic', 'image/heif'],
-      description_limit: INSTANCE_LIMITS.descriptionLimit,
-      image_size_limit: INSTANCE_LIMITS.imageSizeLimit,
-      image_matrix_limit: INSTANCE_LIMITS.imageMatrixLimit,
+      // What the upload pipeline accepts, from the bytes: photos only (no video or audio).
+      supported_mime_types: [...SUPPORTED_MIME_TYPES],
+      description_limit: MEDIA_LIMITS.description,
+      image_size_limit: MEDIA_LIMITS.bytes,
+      image_matrix_limit: MEDIA_LIMITS.pixels,
       video_size_limit: 0,
       video_frame_rate_limit: 0,
       video_matrix_limit: 0,
     },
+    // Glimpse refuses polls (a 422 on POST /api/v1/statuses): a poll of at most 0 options.
     polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
     translation: { enabled: false },
     accounts_limits: { display_name: LIMITS.displayName, note: LIMITS.note },
@@ -77,7 +85,7 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
     thumbnail: { url: `${config.publicUrl}/static/header-missing.png` },
     icon: [],
     languages: ['en'],
-    configuration,
+    configuration: { ...configuration, vapid: { public_key: await services.push.publicKey() } },
     registrations: {
       enabled: registrationsOpen,
       approval_required: config.registrations === 'approval',
@@ -97,7 +105,7 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
     email: '',
     version: MASTODON_COMPAT,
     urls: { streaming_api: streamingUrl },
-    stats: { user_count: (await usage()).users, status_count: 0, domain_count: 1 },
+    stats: { user_count: (await usage()).users, status_count: await localPosts(), domain_count: 1 },
     thumbnail: `${config.publicUrl}/static/header-missing.png`,
     languages: ['en'],
     registrations: registrationsOpen,
@@ -150,7 +158,7 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
       software: { name: 'glimpse', version: VERSION },
       protocols: ['activitypub'],
       services: { outbound: [], inbound: [] },
-      usage: { users: { total: users, activeMonth: users, activeHalfyear: users }, localPosts: 0 },
+      usage: { users: { total: users, activeMonth: users, activeHalfyear: users }, localPosts: await localPosts() },
       openRegistrations: config.registrations === 'open',
       metadata: { nodeName: config.instanceTitle },
     };

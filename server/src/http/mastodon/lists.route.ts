@@ -82,6 +82,6 @@ export function registerListRoutes(app: FastifyInstance, services: Services): vo
     const paging = parsePaging(request.query, 20, 40);
     const page = await services.lists.timeline(requireViewer(request.viewer), list_id, paging);
     setLinkHeader(request, reply, services.config.publicUrl, page.ids, paging.limit);
-    return page.posts.map((p) => presentStatus(ctx, p));
+    return (await services.filters.apply(request.viewer, 'home', page.posts)).map((p) => presentStatus(ctx, p));
   });
 }

@@ -9,6 +9,8 @@ import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
 import { presentAccount } from './presenters/account.presenter.ts';
 import { presentStatus, renderStatusContent } from './presenters/status.presenter.ts';
+import { countableLength } from '../../domain/posts/caption.ts';
+import { scheduleStatus } from './scheduled-statuses.route.ts';
 
 const number01 = z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().min(0).max(1));
 
@@ -16,8 +18,14 @@ const photoTagsSchema = z
   .array(z.object({ media_id: text(32), account_id: text(32), x: number01, y: number01 }))
   .max(MEDIA_LIMITS.tagsPerPhoto * POST_LIMITS.photos);
 
+/** A caption, counted as Mastodon counts it (links 23 characters each); the raw bound only caps the request. */
+const caption = z
+  .string()
+  .max(POST_LIMITS.captionRaw, `is too long (maximum is ${POST_LIMITS.caption} characters)`)
+  .refine((t) => countableLength(t) <= POST_LIMITS.caption, `is too long (maximum is ${POST_LIMITS.caption} characters)`);
+
 const common = {
-  status: text(POST_LIMITS.caption).optional(),
+  status: caption.optional(),
   media_ids: stringList(POST_LIMITS.photos, 32).optional(),
   sensitive: boolish.optional(),
   spoiler_text: text(POST_LIMITS.spoiler).optional(),
@@ -57,7 +65,7 @@ export function registerStatusRoutes(app: FastifyInstance, services: Services): 
   app.post('/api/v1/statuses', { config: { auth: 'user', scope: 'write:statuses' } }, async (request: FastifyRequest) => {
     const input = parseInput(createSchema, request.body);
     if (input.poll !== undefined) throw unprocessable('Validation failed: Polls are not supported');
-    if (input.scheduled_at !== undefined && input.scheduled_at !== null) throw unprocessable('Validation failed: Scheduled posts are not supported');
+    if (input.scheduled_at !== undefined && input.scheduled_at !== null && input.scheduled_at !== '') return scheduleStatus(services, request, input);
     const key = request.headers['idempotency-key'];
     if (typeof key === 'string' && key.length > POST_LIMITS.idempotencyKey) throw unprocessable('Validation failed: Idempotency-Key is too long');
     const post = await services.posts.create(requireViewer(request.viewer), {
@@ -78,7 +86,9 @@ export function registerStatusRoutes(app: FastifyInstance, services: Services): 
 
   app.get('/api/v1/statuses/:id', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
-    return present(await services.posts.get(request.viewer, id));
+    // Asked for by id, it is shown even when a hide filter matches; `filtered` says which did.
+    const [post] = await services.filters.apply(request.viewer, 'thread', [await services.posts.get(request.viewer, id)], { hide: false });
+    return present(post);
   });
 
   app.put('/api/v1/statuses/:id', { config: { auth: 'user', scope: 'write:statuses' } }, async (request) => {
@@ -107,7 +117,8 @@ export function registerStatusRoutes(app: FastifyInstance, services: Services): 
   app.get('/api/v1/statuses/:id/context', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
     const { ancestors, descendants } = await services.posts.context(request.viewer, id);
-    return { ancestors: ancestors.map(present), descendants: descendants.map(present) };
+    const [shownAncestors, shownDescendants] = await services.filters.applyEach(request.viewer, 'thread', [ancestors, descendants]);
+    return { ancestors: shownAncestors.map(present), descendants: shownDescendants.map(present) };
   });
 
   app.get('/api/v1/statuses/:id/history', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request) => {

@@ -11,9 +11,19 @@ import { SESSION_COOKIE } from '../authentication.ts';
 import { isCrossOrigin } from '../cors.ts';
 import { presentStatus } from './presenters/status.presenter.ts';
 import { presentNotificationRows } from './presenters/notification-page.ts';
+import { presentConversation } from './presenters/conversation.presenter.ts';
 
-type StreamName = 'user' | 'user:notification' | 'public' | 'public:local' | 'hashtag' | 'hashtag:local' | 'list';
-const STREAMS: readonly StreamName[] = ['user', 'user:notification', 'public', 'public:local', 'hashtag', 'hashtag:local', 'list'];
+type StreamName = 'user' | 'user:notification' | 'public' | 'public:local' | 'public:media' | 'public:local:media' | 'hashtag' | 'hashtag:local' | 'list' | 'direct';
+const STREAMS: readonly StreamName[] = ['user', 'user:notification', 'public', 'public:local', 'public:media', 'public:local:media', 'hashtag', 'hashtag:local', 'list', 'direct'];
+/** The public streams that carry only posts with photos (`only_media` on the SSE paths). */
+const isMediaStream = (name: string) => name.endsWith(':media');
+/** Mastodon's streaming server reads every value but these as true. */
+const isTruthy = (value: string | undefined) => value !== undefined && !['', '0', 'f', 'F', 'false', 'FALSE', 'off', 'OFF'].includes(value);
+/**
+ * The `stream` an event names, as Mastodon's: the stream, and for a hashtag stream the tag as
+ * the client subscribed to it (`["hashtag", "party"]`), so a client tells its subscriptions apart.
+ */
+const streamOf = (s: { name: StreamName; tag?: string }): string[] => (s.tag !== undefined ? [s.name, s.tag] : [s.name]);
 const RECHECK_MS = 10_000;
 
 /**
@@ -45,6 +55,8 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
     if (!found) throw unauthorized('Missing access token');
     const principal = await services.auth.authenticate(found.token, found.kind);
     if (!principal.viewer) throw new AppError(422, 'This method requires an authenticated user');
+    // A stream is an authenticated request too: no_access IP blocks refuse it (domain/admin/ip-blocks.ts).
+    await services.admin.ipBlocks.refuseNoAccess(request.ip);
     if (!hasScope(principal.scopes, 'read:statuses') && !hasScope(principal.scopes, 'read:notifications')) {
       throw new AppError(403, 'This action is outside the authorized scopes');
     }
@@ -59,7 +71,24 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
     const listIds = () => [...subscribed.values()].flatMap((s) => (s.name === 'list' && s.list ? [s.list] : []));
     const key = (name: string, tag?: string) => (tag ? `${name}#${tag.toLowerCase()}` : name);
 
+    /**
+     * A message reached one of the viewer's conversations (published on their own channel only):
+     * the Conversation as this viewer sees it, on the direct stream and, as Mastodon does, the
+     * user stream.
+     */
+    const onConversation = async (message: Extract<StreamMessage, { kind: 'conversation' }>) => {
+      const wants = [...subscribed.values()].filter((s) => s.name === 'direct' || s.name === 'user');
+      if (wants.length === 0) return;
+      try {
+        const payload = JSON.stringify(presentConversation(ctx, await services.conversations.get(viewer, message.conversationId)));
+        for (const s of wants) send([s.name], 'conversation', payload);
+      } catch {
+        // removed or gone: nothing to send
+      }
+    };
+
     const onNotification = async (message: StreamMessage) => {
+      if (message.kind === 'conversation') return onConversation(message);
       if (message.kind !== 'notification') return;
       const wants = [...subscribed.values()].filter((s) => s.name === 'user' || s.name === 'user:notification');
       if (wants.length === 0) return;
@@ -67,7 +96,8 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
         // As the Mastodon API reads it: never a type Mastodon lacks, never a filtered one.
         const row = await services.notifications.get(viewer, message.id, 'mastodon');
         const [presented] = await presentNotificationRows(services, viewer, [row]);
-        if (presented) send(wants.map((s) => s.name), 'notification', JSON.stringify(presented));
+        // One event per subscription, as Mastodon sends them (`["user"]`, `["user:notification"]`).
+        if (presented) for (const s of wants) send([s.name], 'notification', JSON.stringify(presented));
       } catch {
         // hidden or gone: nothing to send
       }
@@ -89,38 +119,52 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
         if (s.name === 'user') return belongsInHomeFeed(ctx, message.post, home, isBroughtByFollowedTag(message.post, message.author, message.tags, home.followedTags)) || isMentioned;
         if (s.name === 'user:notification') return false;
         if (!listed) return false;
+        if (isMediaStream(s.name) && !message.hasMedia) return false;
         return s.name.startsWith('public') || (s.tag !== undefined && message.tags.includes(s.tag.toLowerCase()));
       });
-      if (targets.length) send([...new Set(targets.map((s) => s.name))], 'delete', message.id);
+      for (const s of targets) send(streamOf(s), 'delete', message.id);
     };
 
     const onStatus = async (message: StreamMessage) => {
       if (subscribed.size === 0) return;
       if (message.kind === 'delete') return onDelete(message);
-      if (message.kind !== 'update') return;
-      const targets: string[] = [];
+      // A new post is an `update`, an edited one a `status.update`: the same streams get either.
+      if (message.kind !== 'update' && message.kind !== 'status.update') return;
+      const event = message.kind;
+      const targets: string[][] = [];
       // The home feed's rule with its followed tags and exclusive lists, as the timeline reads it.
       const [home] = subscribed.has('user') ? await services.hydrator.hydrate(viewer, [message.id], 'home', await services.feeds.homeSources(viewer)) : [];
-      if (home && home.status.post_id === null) targets.push('user');
-      const publicStreams = [...subscribed.values()].filter((s) => s.name !== 'user' && s.name !== 'user:notification' && s.name !== 'list');
+      if (home && home.status.post_id === null) targets.push(['user']);
+      const publicStreams = [...subscribed.values()].filter((s) => s.name !== 'user' && s.name !== 'user:notification' && s.name !== 'list' && s.name !== 'direct');
       if (publicStreams.length) {
         const [post] = await services.hydrator.hydrate(viewer, [message.id]);
         const isPublic = post !== undefined && isPubliclyListable(post.status, post.author);
         for (const s of publicStreams) {
           if (!isPublic) continue;
-          if (s.name.startsWith('public')) targets.push(s.name);
-          else if (s.tag && post.tags.some((t) => t.tag === s.tag!.toLowerCase())) targets.push(s.name);
+          // The rule of the public timeline's only_media: the post's has_media.
+          if (isMediaStream(s.name) && post.status.has_media !== 1) continue;
+          if (s.name.startsWith('public')) targets.push(streamOf(s));
+          else if (s.tag && post.tags.some((t) => t.tag === s.tag!.toLowerCase())) targets.push(streamOf(s));
         }
       }
       const post = home ?? (targets.length ? (await services.hydrator.hydrate(viewer, [message.id]))[0] : undefined);
-      if (targets.length && post) send([...new Set(targets)], 'update', JSON.stringify(presentStatus(ctx, post)));
+      if (targets.length && post) {
+        // The viewer's filters by each stream's context (user: home; public, hashtag: public); a hide match is not sent.
+        const contextOf = (stream: string[]) => (stream[0] === 'user' ? 'home' : 'public') as 'home' | 'public';
+        const shown = await services.filters.applyInContexts(viewer, [...new Set(targets.map(contextOf))], [post]);
+        const payloads = new Map([...shown].flatMap(([context, [p]]) => (p ? [[context, JSON.stringify(presentStatus(ctx, p))] as const] : [])));
+        for (const stream of targets) {
+          const payload = payloads.get(contextOf(stream));
+          if (payload) send(stream, event, payload);
+        }
+      }
       // The list stream: a member's new post, by the list timeline's rule (followed, not muted, visible).
       const lists = listIds();
       if (lists.length) {
-        const [member] = await services.hydrator.hydrate(viewer, [message.id], 'home');
+        const [member] = await services.hydrator.hydrate(viewer, [message.id], 'home').then((p) => services.filters.apply(viewer, 'home', p));
         if (member && member.status.post_id === null) {
           const payload = JSON.stringify(presentStatus(ctx, member));
-          for (const id of await services.lists.streamsFor(viewer, lists, member.author.id)) send(['list', id], 'update', payload);
+          for (const id of await services.lists.streamsFor(viewer, lists, member.author.id)) send(['list', id], event, payload);
         }
       }
     };
@@ -214,6 +258,8 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
     if (auth.kind === 'session' && isCrossOrigin(request, new URL(services.config.publicUrl).origin)) throw unauthorized('Missing access token');
     const query = request.query as Record<string, string | undefined>;
     const tag = name === 'list' ? query.list : query.tag;
+    // As Mastodon's paths: /public?only_media=true is public:media, /public/local?only_media=true public:local:media.
+    const stream: StreamName = (name === 'public' || name === 'public:local') && isTruthy(query.only_media) ? `${name}:media` : name;
     reply.hijack();
     const res = reply.raw;
     // The headers set so far (CORS, rate limits) go out with the stream's own.
@@ -224,7 +270,7 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       (_streams, event, payload) => res.write(`event: ${event}\ndata: ${payload}\n\n`),
       () => res.end(),
     );
-    if (!session.subscribe(name, tag)) {
+    if (!session.subscribe(stream, tag)) {
       res.end();
       session.end();
       return;
@@ -241,5 +287,7 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
   app.get('/api/v1/streaming/public', { config: { auth: 'none' } }, sse('public'));
   app.get('/api/v1/streaming/public/local', { config: { auth: 'none' } }, sse('public:local'));
   app.get('/api/v1/streaming/hashtag', { config: { auth: 'none' } }, sse('hashtag'));
+  app.get('/api/v1/streaming/hashtag/local', { config: { auth: 'none' } }, sse('hashtag:local'));
   app.get('/api/v1/streaming/list', { config: { auth: 'none' } }, sse('list'));
+  app.get('/api/v1/streaming/direct', { config: { auth: 'none' } }, sse('direct'));
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import type { TimelinePage } from '../../domain/feeds/feed-service.ts';
+import type { FilterContext } from '../../domain/filters/filter.ts';
 import { boolish, idParam, parseInput, text, z } from '../input.ts';
 import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
@@ -23,27 +24,29 @@ const flags = z
 
 export function registerTimelineRoutes(app: FastifyInstance, services: Services): void {
   const ctx = { ...services.config, mediaUrls: services.mediaUrls };
-  const send = (request: FastifyRequest, reply: FastifyReply, page: TimelinePage, limit: number) => {
+  /** With a filter context, the viewer's filters mark what they match, and a hide filter's match is left out. */
+  const send = async (request: FastifyRequest, reply: FastifyReply, page: TimelinePage, limit: number, filterContext?: FilterContext) => {
     setLinkHeader(request, reply, services.config.publicUrl, page.ids, limit);
-    return page.posts.map((p) => presentStatus(ctx, p));
+    const posts = filterContext ? await services.filters.apply(request.viewer, filterContext, page.posts) : page.posts;
+    return posts.map((p) => presentStatus(ctx, p));
   };
 
   app.get('/api/v1/timelines/home', { config: { auth: 'user', scope: 'read:statuses' } }, async (request, reply) => {
     const paging = parsePaging(request.query, 20, 40);
-    return send(request, reply, await services.feeds.home(requireViewer(request.viewer), paging), paging.limit);
+    return send(request, reply, await services.feeds.home(requireViewer(request.viewer), paging), paging.limit, 'home');
   });
 
   app.get('/api/v1/timelines/public', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request, reply) => {
     const paging = parsePaging(request.query, 20, 40);
     const q = parseInput(flags, request.query);
     if (q.remote) return [];
-    return send(request, reply, await services.feeds.publicTimeline(request.viewer, paging, q.only_media ?? false), paging.limit);
+    return send(request, reply, await services.feeds.publicTimeline(request.viewer, paging, q.only_media ?? false), paging.limit, 'public');
   });
 
   app.get('/api/v1/timelines/tag/:hashtag', { config: { auth: 'optional', scope: 'read:statuses' } }, async (request, reply) => {
     const { hashtag } = parseInput(hashtagParams, request.params);
     const paging = parsePaging(request.query, 20, 40);
-    return send(request, reply, await services.feeds.tag(request.viewer, hashtag.replace(/^#/, ''), paging), paging.limit);
+    return send(request, reply, await services.feeds.tag(request.viewer, hashtag.replace(/^#/, ''), paging), paging.limit, 'public');
   });
 
   app.get('/api/v1/bookmarks', { config: { auth: 'user', scope: 'read:bookmarks' } }, async (request, reply) => {
@@ -65,6 +68,6 @@ export function registerTimelineRoutes(app: FastifyInstance, services: Services)
       excludeReplies: q.exclude_replies ?? false,
       pinned: q.pinned ?? false,
     });
-    return send(request, reply, page, paging.limit);
+    return send(request, reply, page, paging.limit, 'account');
   });
 }

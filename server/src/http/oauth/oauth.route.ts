@@ -156,6 +156,10 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services, se
       return reply.redirect(target.toString(), 302);
     };
 
+    // An address under a no_access IP block may neither log in nor approve with a session.
+    const blocked = await services.admin.ipBlocks.noAccessRefusal(request.ip);
+    if (blocked) return page(request, reply, blocked.status, { appName: client.name, scopes, params, error: blocked.message });
+
     let account: AccountRow | undefined;
     if (input.login !== undefined) {
       if (!isValidLoginFormToken(request, input.csrf_token)) {
@@ -163,6 +167,7 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services, se
       }
       try {
         account = await services.auth.checkPassword(input.login, input.password ?? '');
+        await services.admin.userIps.record(account.id, request.ip);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));

@@ -24,7 +24,20 @@ export function registerMediaFileRoutes(app: FastifyInstance, services: Services
     const { exp, sig } = query.data;
 
     const found = await services.media.findServable(key, file);
-    if (!found) return notFound();
+    if (!found) {
+      // A custom emoji's image: public, like the instance's emoji list (admin emoji add).
+      const emoji = exp === undefined && sig === undefined ? await services.customEmojis.findServable(key, file) : undefined;
+      const stored = emoji ? await services.mediaStorage.stream(emoji.storage_key, emoji.file) : undefined;
+      if (!stored) return notFound();
+      return reply
+        .status(200)
+        .header('Content-Type', 'image/webp')
+        .header('Content-Length', String(stored.size))
+        .header('X-Content-Type-Options', 'nosniff')
+        .header('Cache-Control', PUBLIC_CACHE)
+        .header('Content-Disposition', 'inline')
+        .send(stored.stream);
+    }
     const path = services.mediaUrls.path(found.media, found.variant);
     const signature = exp === undefined && sig === undefined ? 'absent' : services.mediaUrls.isValidSignature(path, exp, sig) ? 'valid' : 'invalid';
     const access = mediaFileAccess(found.facts, signature);

@@ -8,7 +8,11 @@ import type { ListablePostFacts } from '../../access/post-policy.ts';
  */
 export type StreamMessage =
   | { kind: 'notification'; id: string }
+  /** A message reached a conversation: published on each participant's `user:<id>` channel. */
+  | { kind: 'conversation'; conversationId: string; statusId: string }
   | { kind: 'update'; id: string; authorId: string }
+  /** An edited post: `status.update` with the post as it is now, to the streams that show it. */
+  | { kind: 'status.update'; id: string; authorId: string }
   | DeleteMessage;
 
 /**
@@ -22,6 +26,8 @@ export interface DeleteMessage {
   author: AccountFacts;
   mentionedIds: string[];
   tags: string[];
+  /** It had photos: the public media streams showed it. */
+  hasMedia: boolean;
 }
 
 export interface PubSub {

@@ -1,10 +1,13 @@
 import { type AccountRow, type UserRow, profileFieldsOf } from '../../../domain/accounts/account.ts';
 import { renderCaptionHtml } from '../../../domain/posts/caption.ts';
 import { plainToHtml } from '../../text-html.ts';
+import { type CustomEmojiCatalog, presentEmojisIn } from './custom-emoji.presenter.ts';
 
 export interface PresentContext {
   publicUrl: string;
   domain: string;
+  /** The instance's custom emojis, for the `emojis` arrays (services.config carries them). */
+  customEmojis?: CustomEmojiCatalog;
 }
 
 /**
@@ -48,7 +51,7 @@ export function presentAccount(ctx: PresentContext, account: AccountRow) {
     last_status_at: null,
     hide_collections: false,
     noindex: false,
-    emojis: [],
+    emojis: presentEmojisIn(ctx, account.display_name, account.note, ...profileFieldsOf(account).flatMap((f) => [f.name, f.value])),
     roles: [],
     fields: presentFields(ctx, account),
   };

@@ -19,7 +19,8 @@ export async function presentNotificationRows(services: Services, viewer: Viewer
   const responseIds = rows.flatMap((r) => (r.story_response_id ? [r.story_response_id] : []));
   const [accounts, posts, stories, responses] = await Promise.all([
     services.repositories.accounts.findByIds(rows.map((r) => r.from_account_id)),
-    statusIds.length ? services.hydrator.hydrate(viewer, statusIds) : [],
+    // The viewer's filters in the notifications context: a hide filter's match drops the notification.
+    statusIds.length ? services.hydrator.hydrate(viewer, statusIds).then((p) => services.filters.apply(viewer, 'notifications', p)) : [],
     storyIds.length ? services.stories.hydrate(viewer, storyIds) : [],
     services.repositories.stories.responsesByIds(responseIds),
   ]);

@@ -3,6 +3,9 @@ import { renderCaptionHtml } from '../../../domain/posts/caption.ts';
 import type { MediaUrls } from '../../../domain/media/media-urls.ts';
 import { type PresentContext, presentAccount } from './account.presenter.ts';
 import { presentMediaAttachment } from './media-attachment.presenter.ts';
+import type { Filtered } from '../../../domain/filters/filter-matcher.ts';
+import { presentFilterResult } from './filter.presenter.ts';
+import { presentEmojisIn } from './custom-emoji.presenter.ts';
 
 export interface StatusPresentContext extends PresentContext {
   mediaUrls: MediaUrls;
@@ -18,8 +21,8 @@ export function renderStatusContent(ctx: PresentContext, post: Pick<HydratedPost
   return renderCaptionHtml(text, ctx.publicUrl, mentionUrls);
 }
 
-/** The Mastodon Status entity, plus our fields under `glimpse`. */
-export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
+/** The Mastodon Status entity, plus our fields under `glimpse`; `filtered` from FilterService.apply. */
+export function presentStatus(ctx: StatusPresentContext, post: HydratedPost & Filtered) {
   const { status, author } = post;
   return {
     id: status.id,
@@ -43,7 +46,7 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
     pinned: post.pinned,
     content: renderStatusContent(ctx, post, status.text),
     text: post.canManage ? status.text : undefined,
-    filtered: [],
+    filtered: post.filterResults?.map(presentFilterResult) ?? [],
     reblog: null,
     application: null,
     account: presentAccount(ctx, author),
@@ -58,7 +61,7 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
     ),
     mentions: post.mentions.map((m) => ({ id: m.id, username: m.username, acct: m.username, url: `${ctx.publicUrl}/@${m.username}` })),
     tags: post.tags.map((t) => ({ name: t.display, url: `${ctx.publicUrl}/tags/${encodeURIComponent(t.tag)}` })),
-    emojis: [],
+    emojis: presentEmojisIn(ctx, status.spoiler_text, status.text),
     card: null,
     poll: null,
     glimpse: {
@@ -71,6 +74,10 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost) {
       hide_like_count: Boolean(status.hide_like_count),
       like_count_hidden: !post.likeCountVisible,
       can: post.can,
+      // A message answering a story (a story reply or reaction): its photo while the viewer may see it live.
+      ...(post.story
+        ? { story: { id: post.story.id, preview_url: post.story.preview ? presentMediaAttachment(ctx.mediaUrls, post.story.preview, { restricted: true }).preview_url : null, expired: post.story.expired } }
+        : {}),
     },
   };
 }

@@ -1,0 +1,121 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+
+export interface ConversationRow {
+  id: string;
+  participants_key: string;
+  created_at: string;
+}
+
+/** One participant's view of a conversation, with the conversation's participants. */
+export interface AccountConversationRow {
+  conversation_id: string;
+  last_status_id: string;
+  unread: number;
+  participants_key: string;
+}
+
+export interface ConversationPaging {
+  maxId?: string;
+  sinceId?: string;
+  minId?: string;
+  limit: number;
+}
+
+/** The participants' ids of a key (sorted, comma-joined). */
+export const participantsOf = (key: string): string[] => (key === '' ? [] : key.split(','));
+export const participantsKey = (ids: Iterable<string>): string => [...new Set(ids)].sort().join(',');
+
+/** Conversations and each participant's state of them. */
+export class ConversationRepository {
+  constructor(private readonly db: Db) {}
+
+  async findById(id: string, db: Db = this.db): Promise<ConversationRow | undefined> {
+    return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The newest conversation of exactly these participants. */
+  async findByParticipants(key: string, db: Db = this.db): Promise<ConversationRow | undefined> {
+    return db.selectFrom('conversations').selectAll().where('participants_key', '=', key).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  }
+
+  async insert(row: ConversationRow, db: Db): Promise<void> {
+    await db.insertInto('conversations').values(row).execute();
+  }
+
+  async setParticipants(id: string, key: string, db: Db): Promise<void> {
+    await db.updateTable('conversations').set({ participants_key: key }).where('id', '=', id).execute();
+  }
+
+  /**
+   * A new message reached these accounts: it becomes their last status, the conversation comes
+   * back if they had removed it, and it is unread for the recipients (not for the sender).
+   */
+  async touch(conversationId: string, statusId: string, states: Array<{ accountId: string; unread: boolean }>, now: string, db: Db): Promise<void> {
+    if (states.length === 0) return;
+    await db
+      .insertInto('account_conversations')
+      .values(states.map((s) => ({ account_id: s.accountId, conversation_id: conversationId, last_status_id: statusId, unread: s.unread ? 1 : 0, removed: 0, updated_at: now })))
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'conversation_id']).doUpdateSet((eb) => ({
+          last_status_id: eb.ref('excluded.last_status_id'),
+          unread: eb.ref('excluded.unread'),
+          removed: 0,
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+
+  /** A page of the account's conversations that are not removed, newest last status first. */
+  async page(accountId: string, paging: ConversationPaging): Promise<AccountConversationRow[]> {
+    let q = this.db
+      .selectFrom('account_conversations as ac')
+      .innerJoin('conversations as c', 'c.id', 'ac.conversation_id')
+      .select(['ac.conversation_id', 'ac.last_status_id', 'ac.unread', 'c.participants_key'])
+      .where('ac.account_id', '=', accountId)
+      .where('ac.removed', '=', 0)
+      .where('ac.last_status_id', 'is not', null);
+    if (paging.maxId) q = q.where('ac.last_status_id', '<', paging.maxId);
+    if (paging.sinceId) q = q.where('ac.last_status_id', '>', paging.sinceId);
+    if (paging.minId) {
+      const rows = await q.where('ac.last_status_id', '>', paging.minId).orderBy('ac.last_status_id', 'asc').limit(paging.limit).execute();
+      return rows.reverse() as AccountConversationRow[];
+    }
+    return (await q.orderBy('ac.last_status_id', 'desc').limit(paging.limit).execute()) as AccountConversationRow[];
+  }
+
+  /** The account's state of one conversation (removed ones included). */
+  async findFor(accountId: string, conversationId: string): Promise<(AccountConversationRow & { removed: number }) | undefined> {
+    const row = await this.db
+      .selectFrom('account_conversations as ac')
+      .innerJoin('conversations as c', 'c.id', 'ac.conversation_id')
+      .select(['ac.conversation_id', 'ac.last_status_id', 'ac.unread', 'ac.removed', 'c.participants_key'])
+      .where('ac.account_id', '=', accountId)
+      .where('ac.conversation_id', '=', conversationId)
+      .where('ac.last_status_id', 'is not', null)
+      .executeTakeFirst();
+    return row as (AccountConversationRow & { removed: number }) | undefined;
+  }
+
+  async update(accountId: string, conversationId: string, set: { unread?: number; removed?: number }, now: string): Promise<boolean> {
+    const r = await this.db.updateTable('account_conversations').set({ ...set, updated_at: now }).where('account_id', '=', accountId).where('conversation_id', '=', conversationId).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * A message is being deleted: each participant whose last status it was gets the newest other
+   * message of the conversation they may see (they sent it or are mentioned in it); a
+   * participant left with none loses the conversation. Bounded by the conversation's messages.
+   */
+  async messageDeleted(conversationId: string, statusId: string, db: Db): Promise<void> {
+    await sql`
+      UPDATE account_conversations SET last_status_id = (
+        SELECT max(s.id) FROM statuses s
+        WHERE s.conversation_id = account_conversations.conversation_id AND s.id <> ${statusId}
+          AND (s.account_id = account_conversations.account_id
+            OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = account_conversations.account_id)))
+      WHERE conversation_id = ${conversationId} AND last_status_id = ${statusId}`.execute(db);
+    await db.deleteFrom('account_conversations').where('conversation_id', '=', conversationId).where('last_status_id', 'is', null).execute();
+  }
+}
