@@ -275,7 +275,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
     seconds: (Date.now() - started) / 1000,
   };
   log(`durability on ${options.db}: ${rounds} rounds in ${report.seconds.toFixed(0)} s; writes ${JSON.stringify(report.byKind)}, outcomes ${JSON.stringify(report.ops)}; ${failures.length} failures`);
-  if (lostFanouts > 0) log(`  WARNING: ${lostFanouts} home-feed entries of posts answered 2xx are missing: the fan-out job died with the process (in-memory queue, not re-enqueued at start)`);
+  if (lostFanouts > 0) log(`  WARNING: ${lostFanouts} home-feed entries of posts answered 2xx are missing: their fan-out jobs were still queued, or leased by the killed process, when checked (durable in the jobs table; a dead lease is taken again after 30 s)`);
   for (const f of failures) log(`  FAIL ${f}`);
   return report;
 }

@@ -31,6 +31,7 @@ import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { hashPassword, hashToken } from '../../server/src/domain/auth/secrets.ts';
+import { GENERATOR_ID_NODE, idFrom } from '../../server/src/db/ids.ts';
 import { AliasSampler, Prng, paretoCounts, zipfWeights } from './prng.ts';
 import { type SizeSpec, sizeFor } from './sizes.ts';
 import { type BulkWriter, type ColumnType, type DbKind, type DbTarget, freshTarget, openBulk, openHandle } from './db.ts';
@@ -107,7 +108,8 @@ const VARIANTS = JSON.stringify([
 const BLURHASH = 'LEHV6nWB2yk8pyo0adR*.7kCMdnj';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const idAt = (ms: number, seq = 0) => String(ms * 1000 + seq);
+// Written under the generator's own id node, so they never collide with a running server's.
+const idAt = (ms: number, seq = 0) => idFrom(ms, GENERATOR_ID_NODE, seq);
 
 export function usernameOf(index: number): string {
   return index === 0 ? 'celebrity' : index === 1 ? 'midfame' : `user${index}`;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../server/src/db/database.ts';
+import { GENERATOR_ID_NODE, IDS_PER_MS_PER_NODE, idFrom } from '../../server/src/db/ids.ts';
 
 export interface PushFanoutResult {
   followers: number;
@@ -17,7 +18,8 @@ export async function pushFanout(handle: DatabaseHandle, authorId: string): Prom
   const db = handle.kysely;
   const followers = (await db.selectFrom('follows').select('account_id').where('target_account_id', '=', authorId).orderBy('id').execute()).map((r) => r.account_id);
   const now = Date.now();
-  const statusId = String(now * 1000 + 999);
+  // The generator's id node, at a sequence its rows never use: no server can issue this id.
+  const statusId = idFrom(now, GENERATOR_ID_NODE, IDS_PER_MS_PER_NODE - 1);
   await db
     .insertInto('statuses')
     .values({ id: statusId, account_id: authorId, text: 'push-fanout baseline', visibility: 'public', sensitive: 0, spoiler_text: '', language: null, hide_like_count: 0, comment_policy: 'everyone', has_media: 0, favourites_count: 0, replies_count: 0, created_at: new Date(now).toISOString(), post_id: null, thread_id: null, hidden_reason: null, approved: 0, fold_key: '', tone: null, pinned_at: null, rank_score: 0 })

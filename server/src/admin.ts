@@ -4,8 +4,12 @@ import { checkCounters, describeMismatch, repairCounters } from './domain/integr
 import { AccountRepository } from './domain/accounts/account-repository.ts';
 import { suspendAccount, unsuspendAccount } from './domain/moderation/suspend-account.ts';
 import { systemClock } from './clock.ts';
+import type { SessionEvents } from './domain/auth/token-repository.ts';
+import { sessionChannel } from './infra/pubsub/pub-sub.ts';
+import { publishOnce } from './infra/pubsub/redis-pub-sub.ts';
 import { INSTANCE_TEXTS, InstanceRepository, type InstanceTextKey, instanceTextProblem } from './domain/instance/instance-repository.ts';
 import { runEmojiCommand } from './domain/emojis/emoji-command.ts';
+import { JOBS_HELP, runJobsCommand } from './infra/queue/jobs-command.ts';
 
 const HELP = `glimpse admin <task>
   users                      list local users with role and state
@@ -24,7 +28,16 @@ const HELP = `glimpse admin <task>
                              add a custom emoji (2-32 letters, digits or _); the image is
                              checked like any upload and stored at most 128x128
   emoji remove <shortcode>   remove a custom emoji and its image
-  emoji list                 list the custom emojis`;
+  emoji list                 list the custom emojis
+${JOBS_HELP}`;
+
+/** Session events from this short-lived process, published through Redis (awaited before it exits). */
+const announcements: Array<Promise<void>> = [];
+function cliSessionEvents(config: Config): SessionEvents {
+  const send = (accountId: string, tokenIds: string[] | 'all') =>
+    announcements.push(publishOnce(config.redisUrl, config.redisPrefix, sessionChannel(accountId), { kind: 'revoked', tokenIds }).catch((err: Error) => console.error(`the running processes were not told: ${err.message}`)));
+  return { revoked: (accountId, ids) => send(accountId, ids), allRevoked: (accountId) => send(accountId, 'all') };
+}
 
 /** The admin command line (`npm run admin -- admin users`). Answers an exit code. */
 export async function runAdminCommand(config: Config, args: string[]): Promise<number> {
@@ -45,6 +58,7 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
     }
     if (task === 'instance') return await instanceText(db, args.slice(1));
     if (task === 'emoji') return await runEmojiCommand(db, config, args.slice(1), HELP);
+    if (task === 'jobs') return await runJobsCommand(db, config, args.slice(1), HELP);
     if (task === 'users') {
       for (const u of await accounts.listUsers(1000, 0)) {
         console.log(`${u.username}\t${u.role}\t${u.approved ? 'approved' : 'pending'}\t${u.suspended_at ? 'suspended' : 'active'}`);
@@ -68,7 +82,10 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
         await accounts.updateUser(account.id, { role: value });
         break;
       case 'suspend':
-        await suspendAccount(db.kysely, systemClock, account.id);
+        // With Redis, the running processes close the account's open streams at once. Without
+        // it they cannot hear this process: its streams end when they next reconnect.
+        await suspendAccount(db.kysely, systemClock, account.id, config.redisUrl ? cliSessionEvents(config) : undefined);
+        await Promise.all(announcements);
         break;
       case 'unsuspend':
         await unsuspendAccount(db.kysely, account.id);

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import type { Config } from './config.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import { NodeLease } from './db/node-lease.ts';
 import { loggerOptions } from './logger.ts';
 import { loadOrCreateSecret } from './secret.ts';
 import { type Services, buildServices } from './services.ts';
@@ -11,6 +12,7 @@ import { registerBodyParsers, parseQueryString } from './http/body-parsers.ts';
 import { registerErrorHandling } from './http/errors.plugin.ts';
 import { registerCors } from './http/cors.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
+import { RedisPubSub } from './infra/pubsub/redis-pub-sub.ts';
 import { recordRoutes } from './http/route-table.ts';
 import { registerSecurityHeaders } from './http/web/security-headers.ts';
 import { registerWebClient } from './http/web/spa.route.ts';
@@ -44,6 +46,8 @@ import { registerSuggestionRoutes } from './http/mastodon/suggestions.route.ts';
 export interface GlimpseApp {
   http: FastifyInstance;
   services: Services;
+  /** The id node this process leased (db/ids.ts, db/node-lease.ts). */
+  readonly idNode: number;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,8 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<GlimpseApp> {
   const clock = options.clock ?? systemClock;
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  // Before anything issues an id: ids are unique across processes by their leased node.
+  const nodeLease = await NodeLease.acquire(database.kysely, clock);
   const secret = loadOrCreateSecret(config.secret, config.dataDir, options.database === undefined);
   const services = buildServices(config, database, clock, secret);
 
@@ -74,7 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandling(http);
   registerSecurityHeaders(http, config.publicUrl);
   registerCors(http);
-  await registerRateLimits(http, config);
+  await registerRateLimits(http, config, services.rateLimitStore);
   await registerBodyParsers(http);
   registerAuthentication(http, services.auth, secret, config.publicUrl, (ip) => services.admin.ipBlocks.noAccessRefusal(ip));
   // First: its hook loads the custom emojis the presenters of every later route read.
@@ -108,10 +114,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await registerWebClient(http);
 
   await http.ready();
+  // Jobs are durable (the outbox, infra/queue/): those committed before a crash run now.
+  services.jobs.onError = (f) => {
+    if (f.attempt === 0) return http.log.error({ err: f.error }, 'job queue error');
+    const fields = { err: f.error, jobId: f.id, job: f.name, attempt: f.attempt, maxAttempts: f.maxAttempts };
+    if (f.final) http.log.error(fields, `job ${f.name} failed, no attempt left`);
+    else http.log.warn(fields, `job ${f.name} failed, will retry`);
+  };
   services.jobs.start();
-  await services.feeds.recoverRecentFanOut(15 * 60 * 1000, clock.now());
   services.media.onError = (message, err) => http.log.error({ err }, message);
   services.push.onError = (message, err) => http.log.error({ err }, message);
+  if (services.pubsub instanceof RedisPubSub) services.pubsub.onError = (message, err) => http.log.error({ err }, message);
+  nodeLease.onError = (message, err) => http.log.error({ err }, message);
   services.mediaQueue.start();
   // Uploads a restart interrupted are processed again.
   await services.media.resumeInterrupted();
@@ -124,6 +138,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   return {
     http,
     services,
+    get idNode() {
+      return nodeLease.node;
+    },
     async close() {
       await services.scheduledPublisher.stop();
       await http.close();
@@ -132,6 +149,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await services.jobs.stop({ graceMs: 1000 });
       // Running image jobs finish (bounded); waiting ones stay 'processing' and resume at start.
       await services.mediaQueue.stop({ graceMs: 10_000 });
+      await nodeLease.release();
+      // Redis connections (pub/sub, rate limits) go once nothing can use them any more.
+      await services.pubsub.close();
+      await services.rateLimitStore.close();
       if (!options.database) await database.close();
     },
   };

@@ -2,12 +2,26 @@ import { loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { openDatabase } from './db/database.ts';
 import { runAdminCommand } from './admin.ts';
+import { startupProblem } from './startup-check.ts';
 
 /** Command line: `serve` (default), `migrate`, and the admin tasks (`admin help`). */
 export async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
-  const config = loadConfig();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    // A setting that cannot be read is one line, not a stack trace.
+    console.error(`Glimpse cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
   if (command === 'serve') {
+    // A combination that cannot work refuses to start, with one line.
+    const problem = await startupProblem(config);
+    if (problem) {
+      console.error(`Glimpse cannot start: ${problem}`);
+      process.exit(1);
+    }
     const app = await buildApp(config);
     const shutdown = async (signal: string) => {
       app.http.log.info({ signal }, 'shutting down');
@@ -28,6 +42,11 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (command === 'admin') {
     process.exitCode = await runAdminCommand(config, rest);
+    return;
+  }
+  // `npm run admin -- jobs …` is `admin jobs …`.
+  if (command === 'jobs') {
+    process.exitCode = await runAdminCommand(config, [command, ...rest]);
     return;
   }
   console.error(`unknown command "${command}"; use serve, migrate or admin`);

@@ -54,6 +54,53 @@ export interface Config {
    * (SSRF). GLIMPSE_PUSH_ALLOW_LOOPBACK=on.
    */
   pushAllowLoopback: boolean;
+  /** GLIMPSE_REDIS_URL: when set, pub/sub, job queues, rate limits and shared caches use Redis. Empty: all in this process. */
+  redisUrl: string;
+  /** GLIMPSE_REDIS_PREFIX: every Redis key starts with it, so one Redis can serve several instances (and tests). */
+  redisPrefix: string;
+  /** GLIMPSE_ROLE: `all` (HTTP, streaming and background jobs), `web` (HTTP and streaming) or `worker` (background jobs). */
+  role: ProcessRole;
+  /** GLIMPSE_STORAGE: where media files live. */
+  storage: StorageConfig;
+  /** GLIMPSE_HOME_FEED_ROWS: home_feed rows kept per account; older pages are read from the authors' posts. */
+  homeFeedRowsPerAccount: number;
+}
+
+export type ProcessRole = 'all' | 'web' | 'worker';
+
+export type StorageConfig =
+  | { kind: 'local' }
+  | {
+      kind: 's3';
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+    };
+
+function storageFrom(env: NodeJS.ProcessEnv): StorageConfig {
+  const kind = env.GLIMPSE_STORAGE || 'local';
+  if (kind === 'local') return { kind: 'local' };
+  if (kind !== 's3') throw new Error(`GLIMPSE_STORAGE must be local or s3, got "${kind}"`);
+  const missing = ['GLIMPSE_S3_BUCKET', 'GLIMPSE_S3_ACCESS_KEY_ID', 'GLIMPSE_S3_SECRET_ACCESS_KEY'].filter((name) => !env[name]);
+  if (missing.length) throw new Error(`GLIMPSE_STORAGE=s3 needs ${missing.join(', ')}`);
+  return {
+    kind: 's3',
+    endpoint: env.GLIMPSE_S3_ENDPOINT || '',
+    bucket: env.GLIMPSE_S3_BUCKET!,
+    region: env.GLIMPSE_S3_REGION || 'us-east-1',
+    accessKeyId: env.GLIMPSE_S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.GLIMPSE_S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: env.GLIMPSE_S3_FORCE_PATH_STYLE === 'true' || env.GLIMPSE_S3_FORCE_PATH_STYLE === 'on',
+  };
+}
+
+function roleFrom(raw: string | undefined): ProcessRole {
+  const role = raw || 'all';
+  if (role !== 'all' && role !== 'web' && role !== 'worker') throw new Error(`GLIMPSE_ROLE must be all, web or worker, got "${role}"`);
+  return role;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -117,5 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scheduledPublishIntervalMs: intFrom(env, 'GLIMPSE_SCHEDULED_INTERVAL_MS', 10_000),
     pushSubject: pushSubjectFrom(env.GLIMPSE_PUSH_SUBJECT, publicUrl),
     pushAllowLoopback: env.GLIMPSE_PUSH_ALLOW_LOOPBACK === 'on',
+    redisUrl: env.GLIMPSE_REDIS_URL || '',
+    redisPrefix: env.GLIMPSE_REDIS_PREFIX || 'glimpse:',
+    role: roleFrom(env.GLIMPSE_ROLE),
+    storage: storageFrom(env),
+    homeFeedRowsPerAccount: Math.max(50, intFrom(env, 'GLIMPSE_HOME_FEED_ROWS', 800)),
   };
 }

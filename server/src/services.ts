@@ -37,11 +37,18 @@ import { ScheduledStatusService } from './domain/scheduled/scheduled-status-serv
 import { ScheduledPublisher } from './domain/scheduled/scheduled-publisher.ts';
 import { PushSubscriptionRepository } from './domain/push/push-subscription-repository.ts';
 import { PushService } from './domain/push/push-service.ts';
-import { FixedWindowLimiter } from './infra/rate-limiter.ts';
-import { InProcessPubSub, type PubSub } from './infra/pubsub/pub-sub.ts';
+import { RateLimit, type RateLimitStore } from './infra/rate-limit/rate-limit-store.ts';
+import { MemoryRateLimitStore } from './infra/rate-limit/memory-rate-limit-store.ts';
+import { RedisRateLimitStore } from './infra/rate-limit/redis-rate-limit-store.ts';
+import { InProcessPubSub, type PubSub, sessionChannel } from './infra/pubsub/pub-sub.ts';
+import { RedisPubSub } from './infra/pubsub/redis-pub-sub.ts';
+import { openRedis } from './infra/redis/redis-connection.ts';
+import type { SessionEvents } from './domain/auth/token-repository.ts';
 import { InProcessJobQueue, type JobQueue } from './infra/queue/job-queue.ts';
-import { MediaService } from './domain/media/media-service.ts';
-import { LocalDiskStorage } from './infra/storage/local-disk-storage.ts';
+import type { DurableJobQueue, JobsAdmin } from './infra/queue/durable-job-queue.ts';
+import { buildJobQueue } from './infra/queue/build-job-queue.ts';
+import { MediaService, mediaLeaseHolder } from './domain/media/media-service.ts';
+import { mediaStorageFor } from './infra/storage/s3-storage.ts';
 import type { MediaStorage } from './infra/storage/media-storage.ts';
 import { TrendRepository } from './domain/trends/trend-repository.ts';
 import { TrendService } from './domain/trends/trend-service.ts';
@@ -79,10 +86,17 @@ export interface Services {
     tags: TagRepository;
     filters: FilterRepository;
   };
-  /** What happened, for streaming connections. */
+  /** What happened, for streaming connections (in this process, or Redis with GLIMPSE_REDIS_URL). */
   pubsub: PubSub;
-  /** Background work after a request: fan-out, feed upkeep. */
-  jobs: JobQueue;
+  /** Where every rate limit counts (in memory on the clock, or Redis with GLIMPSE_REDIS_URL); app.close() closes it. */
+  rateLimitStore: RateLimitStore;
+  /**
+   * Background work a change causes (fan-out, feed and list upkeep, re-checks, Web Push):
+   * durable, recorded in the change's transaction (infra/queue/durable-job-queue.ts).
+   */
+  jobs: DurableJobQueue;
+  /** Counts, failures, retry and discard of the jobs (`npm run admin -- jobs`). */
+  jobsAdmin: JobsAdmin;
   hydrator: PostHydrator;
   posts: PostService;
   feeds: FeedService;
@@ -124,14 +138,27 @@ export interface Services {
 
 export function buildServices(config: Config, database: DatabaseHandle, clock: Clock, secret: string): Services {
   const db = database.kysely;
+  // With GLIMPSE_REDIS_URL, what one process publishes reaches every process's streams.
+  const pubsub: PubSub = config.redisUrl
+    ? new RedisPubSub(openRedis(config.redisUrl, 'pubsub'), openRedis(config.redisUrl, 'pubsub-subscriber'), config.redisPrefix)
+    : new InProcessPubSub();
+  // Revoked tokens and suspended or disabled accounts: their open streams close at once.
+  const sessions: SessionEvents = {
+    revoked: (accountId, tokenIds) => pubsub.publish(sessionChannel(accountId), { kind: 'revoked', tokenIds }),
+    allRevoked: (accountId) => pubsub.publish(sessionChannel(accountId), { kind: 'revoked', tokenIds: 'all' }),
+  };
+  // One rate-limit mechanism; with Redis, one budget across processes.
+  const rateLimitStore: RateLimitStore = config.redisUrl
+    ? new RedisRateLimitStore(openRedis(config.redisUrl, 'rate-limit'), config.redisPrefix)
+    : new MemoryRateLimitStore(() => clock.now().getTime());
   const repositories = {
     accounts: new AccountRepository(db),
     relationships: new RelationshipRepository(db, clock),
     notifications: new NotificationRepository(db),
-    tokens: new TokenRepository(db),
+    tokens: new TokenRepository(db, sessions),
     media: new MediaRepository(db),
     posts: new PostRepository(db),
-    feeds: new FeedRepository(db),
+    feeds: new FeedRepository(db, { homeFeedRows: config.homeFeedRowsPerAccount, clock }),
     stories: new StoryRepository(db),
     comments: new CommentRepository(db),
     moderation: new ModerationRepository(db),
@@ -140,15 +167,12 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     tags: new TagRepository(db),
     filters: new FilterRepository(db),
   };
-  const pubsub = new InProcessPubSub();
   const notifications = new NotificationService(repositories.notifications, repositories.relationships, clock, {
-    onNotification: (row) => {
-      pubsub.publish(`user:${row.account_id}`, { kind: 'notification', id: row.id });
-      push.notificationCreated(row);
-    },
+    onNotification: (row) => pubsub.publish(`user:${row.account_id}`, { kind: 'notification', id: row.id }),
+    onStoring: (trx, row) => push.notificationStored(trx, row),
   });
-  // Feed jobs are small and must not be dropped: a long backlog is allowed.
-  const jobs = new InProcessJobQueue({ name: 'jobs', concurrency: 2, maxWaiting: 100_000 });
+  // The jobs table worked in this process, or BullMQ when GLIMPSE_REDIS_URL is set.
+  const { queue: jobs, admin: jobsAdmin } = buildJobQueue(config, database, clock);
   const push = new PushService(db, new PushSubscriptionRepository(db), repositories.accounts, config, secret, jobs, clock);
   const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships, repositories.comments);
   const feeds = new FeedService(repositories.feeds, repositories.accounts, repositories.relationships, hydrator, config.fanoutThreshold, jobs);
@@ -156,10 +180,8 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const tags = new TagService(repositories.tags, repositories.accounts, repositories.relationships, clock);
   const filters = new FilterService(db, repositories.filters, hydrator, clock);
   const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
-    onCreated: (status) => {
-      feeds.postCreated(status);
-      pubsub.publish('statuses', { kind: 'update', id: status.id, authorId: status.account_id });
-    },
+    onCreating: (trx, status) => feeds.postCreated(trx, status),
+    onCreated: (status) => pubsub.publish('statuses', { kind: 'update', id: status.id, authorId: status.account_id }),
     onEdited: (status) => pubsub.publish('statuses', { kind: 'status.update', id: status.id, authorId: status.account_id }),
     onDeleted: ({ status, author, mentions, tags }) =>
       pubsub.publish('statuses', {
@@ -173,17 +195,18 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
       }),
   });
   const mediaUrls = new MediaUrls(config.publicUrl, secret, () => clock.now());
-  const mediaStorage = new LocalDiskStorage(config.dataDir);
+  // GLIMPSE_STORAGE: local disk (the default) or an S3-compatible bucket.
+  const mediaStorage = mediaStorageFor(config.storage, config.dataDir);
   const customEmojis = new CustomEmojiService(new CustomEmojiRepository(db), mediaStorage, clock);
   const trends = new TrendService(new TrendRepository(db), tags, hydrator, repositories.relationships, clock);
   const suggestions = new SuggestionService(new SuggestionRepository(db), repositories.accounts, repositories.relationships, clock);
   const mediaQueue = new InProcessJobQueue({ name: 'media', concurrency: config.mediaConcurrency, maxWaiting: 100, timeoutMs: 60_000 });
-  const media = new MediaService(db, repositories.media, mediaStorage, mediaQueue, mediaUrls, clock);
+  const media = new MediaService(db, repositories.media, mediaStorage, mediaQueue, mediaUrls, clock, { leaseHolder: mediaLeaseHolder(config.dataDir) });
   // Per-account flood limits the HTTP layer cannot key, on the injectable clock.
-  const perMinute = (max: number) => (config.rateLimitsEnabled && max > 0 ? new FixedWindowLimiter(max, 60_000, () => clock.now().getTime()) : undefined);
-  const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock, perMinute(config.rateLimits.storyResponses));
+  const perMinute = (name: string, max: number) => (config.rateLimitsEnabled && max > 0 ? new RateLimit(rateLimitStore, name, max, 60_000) : undefined);
+  const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock, perMinute('story-response', config.rateLimits.storyResponses));
   const moderation = new ModerationService(db, repositories.moderation, repositories.comments, repositories.accounts, repositories.relationships, repositories.tokens, hydrator, clock, jobs);
-  const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, perMinute(config.rateLimits.comments));
+  const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, perMinute('comment', config.rateLimits.comments));
   const scheduled = new ScheduledStatusService(db, new ScheduledStatusRepository(db), posts, repositories.accounts, repositories.media, clock);
   posts.useComments(comments, (accountId) => moderation.defaultCommentPolicy(accountId));
   stories.useReplyModeration({ isHidden: (authorId, text) => moderation.isHiddenByWords(authorId, text) });
@@ -198,15 +221,17 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   stories.useConversations(conversations);
   hydrator.useStoryLinks((viewer, ids) => stories.linksFor(viewer, ids));
   const accounts = new AccountService(db, repositories.accounts, repositories.relationships, config, clock);
-  const admin = buildAdminServices(db, clock, { moderationRepository: repositories.moderation, moderation, hydrator, accounts });
+  const admin = buildAdminServices(db, clock, { moderationRepository: repositories.moderation, moderation, hydrator, accounts, sessions });
   return {
     admin,
     pubsub,
+    rateLimitStore,
     comments,
     moderation,
     stories,
     conversations,
     jobs,
+    jobsAdmin,
     hydrator,
     posts,
     feeds,
@@ -227,13 +252,13 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
       repositories.tokens,
       repositories.accounts,
       clock,
-      config.rateLimitsEnabled && config.rateLimits.loginAccount > 0 ? new FixedWindowLimiter(config.rateLimits.loginAccount, 60 * 60_000, () => clock.now().getTime()) : undefined,
+      config.rateLimitsEnabled && config.rateLimits.loginAccount > 0 ? new RateLimit(rateLimitStore, 'login-name', config.rateLimits.loginAccount, 60 * 60_000) : undefined,
     ),
     follows: new FollowService(db, repositories.accounts, repositories.relationships, notifications, clock, {
-      onFollowed: (follower, followed) => feeds.followed(follower, followed),
-      onUnfollowed: (follower, followed) => {
-        feeds.unfollowed(follower, followed);
-        lists.unfollowed(follower, followed);
+      onFollowed: (trx, follower, followed) => feeds.followed(trx, follower, followed),
+      onUnfollowed: async (trx, follower, followed) => {
+        await feeds.unfollowed(trx, follower, followed);
+        await lists.unfollowed(trx, follower, followed);
       },
     }),
     notifications,

@@ -131,6 +131,41 @@ export function belongsInHomeFeed(ctx: ViewerContext, post: PostFacts, sources: 
   return ctx.following.has(post.account_id) || byFollowedTag;
 }
 
+/**
+ * An author whose posts the home feed reads by follow: followed, not muted, no block either
+ * way, and visible (canSeeAccount). Every non-direct post of such an author passes
+ * canViewPost and belongsInHomeFeed (exclusive lists aside); its SQL form is homeFeedAuthorSql.
+ */
+export function isHomeFeedAuthor(ctx: ViewerContext, author: AccountFacts): boolean {
+  if (isSelf(ctx, author.id) || !ctx.following.has(author.id)) return false;
+  return !ctx.muting.has(author.id) && !isBlockedEitherWay(ctx, author.id) && canSeeAccount(ctx, author);
+}
+
+/**
+ * The SQL form of isHomeFeedAuthor (belongsInHomeFeed's author rules, with canViewPost's
+ * account rules) over a `follows` row of the viewer (`follows` alias) joined to the followed account (`accounts`):
+ * the authors whose posts a home feed reads by follow when it reads them directly (pages older
+ * than the kept home_feed rows) — followed (the row itself), not muted (a mute with a duration
+ * until it runs out at `now`, ISO-8601), no block either way, and not hidden by suspension.
+ * Exclusive-list members are left out by the caller (HomeSources). Each relation is a NOT
+ * EXISTS over its pair index. The hydrator still applies the whole predicates to the page.
+ */
+export function homeFeedAuthorSql(ctx: Pick<ViewerContext, 'viewer'>, now: string, follows = 'follows', accounts = 'accounts'): SqlForm {
+  const viewerId = ctx.viewer?.accountId;
+  if (viewerId === undefined) return sql<SqlBool>`1 = 0`;
+  const author = column(follows, 'target_account_id');
+  const none = (table: string, from: unknown, to: unknown, extra = sql``) =>
+    sql<SqlBool>`NOT EXISTS (SELECT 1 FROM ${sql.table(table)} x WHERE x.account_id = ${from} AND x.target_account_id = ${to}${extra})`;
+  return allOf(
+    sql<SqlBool>`${column(follows, 'account_id')} = ${viewerId}`,
+    sql<SqlBool>`${column(accounts, 'id')} = ${author}`,
+    accountNotSuspendedSql(ctx, accounts),
+    none('mutes', viewerId, author, sql` AND (x.expires_at IS NULL OR x.expires_at > ${now})`),
+    none('blocks', viewerId, author),
+    none('blocks', author, viewerId),
+  );
+}
+
 /** Only the author edits, deletes or pins a post. */
 export function canManagePost(ctx: ViewerContext, post: PostFacts): boolean {
   return isSelf(ctx, post.account_id);

@@ -18,6 +18,9 @@ import * as conversations from './migrations/0015-conversations.ts';
 import * as scheduledStatuses from './migrations/0016-scheduled-statuses.ts';
 import * as pushSubscriptions from './migrations/0017-push-subscriptions.ts';
 import * as adminBlocks from './migrations/0018-admin-blocks.ts';
+import * as jobs from './migrations/0019-jobs.ts';
+import * as mediaLease from './migrations/0020-media-lease.ts';
+import * as nodeLeases from './migrations/0021-node-leases.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +42,9 @@ const migrations: Record<string, Migration> = {
   '0016-scheduled-statuses': scheduledStatuses,
   '0017-push-subscriptions': pushSubscriptions,
   '0018-admin-blocks': adminBlocks,
+  '0019-jobs': jobs,
+  '0020-media-lease': mediaLease,
+  '0021-node-leases': nodeLeases,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

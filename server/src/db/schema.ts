@@ -221,6 +221,10 @@ export interface MediaTable {
   created_at: string;
   /** The scheduled status this upload is reserved for until it is published (migration 0016). */
   scheduled_status_id: Generated<string | null>;
+  /** The processing lease (migration 0020): the holder's attempt key, and when it runs out. */
+  lease_owner: Generated<string | null>;
+  lease_until: Generated<string | null>;
+  lease_holder: Generated<string | null>;
 }
 
 export interface StatusesTable {
@@ -310,6 +314,29 @@ export interface StatusMarkTable {
   account_id: string;
   status_id: string;
   created_at: string;
+}
+
+/** Id nodes leased by running servers (migration 0021, db/node-lease.ts). */
+export interface NodeLeasesTable {
+  node: number;
+  holder: string;
+  expires_at: string;
+  acquired_at: string;
+}
+
+/** The job outbox (migration 0019, infra/queue/). */
+export interface JobsTable {
+  id: string;
+  name: string;
+  payload: string;
+  state: 'queued' | 'running' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface HomeFeedTable {
@@ -631,6 +658,8 @@ export interface Database {
   suggestion_dismissals: SuggestionDismissalsTable;
   custom_emojis: CustomEmojisTable;
   push_subscriptions: PushSubscriptionsTable;
+  node_leases: NodeLeasesTable;
+  jobs: JobsTable;
 }
 
 export type { Generated };

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.ts';
-import { FixedWindowLimiter } from '../infra/rate-limiter.ts';
+import { RateLimit, type RateLimitStore, fastifyRateLimitStore } from '../infra/rate-limit/rate-limit-store.ts';
 
 /**
- * Rate limits. Addresses are the socket's unless GLIMPSE_TRUST_PROXY names the proxy (so a
+ * Rate limits, all counted in one `RateLimitStore` (in memory, or Redis shared by every process
+ * when GLIMPSE_REDIS_URL is set). Addresses are the socket's unless GLIMPSE_TRUST_PROXY names the proxy (so a
  * spoofed X-Forwarded-For changes nothing).
  *
  * - The general API limit (@fastify/rate-limit, one budget across every route it covers) is
@@ -37,20 +38,20 @@ async function callerKey(request: FastifyRequest): Promise<string> {
   return `ip:${request.ip}`;
 }
 
-export async function registerRateLimits(app: FastifyInstance, config: Config): Promise<void> {
+export async function registerRateLimits(app: FastifyInstance, config: Config, store: RateLimitStore): Promise<void> {
   if (!config.rateLimitsEnabled) return;
   const { api, anonymous } = config.rateLimits;
-  const shared = new Map<LimitName, FixedWindowLimiter>();
+  const shared = new Map<LimitName, RateLimit>();
   for (const name of ['login', 'registration'] as const) {
-    if (config.rateLimits[name] > 0) shared.set(name, new FixedWindowLimiter(config.rateLimits[name], WINDOW_MS[name]));
+    if (config.rateLimits[name] > 0) shared.set(name, new RateLimit(store, name, config.rateLimits[name], WINDOW_MS[name]));
   }
   app.addHook('onRequest', async (request, reply) => {
     const name = (request.routeOptions.config as { sharedLimit?: LimitName } | undefined)?.sharedLimit;
     const limiter = name && shared.get(name);
     if (!limiter) return;
-    const key = request.ip;
-    if (limiter.take(key)) return;
-    reply.header('Retry-After', String(Math.ceil(limiter.msUntilReset(key) / 1000)));
+    const { allowed, resetInMs } = await limiter.take(request.ip);
+    if (allowed) return;
+    reply.header('Retry-After', String(Math.max(1, Math.ceil(resetInMs / 1000))));
     return reply.code(429).send({ error: 'Too many requests' });
   });
 
@@ -66,8 +67,7 @@ export async function registerRateLimits(app: FastifyInstance, config: Config): 
     global: true,
     hook: 'onRequest',
     timeWindow: API_WINDOW_MS,
-    // Enough keys that a flood of addresses cannot push a limited caller out of the cache.
-    cache: 100_000,
+    store: fastifyRateLimitStore(store, 'api'),
     keyGenerator: callerKey,
     max: (_request: FastifyRequest, key: string) => (key.startsWith('ip:') ? anonymous : api) || 1e9,
     errorResponseBuilder: () => ({ statusCode: 429, error: 'Too many requests' }),

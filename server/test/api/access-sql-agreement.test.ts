@@ -6,7 +6,7 @@ import type { Database } from '../../src/db/schema.ts';
 import { newId } from '../../src/db/ids.ts';
 import type { Viewer, ViewerContext } from '../../src/access/viewer-context.ts';
 import { accountNotSuspendedSql, byUnsuspendedAccountSql, isHiddenBySuspension, isListedInDirectory, isSuspended, listedInDirectorySql } from '../../src/access/account-policy.ts';
-import { authorPostsVisibleSql, canViewPost, isPubliclyListable, publiclyListableSql } from '../../src/access/post-policy.ts';
+import { authorPostsVisibleSql, canViewPost, homeFeedAuthorSql, isHomeFeedAuthor, isPubliclyListable, publiclyListableSql } from '../../src/access/post-policy.ts';
 import { isMessage, notMessageSql } from '../../src/access/message-policy.ts';
 import { isListedComment, listedCommentSql } from '../../src/access/comment-policy.ts';
 import { isExpired, liveStorySql } from '../../src/access/story-policy.ts';
@@ -180,5 +180,33 @@ describe('access rules: each SQL form selects exactly what its predicate admits'
     const expected = accounts.filter((a) => isListedInDirectory(a)).map((a) => a.id);
     assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected));
     for (const left of [world.actors.rex.id, world.actors.nora.id, suspended.id]) assert.ok(!expected.includes(left), 'undiscoverable, locked and suspended accounts are not listed');
+  });
+
+  test('home feed authors: homeFeedAuthorSql selects exactly the followed accounts isHomeFeedAuthor admits, for every viewer', async () => {
+    const now = world.clock.now();
+    const { ines, nora, sam, pat, bo, mara } = world.actors;
+    const edge = (account: Actor, target: Actor) => ({ id: newId(now.getTime()), account_id: account.id, target_account_id: target.id, created_at: now.toISOString() });
+    // sam (following ines, nora and the suspended author) mutes nora; a mute of ines by pat ran
+    // out an hour ago; and follows rows across blocks (the API never leaves one) must not count.
+    await db.insertInto('follows').values([edge(pat, ines), edge(bo, ines), edge(ines, bo), edge(sam, mara)]).execute();
+    await db.insertInto('mutes').values([
+      { ...edge(sam, nora), hide_notifications: 1, expires_at: null },
+      { ...edge(pat, ines), hide_notifications: 1, expires_at: new Date(now.getTime() - 3600_000).toISOString() },
+    ]).execute();
+    const accounts = await db.selectFrom('accounts').select(['id', 'locked', 'suspended_at']).execute();
+    let admitted = 0;
+    for (const { name, viewer } of viewers) {
+      const ctx = await contextOf(viewer, accounts.map((a) => a.id));
+      const selected = await db
+        .selectFrom('follows')
+        .innerJoin('accounts', 'accounts.id', 'follows.target_account_id')
+        .select('accounts.id')
+        .where(homeFeedAuthorSql(ctx, now.toISOString()))
+        .execute();
+      const expected = accounts.filter((a) => isHomeFeedAuthor(ctx, a)).map((a) => a.id);
+      assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected), name);
+      admitted += expected.length;
+    }
+    assert.ok(admitted > 0, 'some followed accounts are home feed authors');
   });
 });

@@ -111,6 +111,16 @@ describe('statuses', () => {
     assert.match(res.body.error, /Polls are not supported/);
   });
 
+  test('quote posts are refused: quoted_status_id answers 422 and nothing is posted', async () => {
+    const quoted = await postPhotos(world, 'mara', 'the original');
+    const media = await uploadPhoto(world, 'mara');
+    const before = (await world.get('mara', `/api/v1/accounts/${world.actors.mara.id}`)).body.statuses_count;
+    const res = await world.post('mara', '/api/v1/statuses', { status: 'quoting', media_ids: [media], quoted_status_id: quoted.id });
+    assert.equal(res.status, 422);
+    assert.match(res.body.error, /Quote posts are not supported/);
+    assert.equal((await world.get('mara', `/api/v1/accounts/${world.actors.mara.id}`)).body.statuses_count, before);
+  });
+
   test('translation is not enabled, and there is no translate endpoint', async () => {
     assert.deepEqual(v2.configuration.translation, { enabled: false });
     const post = await postPhotos(world, 'mara', 'bonjour');

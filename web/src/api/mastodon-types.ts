@@ -115,6 +115,8 @@ export interface Status {
   tags?: Array<{ name: string; url: string }>;
   /** The instance's custom emojis named `:shortcode:` in the content (SafeContent draws them). */
   emojis?: CustomEmoji[];
+  /** The viewer's filters this status matched in the context it was fetched in (`hide` matches never arrive in lists). */
+  filtered?: FilterResult[];
   /** Glimpse's own fields; every Status the Glimpse server presents carries them. */
   glimpse: {
     hide_like_count: boolean;
@@ -172,4 +174,48 @@ export interface InstanceV2 {
     approval_required: boolean;
     message: string | null;
   };
+}
+
+/** Where a filter applies: home (and lists), notifications, public timelines, threads, profiles. */
+export type FilterContext = 'home' | 'notifications' | 'public' | 'thread' | 'account';
+
+export type FilterAction = 'warn' | 'hide' | 'blur';
+
+export interface FilterKeyword {
+  id: string;
+  keyword: string;
+  whole_word: boolean;
+}
+
+/** Mastodon's v2 Filter. */
+export interface Filter {
+  id: string;
+  title: string;
+  context: FilterContext[];
+  /** ISO 8601, or null for never. */
+  expires_at: string | null;
+  filter_action: FilterAction;
+  keywords: FilterKeyword[];
+  statuses: Array<{ id: string; status_id: string }>;
+}
+
+/** One entry of Status.filtered: the filter (without its keywords) and what matched. */
+export interface FilterResult {
+  filter: Omit<Filter, 'keywords' | 'statuses'>;
+  keyword_matches: string[] | null;
+  status_matches: string[] | null;
+}
+
+/** Mastodon's ScheduledStatus: a post waiting for its time. */
+export interface ScheduledStatus {
+  id: string;
+  /** ISO 8601, UTC. */
+  scheduled_at: string;
+  params: {
+    text: string | null;
+    media_ids: string[] | null;
+    visibility?: string | null;
+    in_reply_to_id?: string | null;
+  };
+  media_attachments: MediaAttachment[];
 }

@@ -25,6 +25,8 @@ import { CommentSettingsPage } from '../moderation/comment-settings-page.tsx';
 import { DigestRoute } from '../moderation/digest-page.tsx';
 import { HiddenCommentsRoute } from '../moderation/hidden-comments-page.tsx';
 import { HiddenWordsPage } from '../moderation/hidden-words-page.tsx';
+import { FiltersPage } from '../filters/filters-page.tsx';
+import { ScheduledPostsPage } from '../scheduled/scheduled-page.tsx';
 import { AppLayout } from './app-layout.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 
@@ -61,6 +63,7 @@ export function AppRoutes() {
           <Route path="follow-requests" element={<FollowRequestsPage />} />
           <Route path=":handle/:postId/hidden" element={<HiddenCommentsRoute />} />
           <Route path=":handle/:postId/digest" element={<DigestRoute />} />
+          <Route path="scheduled" element={<Navigate to="/settings/scheduled" replace />} />
           <Route path="settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="profile" replace />} />
             <Route path="profile" element={<EditProfilePage />} />
@@ -71,6 +74,8 @@ export function AppRoutes() {
             <Route path="hidden-words" element={<HiddenWordsPage />} />
             <Route path="close-friends" element={<CloseFriendsPage />} />
             <Route path="highlights" element={<HighlightsSettingsPage />} />
+            <Route path="filters" element={<FiltersPage />} />
+            <Route path="scheduled" element={<ScheduledPostsPage />} />
           </Route>
         </Route>
         <Route path="*" element={<NotFoundPage />} />

@@ -3,10 +3,13 @@ import { useNavigate } from 'react-router';
 import { useApi } from '../api/api-context.tsx';
 import type { CommentPolicy } from '../api/mastodon-types.ts';
 import { updateMediaDescription } from '../api/media-api.ts';
-import { createStatus, type NewPhotoTag } from '../api/statuses-api.ts';
+import { createStatus, type NewPhotoTag, type NewPost } from '../api/statuses-api.ts';
 import type { FeedState } from '../feed/home-page.tsx';
 import { isCommentPolicy } from '../comments/comment-policy.ts';
 import { fetchCommentSettings } from '../comments/comments-api.ts';
+import { ScheduleField } from '../scheduled/schedule-field.tsx';
+import { localInputToIso, SCHEDULED_PAGE, scheduleProblem, schedulePost } from '../scheduled/scheduled-api.ts';
+import type { ScheduledState } from '../scheduled/scheduled-page.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { CheckboxField } from '../ui/form-fields.tsx';
 import { CameraIcon } from '../ui/icons.tsx';
@@ -60,6 +63,8 @@ export function ComposePage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [isSharing, setSharing] = useState(false);
+  // Schedule: null shares now; otherwise the chosen time as a datetime-local value (local time).
+  const [scheduleAt, setScheduleAt] = useState<string | null>(null);
   // One key per compose attempt: pressing Share again after a lost answer cannot post twice.
   const [idempotencyKey] = useState(newIdempotencyKey);
   const fileInputId = useId();
@@ -80,6 +85,11 @@ export function ComposePage() {
   const share = async (event: FormEvent) => {
     event.preventDefault();
     if (!canShare) return;
+    const scheduleIssue = scheduleAt === null ? null : scheduleProblem(scheduleAt);
+    if (scheduleIssue) {
+      setError(new Error(scheduleIssue));
+      return;
+    }
     setSharing(true);
     setError(null);
     try {
@@ -91,17 +101,19 @@ export function ComposePage() {
         }),
       );
       const mediaTags: NewPhotoTag[] = photos.flatMap((photo) => photo.tags.map((tag) => ({ media_id: photo.media!.id, account_id: tag.account.id, x: tag.x, y: tag.y })));
-      const status = await createStatus(
-        api,
-        {
-          status: caption,
-          media_ids: photos.map((photo) => photo.media!.id),
-          hide_like_count: hideLikeCount,
-          comment_policy: commentPolicy,
-          ...(mediaTags.length > 0 ? { media_tags: mediaTags } : {}),
-        },
-        idempotencyKey,
-      );
+      const post: NewPost = {
+        status: caption,
+        media_ids: photos.map((photo) => photo.media!.id),
+        hide_like_count: hideLikeCount,
+        comment_policy: commentPolicy,
+        ...(mediaTags.length > 0 ? { media_tags: mediaTags } : {}),
+      };
+      if (scheduleAt !== null) {
+        const scheduled = await schedulePost(api, post, localInputToIso(scheduleAt)!, idempotencyKey);
+        navigate(SCHEDULED_PAGE, { state: { scheduled } satisfies ScheduledState });
+        return;
+      }
+      const status = await createStatus(api, post, idempotencyKey);
       navigate('/', { state: { posted: status } satisfies FeedState });
     } catch (err) {
       setError(err);
@@ -172,10 +184,12 @@ export function ComposePage() {
           </select>
         </div>
 
+        <ScheduleField value={scheduleAt} onChange={setScheduleAt} />
+
         <ErrorMessage error={error} />
         <div className="compose-submit">
           <button type="submit" className="button button-primary" disabled={!canShare} aria-busy={isSharing} aria-describedby={shareHintId}>
-            {isSharing ? 'Sharing…' : 'Share'}
+            {scheduleAt !== null ? (isSharing ? 'Scheduling…' : 'Schedule post') : isSharing ? 'Sharing…' : 'Share'}
           </button>
           <span id={shareHintId} className="field-hint" role="status">
             {photos.length === 0

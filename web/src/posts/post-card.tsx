@@ -13,6 +13,7 @@ import { RelativeTime } from '../ui/relative-time.tsx';
 import { useResource } from '../ui/use-resource.ts';
 import { Carousel } from './carousel.tsx';
 import { CommentPreview } from '../comments/comment-preview.tsx';
+import { BlurredMedia, FilteredNotice, useStatusFilter } from '../filters/filtered-post.tsx';
 import { LikeButton } from './like-button.tsx';
 import { SafeContent } from './safe-content.tsx';
 import { useLike } from './use-like.ts';
@@ -39,9 +40,12 @@ export function PostCard({ status, onChange, size = 'feed', actions, priority }:
   const name = displayNameOf(author);
   const liked = Boolean(status.favourited);
   const path = postPath(status);
+  // The viewer's filters (Settings → Filters): a notice instead of the post, or blurred photos.
+  const filter = useStatusFilter(status);
+  if (filter.mode === 'warn') return <FilteredNotice filter={filter} className={`post-card post-card-${size}`} />;
 
   return (
-    <article className={`post-card post-card-${size}`} aria-labelledby={headingId}>
+    <article ref={filter.articleRef} tabIndex={filter.wasCollapsed ? -1 : undefined} className={`post-card post-card-${size}`} aria-labelledby={headingId}>
       <header className="post-header">
         <Link to={profilePath(author)} className="post-author" tabIndex={-1} aria-hidden="true">
           <Avatar account={author} size="small" />
@@ -60,13 +64,15 @@ export function PostCard({ status, onChange, size = 'feed', actions, priority }:
         {actions && <div className="post-header-actions">{actions}</div>}
       </header>
 
-      <Carousel
-        media={status.media_attachments}
-        label={`Photos by ${name}`}
-        onDoubleTap={viewer ? () => setLiked(true) : undefined}
-        sizes={size === 'large' ? '(max-width: 935px) 100vw, 935px' : undefined}
-        priority={priority}
-      />
+      <BlurredMedia filter={filter}>
+        <Carousel
+          media={status.media_attachments}
+          label={`Photos by ${name}`}
+          onDoubleTap={viewer ? () => setLiked(true) : undefined}
+          sizes={size === 'large' ? '(max-width: 935px) 100vw, 935px' : undefined}
+          priority={priority}
+        />
+      </BlurredMedia>
 
       <div className="post-body">
         {viewer && (

@@ -37,6 +37,12 @@ export function SettingsLayout() {
           <li>
             <NavLink to="/settings/highlights">Highlights</NavLink>
           </li>
+          <li>
+            <NavLink to="/settings/filters">Filters</NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/scheduled">Scheduled posts</NavLink>
+          </li>
         </ul>
       </nav>
       <div className="settings-content">

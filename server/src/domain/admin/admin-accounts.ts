@@ -4,6 +4,7 @@ import { AppError, forbidden, notFound } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { canActOnAccount, canModerate } from '../../access/staff-policy.ts';
 import { suspendAccount, unsuspendAccount } from '../moderation/suspend-account.ts';
+import type { SessionEvents } from '../auth/token-repository.ts';
 import type { ModerationRepository } from '../moderation/moderation-repository.ts';
 import type { AdminAccountFilter, AdminAccountRow, AdminRepository } from './admin-repository.ts';
 import type { PageParams } from './paging.ts';
@@ -41,6 +42,8 @@ export class AdminAccountService {
     private readonly moderation: ModerationRepository,
     private readonly ips: UserIpRepository,
     private readonly clock: Clock,
+    /** Disabling and suspending close the account's open streams. */
+    private readonly sessions?: SessionEvents,
   ) {}
 
   private require(viewer: Viewer | undefined): void {
@@ -115,8 +118,11 @@ export class AdminAccountService {
     if (input.type !== 'none' && !canActOnAccount(viewer, { id: row.id, role: row.role })) throw forbidden();
     const now = this.clock.now().toISOString();
     const by = viewer!.accountId;
-    if (input.type === 'disable') await this.admin.disable(id, now);
-    if (input.type === 'suspend') await suspendAccount(this.db, this.clock, id);
+    if (input.type === 'disable') {
+      await this.admin.disable(id, now);
+      this.sessions?.allRevoked(id);
+    }
+    if (input.type === 'suspend') await suspendAccount(this.db, this.clock, id, this.sessions);
     // As on Mastodon: "none" resolves the report it names only; any other action resolves every
     // open report on the account.
     if (input.type === 'none') {

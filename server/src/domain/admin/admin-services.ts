@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import type { AccountService } from '../accounts/account-service.ts';
+import type { SessionEvents } from '../auth/token-repository.ts';
 import { AdminReportService } from '../moderation/admin-reports.ts';
 import type { ModerationRepository } from '../moderation/moderation-repository.ts';
 import type { ModerationService } from '../moderation/moderation-service.ts';
@@ -25,7 +26,7 @@ export interface AdminServices {
 export function buildAdminServices(
   db: Db,
   clock: Clock,
-  deps: { moderationRepository: ModerationRepository; moderation: ModerationService; hydrator: PostHydrator; accounts: AccountService },
+  deps: { moderationRepository: ModerationRepository; moderation: ModerationService; hydrator: PostHydrator; accounts: AccountService; sessions?: SessionEvents },
 ): AdminServices {
   const repository = new AdminRepository(db);
   const userIps = new UserIpRepository(db, clock);
@@ -37,7 +38,7 @@ export function buildAdminServices(
     recordIp: (accountId, ip) => userIps.record(accountId, ip),
   });
   return {
-    accounts: new AdminAccountService(db, repository, deps.moderationRepository, userIps, clock),
+    accounts: new AdminAccountService(db, repository, deps.moderationRepository, userIps, clock, deps.sessions),
     reports: new AdminReportService(repository, deps.moderation, userIps, deps.hydrator, clock),
     ipBlocks,
     emailDomainBlocks,

@@ -7,7 +7,7 @@ import type { AccountRow } from '../accounts/account.ts';
 import { areValidScopes, isSubsetOf, parseScopes } from './scopes.ts';
 import { hashPassword, hashToken, pkceS256, randomToken, safeEqual, timingDummyHash, verifyPassword } from './secrets.ts';
 import type { AppRow, TokenRepository, TokenRow } from './token-repository.ts';
-import type { FixedWindowLimiter } from '../../infra/rate-limiter.ts';
+import type { RateLimit } from '../../infra/rate-limit/rate-limit-store.ts';
 
 /** What authentication found for a request. */
 export interface Principal {
@@ -53,7 +53,7 @@ export class AuthService {
     private readonly accounts: AccountRepository,
     private readonly clock: Clock,
     /** Log-in attempts per login name, from every address together (GLIMPSE_RATE_LIMIT_LOGIN_ACCOUNT). */
-    private readonly loginLimit?: FixedWindowLimiter,
+    private readonly loginLimit?: RateLimit,
   ) {}
 
   private nowIso(): string {
@@ -275,7 +275,7 @@ export class AuthService {
   async checkPassword(login: string, password: string): Promise<AccountRow> {
     // Keyed on the name as typed (normalised like the lookup), never on the account it finds:
     // a name without an account is limited the same, so a 429 reveals nothing.
-    this.loginLimit?.takeOrRefuse(`login:${login.trim().toLowerCase().replace(/^@/, '')}`);
+    await this.loginLimit?.takeOrRefuse(`login:${login.trim().toLowerCase().replace(/^@/, '')}`);
     const found = await this.accounts.findUserByLogin(login);
     const ok = await verifyPassword(found?.user.password_hash ?? (await timingDummyHash()), password);
     if (!found || !ok || found.user.disabled) throw unauthorized('Invalid username/email or password');

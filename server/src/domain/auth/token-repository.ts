@@ -13,9 +13,30 @@ export interface AuthenticatedToken {
   disabled: boolean;
 }
 
+/**
+ * Told, after the change is committed, when tokens stop working: the open streams on them close
+ * at once (streaming.route.ts, through the pub/sub's `session:<accountId>` channel).
+ */
+export interface SessionEvents {
+  /** These tokens of the account were revoked. */
+  revoked(accountId: string, tokenIds: string[]): void;
+  /** Every token of the account stopped working (suspended, log-in disabled). */
+  allRevoked(accountId: string): void;
+}
+
 /** OAuth apps, authorization codes and access tokens (all secrets stored as hashes). */
 export class TokenRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    readonly events?: SessionEvents,
+  ) {}
+
+  /** Tells `events` which accounts' tokens were just revoked. */
+  private announce(rows: Array<{ id: string; account_id: string | null }>): void {
+    const byAccount = new Map<string, string[]>();
+    for (const row of rows) if (row.account_id) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), row.id]);
+    for (const [accountId, ids] of byAccount) this.events?.revoked(accountId, ids);
+  }
 
   async insertApp(app: Insertable<AppsTable>): Promise<void> {
     await this.db.insertInto('apps').values(app).execute();
@@ -66,20 +87,32 @@ export class TokenRepository {
     return { token, role: role ?? null, approved: approved === null ? true : Boolean(approved), disabled: Boolean(disabled) };
   }
 
+  /** Which of these tokens are revoked (by primary key, in chunks): the open streams' safety net. */
+  async revokedAmong(ids: string[]): Promise<Set<string>> {
+    const revoked = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('access_tokens').select('id').where('id', 'in', ids.slice(i, i + 500)).where('revoked_at', 'is not', null).execute();
+      for (const row of rows) revoked.add(row.id);
+    }
+    return revoked;
+  }
+
   async findByRefreshHash(refreshHash: string): Promise<TokenRow | undefined> {
     return this.db.selectFrom('access_tokens').selectAll().where('refresh_token_hash', '=', refreshHash).executeTakeFirst();
   }
 
   /** Revokes one token if it is still active; answers whether this call revoked it. */
   async revoke(id: string, now: string): Promise<boolean> {
-    const r = await this.db
+    const rows = await this.db
       .updateTable('access_tokens')
       .set({ revoked_at: now })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+      .returning(['id', 'account_id'])
+      .execute();
     await this.deletePushSubscriptions((q) => q.where('id', '=', id));
-    return Number(r.numUpdatedRows) > 0;
+    this.announce(rows);
+    return rows.length > 0;
   }
 
   /**
@@ -95,8 +128,9 @@ export class TokenRepository {
 
   /** Every token issued from one authorization code, refreshed ones included. */
   async revokeAllForCode(codeHash: string, now: string): Promise<void> {
-    await this.db.updateTable('access_tokens').set({ revoked_at: now }).where('authorization_code_hash', '=', codeHash).where('revoked_at', 'is', null).execute();
+    const rows = await this.db.updateTable('access_tokens').set({ revoked_at: now }).where('authorization_code_hash', '=', codeHash).where('revoked_at', 'is', null).returning(['id', 'account_id']).execute();
     await this.deletePushSubscriptions((q) => q.where('authorization_code_hash', '=', codeHash));
+    this.announce(rows);
   }
 
   async revokeAllForAccount(accountId: string, now: string, exceptId?: string): Promise<void> {
@@ -106,7 +140,8 @@ export class TokenRepository {
       .where('account_id', '=', accountId)
       .where('revoked_at', 'is', null);
     if (exceptId) q = q.where('id', '!=', exceptId);
-    await q.execute();
+    const rows = await q.returning(['id', 'account_id']).execute();
     await this.deletePushSubscriptions((t) => (exceptId ? t.where('account_id', '=', accountId).where('id', '!=', exceptId) : t.where('account_id', '=', accountId)));
+    this.announce(rows);
   }
 }

@@ -17,7 +17,7 @@ import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
 import type { PostRepository } from '../posts/post-repository.ts';
 import type { ScheduledClaim } from '../posts/post-service.ts';
 import { POST_LIMITS, type StatusRow } from '../posts/post.ts';
-import type { FixedWindowLimiter } from '../../infra/rate-limiter.ts';
+import type { RateLimit } from '../../infra/rate-limit/rate-limit-store.ts';
 import { GroupCommit } from '../../db/group-commit.ts';
 import { type CommentCursor, type CommentRepository } from './comment-repository.ts';
 import { foldKey } from './fold-key.ts';
@@ -76,7 +76,7 @@ export class CommentService {
     private readonly moderation: ModerationService,
     private readonly notifications: NotificationService,
     private readonly clock: Clock,
-    private readonly limiter: FixedWindowLimiter | undefined,
+    private readonly limiter: RateLimit | undefined,
     /** New comments commit in groups: a storm pays one commit per group, not per comment. */
     private readonly commentWrites: GroupCommit = new GroupCommit(db),
   ) {}
@@ -103,7 +103,7 @@ export class CommentService {
     const ctx = await this.relationships.loadViewerContext(viewer, [root.author.id]);
     if (!canComment(ctx, root.status, root.author)) throw new AppError(403, 'Comments on this post are limited');
     if (input.mediaIds.length > 0) throw unprocessable('Validation failed: Comments cannot carry photos');
-    this.limiter?.takeOrRefuse(`comment:${viewer.accountId}`);
+    await this.limiter?.takeOrRefuse(`comment:${viewer.accountId}`);
 
     let text = input.text;
     const answering = replyTo.status.post_id !== null ? replyTo.author : undefined;

@@ -16,7 +16,7 @@ import type { NotificationRow } from '../notifications/notification.ts';
 import { countableLength, mentionedUsernames } from '../posts/caption.ts';
 import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
 import type { PostRepository } from '../posts/post-repository.ts';
-import { POST_LIMITS, type StatusRow } from '../posts/post.ts';
+import { POST_LIMITS, type StatusRow, newStatusRow } from '../posts/post.ts';
 import { type AccountConversationRow, type ConversationPaging, type ConversationRepository, participantsKey, participantsOf } from './conversation-repository.ts';
 
 export const CONVERSATION_LIMITS = {
@@ -252,7 +252,7 @@ export class ConversationService {
     now: Date,
     options: { replyTo?: StatusRow; storyId?: string; hasMedia?: boolean; sensitive?: boolean; spoilerText?: string; language?: string },
   ): StatusRow {
-    return {
+    return newStatusRow({
       id,
       account_id: senderId,
       text,
@@ -262,26 +262,13 @@ export class ConversationService {
       sensitive: options.sensitive ? 1 : 0,
       spoiler_text: options.spoilerText ?? '',
       language: options.language ?? null,
-      hide_like_count: 0,
       comment_policy: 'nobody',
       has_media: options.hasMedia ? 1 : 0,
-      favourites_count: 0,
-      replies_count: 0,
       created_at: now.toISOString(),
-      edited_at: null,
-      post_id: null,
-      thread_id: null,
-      hidden_reason: null,
-      approved: 0,
-      fold_key: '',
-      tone: null,
-      pinned_at: null,
-      rank_score: 0,
       conversation_id: options.replyTo?.conversation_id ?? null,
       story_id: options.storyId ?? null,
-    };
+    });
   }
-
   /**
    * Writes a message in the transaction: its conversation (the replied one, whose participants
    * grow by any new recipient, or the one of exactly these participants, or a new one), the

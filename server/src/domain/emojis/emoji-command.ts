@@ -3,7 +3,7 @@ import type { Config } from '../../config.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { systemClock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { LocalDiskStorage } from '../../infra/storage/local-disk-storage.ts';
+import { mediaStorageFor } from '../../infra/storage/s3-storage.ts';
 import { CustomEmojiRepository } from './emoji-repository.ts';
 import { CustomEmojiService, emojiPath } from './emoji-service.ts';
 
@@ -14,7 +14,7 @@ import { CustomEmojiService, emojiPath } from './emoji-service.ts';
  */
 export async function runEmojiCommand(db: DatabaseHandle, config: Config, args: string[], help: string): Promise<number> {
   const [action, ...rest] = args;
-  const service = new CustomEmojiService(new CustomEmojiRepository(db.kysely), new LocalDiskStorage(config.dataDir), systemClock);
+  const service = new CustomEmojiService(new CustomEmojiRepository(db.kysely), mediaStorageFor(config.storage, config.dataDir), systemClock);
   const usage = () => {
     console.error(help);
     return 2;

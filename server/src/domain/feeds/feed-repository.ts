@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { publiclyListableSql } from '../../access/post-policy.ts';
+import { homeFeedAuthorSql, publiclyListableSql } from '../../access/post-policy.ts';
 import { notMessageSql } from '../../access/message-policy.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
+import { type Clock, systemClock } from '../../clock.ts';
 
 export interface IdPaging {
   maxId?: string;
@@ -37,16 +39,62 @@ export interface HomeSourceRows {
   followedTags: Set<string>;
   /** Members of the viewer's exclusive lists: their posts leave the home feed. */
   exclusiveAuthors: Set<string>;
+  /** The oldest status kept in the viewer's home_feed (null when none); older pages read the authors' posts. */
+  horizon: string | null;
 }
+
+export interface FeedRepositoryOptions {
+  /** home_feed rows kept per account (GLIMPSE_HOME_FEED_ROWS). */
+  homeFeedRows?: number;
+  clock?: Clock;
+}
+
+/** Authors per skeleton query when a page reads many authors' posts (bound parameters stay far below both databases' limits). */
+const AUTHORS_PER_QUERY = 5000;
+/** Branches per UNION ALL (SQLite allows 500 terms in one compound SELECT). */
+const BRANCHES_PER_UNION = 250;
 
 /**
  * The home feed's storage and the timelines' skeleton queries: each answers status ids only;
  * the hydrator loads the rest for the whole page at once.
  */
 export class FeedRepository {
-  constructor(private readonly db: Db) {}
+  private readonly keepRows: number;
+  private readonly clock: Clock;
 
-  /** Push: one INSERT … SELECT puts the post into every follower's feed. */
+  constructor(
+    private readonly db: Db,
+    options: FeedRepositoryOptions = {},
+  ) {
+    this.keepRows = options.homeFeedRows ?? 800;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Keeps at most `keepRows` home_feed rows for each account `accountIds` selects (a query of
+   * `account_id`): one set-based DELETE whatever their number. For each account one bounded
+   * probe of the primary key finds whether a row lies beyond the bound (NULL for a feed within
+   * it, nearly all of them between trims); a feed past it is cut back to `keepRows − slack` rows,
+   * so each feed's rows are deleted in one range once every `slack + 1` new rows, not one by one
+   * with every post. Older pages read the authors' posts instead (FeedService.home).
+   */
+  private async trimFeeds(accountIds: any): Promise<void> {
+    const db = this.db as any;
+    const slack = Math.max(1, Math.floor(this.keepRows / 10));
+    const nth = (eb: any, offset: number) => eb.selectFrom('home_feed as k').select('k.status_id').whereRef('k.account_id', '=', 't.account_id').orderBy('k.status_id', 'desc').limit(1).offset(offset);
+    const cuts = db.selectFrom(accountIds.as('t')).select((eb: any) => [
+      't.account_id as account_id',
+      // CASE evaluates the second probe only for a feed past the bound.
+      eb.case().when(nth(eb, this.keepRows), 'is not', null).then(nth(eb, this.keepRows - slack)).end().as('cut'),
+    ]);
+    const doomed = db
+      .selectFrom(cuts.as('c'))
+      .innerJoin('home_feed as h', (join: any) => join.onRef('h.account_id', '=', 'c.account_id').onRef('h.status_id', '<=', 'c.cut'))
+      .select(['h.account_id', 'h.status_id']);
+    await db.deleteFrom('home_feed').where((eb: any) => eb(eb.refTuple('account_id', 'status_id'), 'in', doomed)).execute();
+  }
+
+  /** Push: one INSERT … SELECT puts the post into every follower's feed, then the followers' feeds are trimmed to the bound. */
   async pushToFollowers(statusId: string, authorId: string): Promise<number> {
     const result = await this.db
       .insertInto('home_feed')
@@ -59,7 +107,9 @@ export class FeedRepository {
       )
       .onConflict((oc) => oc.columns(['account_id', 'status_id']).doNothing())
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0);
+    const inserted = Number(result.numInsertedOrUpdatedRows ?? 0);
+    if (inserted > 0) await this.trimFeeds(this.db.selectFrom('follows').select('account_id').where('target_account_id', '=', authorId));
+    return inserted;
   }
 
   /** After a follow: the author's recent posts join the new follower's feed. */
@@ -79,6 +129,7 @@ export class FeedRepository {
       )
       .onConflict((oc) => oc.columns(['account_id', 'status_id']).doNothing())
       .execute();
+    await this.trimFeeds(this.db.selectFrom('accounts').select('id as account_id').where('id', '=', accountId));
   }
 
   /** Ids are time-ordered, so the primary key finds recent posts without a scan. */
@@ -111,15 +162,33 @@ export class FeedRepository {
    * threshold, followed hashtags, and members of exclusive lists. A viewer with no followed
    * tag and no exclusive list pays two empty index probes inside this query, nothing more.
    */
-  async homeSources(accountId: string, threshold: number): Promise<HomeSourceRows> {
-    const { rows } = await sql<{ kind: string; value: string }>`
+  async homeSources(accountId: string, threshold: number, options: { horizon?: boolean } = {}): Promise<HomeSourceRows> {
+    // With `horizon` (a home page), also the oldest kept home_feed row: one probe of its primary key.
+    const horizon = options.horizon ? sql`UNION ALL SELECT 'horizon', MIN(status_id) FROM home_feed WHERE account_id = ${accountId}` : sql``;
+    const { rows } = await sql<{ kind: string; value: string | null }>`
       SELECT 'pulled' AS kind, f.target_account_id AS value FROM follows f JOIN accounts a ON a.id = f.target_account_id
         WHERE f.account_id = ${accountId} AND a.followers_count > ${threshold}
       UNION ALL SELECT 'tag', tag FROM followed_tags WHERE account_id = ${accountId}
       UNION ALL SELECT 'exclusive', la.account_id FROM lists l JOIN list_accounts la ON la.list_id = l.id
-        WHERE l.account_id = ${accountId} AND l.exclusive = 1`.execute(this.db);
-    const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.value);
-    return { pulledAuthors: of('pulled'), followedTags: new Set(of('tag')), exclusiveAuthors: new Set(of('exclusive')) };
+        WHERE l.account_id = ${accountId} AND l.exclusive = 1
+      ${horizon}`.execute(this.db);
+    const of = (kind: string) => rows.filter((r) => r.kind === kind && r.value !== null).map((r) => r.value as string);
+    return { pulledAuthors: of('pulled'), followedTags: new Set(of('tag')), exclusiveAuthors: new Set(of('exclusive')), horizon: of('horizon')[0] ?? null };
+  }
+
+  /**
+   * The accounts whose posts the viewer's home feed reads by follow (access/post-policy
+   * homeFeedAuthorSql: followed, not muted, no block either way, not suspended), for pages
+   * older than the kept home_feed rows. One query.
+   */
+  async homeFeedAuthors(viewer: Viewer): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('follows')
+      .innerJoin('accounts', 'accounts.id', 'follows.target_account_id')
+      .select('follows.target_account_id as id')
+      .where(homeFeedAuthorSql({ viewer }, this.clock.now().toISOString()))
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /**
@@ -129,27 +198,33 @@ export class FeedRepository {
    */
   private async newestAcross(keys: readonly string[], branch: (key: string) => any, column: string, paging: IdPaging): Promise<string[]> {
     if (keys.length === 0) return [];
-    const parts: any[] = keys.map((key, i) => (this.db as any).selectFrom(paged(branch(key), column, paging).as(`b${i}`)).select(`b${i}.id as id`));
-    const query = parts.slice(1).reduce((q: any, part) => q.unionAll(part), parts[0]);
+    const db = this.db as any;
+    const union = (parts: any[]) => parts.slice(1).reduce((q: any, part) => q.unionAll(part), parts[0]);
+    const parts: any[] = keys.map((key, i) => db.selectFrom(paged(branch(key), column, paging).as(`b${i}`)).select(`b${i}.id as id`));
+    // Past one compound SELECT's limit, unions of unions (still one statement).
+    const groups: any[] = [];
+    for (let i = 0; i < parts.length; i += BRANCHES_PER_UNION) groups.push(union(parts.slice(i, i + BRANCHES_PER_UNION)));
+    const query = groups.length === 1 ? groups[0] : union(groups.map((g, i) => db.selectFrom(g.as(`g${i}`)).select(`g${i}.id as id`)));
     const rows: Array<{ id: string }> = await query.execute();
     return mergeNewestFirst(rows.map((r) => r.id), paging);
+  }
+
+  /** Publicly listable posts carrying the tag (access/post-policy.ts): the tag timeline and followed tags. */
+  private listableWithTag(tag: string) {
+    return this.db
+      .selectFrom('status_tags')
+      .innerJoin('statuses', 'statuses.id', 'status_tags.status_id')
+      .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
+      .select('status_tags.status_id as id')
+      .where('status_tags.tag', '=', tag)
+      .where(publiclyListableSql());
   }
 
   /** Publicly listable posts carrying any of the tags (access/post-policy.ts), in one query. */
   async followedTagIds(tags: readonly string[], paging: IdPaging, excludeAuthors: ReadonlySet<string>): Promise<string[]> {
     return this.newestAcross(
       tags,
-      (tag) => {
-        let q = this.db
-          .selectFrom('status_tags')
-          .innerJoin('statuses', 'statuses.id', 'status_tags.status_id')
-          .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
-          .select('status_tags.status_id as id')
-          .where('status_tags.tag', '=', tag)
-          .where(publiclyListableSql());
-        if (excludeAuthors.size) q = q.where('statuses.account_id', 'not in', [...excludeAuthors]);
-        return q;
-      },
+      (tag) => (excludeAuthors.size ? this.listableWithTag(tag).where('statuses.account_id', 'not in', [...excludeAuthors]) : this.listableWithTag(tag)),
       'status_tags.status_id',
       paging,
     );
@@ -157,31 +232,36 @@ export class FeedRepository {
 
   /** Top-level posts of a list's members, in one query (one indexed range per member). */
   async postIdsOfMembers(memberIds: readonly string[], paging: IdPaging): Promise<string[]> {
-    return this.newestAcross(
-      memberIds,
-      (id) => this.db.selectFrom('statuses').select('id').where('account_id', '=', id).where('in_reply_to_id', 'is', null).where(notMessageSql()),
-      'id',
-      paging,
-    );
+    return this.postIdsByAuthors([...memberIds], paging);
   }
 
-  /** Top-level posts of some authors: the pull side of the home feed and the profile grid. */
-  async postIdsByAuthors(authorIds: string[], paging: IdPaging, options: { onlyMedia?: boolean; includeReplies?: boolean } = {}): Promise<string[]> {
-    if (authorIds.length === 0) return [];
-    if (authorIds.length > 1) {
-      // One indexed range per author (statuses_account), merged here: with `account_id IN (…)`
-      // SQLite walks statuses_reply over every top-level post instead (37 ms a home feed at
-      // the benchmark's standard size, against 0.04 ms per author this way).
-      const lists = await Promise.all([...new Set(authorIds)].map((id) => this.postIdsByAuthors([id], paging, options)));
-      const merged = lists.flat().sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
-      return paging.minId ? merged.slice(-paging.limit) : merged.slice(0, paging.limit);
-    }
-    // Direct messages are read in conversations only (access/message-policy.ts).
-    let q = this.db.selectFrom('statuses').select('id').where('account_id', '=', authorIds[0]).where(notMessageSql());
+  /** One author's posts the listings may read; direct messages are read in conversations only (access/message-policy.ts). */
+  private postsOf(authorId: string, options: { onlyMedia?: boolean; includeReplies?: boolean }) {
+    let q = this.db.selectFrom('statuses').select('id').where('account_id', '=', authorId).where(notMessageSql());
     if (!options.includeReplies) q = q.where('in_reply_to_id', 'is', null);
     if (options.onlyMedia) q = q.where('has_media', '=', 1);
-    const rows = await pageIds(q, 'id', paging);
-    return rows.map((r) => r.id);
+    return q;
+  }
+
+  /**
+   * Top-level posts of some authors: the pull side of the home feed (celebrities, and every
+   * followed author for pages older than the kept home_feed rows), list timelines and the
+   * profile grid. Several authors are one query (up to AUTHORS_PER_QUERY): one indexed range
+   * per author (statuses_account) joined by UNION ALL and merged here; with `account_id IN (…)`
+   * SQLite walks statuses_reply over every top-level post instead (37 ms a home feed at the
+   * benchmark's standard size, against 0.04 ms per author this way).
+   */
+  async postIdsByAuthors(authorIds: string[], paging: IdPaging, options: { onlyMedia?: boolean; includeReplies?: boolean } = {}): Promise<string[]> {
+    const authors = [...new Set(authorIds)];
+    if (authors.length === 0) return [];
+    if (authors.length === 1) {
+      const rows = await pageIds(this.postsOf(authors[0], options), 'id', paging);
+      return rows.map((r) => r.id);
+    }
+    const chunks: string[][] = [];
+    for (let i = 0; i < authors.length; i += AUTHORS_PER_QUERY) chunks.push(authors.slice(i, i + AUTHORS_PER_QUERY));
+    const lists = await Promise.all(chunks.map((chunk) => this.newestAcross(chunk, (id) => this.postsOf(id, options), 'id', paging)));
+    return lists.length === 1 ? lists[0] : mergeNewestFirst(lists.flat(), paging);
   }
 
   /** The public timeline: publicly listable posts only (access/post-policy.ts). */
@@ -198,14 +278,7 @@ export class FeedRepository {
 
   /** A hashtag's timeline: publicly listable posts only, never unlisted ones or comments. */
   async tagIds(tag: string, paging: IdPaging): Promise<string[]> {
-    const q = this.db
-      .selectFrom('status_tags')
-      .innerJoin('statuses', 'statuses.id', 'status_tags.status_id')
-      .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
-      .select('status_tags.status_id as id')
-      .where('status_tags.tag', '=', tag)
-      .where(publiclyListableSql());
-    const rows = await pageIds(q, 'status_tags.status_id', paging);
+    const rows = await pageIds(this.listableWithTag(tag), 'status_tags.status_id', paging);
     return rows.map((r) => r.id);
   }
 

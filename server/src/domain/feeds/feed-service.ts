@@ -8,7 +8,8 @@ import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
 import type { StatusRow } from '../posts/post.ts';
 import type { FeedRepository, IdPaging } from './feed-repository.ts';
 
-import type { JobQueue } from '../../infra/queue/job-queue.ts';
+import type { Db } from '../../db/database.ts';
+import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
 
 export interface TimelinePage {
   posts: HydratedPost[];
@@ -29,8 +30,10 @@ export class FeedService {
     private readonly relationships: RelationshipRepository,
     private readonly hydrator: PostHydrator,
     private readonly fanoutThreshold: number,
-    private readonly jobs: JobQueue,
+    private readonly jobs: DurableJobQueue,
   ) {
+    // Idempotent, as every job must be (a job may run again): both inserts ignore rows already
+    // there (ON CONFLICT DO NOTHING), the removal deletes what is left.
     jobs.define<{ statusId: string; authorId: string }>('feed.fan-out', {
       handler: async ({ statusId, authorId }) => {
         const author = await this.accounts.findById(authorId);
@@ -42,33 +45,32 @@ export class FeedService {
       handler: ({ followerId, authorId }) => this.feeds.backfill(followerId, authorId, 40),
     });
     jobs.define<{ followerId: string; authorId: string }>('feed.unmerge', {
-      handler: ({ followerId, authorId }) => this.feeds.removeAuthor(followerId, authorId),
+      handler: async ({ followerId, authorId }) => {
+        // Followed again since (this job retried late): the follow's backfill owns the rows now.
+        const ctx = await this.relationships.loadViewerContext({ accountId: followerId, role: 'user' }, [authorId]);
+        if (ctx.following.has(authorId)) return;
+        await this.feeds.removeAuthor(followerId, authorId);
+      },
     });
   }
 
-  /** Called after a post commits: ordinary authors' posts are pushed by a job. */
-  postCreated(status: StatusRow): void {
-    if (status.in_reply_to_id !== null) return;
-    this.jobs.enqueue('feed.fan-out', { statusId: status.id, authorId: status.account_id });
-  }
-
   /**
-   * Fan-out jobs live in memory: a crash can lose queued ones. At start the last minutes'
-   * posts are pushed again (the insert ignores rows already there), so none is missing.
+   * In the post's transaction: ordinary authors' posts are pushed by a job, recorded with the
+   * post (the outbox), so a crash after the commit loses no fan-out.
    */
-  async recoverRecentFanOut(sinceMs: number, now: Date): Promise<number> {
-    const rows = await this.feeds.recentTopLevel(now.getTime() - sinceMs, 10_000);
-    for (const r of rows) this.jobs.enqueue('feed.fan-out', { statusId: r.id, authorId: r.account_id });
-    return rows.length;
+  async postCreated(trx: Db, status: StatusRow): Promise<void> {
+    if (status.in_reply_to_id !== null) return;
+    await this.jobs.enqueue('feed.fan-out', { statusId: status.id, authorId: status.account_id }, { trx });
   }
 
-  followed(followerId: string, authorId: string): void {
-    this.jobs.enqueue('feed.backfill', { followerId, authorId });
+  /** In the follow's transaction. */
+  async followed(trx: Db, followerId: string, authorId: string): Promise<void> {
+    await this.jobs.enqueue('feed.backfill', { followerId, authorId }, { trx });
   }
 
-  /** Unfollow, removal and block: the read filters at once; this tidies storage. */
-  unfollowed(followerId: string, authorId: string): void {
-    this.jobs.enqueue('feed.unmerge', { followerId, authorId });
+  /** Unfollow, removal and block, in their transaction: the read filters at once; this tidies storage. */
+  async unfollowed(trx: Db, followerId: string, authorId: string): Promise<void> {
+    await this.jobs.enqueue('feed.unmerge', { followerId, authorId }, { trx });
   }
 
   /**
@@ -79,7 +81,7 @@ export class FeedService {
   async home(viewer: Viewer, paging: IdPaging): Promise<TimelinePage> {
     // Over-fetch so posts filtered out (just unfollowed, muted) rarely shorten a page.
     const fetch = { ...paging, limit: Math.min(paging.limit * 2, 80) };
-    const sources = await this.feeds.homeSources(viewer.accountId, this.fanoutThreshold);
+    const sources = await this.feeds.homeSources(viewer.accountId, this.fanoutThreshold, { horizon: true });
     const excluded = sources.exclusiveAuthors;
     const pulled = [viewer.accountId, ...sources.pulledAuthors.filter((id) => !excluded.has(id))];
     const [pushed, pulledIds, tagged] = await Promise.all([
@@ -87,10 +89,29 @@ export class FeedService {
       this.feeds.postIdsByAuthors(pulled, fetch),
       sources.followedTags.size ? this.feeds.followedTagIds([...sources.followedTags], fetch, excluded) : [],
     ]);
-    const merged = [...new Set([...pushed, ...pulledIds, ...tagged])].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const older = await this.beyondKeptRows(viewer, fetch, pushed.length, sources.horizon, new Set([...pulled, ...excluded]));
+    const merged = [...new Set([...pushed, ...pulledIds, ...tagged, ...older])].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
     const window = paging.minId ? merged.slice(-fetch.limit) : merged.slice(0, fetch.limit);
     const posts = await this.hydrateUpTo(viewer, window, paging.limit, 'home', Boolean(paging.minId), sources);
     return { posts, ids: posts.map((p) => p.status.id) };
+  }
+
+  /**
+   * home_feed keeps the newest rows of each account only (GLIMPSE_HOME_FEED_ROWS, trimmed at
+   * fan-out): a page reaching below the oldest kept row (`horizon`), or one the kept rows do not
+   * fill, reads the followed authors' posts below it directly, by the pull path celebrities'
+   * posts take (one query for the authors, under the access rules' SQL form, and one skeleton
+   * query whatever their number). `skip`: authors already pulled, or left out (exclusive lists).
+   */
+  private async beyondKeptRows(viewer: Viewer, fetch: IdPaging, pushedCount: number, horizon: string | null, skip: ReadonlySet<string>): Promise<string[]> {
+    const lower = [fetch.minId, fetch.sinceId].filter((id): id is string => id !== undefined).sort().pop();
+    // The page's range lies wholly within the kept rows.
+    if (horizon !== null && lower !== undefined && lower >= horizon) return [];
+    // Newest first, the kept rows filled the page: older ones come on the next page.
+    if (!fetch.minId && pushedCount >= fetch.limit) return [];
+    const authors = (await this.feeds.homeFeedAuthors(viewer)).filter((id) => !skip.has(id));
+    const maxId = horizon !== null && (fetch.maxId === undefined || horizon < fetch.maxId) ? horizon : fetch.maxId;
+    return this.feeds.postIdsByAuthors(authors, { ...fetch, maxId });
   }
 
   /** The viewer's followed tags and exclusive-list members, for the user stream's home rule. */

@@ -48,10 +48,13 @@ export interface AccountPage {
   edges: EdgeRow[];
 }
 
-/** What happens after a follow edge appears or goes; the home feed listens. */
+/**
+ * What happens when a follow edge appears or goes, in its transaction (the home feed and lists
+ * record their jobs there, so they commit with the edge).
+ */
 export interface FollowEvents {
-  onFollowed?(followerId: string, followedId: string): void;
-  onUnfollowed?(followerId: string, followedId: string): void;
+  onFollowed?(trx: Db, followerId: string, followedId: string): Promise<void>;
+  onUnfollowed?(trx: Db, followerId: string, followedId: string): Promise<void>;
 }
 
 /** Follow, unfollow, requests, remove follower, block and mute: the follow graph's use cases. */
@@ -96,10 +99,10 @@ export class FollowService {
         const added = await this.relationships.addEdge('follows', this.edge(viewer.accountId, account.id), trx);
         if (!added) return undefined;
         await this.relationships.adjustCounts(trx, viewer.accountId, account.id, 1);
+        await this.events.onFollowed?.(trx, viewer.accountId, account.id);
         return this.notifications.notify(trx, 'follow', account.id, viewer.accountId);
       });
       this.notifications.published(notification);
-      if (notification?.type === 'follow') this.events.onFollowed?.(viewer.accountId, account.id);
     }
     return this.relationship(viewer, targetId);
   }
@@ -124,8 +127,8 @@ export class FollowService {
       await this.relationships.adjustCounts(db, followerId, followedId, -1);
       // One endorses only accounts one follows: the endorsement ends with the follow.
       await this.relationships.removeEdge('endorsements', followerId, followedId, db);
-      // Runs as a job after this; the feed read already hides the author from now on.
-      this.events.onUnfollowed?.(followerId, followedId);
+      // A job recorded in this transaction; the feed read already hides the author from now on.
+      await this.events.onUnfollowed?.(db, followerId, followedId);
     }
   }
 
@@ -137,10 +140,10 @@ export class FollowService {
       const added = await this.relationships.addEdge('follows', this.edge(requesterId, viewer.accountId), trx);
       if (!added) return undefined;
       await this.relationships.adjustCounts(trx, requesterId, viewer.accountId, 1);
+      await this.events.onFollowed?.(trx, requesterId, viewer.accountId);
       return this.notifications.notify(trx, 'follow', viewer.accountId, requesterId);
     });
     this.notifications.published(notification);
-    if (notification) this.events.onFollowed?.(requesterId, viewer.accountId);
     return this.relationship(viewer, requesterId);
   }
 

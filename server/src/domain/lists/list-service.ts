@@ -4,7 +4,8 @@ import { canAddToList, canManageList } from '../../access/list-policy.ts';
 import { newId } from '../../db/ids.ts';
 import type { Clock } from '../../clock.ts';
 import { notFound, unprocessable } from '../../errors.ts';
-import type { JobQueue } from '../../infra/queue/job-queue.ts';
+import type { Db } from '../../db/database.ts';
+import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { AccountRow } from '../accounts/account.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
@@ -47,8 +48,9 @@ export class ListService {
     private readonly relationships: RelationshipRepository,
     private readonly feeds: FeedService,
     private readonly clock: Clock,
-    private readonly jobs: JobQueue,
+    private readonly jobs: DurableJobQueue,
   ) {
+    // Idempotent: a DELETE of what is left.
     jobs.define<{ ownerId: string; accountId: string }>('lists.unfollowed', {
       handler: ({ ownerId, accountId }) => this.lists.removeFromOwnersLists(ownerId, accountId),
     });
@@ -151,9 +153,9 @@ export class ListService {
     return (await this.lists.listsHolding(viewer.accountId, authorId, listIds)).map((l) => l.id);
   }
 
-  /** An unfollow (or removal, or block) takes the account off the follower's lists. */
-  unfollowed(followerId: string, followedId: string): void {
-    this.jobs.enqueue('lists.unfollowed', { ownerId: followerId, accountId: followedId });
+  /** An unfollow (or removal, or block) takes the account off the follower's lists: a job recorded in its transaction. */
+  async unfollowed(trx: Db, followerId: string, followedId: string): Promise<void> {
+    await this.jobs.enqueue('lists.unfollowed', { ownerId: followerId, accountId: followedId }, { trx });
   }
 }
 

@@ -63,8 +63,53 @@ export class MediaRepository {
     if (tags.length) await db.insertInto('media_tags').values(tags.map((t) => ({ ...t, media_id: mediaId }))).execute();
   }
 
-  /** Media left in 'processing' (a restart interrupted them): re-queued at start. */
-  async findProcessing(limit: number): Promise<MediaRow[]> {
-    return this.db.selectFrom('media').selectAll().where('state', '=', 'processing').orderBy('id').limit(limit).execute();
+  /**
+   * Media left in 'processing' whose processing lease is absent or ran out before `now` (a
+   * restart interrupted them, or the process holding them died), or is held by `deadHolder`
+   * (this process's predecessor): re-queued at start.
+   */
+  async findProcessing(limit: number, now: string, deadHolder?: string): Promise<MediaRow[]> {
+    return this.db
+      .selectFrom('media')
+      .selectAll()
+      .where('state', '=', 'processing')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), ...(deadHolder ? [eb('lease_holder', '=', deadHolder)] : [])]))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Takes the processing lease of a row still 'processing' whose lease is absent or ran out,
+   * and was last held by `previousOwner` (as read just before, so the caller knows whose
+   * abandoned attempt it takes over). One conditional UPDATE: of processes racing, one wins.
+   */
+  async claimLease(id: string, previousOwner: string | null, lease: { owner: string; holder: string; until: string }, now: string, deadHolder?: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('media')
+      .set({ lease_owner: lease.owner, lease_holder: lease.holder, lease_until: lease.until })
+      .where('id', '=', id)
+      .where('state', '=', 'processing')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), ...(deadHolder ? [eb('lease_holder', '=', deadHolder)] : [])]))
+      .where((eb) => (previousOwner === null ? eb('lease_owner', 'is', null) : eb('lease_owner', '=', previousOwner)))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Extends a lease this owner still holds on a row still 'processing'; false when it is lost. */
+  async renewLease(id: string, owner: string, until: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('media')
+      .set({ lease_until: until })
+      .where('id', '=', id)
+      .where('state', '=', 'processing')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Gives the lease up at once (a stopping process), so the next start need not wait for it to run out. */
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.db.updateTable('media').set({ lease_until: null }).where('id', '=', id).where('state', '=', 'processing').where('lease_owner', '=', owner).execute();
   }
 }

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { isId, newId } from '../../db/ids.ts';
@@ -53,10 +55,26 @@ export const ORIGINAL_NAME = 'original';
 export const PROCESS_JOB = 'media.process';
 /** Media of one account processing at once; more answers 429 until some are done. */
 export const MAX_PROCESSING_PER_ACCOUNT = 10;
+/**
+ * How long a processing lease lasts (on the injectable clock). Longer than the job's timeout
+ * (60 s), and renewed before the results are written, so a live holder never loses it.
+ */
+export const MEDIA_LEASE_MS = 5 * 60_000;
+
+/**
+ * Who holds a lease, as far as a restart can tell: this host and data folder. A process
+ * started with the same two is the one that died (or, sharing a folder on one host, another
+ * whose work it then repeats: its commit then fails the lease check, so nothing breaks).
+ */
+export function mediaLeaseHolder(dataDir: string): string {
+  return crypto.createHash('sha256').update(`${os.hostname()}\0${path.resolve(dataDir)}`).digest('base64url').slice(0, 22);
+}
 const STORAGE_KEY = /^[A-Za-z0-9_-]{43}$/;
 const FILE_NAME = /^([a-z0-9]{1,32})\.(jpg|webp)$/;
 
 export interface MediaServiceOptions {
+  /** This process as a lease holder (mediaLeaseHolder); by default one no other process shares. */
+  leaseHolder?: string;
   /** How long POST /api/v1/media waits for processing (real milliseconds). */
   waitMs?: number;
   onError?(message: string, error: unknown): void;
@@ -86,6 +104,14 @@ export class MediaService {
   private readonly waiters = new Map<string, Set<() => void>>();
   /** Media ids queued or running here, so a resume never queues one twice. */
   private readonly inFlight = new Set<string>();
+  /** The lease (attempt key) this process holds per media id while working it. */
+  private readonly attempts = new Map<string, string>();
+  /** Jobs here that won the lease and committed a result (ready or failed), and jobs that found it taken. */
+  readonly leaseStats = { committed: 0, skipped: 0 };
+  private readonly leaseHolder: string;
+  /** Media the first resume queued whose lease this holder's dead predecessor held. */
+  private readonly takeOver = new Set<string>();
+  private resumed = false;
   private readonly waitMs: number;
   /** Upload requests being received, per account and in total. */
   readonly uploadSlots = new UploadSlots();
@@ -102,15 +128,19 @@ export class MediaService {
     options: MediaServiceOptions = {},
   ) {
     this.waitMs = options.waitMs ?? 60_000;
+    this.leaseHolder = options.leaseHolder ?? crypto.randomBytes(16).toString('base64url');
     this.onError = options.onError ?? (() => undefined);
     queue.define<{ mediaId: string }>(PROCESS_JOB, {
       timeoutMs: 60_000,
       handler: (payload, { signal }) => this.process(payload.mediaId, signal),
       onFailure: async (payload, error) => {
-        const media = await this.media.findById(payload.mediaId);
         if (!(error instanceof JobTimeoutError)) this.onError('media job failed', error);
+        // Only the lease holder may fail the row; without the lease it is another's to finish.
+        const lease = this.attempts.get(payload.mediaId);
+        this.attempts.delete(payload.mediaId);
+        const media = lease ? await this.media.findById(payload.mediaId) : undefined;
         const message = error instanceof JobTimeoutError ? 'Image could not be processed in time' : 'Image could not be processed, please try again';
-        if (media) await this.fail(media, message);
+        if (media && lease) await this.fail(media, lease, message);
         this.finished(payload.mediaId);
       },
     });
@@ -175,6 +205,9 @@ export class MediaService {
       scheduled_status_id: null,
       position: 0,
       created_at: now.toISOString(),
+      lease_owner: null,
+      lease_until: null,
+      lease_holder: null,
     };
     // The bytes are durable before the row that points to them commits.
     await this.storage.putFile(storageKey, ORIGINAL_NAME, file.path);
@@ -292,14 +325,22 @@ export class MediaService {
     if (removed) await this.deleteMedia(removed);
   }
 
-  /** Queues media left 'processing' by a restart. Returns how many were queued. */
+  /**
+   * Queues media left 'processing' by a restart, or by a process that died holding it: only
+   * rows whose processing lease is absent or ran out, and at the first call (app.ts calls it at
+   * start) also those leased by this holder, which was this process before it died. Returns
+   * how many were queued.
+   */
   async resumeInterrupted(): Promise<number> {
     await this.storage.removeStaleIncoming(STALE_INCOMING_MS).catch((error) => this.onError('removing stale received uploads', error));
+    const atStart = !this.resumed;
+    this.resumed = true;
     let queued = 0;
-    const rows = await this.media.findProcessing(500);
+    const rows = await this.media.findProcessing(500, this.clock.now().toISOString(), atStart ? this.leaseHolder : undefined);
     for (const row of rows) {
       if (this.inFlight.has(row.id)) continue;
       if (!this.queue.hasCapacity()) break;
+      if (atStart && row.lease_holder === this.leaseHolder) this.takeOver.add(row.id);
       this.enqueue(row.id);
       queued += 1;
     }
@@ -328,14 +369,60 @@ export class MediaService {
     };
   }
 
-  /** The job: original → stored sizes → row 'ready' → original deleted. */
+  /**
+   * The job: lease claimed → original → stored sizes → row 'ready' → original deleted. The
+   * sizes are written under the attempt's own key (the lease owner, a fresh random storage key)
+   * and the row is pointed at it when it commits, which it does only while holding the lease.
+   * So a job that loses the lease (or is stopped) deletes the files it wrote, never another's.
+   */
   private async process(mediaId: string, signal: AbortSignal): Promise<void> {
+    let threw = false;
     try {
-      const media = await this.media.findById(mediaId);
-      if (!media || media.state !== 'processing') return;
+      const claimed = await this.claim(mediaId);
+      if (!claimed) {
+        this.leaseStats.skipped += 1;
+        return;
+      }
+      this.attempts.set(mediaId, claimed.lease);
+      await this.work(claimed.media, claimed.lease, signal);
+    } catch (error) {
+      threw = true;
+      throw error;
+    } finally {
+      // After a throw or timeout, onFailure takes the lease from `attempts` to fail the row.
+      if (!threw && !signal.aborted) this.attempts.delete(mediaId);
+      if (!signal.aborted) this.finished(mediaId);
+    }
+  }
+
+  /**
+   * Takes the row's lease if it is still 'processing' and nobody holds a live one. An attempt
+   * abandoned by a holder whose lease ran out passes to the new holder with the lease: its
+   * files (under the old lease key) are removed; the row never pointed at them.
+   */
+  private async claim(mediaId: string): Promise<{ media: MediaRow; lease: string } | undefined> {
+    const deadHolder = this.takeOver.delete(mediaId) ? this.leaseHolder : undefined;
+    const media = await this.media.findById(mediaId);
+    if (!media || media.state !== 'processing') return undefined;
+    const now = this.clock.now();
+    const live = media.lease_until !== null && media.lease_until >= now.toISOString();
+    if (live && !(deadHolder && media.lease_holder === deadHolder)) return undefined;
+    const lease = crypto.randomBytes(32).toString('base64url');
+    const until = new Date(now.getTime() + MEDIA_LEASE_MS).toISOString();
+    if (!(await this.media.claimLease(media.id, media.lease_owner, { owner: lease, holder: this.leaseHolder, until }, now.toISOString(), deadHolder))) return undefined;
+    const abandoned = media.lease_owner;
+    if (abandoned && abandoned !== media.storage_key && STORAGE_KEY.test(abandoned)) {
+      await this.storage.remove(abandoned).catch((error) => this.onError('removing an abandoned media attempt', error));
+    }
+    return { media: { ...media, lease_owner: lease, lease_until: until }, lease };
+  }
+
+  private async work(media: MediaRow, lease: string, signal: AbortSignal): Promise<void> {
+    let committed = false;
+    try {
       const original = await this.storage.read(media.storage_key, ORIGINAL_NAME);
       if (!original) {
-        await this.fail(media, 'The upload was lost before it could be processed, please upload it again');
+        await this.fail(media, lease, 'The upload was lost before it could be processed, please upload it again');
         return;
       }
       let result: Awaited<ReturnType<typeof processImage>>;
@@ -344,31 +431,41 @@ export class MediaService {
       } catch (error) {
         if (signal.aborted) throw error;
         if (!(error instanceof ImageRejectedError)) this.onError('media processing failed', error);
-        await this.fail(media, error instanceof ImageRejectedError ? error.message : REJECTIONS.damaged);
+        await this.fail(media, lease, error instanceof ImageRejectedError ? error.message : REJECTIONS.damaged);
         return;
       }
+      if (signal.aborted) return;
+      // Renewed before writing: a holder that lost its lease meanwhile writes nothing.
+      if (!(await this.media.renewLease(media.id, lease, new Date(this.clock.now().getTime() + MEDIA_LEASE_MS).toISOString()))) return;
       for (const variant of result.variants) {
         if (signal.aborted) return;
-        await this.storage.put(media.storage_key, storageNameOf(variant), variant.data);
+        await this.storage.put(lease, storageNameOf(variant), variant.data);
       }
       if (signal.aborted) return;
       const variants: MediaVariant[] = result.variants.map(({ name, format, width, height }) => ({ name, format, width, height }));
-      const replaced = await this.markReady(media, {
+      const replaced = await this.markReady(media, lease, {
         width: result.width,
         height: result.height,
         blurhash: result.blurhash,
         variants: JSON.stringify(variants),
         captured_at: result.capturedAt,
       }, variants);
-      if (replaced === 'lost') {
-        // Failed meanwhile (a timeout): nothing of this upload may stay.
-        await this.storage.remove(media.storage_key);
-        return;
-      }
-      await this.storage.remove(media.storage_key, ORIGINAL_NAME);
+      // Failed meanwhile (a timeout), deleted, or the lease lost: this attempt's files go (finally).
+      if (replaced === 'lost') return;
+      committed = true;
+      this.leaseStats.committed += 1;
+      // The upload's folder held only the original; the row now points at this attempt's.
+      await this.storage.remove(media.storage_key).catch((error) => this.onError('removing a processed original', error));
       if (replaced) await this.deleteMedia(replaced);
     } finally {
-      if (!signal.aborted) this.finished(mediaId);
+      if (!committed) {
+        // Only this attempt's own files: the row never pointed at them.
+        await this.storage.remove(lease).catch((error) => this.onError('removing an unfinished media attempt', error));
+        if (signal.aborted && !(signal.reason instanceof JobTimeoutError)) {
+          // Stopping: give the lease up so the next start takes the upload at once.
+          await this.media.releaseLease(media.id, lease).catch(() => undefined);
+        }
+      }
     }
   }
 
@@ -378,16 +475,20 @@ export class MediaService {
    * was no longer processing, or undefined.
    */
   private async markReady(
-    media: MediaRow,
+    processing: MediaRow,
+    lease: string,
     changes: Pick<MediaRow, 'width' | 'height' | 'blurhash' | 'variants' | 'captured_at'>,
     variants: MediaVariant[],
   ): Promise<MediaRow | 'lost' | undefined> {
+    // The sizes live under the attempt's key, which becomes the row's storage key.
+    const media: MediaRow = { ...processing, storage_key: lease };
     return this.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('media')
-        .set({ ...changes, state: 'ready', error: null })
+        .set({ ...changes, storage_key: lease, state: 'ready', error: null, lease_until: null })
         .where('id', '=', media.id)
         .where('state', '=', 'processing')
+        .where('lease_owner', '=', lease)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) return 'lost' as const;
       if (media.purpose === 'attachment') return undefined;
@@ -413,15 +514,21 @@ export class MediaService {
     });
   }
 
-  private async fail(media: MediaRow, message: string): Promise<void> {
-    await this.db
+  /** Marks the row failed if this lease still holds it; then the original and this attempt's sizes go. */
+  private async fail(media: MediaRow, lease: string, message: string): Promise<void> {
+    const updated = await this.db
       .updateTable('media')
-      .set({ state: 'failed', error: message, variants: '[]', width: null, height: null, blurhash: null })
+      .set({ state: 'failed', error: message, variants: '[]', width: null, height: null, blurhash: null, lease_until: null })
       .where('id', '=', media.id)
       .where('state', '=', 'processing')
-      .execute();
-    // The original and any size already written go: a failed upload keeps no bytes.
-    await this.storage.remove(media.storage_key).catch((error) => this.onError('removing a failed upload', error));
+      .where('lease_owner', '=', lease)
+      .executeTakeFirst();
+    // A failed upload keeps no bytes: the original (when the row is ours to fail) and any size written.
+    if (Number(updated.numUpdatedRows) === 1) {
+      this.leaseStats.committed += 1;
+      await this.storage.remove(media.storage_key).catch((error) => this.onError('removing a failed upload', error));
+    }
+    await this.storage.remove(lease).catch((error) => this.onError('removing a failed upload', error));
   }
 
   private async deleteMedia(media: MediaRow): Promise<void> {

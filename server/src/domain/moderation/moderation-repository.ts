@@ -8,9 +8,9 @@ export class ModerationRepository {
     return this.db.selectFrom('hidden_words').selectAll().where('account_id', '=', accountId).executeTakeFirst();
   }
 
-  async saveHiddenWords(accountId: string, useDefaultList: boolean, words: string[], nowIso: string): Promise<void> {
+  async saveHiddenWords(accountId: string, useDefaultList: boolean, words: string[], nowIso: string, db: Db = this.db): Promise<void> {
     const values = { account_id: accountId, use_default_list: useDefaultList ? 1 : 0, words: JSON.stringify(words), updated_at: nowIso };
-    await this.db
+    await db
       .insertInto('hidden_words')
       .values(values)
       .onConflict((oc) => oc.column('account_id').doUpdateSet({ use_default_list: values.use_default_list, words: values.words, updated_at: nowIso }))

@@ -6,7 +6,7 @@ import type { Viewer } from '../../access/viewer-context.ts';
 import { suspendAccount } from './suspend-account.ts';
 import { canActOnOtherAccount, canSeeAccount } from '../../access/account-policy.ts';
 import { canActOnAccount, canModerate } from '../../access/staff-policy.ts';
-import type { JobQueue } from '../../infra/queue/job-queue.ts';
+import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { TokenRepository } from '../auth/token-repository.ts';
 import type { CommentRepository } from '../comments/comment-repository.ts';
@@ -43,7 +43,7 @@ export class ModerationService {
     private readonly tokens: TokenRepository,
     private readonly hydrator: PostHydrator,
     private readonly clock: Clock,
-    private readonly jobs: JobQueue,
+    private readonly jobs: DurableJobQueue,
   ) {
     jobs.define<{ ownerId: string }>('moderation.reapply', { handler: async ({ ownerId }) => {
         await this.reapply(ownerId);
@@ -59,9 +59,12 @@ export class ModerationService {
     if (words.length > HIDDEN_WORDS_LIMITS.words) throw unprocessable(`Validation failed: At most ${HIDDEN_WORDS_LIMITS.words} hidden words`);
     const cleaned = [...new Set(words.map((w) => w.trim()).filter((w) => w !== ''))];
     if (cleaned.some((w) => w.length > HIDDEN_WORDS_LIMITS.wordLength)) throw unprocessable(`Validation failed: A hidden word is at most ${HIDDEN_WORDS_LIMITS.wordLength} characters`);
-    await this.moderation.saveHiddenWords(viewer.accountId, useDefaultList, cleaned, this.clock.now().toISOString());
+    // The re-check is a job recorded with the new words (the outbox).
+    await this.db.transaction().execute(async (trx) => {
+      await this.moderation.saveHiddenWords(viewer.accountId, useDefaultList, cleaned, this.clock.now().toISOString(), trx);
+      await this.jobs.enqueue('moderation.reapply', { ownerId: viewer.accountId }, { trx });
+    });
     this.matchers.delete(viewer.accountId);
-    this.jobs.enqueue('moderation.reapply', { ownerId: viewer.accountId });
     return { use_default_list: useDefaultList, words: cleaned };
   }
 
@@ -108,12 +111,21 @@ export class ModerationService {
             const hide = matcher ? matcher.match(row.text).hidden : false;
             const wasHidden = row.hidden_reason === 'hidden_words';
             if (hide === wasHidden) continue;
-            changed += 1;
-            await this.db.transaction().execute(async (trx) => {
-              await this.comments.setHidden(trx, row.id, hide ? 'hidden_words' : null);
+            // Only if the row is still as read: a job run twice (a retry, two re-checks at once)
+            // moves the counters once.
+            const moved = await this.db.transaction().execute(async (trx) => {
+              const update = await trx
+                .updateTable('statuses')
+                .set({ hidden_reason: hide ? 'hidden_words' : null })
+                .where('id', '=', row.id)
+                .where('hidden_reason', wasHidden ? '=' : 'is', wasHidden ? 'hidden_words' : null)
+                .executeTakeFirst();
+              if (Number(update.numUpdatedRows) !== 1) return false;
               await this.comments.bumpCounts(trx, row.post_id!, 0, hide ? 1 : -1);
               await this.comments.bumpFold(trx, row.post_id!, row.fold_key, row.text.slice(0, 100), hide ? -1 : 1);
+              return true;
             });
+            if (moved) changed += 1;
           }
           await yieldToRequests();
         } while (after);
@@ -221,7 +233,7 @@ export class ModerationService {
     if (action === 'suspend') {
       const target = await this.accounts.findUser(report.target_account_id);
       if (target && !canActOnAccount(viewer, { id: report.target_account_id, role: target.role })) throw new AppError(403, 'This action is not allowed');
-      await suspendAccount(this.db, this.clock, report.target_account_id);
+      await suspendAccount(this.db, this.clock, report.target_account_id, this.tokens.events);
     }
     await this.moderation.resolveReport(id, action, viewer.accountId, now);
   }

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
+import type { SessionEvents } from '../auth/token-repository.ts';
 
 /**
- * Suspending an account: its log-in and every token stop at once, and it and everything it
+ * Suspending an account: its log-in, every token and its open streams (`sessions`) stop at once, and it and everything it
  * wrote answer 404 to everyone but admins (access/account-policy.ts decides that from
  * `accounts.suspended_at`). Nothing is deleted. Its comments leave the counters others read
  * (a post's comment count and its folds' counts) in the same transaction, and come back when
@@ -12,9 +13,9 @@ import type { Db } from '../../db/database.ts';
  * Both answer false when there was nothing to do (no such account, or already in that state),
  * so calling twice never counts twice.
  */
-export async function suspendAccount(db: Db, clock: Clock, accountId: string): Promise<boolean> {
+export async function suspendAccount(db: Db, clock: Clock, accountId: string, sessions?: SessionEvents): Promise<boolean> {
   const now = clock.now().toISOString();
-  return db.transaction().execute(async (trx) => {
+  const suspended = await db.transaction().execute(async (trx) => {
     const changed = await trx.updateTable('accounts').set({ suspended_at: now }).where('id', '=', accountId).where('suspended_at', 'is', null).executeTakeFirst();
     if (Number(changed.numUpdatedRows) === 0) return false;
     await trx.updateTable('users').set({ disabled: 1 }).where('account_id', '=', accountId).execute();
@@ -22,6 +23,9 @@ export async function suspendAccount(db: Db, clock: Clock, accountId: string): P
     await countCommentsOf(trx, accountId, -1);
     return true;
   });
+  // Once committed: the account's open streams close, in every process.
+  if (suspended) sessions?.allRevoked(accountId);
+  return suspended;
 }
 
 export async function unsuspendAccount(db: Db, accountId: string): Promise<boolean> {

@@ -32,6 +32,8 @@ const SAMPLE_ACCOUNTS = 8;
 export interface NotificationEvents {
   /** Called after a notification is stored; streaming subscribes here. */
   onNotification?(row: NotificationRow): void;
+  /** In the transaction that stores it: jobs it causes (Web Push) are recorded with it (the outbox). */
+  onStoring?(db: Db, row: NotificationRow): Promise<void>;
 }
 
 export class NotificationService {
@@ -83,6 +85,7 @@ export class NotificationService {
       created_at: this.clock.now().toISOString(),
     };
     await this.notifications.insert(row, db);
+    await this.events.onStoring?.(db, row);
     return row;
   }
 

@@ -17,7 +17,7 @@ import type { NotificationRow } from '../notifications/notification.ts';
 import { hashtagsOf, mentionedUsernames } from './caption.ts';
 import type { HydratedPost, PostHydrator } from './post-hydrator.ts';
 import type { PostRepository } from './post-repository.ts';
-import { type CommentPolicy, POST_LIMITS, type StatusRow, type Visibility } from './post.ts';
+import { type CommentPolicy, POST_LIMITS, type StatusRow, type Visibility, newStatusRow } from './post.ts';
 
 export interface PhotoTag {
   mediaId: string;
@@ -87,6 +87,8 @@ export type DefaultCommentPolicy = (accountId: string) => Promise<string>;
 
 /** Things that happen after a post commits; the feeds subscribe (fan-out) here. */
 export interface PostEvents {
+  /** In the post's transaction: jobs the post causes (its fan-out) are recorded with it (the outbox). */
+  onCreating?(trx: Db, status: StatusRow): Promise<void>;
   onCreated?(status: StatusRow): void;
   /** After an edit commits (the row as it was before; its id and author do not change). */
   onEdited?(status: StatusRow): void;
@@ -184,34 +186,19 @@ export class PostService {
     const now = this.clock.now();
     const id = newId(now.getTime());
     const visibility = input.visibility ?? (isLocked(author) ? 'private' : 'public');
-    const row: StatusRow = {
+    const row = newStatusRow({
       id,
       account_id: viewer.accountId,
       text: input.text,
       visibility,
-      in_reply_to_id: null,
-      in_reply_to_account_id: null,
       sensitive: input.sensitive ? 1 : 0,
       spoiler_text: input.spoilerText ?? '',
       language: input.language ?? null,
       hide_like_count: input.hideLikeCount ? 1 : 0,
       comment_policy: input.commentPolicy ?? (await this.defaultCommentPolicy(viewer.accountId)),
       has_media: media.length > 0 ? 1 : 0,
-      favourites_count: 0,
-      replies_count: 0,
       created_at: now.toISOString(),
-      edited_at: null,
-      post_id: null,
-      thread_id: null,
-      hidden_reason: null,
-      approved: 0,
-      fold_key: '',
-      tone: null,
-      pinned_at: null,
-      rank_score: 0,
-      conversation_id: null,
-      story_id: null,
-    };
+    });
     const mentioned = await this.resolveMentions(input.text);
     const photoTags = await this.checkPhotoTags(input.photoTags ?? [], media);
     // Loaded before the transaction: on SQLite a query outside it would wait for it to end.
@@ -229,6 +216,7 @@ export class PostService {
       for (const m of media) await this.media.replaceTags(m.id, photoTags.filter((t) => t.mediaId === m.id).map((t) => ({ account_id: t.accountId, x: t.x, y: t.y })), trx);
       await this.posts.adjustStatusesCount(viewer.accountId, 1, trx);
       const notifications = await this.notifyAudience(trx, audience, row, author, mentioned.map((a) => a.id), photoTags.map((t) => t.accountId));
+      await this.events.onCreating?.(trx, row);
       return { duplicate: false as const, notifications };
     });
     if (result.duplicate) {

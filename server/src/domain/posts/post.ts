@@ -2,6 +2,37 @@ import type { Selectable } from 'kysely';
 import type { StatusesTable } from '../../db/schema.ts';
 
 export type StatusRow = Selectable<StatusesTable>;
+
+/**
+ * A new status row: what the caller decides, with every counter, moderation and threading
+ * column at its starting value. Posts and direct messages are written from it.
+ */
+export function newStatusRow(fields: Pick<StatusRow, 'id' | 'account_id' | 'text' | 'visibility' | 'created_at'> & Partial<StatusRow>): StatusRow {
+  return {
+    in_reply_to_id: null,
+    in_reply_to_account_id: null,
+    sensitive: 0,
+    spoiler_text: '',
+    language: null,
+    hide_like_count: 0,
+    comment_policy: 'everyone',
+    has_media: 0,
+    favourites_count: 0,
+    replies_count: 0,
+    edited_at: null,
+    post_id: null,
+    thread_id: null,
+    hidden_reason: null,
+    approved: 0,
+    fold_key: '',
+    tone: null,
+    pinned_at: null,
+    rank_score: 0,
+    conversation_id: null,
+    story_id: null,
+    ...fields,
+  };
+}
 export type Visibility = StatusRow['visibility'];
 
 export const COMMENT_POLICIES = ['everyone', 'followers', 'following', 'followers_and_following', 'nobody'] as const;

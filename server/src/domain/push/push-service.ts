@@ -7,7 +7,8 @@ import { newId } from '../../db/ids.ts';
 import { notFound, unprocessable } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { PUSH_ALERTS, STAFF_ALERTS, type PushAlert, type PushAlerts, type PushPolicy, pushAlertOf, shouldPush } from '../../access/push-policy.ts';
-import type { JobContext, JobQueue } from '../../infra/queue/job-queue.ts';
+import type { JobContext } from '../../infra/queue/job-queue.ts';
+import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { NotificationRow } from '../notifications/notification.ts';
 import { presentedType } from '../notifications/notification.ts';
@@ -115,15 +116,16 @@ export class PushService {
     private readonly accounts: AccountRepository,
     private readonly config: Config,
     secret: string,
-    private readonly jobs: JobQueue,
+    private readonly jobs: DurableJobQueue,
     private readonly clock: Clock,
   ) {
     this.vapid = new VapidKeyStore(db);
     this.sealKey = Buffer.from(crypto.hkdfSync('sha256', secret, Buffer.alloc(0), 'glimpse push access token', 32));
+    // A retry may push again to a subscription that already got it (at least once): a push that
+    // fails is reported and not thrown, so the job fails (and retries) only before any push went out.
     jobs.define<PushJob>(PUSH_JOB, {
       handler: (job, context) => this.deliver(job, context),
       timeoutMs: 60_000,
-      // The shared queue reports nothing itself: a failed or timed-out delivery is reported here.
       onFailure: (job, error) => this.onError(`push delivery of notification ${job.notificationId} failed`, error),
     });
   }
@@ -184,17 +186,12 @@ export class PushService {
   }
 
   /**
-   * The NotificationService hook: queues the pushes of a published notification. Types with no
-   * Mastodon alert are never queued. A full queue is reported, never thrown into the request
-   * that caused the notification.
+   * The NotificationService hook, in the notification's transaction: queues its pushes with it
+   * (the outbox). Filtered notifications and types with no Mastodon alert are never queued.
    */
-  notificationCreated(row: NotificationRow): void {
+  async notificationStored(trx: Db, row: NotificationRow): Promise<void> {
     if (row.filtered || !pushAlertOf(row.type)) return;
-    try {
-      this.jobs.enqueue<PushJob>(PUSH_JOB, { notificationId: row.id, recipientId: row.account_id, senderId: row.from_account_id, type: row.type });
-    } catch (error) {
-      this.onError(`push for notification ${row.id} not queued`, error as Error);
-    }
+    await this.jobs.enqueue<PushJob>(PUSH_JOB, { notificationId: row.id, recipientId: row.account_id, senderId: row.from_account_id, type: row.type }, { trx });
   }
 
   /** One push per subscription of the recipient whose alerts and policy admit the notification. */

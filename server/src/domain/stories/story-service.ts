@@ -25,7 +25,7 @@ import type { StoryLink } from '../posts/post-hydrator.ts';
 import type { MessageWritten, StoryResponseMessage } from '../conversations/conversation-service.ts';
 import { canPreviewAnsweredStory } from '../../access/message-policy.ts';
 import { isExpired } from '../../access/story-policy.ts';
-import type { FixedWindowLimiter } from '../../infra/rate-limiter.ts';
+import type { RateLimit } from '../../infra/rate-limit/rate-limit-store.ts';
 import { type HighlightRow, type Overlay, STORY_LIMITS, type StoryRow, overlaysOf } from './story.ts';
 
 /** A story with what presenting it needs, loaded in batch. */
@@ -87,7 +87,7 @@ export class StoryService {
     private readonly notifications: NotificationService,
     private readonly clock: Clock,
     /** Replies and reactions together, per account (GLIMPSE_RATE_LIMIT_STORY_RESPONSES). */
-    private readonly responseLimit?: FixedWindowLimiter,
+    private readonly responseLimit?: RateLimit,
     private moderation: ReplyModeration = noReplyModeration,
   ) {}
 
@@ -337,7 +337,7 @@ export class StoryService {
     const story = await this.get(viewer, id);
     const ctx = await this.relationships.loadViewerContext(viewer, [story.author.id]);
     if (!canRespondToStory(ctx, story.story, story.author, this.clock.now())) throw notFound();
-    this.responseLimit?.takeOrRefuse(`story-response:${viewer.accountId}`);
+    await this.responseLimit?.takeOrRefuse(`story-response:${viewer.accountId}`);
     return story;
   }
 

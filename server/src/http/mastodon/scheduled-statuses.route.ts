@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
-import type { CreatePostInput } from '../../domain/posts/post-service.ts';
-import { type CommentPolicy, POST_LIMITS, type Visibility } from '../../domain/posts/post.ts';
-import { unprocessable } from '../../errors.ts';
+import { type CreateStatusBody, postInputOf } from './status-input.ts';
 import { idParam, parseInput, z } from '../input.ts';
 import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
@@ -11,41 +9,15 @@ import { presentScheduledStatus } from './presenters/scheduled-status.presenter.
 // Built once: zod compiles a schema on first use.
 const rescheduleSchema = z.object({ scheduled_at: z.string().max(64) }).passthrough();
 
-/** The parsed body of `POST /api/v1/statuses` (statuses.route.ts) that this file reads. */
-export interface ScheduleRequestBody {
-  status?: string;
-  media_ids?: string[];
-  in_reply_to_id?: string | null;
-  visibility?: Visibility;
-  sensitive?: boolean;
-  spoiler_text?: string;
-  language?: string | null;
-  comment_policy?: CommentPolicy;
-  hide_like_count?: boolean;
-  media_tags?: Array<{ media_id: string; account_id: string; x: number; y: number }>;
-  scheduled_at?: unknown;
-}
+/** The parsed body of `POST /api/v1/statuses` that this file reads. */
+export type ScheduleRequestBody = CreateStatusBody;
 
 /**
  * `POST /api/v1/statuses` with `scheduled_at`: the same input as an immediate post, checked the
  * same way, answered with a ScheduledStatus instead of a Status.
  */
 export async function scheduleStatus(services: Services, request: FastifyRequest, input: ScheduleRequestBody) {
-  const key = request.headers['idempotency-key'];
-  if (typeof key === 'string' && key.length > POST_LIMITS.idempotencyKey) throw unprocessable('Validation failed: Idempotency-Key is too long');
-  const post: CreatePostInput = {
-    text: input.status ?? '',
-    mediaIds: input.media_ids ?? [],
-    inReplyToId: input.in_reply_to_id ?? undefined,
-    visibility: input.visibility,
-    sensitive: input.sensitive,
-    spoilerText: input.spoiler_text,
-    language: input.language ?? undefined,
-    commentPolicy: input.comment_policy,
-    hideLikeCount: input.hide_like_count,
-    photoTags: input.media_tags?.map((t) => ({ mediaId: t.media_id, accountId: t.account_id, x: t.x, y: t.y })),
-    idempotencyKey: typeof key === 'string' && key !== '' ? key : undefined,
-  };
+  const post = postInputOf(request, input);
   const scheduled = await services.scheduled.schedule(requireViewer(request.viewer), post, input.scheduled_at, request.principal?.appId ?? null);
   return presentScheduledStatus(services.mediaUrls, scheduled);
 }

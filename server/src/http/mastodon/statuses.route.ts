@@ -11,6 +11,7 @@ import { presentAccount } from './presenters/account.presenter.ts';
 import { presentStatus, renderStatusContent } from './presenters/status.presenter.ts';
 import { countableLength } from '../../domain/posts/caption.ts';
 import { scheduleStatus } from './scheduled-statuses.route.ts';
+import { postInputOf } from './status-input.ts';
 
 const number01 = z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().min(0).max(1));
 
@@ -41,6 +42,7 @@ const createSchema = z
     in_reply_to_id: text(32).optional().nullable(),
     visibility: z.enum(['public', 'unlisted', 'private', 'direct']).optional(),
     poll: z.unknown().optional(),
+    quoted_status_id: z.unknown().optional(),
     scheduled_at: z.unknown().optional(),
   })
   .passthrough();
@@ -65,22 +67,10 @@ export function registerStatusRoutes(app: FastifyInstance, services: Services): 
   app.post('/api/v1/statuses', { config: { auth: 'user', scope: 'write:statuses' } }, async (request: FastifyRequest) => {
     const input = parseInput(createSchema, request.body);
     if (input.poll !== undefined) throw unprocessable('Validation failed: Polls are not supported');
+    // Quote posts are refused by design (README's compatibility table), never silently dropped.
+    if (input.quoted_status_id !== undefined && input.quoted_status_id !== null && input.quoted_status_id !== '') throw unprocessable('Validation failed: Quote posts are not supported');
     if (input.scheduled_at !== undefined && input.scheduled_at !== null && input.scheduled_at !== '') return scheduleStatus(services, request, input);
-    const key = request.headers['idempotency-key'];
-    if (typeof key === 'string' && key.length > POST_LIMITS.idempotencyKey) throw unprocessable('Validation failed: Idempotency-Key is too long');
-    const post = await services.posts.create(requireViewer(request.viewer), {
-      text: input.status ?? '',
-      mediaIds: input.media_ids ?? [],
-      inReplyToId: input.in_reply_to_id ?? undefined,
-      visibility: input.visibility,
-      sensitive: input.sensitive,
-      spoilerText: input.spoiler_text,
-      language: input.language ?? undefined,
-      commentPolicy: input.comment_policy,
-      hideLikeCount: input.hide_like_count,
-      photoTags: photoTags(input.media_tags),
-      idempotencyKey: typeof key === 'string' && key !== '' ? key : undefined,
-    });
+    const post = await services.posts.create(requireViewer(request.viewer), postInputOf(request, input));
     return present(post);
   });
 

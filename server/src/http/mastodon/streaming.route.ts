@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket';
 import type { Services } from '../../services.ts';
 import type { Principal } from '../../domain/auth/auth-service.ts';
 import { hasScope } from '../../domain/auth/scopes.ts';
-import type { DeleteMessage, StreamMessage } from '../../infra/pubsub/pub-sub.ts';
+import { type DeleteMessage, type StreamMessage, sessionChannel } from '../../infra/pubsub/pub-sub.ts';
 import { belongsInHomeFeed, canViewPost, isBroughtByFollowedTag, isPubliclyListable, noHomeSources } from '../../access/post-policy.ts';
 import { AppError, unauthorized } from '../../errors.ts';
 import { isId } from '../../db/ids.ts';
@@ -24,18 +24,39 @@ const isTruthy = (value: string | undefined) => value !== undefined && !['', '0'
  * the client subscribed to it (`["hashtag", "party"]`), so a client tells its subscriptions apart.
  */
 const streamOf = (s: { name: StreamName; tag?: string }): string[] => (s.tag !== undefined ? [s.name, s.tag] : [s.name]);
-const RECHECK_MS = 10_000;
 
 /**
  * Mastodon's streaming API: WebSocket at /api/v1/streaming (token in the query, in
  * Sec-WebSocket-Protocol, as a bearer header or the web client's cookie) and server-sent events
  * at /api/v1/streaming/{user,public,hashtag}. Each event is re-checked against the viewer's
- * access before it is sent; the token is re-checked every ten seconds, so a revoked token or a
- * suspended account loses its open streams.
+ * access before it is sent. A revoked token, or a suspended or disabled account, loses its open
+ * streams at once: the revocation is pushed on the account's `session:<id>` channel (in every
+ * process, through the pub/sub), never polled.
  */
 export async function registerStreamingRoutes(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const ctx = { ...services.config, mediaUrls: services.mediaUrls };
+  /**
+   * Open connections by their end, with their token. Revocations are pushed (openSession); the
+   * one revocation that cannot be pushed is `npm run admin -- admin suspend` without Redis (another
+   * process with no channel to this one). For it alone, once a minute, one query per 500 open
+   * connections of this process (not one per connection) ends those whose token was revoked.
+   */
+  const openConnections = new Map<() => void, string>();
+  if (!services.config.redisUrl) {
+    const sweep = setInterval(() => {
+      if (openConnections.size === 0) return;
+      const ends = [...openConnections];
+      services.repositories.tokens
+        .revokedAmong([...new Set(ends.map(([, tokenId]) => tokenId))])
+        .then((revoked) => {
+          for (const [end, tokenId] of ends) if (revoked.has(tokenId)) end();
+        })
+        .catch((err: unknown) => app.log.error({ err }, 'checking open streams\' tokens failed'));
+    }, 60_000);
+    sweep.unref();
+    app.addHook('onClose', async () => clearInterval(sweep));
+  }
 
   const tokenOf = (request: FastifyRequest): { token: string; kind: 'oauth' | 'session' } | undefined => {
     const query = request.query as Record<string, unknown>;
@@ -179,10 +200,21 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       services.pubsub.subscribe(`user:${viewer.accountId}`, inOrder(onNotification)),
       services.pubsub.subscribe('statuses', inOrder(onStatus)),
     ];
-    const recheck = setInterval(() => {
-      services.auth.authenticate(auth.token, auth.kind).catch(() => close());
-    }, RECHECK_MS);
-    recheck.unref();
+    // Revocations of this connection's token, or of every token of its account, end it.
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      close();
+    };
+    unsubscribers.push(
+      services.pubsub.subscribe(sessionChannel(viewer.accountId), (message) => {
+        if (message.kind === 'revoked' && (message.tokenIds === 'all' || message.tokenIds.includes(auth.principal.tokenId))) end();
+      }),
+    );
+    openConnections.set(end, auth.principal.tokenId);
+    // Revoked between the upgrade's authentication and this subscription: checked once, now.
+    services.auth.authenticate(auth.token, auth.kind).catch(() => end());
 
     return {
       subscribe(name: string, tag?: string): boolean {
@@ -202,7 +234,8 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
         subscribed.delete(name === 'list' ? `list#${tag}` : key(name, tag));
       },
       end() {
-        clearInterval(recheck);
+        ended = true;
+        openConnections.delete(end);
         for (const u of unsubscribers) u();
       },
     };

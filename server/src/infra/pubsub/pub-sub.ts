@@ -3,8 +3,8 @@ import type { ListablePostFacts } from '../../access/post-policy.ts';
 
 /**
  * Publish/subscribe between the parts of one server process: services publish what happened
- * (a notification, a new or deleted post), streaming connections subscribe. A Redis adapter
- * can implement the same interface for several processes.
+ * (a notification, a new or deleted post), streaming connections subscribe. With
+ * GLIMPSE_REDIS_URL, `RedisPubSub` (redis-pub-sub.ts) carries the same messages between processes.
  */
 export type StreamMessage =
   | { kind: 'notification'; id: string }
@@ -13,7 +13,16 @@ export type StreamMessage =
   | { kind: 'update'; id: string; authorId: string }
   /** An edited post: `status.update` with the post as it is now, to the streams that show it. */
   | { kind: 'status.update'; id: string; authorId: string }
-  | DeleteMessage;
+  | DeleteMessage
+  /**
+   * On `session:<accountId>`: tokens of the account were revoked (`tokenIds`), or every token
+   * of it (`'all'`: suspended, log-in disabled). The account's open streams on those tokens
+   * close at once, in every process.
+   */
+  | { kind: 'revoked'; tokenIds: string[] | 'all' };
+
+/** The channel that ends an account's open streams (tokens revoked, account suspended or disabled). */
+export const sessionChannel = (accountId: string): string => `session:${accountId}`;
 
 /**
  * A deleted post, with the facts about it as it was, so each stream can decide whether its
@@ -33,6 +42,8 @@ export interface DeleteMessage {
 export interface PubSub {
   publish(channel: string, message: StreamMessage): void;
   subscribe(channel: string, listener: (message: StreamMessage) => void): () => void;
+  /** Lets go of its connections (app.close()); nothing is delivered afterwards. */
+  close(): Promise<void>;
 }
 
 export class InProcessPubSub implements PubSub {
@@ -57,5 +68,9 @@ export class InProcessPubSub implements PubSub {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(channel);
     };
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
   }
 }

@@ -1,13 +1,8 @@
 /**
- * Background jobs: named jobs with handlers, run in this process with bounded concurrency, a
- * bounded backlog and a timeout per job.
- *
- * The interface is what the rest of the code depends on. `InProcessJobQueue` is the default;
- * a Redis-backed adapter (BullMQ: one Queue + Worker per job name, `concurrency` on the worker,
- * `removeOnComplete`, the timeout as a job option, `maxRetriesPerRequest: null` on ioredis)
- * can implement the same interface later for several server processes. Neither promises that
- * a waiting job survives a restart here: work that must not be lost keeps its own state in the
- * database and re-enqueues itself at start (media rows stay 'processing' until done).
+ * An in-process queue: named jobs with handlers, run in this process with bounded concurrency,
+ * a bounded backlog and a timeout per job. Nothing here survives a restart, so only work that
+ * keeps its own state in the database uses it: image processing (media rows stay 'processing'
+ * and are queued again at start). Every other job is durable: durable-job-queue.ts.
  */
 export interface JobContext {
   /** Aborted when the job times out or the queue stops; long handlers should check it. */

@@ -141,6 +141,11 @@ export class LocalDiskStorage implements MediaStorage {
     return { stream: handle.createReadStream({ autoClose: true }), size: stat.size };
   }
 
+  async exists(key: string, name: string): Promise<boolean> {
+    const stat = await fsp.stat(this.file(key, name)).catch(() => undefined);
+    return stat?.isFile() ?? false;
+  }
+
   async remove(key: string, name?: string): Promise<void> {
     if (name === undefined) {
       await fsp.rm(this.folder(key), { recursive: true, force: true });

@@ -1,13 +1,13 @@
 import type { Readable } from 'node:stream';
 
 /**
- * Where image bytes live. Local disk is the default (local-disk-storage.ts); an
- * S3-compatible store can implement the same interface later.
+ * Where image bytes live. Local disk is the default (local-disk-storage.ts); an S3-compatible
+ * bucket is s3-storage.ts (GLIMPSE_STORAGE=s3, chosen by `mediaStorageFor`).
  *
  * Uploads arrive as files: the HTTP layer streams each one into a fresh path from
  * `incomingFile()` (on local disk, always: an S3 adapter gives a local temporary folder too)
  * and, once the file is checked, `putFile` stores it and takes it away (local disk renames it
- * into place; an S3 adapter would stream it to the bucket and delete it).
+ * into place; the S3 adapter streams it to the bucket with its length and deletes it).
  */
 export interface MediaStorage {
   /** Stores the bytes durably: when this resolves, they survive a crash (written, fsynced, renamed). */
@@ -22,5 +22,7 @@ export interface MediaStorage {
   read(key: string, name: string): Promise<Buffer | undefined>;
   /** A stream for serving, or undefined if missing. */
   stream(key: string, name: string): Promise<{ stream: Readable; size: number } | undefined>;
+  /** Whether the file is stored (a HEAD on S3). */
+  exists(key: string, name: string): Promise<boolean>;
   remove(key: string, name?: string): Promise<void>;
 }
