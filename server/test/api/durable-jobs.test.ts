@@ -9,6 +9,7 @@ import path from 'node:path';
 import { buildApp } from '../../src/app.ts';
 import { backoffMs, DatabaseJobQueue, type JobFailure } from '../../src/infra/queue/durable-job-queue.ts';
 import { JobStore } from '../../src/infra/queue/job-store.ts';
+import { processHolder } from '../../src/infra/process-holder.ts';
 import { createWorld, type World } from '../support/world.ts';
 import { postPhotos } from '../support/photos.ts';
 import { TEST_DB } from '../support/test-database.ts';
@@ -55,6 +56,53 @@ describe('the outbox: jobs commit with their change', () => {
       assert.deepEqual(await jobRows(world), [], 'the done job is gone');
     } finally {
       await restarted.close();
+    }
+  });
+
+  test('a fan-out leased by a process of this host and data folder that died runs as soon as the app restarts, not after its lease', async () => {
+    await world.app.services.jobs.stop();
+    const post = await postPhotos(world, 'ines', 'posted while the worker held the job');
+    // The state a SIGKILL leaves: claimed by the dead process, leased for another 30 s.
+    const leaseEnd = new Date(world.clock.now().getTime() + 30_000).toISOString();
+    await world.db.handle.kysely
+      .updateTable('jobs')
+      .set({ state: 'running', attempts: 1, locked_by: `${processHolder(world.config.dataDir)}.dead-process`, run_at: leaseEnd })
+      .where('name', '=', 'feed.fan-out')
+      .execute();
+
+    const restarted = await buildApp(world.config, { clock: world.clock, database: world.db.handle, logger: false });
+    try {
+      await restarted.services.jobs.onIdle();
+      assert.equal(await feedHas(world, world.actors.mara.id, post.id), 1, 'run without the clock moving');
+      assert.deepEqual(await jobRows(world), []);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  test('a job leased by a process of another data folder waits for its lease', async () => {
+    const other = await buildApp({ ...world.config, dataDir: `${world.config.dataDir}-elsewhere` }, { clock: world.clock, database: world.db.handle, logger: false });
+    try {
+      await other.services.jobs.stop();
+      const post = await postPhotos(world, 'ines', 'posted while another process held the job');
+      const leaseEnd = new Date(world.clock.now().getTime() + 30_000).toISOString();
+      await world.db.handle.kysely
+        .updateTable('jobs')
+        .set({ state: 'running', attempts: 1, locked_by: `${processHolder(`${world.config.dataDir}-elsewhere`)}.live-process`, run_at: leaseEnd })
+        .where('name', '=', 'feed.fan-out')
+        .execute();
+      const restarted = await buildApp(world.config, { clock: world.clock, database: world.db.handle, logger: false });
+      try {
+        await restarted.services.jobs.onIdle();
+        assert.equal(await feedHas(world, world.actors.mara.id, post.id), 0, 'the other process still holds it');
+        world.clock.advance(30_000);
+        await restarted.services.jobs.onIdle();
+        assert.equal(await feedHas(world, world.actors.mara.id, post.id), 1);
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await other.close();
     }
   });
 

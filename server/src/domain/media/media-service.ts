@@ -8,6 +8,7 @@ import { AppError, notFound, tooManyRequests, unprocessable } from '../../errors
 import type { Viewer } from '../../access/viewer-context.ts';
 import { type MediaFileFacts, canAttachMedia, needsSignedMediaUrls } from '../../access/media-policy.ts';
 import type { MediaStorage } from '../../infra/storage/media-storage.ts';
+import { processHolder } from '../../infra/process-holder.ts';
 import { type JobQueue, JobTimeoutError, QueueFullError, QueueStoppedError } from '../../infra/queue/job-queue.ts';
 import { ImageRejectedError, REJECTIONS, probeImage, processImage, sniffImageType } from './image-processor.ts';
 import type { MediaRepository } from './media-repository.ts';
@@ -61,14 +62,8 @@ export const MAX_PROCESSING_PER_ACCOUNT = 10;
  */
 export const MEDIA_LEASE_MS = 5 * 60_000;
 
-/**
- * Who holds a lease, as far as a restart can tell: this host and data folder. A process
- * started with the same two is the one that died (or, sharing a folder on one host, another
- * whose work it then repeats: its commit then fails the lease check, so nothing breaks).
- */
-export function mediaLeaseHolder(dataDir: string): string {
-  return crypto.createHash('sha256').update(`${os.hostname()}\0${path.resolve(dataDir)}`).digest('base64url').slice(0, 22);
-}
+/** Who holds an upload's lease: this host and data folder (infra/process-holder.ts). */
+export const mediaLeaseHolder = processHolder;
 const STORAGE_KEY = /^[A-Za-z0-9_-]{43}$/;
 const FILE_NAME = /^([a-z0-9]{1,32})\.(jpg|webp)$/;
 

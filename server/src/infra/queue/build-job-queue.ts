@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../../db/database.ts';
 import { BullJobQueue } from './bullmq-job-queue.ts';
 import { DatabaseJobQueue, databaseJobsAdmin, type DurableJobQueue, type JobsAdmin } from './durable-job-queue.ts';
 import { JobStore } from './job-store.ts';
+import { processHolder } from '../process-holder.ts';
 
 /**
  * The job queue the settings ask for: without GLIMPSE_REDIS_URL the `jobs` table worked in
@@ -15,6 +16,6 @@ export function buildJobQueue(config: Config, database: DatabaseHandle, clock: C
   const store = new JobStore(database.kysely, database.dialect, clock);
   const queue: DurableJobQueue = config.redisUrl
     ? new BullJobQueue(store, { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, runWorkers: config.role !== 'web', concurrency: 2 })
-    : new DatabaseJobQueue(store, { concurrency: 2 });
+    : new DatabaseJobQueue(store, { concurrency: 2, holder: processHolder(config.dataDir) });
   return { queue, admin: databaseJobsAdmin(store), store };
 }

@@ -149,6 +149,12 @@ export interface DatabaseJobQueueOptions {
   /** The fallback poll (default 5 s): jobs another process queued, retries whose backoff ended, leases that ran out. */
   pollMs?: number;
   backoff?(attempt: number): number;
+  /**
+   * This process as a lease holder (infra/process-holder.ts). At start, running jobs leased by
+   * an earlier process of the same holder (it died: SIGKILL, power loss) are claimable at once
+   * instead of after their lease runs out.
+   */
+  holder?: string;
 }
 
 interface Running {
@@ -164,7 +170,9 @@ interface Running {
  */
 export class DatabaseJobQueue implements DurableJobQueue {
   onError: JobFailureReporter = defaultFailureReporter;
-  readonly workerId = crypto.randomBytes(9).toString('base64url');
+  readonly workerId: string;
+  private readonly holder: string | undefined;
+  private takingOver: Promise<void> | undefined;
   private readonly definitions = new Map<string, DurableJobDefinition<any>>();
   private readonly running = new Map<string, Running>();
   private readonly waker: CommitWaker;
@@ -191,6 +199,8 @@ export class DatabaseJobQueue implements DurableJobQueue {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 5_000;
     this.backoff = options.backoff ?? backoffMs;
+    this.holder = options.holder;
+    this.workerId = `${options.holder ? `${options.holder}.` : ''}${crypto.randomBytes(9).toString('base64url')}`;
     this.waker = new CommitWaker(store, () => this.wake(), (error) => this.reportInternal(error));
   }
 
@@ -215,6 +225,12 @@ export class DatabaseJobQueue implements DurableJobQueue {
     renew.unref();
     this.timers.push(poll, renew);
     this.wake();
+    if (this.holder) {
+      this.takingOver = this.store.expireLeasesOf(this.holder, this.workerId).then(
+        () => this.wake(),
+        (error) => this.reportInternal(asError(error)),
+      );
+    }
   }
 
   async stop(options: { graceMs?: number } = {}): Promise<void> {
@@ -243,8 +259,10 @@ export class DatabaseJobQueue implements DurableJobQueue {
     this.resolveIdle();
   }
 
-  onIdle(): Promise<void> {
-    if (!this.started || this.stopped) return Promise.resolve();
+  async onIdle(): Promise<void> {
+    if (!this.started || this.stopped) return;
+    // The predecessor's leases, taken over at start, count as work to wait for.
+    await this.takingOver;
     return new Promise((resolve) => {
       this.idleWaiters.push(resolve);
       // A claim that starts after this call: it sees every transaction committed before it.

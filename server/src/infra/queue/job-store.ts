@@ -137,6 +137,21 @@ export class JobStore {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /**
+   * The running jobs an earlier process of `holder` leased (workerIds `<holder>.<random>`) are
+   * due now: that process is gone, since this one holds its host and data folder.
+   */
+  async expireLeasesOf(holder: string, exceptWorkerId: string): Promise<void> {
+    const prefix = `${holder}.`;
+    await this.own
+      .updateTable('jobs')
+      .set({ run_at: this.clock.now().toISOString() })
+      .where('state', '=', 'running')
+      .where(sql<boolean>`substr(locked_by, 1, ${prefix.length}) = ${prefix}`)
+      .where('locked_by', '<>', exceptWorkerId)
+      .execute();
+  }
+
   /** Done: the row goes, if this worker still holds it for this attempt. */
   async complete(workerId: string, job: ClaimedJob): Promise<void> {
     await this.own.deleteFrom('jobs').where('id', '=', job.id).where('locked_by', '=', workerId).where('attempts', '=', job.attempts).execute();
