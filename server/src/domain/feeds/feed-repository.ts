@@ -132,20 +132,6 @@ export class FeedRepository {
     await this.trimFeeds(this.db.selectFrom('accounts').select('id as account_id').where('id', '=', accountId));
   }
 
-  /** Ids are time-ordered, so the primary key finds recent posts without a scan. */
-  async recentTopLevel(sinceMs: number, limit: number): Promise<Array<{ id: string; account_id: string }>> {
-    return this.db
-      .selectFrom('statuses')
-      .select(['id', 'account_id'])
-      .where('id', '>=', String(sinceMs * 1000))
-      .where('post_id', 'is', null)
-      .where('in_reply_to_id', 'is', null)
-      .where(notMessageSql())
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-  }
-
   async removeAuthor(accountId: string, authorId: string): Promise<void> {
     await this.db.deleteFrom('home_feed').where('account_id', '=', accountId).where('author_id', '=', authorId).execute();
   }

@@ -7,6 +7,7 @@ import { newId } from '../../db/ids.ts';
 import { notFound, unprocessable } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { PUSH_ALERTS, STAFF_ALERTS, type PushAlert, type PushAlerts, type PushPolicy, pushAlertOf, shouldPush } from '../../access/push-policy.ts';
+import { canModerate } from '../../access/staff-policy.ts';
 import type { JobContext } from '../../infra/queue/job-queue.ts';
 import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
@@ -256,7 +257,7 @@ export class PushService {
 
   /** Every alert named, off unless asked for; staff alerts only for staff (as Mastodon drops them). */
   private alertsFor(viewer: Viewer, asked: Partial<PushAlerts> | undefined): PushAlerts {
-    const staff = viewer.role === 'admin' || viewer.role === 'moderator';
+    const staff = canModerate(viewer);
     return Object.fromEntries(PUSH_ALERTS.map((a) => [a, asked?.[a] === true && (staff || !STAFF_ALERTS.includes(a))])) as PushAlerts;
   }
 
