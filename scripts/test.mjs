@@ -2,7 +2,8 @@
 // Runs every test suite and ends with one line: "N passed, N failed".
 //
 // Suites: the typecheck (server, web, e2e, bench); unit tests (no database); API and real-client tests on
-// SQLite and again on PostgreSQL; the web client's unit tests; browser tests in Chromium;
+// SQLite and again on PostgreSQL; the multi-process suite (two web processes and a worker on
+// PostgreSQL, Redis and S3); the web client's unit tests; browser tests in Chromium;
 // the benchmark and durability harness checks. PostgreSQL and Chromium are required when
 // CI=true (or GLIMPSE_TEST_POSTGRES=required / GLIMPSE_TEST_BROWSER=required); elsewhere a
 // missing one is skipped with a message naming the command that enables it.
@@ -148,6 +149,21 @@ if (!only.length || only.includes('postgres')) {
     failures.push(`[postgres] PostgreSQL is required here but unreachable at ${postgresUrl}: ${reachable}`);
   } else {
     notes.push(`SKIPPED the PostgreSQL suite: no server at ${postgresUrl} (${reachable}). Start one, or point GLIMPSE_TEST_POSTGRES_URL at one, then run: GLIMPSE_TEST_POSTGRES=required npm test`);
+  }
+}
+
+// Two `web` processes and a `worker`, real processes, on PostgreSQL, Redis and S3 (s3rver, started
+// by the test). Without PostgreSQL it cannot run: required in CI like the PostgreSQL suite,
+// skipped elsewhere with a note. Redis is never optional: a missing one fails the suite.
+if (!only.length || only.includes('multiprocess')) {
+  const reachable = await postgresReachable();
+  if (reachable === true) {
+    await nodeSuite('multiprocess', findTests('server/test/multiprocess'), { GLIMPSE_TEST_POSTGRES_URL: postgresUrl }, 1);
+  } else if (postgresRequired) {
+    failed += 1;
+    failures.push(`[multiprocess] PostgreSQL is required here but unreachable at ${postgresUrl}: ${reachable}`);
+  } else {
+    notes.push(`SKIPPED the multi-process suite: no PostgreSQL at ${postgresUrl} (${reachable}). Start one, or point GLIMPSE_TEST_POSTGRES_URL at one, then run: GLIMPSE_TEST_POSTGRES=required npm test`);
   }
 }
 

@@ -2,7 +2,8 @@
 declare module 'autocannon' {
   namespace autocannon {
     interface Options {
-      url: string;
+      /** Several URLs: connection i goes to url[i % url.length]. */
+      url: string | string[];
       connections?: number;
       duration?: number;
       amount?: number;

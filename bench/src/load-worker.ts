@@ -11,6 +11,12 @@ import autocannon from 'autocannon';
 export interface HttpTask {
   type: 'http';
   url: string;
+  /**
+   * Several servers of one instance (`--nodes`): the connections are spread over them,
+   * connection i to urls[i % urls.length] (paced: request i to urls[i % urls.length]); `url`
+   * is then not used.
+   */
+  urls?: string[];
   path: string;
   /** A random one per request, as a bearer token; none for anonymous requests. */
   tokens?: string[];
@@ -25,6 +31,8 @@ export interface HttpTask {
 export interface StormTask {
   type: 'storm';
   url: string;
+  /** As HttpTask.urls: connection i posts to urls[i % urls.length]. */
+  urls?: string[];
   postId: string;
   tokens: string[];
   amount: number;
@@ -161,8 +169,9 @@ async function pacedHttp(task: HttpTask & { overallRate: number }): Promise<Http
     // not permitted: measured as is
   }
   const tokens = task.tokens ?? [];
-  const target = new URL(task.path, task.url);
-  const agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: task.connections });
+  const targets = (task.urls?.length ? task.urls : [task.url]).map((u) => new URL(task.path, u));
+  // maxSockets is per origin: the connections are shared out over the servers.
+  const agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: Math.max(1, Math.ceil(task.connections / targets.length)) });
   const latencies: number[] = [];
   const statusCodes: Record<string, number> = {};
   let ok = 0;
@@ -176,7 +185,7 @@ async function pacedHttp(task: HttpTask & { overallRate: number }): Promise<Http
   const started = performance.now();
   let sent = 0;
 
-  const send = (dueAt: number) =>
+  const send = (dueAt: number, target: URL) =>
     new Promise<void>((resolve) => {
       const headers: Record<string, string> = {};
       if (tokens.length) headers.authorization = `Bearer ${tokens[Math.floor(Math.random() * tokens.length)]}`;
@@ -216,7 +225,7 @@ async function pacedHttp(task: HttpTask & { overallRate: number }): Promise<Http
     if (now - started >= durationMs || sent >= maxRequests) break;
     // Everything due by now goes out (a late timer catches up instead of thinning the load).
     while (sent < maxRequests && started + sent * intervalMs <= now) {
-      const p = send(started + sent * intervalMs);
+      const p = send(started + sent * intervalMs, targets[sent % targets.length]);
       pending.add(p);
       void p.then(() => pending.delete(p));
       sent += 1;
@@ -247,7 +256,8 @@ async function http(task: HttpTask): Promise<HttpResult> {
   if (task.overallRate) return pacedHttp({ ...task, overallRate: task.overallRate });
   const tokens = task.tokens ?? [];
   const result = await run({
-    url: task.url,
+    // Several URLs: autocannon gives connection i the URL i % n (one histogram for all).
+    url: task.urls?.length ? task.urls : task.url,
     connections: task.connections,
     // autocannon refuses a `duration` key that is present but undefined.
     ...(task.amount ? { amount: task.amount } : { duration: task.duration ?? 3600 }),
@@ -288,7 +298,7 @@ async function storm(task: StormTask): Promise<StormResult> {
   const ids = new Set<string>();
   let retries = 0;
   const result = await run({
-    url: task.url,
+    url: task.urls?.length ? task.urls : task.url,
     connections: task.connections,
     amount: task.amount,
     timeout: 30,

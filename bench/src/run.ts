@@ -9,7 +9,11 @@
  * Flags: --reuse (keep data a previous run generated for the same size and database; the
  * earlier runs' comments and posts stay in it), --dir DIR (data directory), --out FILE,
  * --cpu-prof (the server writes a CPU profile to DIR/profiles when it stops; summarise it with
- * bench/src/profile-summary.ts), --seed S, --table FILE (print a results file's table again).
+ * bench/src/profile-summary.ts), --seed S, --table FILE (print a results file's table again),
+ * --nodes N (with --db postgres, N ≥ 2: after the single-process run, the same data served by N
+ * GLIMPSE_ROLE=web processes and a GLIMPSE_ROLE=worker through Redis, the home feed, the story
+ * tray and the comment storm measured again with the load spread over the web processes, and
+ * rows comparing 1 and N processes).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { type DbKind, type DbTarget, existingTarget, freshTarget, openHandle } from './db.ts';
 import { type Manifest, defaultDataDir, generate, readManifest } from './generate.ts';
+import { type Cluster, startCluster } from './multi-process.ts';
 import { HIDDEN_WORD, type HttpResult, type ReachResult, type StormResult, type Task, type UploadResult } from './load-worker.ts';
 import { makePhotos } from './photos.ts';
 import { pushFanout } from './push-fanout.ts';
@@ -44,6 +49,8 @@ export interface BenchResult {
   date: string;
   size: string;
   db: DbKind;
+  /** Web processes of the multi-process configuration (--nodes); absent for one process only. */
+  nodes?: number;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
   data: Manifest['counts'] & { generateSeconds: number; reused: boolean };
   rows: Row[];
@@ -62,6 +69,11 @@ export interface BenchOptions {
   seed?: string;
   /** PostgreSQL database name (default glimpse_bench). */
   database?: string;
+  /**
+   * N ≥ 2 (PostgreSQL only): after the single-process run, N web processes and a worker are
+   * measured too (home feed and story tray saturation, comment storm). Default 1.
+   */
+  nodes?: number;
   log?: (line: string) => void;
 }
 
@@ -133,11 +145,94 @@ async function uploadOne(url: string, token: string, file: string): Promise<stri
   return body.id;
 }
 
+/** The one line that refuses --nodes N without PostgreSQL, or undefined. */
+export function nodesProblem(nodes: number, db: DbKind): string | undefined {
+  if (!Number.isInteger(nodes) || nodes < 1) return `--nodes must be a whole number ≥ 1, got ${nodes}`;
+  if (nodes >= 2 && db !== 'postgres') return `--nodes ${nodes} needs --db postgres: several processes cannot share the embedded SQLite database`;
+  return undefined;
+}
+
+/** The comments of the storm's post and its sharded counters, as the database has them afterwards. */
+async function stormCheck(target: DbTarget, stormPost: string) {
+  const check = await openHandle(target);
+  let stormRows = 0;
+  let counterTotal = 0;
+  let counterHidden = 0;
+  let hiddenRows = 0;
+  let folds = 0;
+  try {
+    // Comments of the post (post_id = the post; every storm comment is top-level).
+    const count = await check.kysely
+      .selectFrom('statuses')
+      .select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(case when hidden_reason is not null then 1 else 0 end), 0)`.as('hidden')])
+      .where('post_id', '=', stormPost)
+      .executeTakeFirst();
+    stormRows = Number(count?.n ?? 0);
+    hiddenRows = Number(count?.hidden ?? 0);
+    // The exact count is the sum of the post's sharded comment counters.
+    const counted = await check.kysely
+      .selectFrom('comment_counts')
+      .select([sql<number>`coalesce(sum(total), 0)`.as('n'), sql<number>`coalesce(sum(hidden), 0)`.as('hidden')])
+      .where('post_id', '=', stormPost)
+      .executeTakeFirst();
+    counterTotal = Number(counted?.n ?? 0);
+    counterHidden = Number(counted?.hidden ?? 0);
+    const f = await check.kysely.selectFrom('comment_folds').select(sql<number>`count(*)`.as('n')).where('post_id', '=', stormPost).executeTakeFirst();
+    folds = Number(f?.n ?? 0);
+  } finally {
+    await check.close();
+  }
+  return { stormRows, counterTotal, counterHidden, hiddenRows, folds };
+}
+
+/** Sets the celebrity's hidden words (the storm's moderation). */
+async function setHiddenWords(url: string, token: string): Promise<void> {
+  const hw = await fetch(`${url}/api/glimpse/v1/hidden_words`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ use_default_list: true, words: [HIDDEN_WORD] }),
+  });
+  if (!hw.ok) throw new Error(`setting hidden words failed: ${hw.status} ${await hw.text()}`);
+}
+
+/** Warnings and errors (pino level ≥ 40) a process logged: how many, and the first few. */
+function logProblems(file: string): { warnings: number; errors: number; first: string[] } {
+  let warnings = 0;
+  let errors = 0;
+  const first: string[] = [];
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { warnings, errors, first };
+  }
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let level = 50; // a line that is not pino's JSON (a stack trace on stderr) counts as an error
+    let msg = line;
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      level = entry.level ?? 30;
+      msg = `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`;
+    } catch {
+      // kept as it is
+    }
+    if (level < 40) continue;
+    if (level >= 50) errors += 1;
+    else warnings += 1;
+    if (first.length < 5) first.push(msg.slice(0, 300));
+  }
+  return { warnings, errors, first };
+}
+
 const round = (x: number, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
 const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? round(a / b, 3) : null);
 
 export async function runBenchmark(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const nodes = options.nodes ?? 1;
+  const refused = nodesProblem(nodes, options.db);
+  if (refused) throw new Error(refused);
   const size = options.size;
   const dataDir = options.dataDir ?? defaultDataDir(size.name, options.db);
   const load = size.load;
@@ -259,12 +354,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     const stormPost = reachAll.statusId;
     const listPath = `/api/glimpse/v1/statuses/${stormPost}/comments?sort=top`;
     // The celebrity hides comments with her hidden word (a tenth of the distinct ones carry it).
-    const hw = await fetch(`${server.url}/api/glimpse/v1/hidden_words`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` },
-      body: JSON.stringify({ use_default_list: true, words: [HIDDEN_WORD] }),
-    });
-    if (!hw.ok) throw new Error(`setting hidden words failed: ${hw.status} ${await hw.text()}`);
+    await setHiddenWords(server.url, tokens[0]);
     log(`comment storm: ${load.stormComments} comments on ${stormPost} (90% "Not Ines" variants), 5% retried with the same Idempotency-Key; hidden word "${HIDDEN_WORD}"`);
     const probe = startWorker<HttpResult>({ type: 'http', url: server.url, path: listPath, tokens, connections: 4, overallRate: load.listProbeRate });
     const storm = await runTask<StormResult>({ type: 'storm', url: server.url, postId: stormPost, tokens: tokens.slice(1), amount: load.stormComments, connections: load.connections, retryFraction: 0.05, seed: 42, runId: Date.now().toString(36) });
@@ -273,34 +363,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     log(`  ${Math.round(storm.rps)} accepted/s, p99 ${storm.p99} ms, ${storm.ok} answered 2xx (${storm.retries} retries), list p99 during ${listDuring.p99} ms`);
     const listIdle = await runTask<HttpResult>({ type: 'http', url: server.url, path: listPath, tokens, connections: 4, overallRate: load.listProbeRate, ...phase(Math.max(3, load.seconds)) });
     log(`  list p99 idle ${listIdle.p99} ms`);
-    const check = await openHandle(target);
-    let stormRows = 0;
-    let counterTotal = 0;
-    let counterHidden = 0;
-    let hiddenRows = 0;
-    let folds = 0;
-    try {
-      // Comments of the post (post_id = the post; every storm comment is top-level).
-      const count = await check.kysely
-        .selectFrom('statuses')
-        .select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(case when hidden_reason is not null then 1 else 0 end), 0)`.as('hidden')])
-        .where('post_id', '=', stormPost)
-        .executeTakeFirst();
-      stormRows = Number(count?.n ?? 0);
-      hiddenRows = Number(count?.hidden ?? 0);
-      // The exact count is the sum of the post's sharded comment counters.
-      const counted = await check.kysely
-        .selectFrom('comment_counts')
-        .select([sql<number>`coalesce(sum(total), 0)`.as('n'), sql<number>`coalesce(sum(hidden), 0)`.as('hidden')])
-        .where('post_id', '=', stormPost)
-        .executeTakeFirst();
-      counterTotal = Number(counted?.n ?? 0);
-      counterHidden = Number(counted?.hidden ?? 0);
-      const f = await check.kysely.selectFrom('comment_folds').select(sql<number>`count(*)`.as('n')).where('post_id', '=', stormPost).executeTakeFirst();
-      folds = Number(f?.n ?? 0);
-    } finally {
-      await check.close();
-    }
+    const { stormRows, counterTotal, counterHidden, hiddenRows, folds } = await stormCheck(target, stormPost);
     const exact = stormRows === storm.distinctIds && stormRows === storm.keysAccepted && storm.keysWithSeveralIds === 0 && counterTotal === stormRows;
     log(`  comments (post_id = post): ${stormRows} (${hiddenRows} hidden, ${folds} folds); sum of comment_counts.total: ${counterTotal} (hidden ${counterHidden}); distinct ids answered: ${storm.distinctIds}; keys accepted: ${storm.keysAccepted} → ${exact ? 'exact' : 'MISMATCH'}`);
     raw.storm = { ...storm, rows: stormRows, counterTotal, counterHidden, hiddenRows, folds, exact, listDuring, listIdle };
@@ -327,6 +390,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   } finally {
     await server.stop();
   }
+
+  // 3b. The same instance as several processes (--nodes N): N web processes and a worker.
+  if (nodes >= 2) raw.multiProcess = await measureMultiProcess({ nodes, target, threshold, dataDir, tokens, photos, manifest, size, phase, phaseLength, log });
 
   // 4. The table.
   const h = raw.hello as HttpResult;
@@ -371,18 +437,20 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     },
     { metric: 'server peak RSS', value: peakRss === undefined ? null : round(peakRss, 0), unit: 'MiB', baseline: null, ratio: null, target: '', pass: null },
   );
+  if (raw.multiProcess) rows.push(...multiProcessRows(raw.multiProcess as MultiProcessResult, { feed, tray, storm, helloRps: h.rps }));
 
   const result: BenchResult = {
     date: new Date().toISOString(),
     size: size.name,
     db: options.db,
+    ...(nodes >= 2 ? { nodes } : {}),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
     data: { ...manifest.counts, generateSeconds: round(manifest.generateSeconds, 1), reused },
     rows,
     raw,
   };
   if (options.out !== null) {
-    const file = options.out ?? path.join(ROOT, 'bench/results', `${result.date.slice(0, 10)}-${size.name}-${options.db}.json`);
+    const file = options.out ?? path.join(ROOT, 'bench/results', `${result.date.slice(0, 10)}-${size.name}-${options.db}${nodes >= 2 ? `-${nodes}-nodes` : ''}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     result.file = file;
@@ -390,6 +458,153 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   log(`\n${formatTable(result)}`);
   log(`(${((Date.now() - started) / 1000).toFixed(0)} s${result.file ? `; written to ${path.relative(ROOT, result.file)}` : ''})`);
   return result;
+}
+
+type StormCheck = Awaited<ReturnType<typeof stormCheck>>;
+
+export interface MultiProcessResult {
+  nodes: number;
+  redisPrefix: string;
+  redisKeysDeleted: number;
+  processes: Array<{ role: 'web' | 'worker'; url?: string; pid: number; logFile: string; peakRssMiB?: number; warnings: number; errors: number; firstProblems: string[] }>;
+  homeFeed: { saturation: HttpResult; cpuSeconds: PhaseCpu };
+  storyTray: { saturation: HttpResult; cpuSeconds: PhaseCpu };
+  /** The storm's post: its photo uploaded through one web process and processed by the worker. */
+  stormPost: { id: string; mediaMs: number };
+  storm: StormResult & { rows: number; counterTotal: number; counterHidden: number; hiddenRows: number; folds: number; exact: boolean; listDuring: HttpResult; cpuSeconds: PhaseCpu };
+}
+
+/** CPU seconds each process used during a measured phase: the web processes in order, then the worker. */
+type PhaseCpu = { web: Array<number | null>; worker: number | null };
+
+interface MultiProcessContext {
+  nodes: number;
+  target: DbTarget;
+  threshold: number;
+  dataDir: string;
+  tokens: string[];
+  photos: string[];
+  manifest: Manifest;
+  size: SizeSpec;
+  phase: (seconds: number) => { amount: number } | { duration: number };
+  phaseLength: string;
+  log: (line: string) => void;
+}
+
+/**
+ * The multi-process configuration on the single-process run's data: the read saturations
+ * (warmed up the same way) and the comment storm (on a new photo post of the celebrity's, the
+ * list probed meanwhile as in the single run), the load generator's connections spread over
+ * the web processes.
+ */
+async function measureMultiProcess(c: MultiProcessContext): Promise<MultiProcessResult> {
+  const { nodes, tokens, size, phase, phaseLength, log } = c;
+  const load = size.load;
+  const started = Date.now();
+  log(`${nodes} processes with GLIMPSE_ROLE=web and one with GLIMPSE_ROLE=worker (Redis, PostgreSQL ${c.target.database}, one media folder)`);
+  const cluster: Cluster = await startCluster({ target: c.target, nodes, fanoutThreshold: c.threshold, dir: path.join(c.dataDir, 'nodes'), mediaDir: path.join(c.dataDir, 'media') });
+  const urls = cluster.urls;
+  log(`  web at ${urls.join(', ')} (pids ${cluster.web.map((w) => w.pid).join(', ')}), worker pid ${cluster.worker.pid}; Redis prefix ${cluster.redisPrefix}`);
+  let result: Omit<MultiProcessResult, 'redisKeysDeleted' | 'processes'> | undefined;
+  let failure: unknown;
+  // Where the CPU went during a phase (is the worker busy while the web processes serve reads?).
+  const cpuNow = () => ({ web: cluster.web.map((w) => w.cpuSeconds()), worker: cluster.worker.cpuSeconds() });
+  const cpuSince = (before: ReturnType<typeof cpuNow>): PhaseCpu => {
+    const after = cpuNow();
+    const delta = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? null : round(a - b, 2));
+    return { web: after.web.map((a, i) => delta(a, before.web[i])), worker: delta(after.worker, before.worker) };
+  };
+  const showCpu = (c: PhaseCpu) => `CPU s: web ${c.web.join(' + ')}, worker ${c.worker}`;
+  try {
+    const feedTokens = tokens.slice(1);
+    const saturate = async (label: string, readPath: string) => {
+      await runTask<HttpResult>({ type: 'http', url: urls[0], urls, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(Math.max(1, load.seconds / 2)) });
+      log(`${label}, ${nodes} processes: saturation (${load.connections} connections over ${nodes} processes, ${phaseLength})`);
+      const before = cpuNow();
+      const saturation = await runTask<HttpResult>({ type: 'http', url: urls[0], urls, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(load.seconds) });
+      const cpuSeconds = cpuSince(before);
+      log(`  ${Math.round(saturation.rps)} req/s (p50 ${saturation.p50} ms, p99 ${saturation.p99} ms, non-2xx ${saturation.non2xx}, errors ${saturation.errors}; ${showCpu(cpuSeconds)} in ${saturation.seconds} s)`);
+      return { saturation, cpuSeconds };
+    };
+    const homeFeed = await saturate('home feed', '/api/v1/timelines/home?limit=20');
+    const storyTray = await saturate('story tray', '/api/glimpse/v1/stories/tray');
+
+    // The storm's post: the photo through the first web process (stored in the shared media
+    // folder, processed by the worker), the post through the last one.
+    const mediaStarted = performance.now();
+    const mediaId = await uploadV2(urls[0], tokens[0], c.photos[1]);
+    const mediaMs = performance.now() - mediaStarted;
+    const posted = await fetch(`${urls[urls.length - 1]}/api/v1/statuses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` },
+      body: JSON.stringify({ status: 'Another photo for everyone', media_ids: [mediaId] }),
+    });
+    const post = (await posted.json()) as { id?: string };
+    if (!posted.ok || !post.id) throw new Error(`posting through ${urls[urls.length - 1]} failed: ${posted.status} ${JSON.stringify(post)}`);
+    const stormPost = post.id;
+    await setHiddenWords(urls[0], tokens[0]);
+    log(`comment storm, ${nodes} processes: ${load.stormComments} comments on ${stormPost} (photo processed by the worker in ${mediaMs.toFixed(0)} ms), ${load.connections} connections over ${nodes} processes`);
+    const listPath = `/api/glimpse/v1/statuses/${stormPost}/comments?sort=top`;
+    const probe = startWorker<HttpResult>({ type: 'http', url: urls[0], urls, path: listPath, tokens, connections: 4, overallRate: load.listProbeRate });
+    const stormCpu = cpuNow();
+    const storm = await runTask<StormResult>({ type: 'storm', url: urls[0], urls, postId: stormPost, tokens: tokens.slice(1), amount: load.stormComments, connections: load.connections, retryFraction: 0.05, seed: 42, runId: `n${nodes}-${Date.now().toString(36)}` });
+    const cpuSeconds = cpuSince(stormCpu);
+    probe.stop();
+    const listDuring = await probe.done;
+    const checked: StormCheck = await stormCheck(c.target, stormPost);
+    const exact = checked.stormRows === storm.distinctIds && checked.stormRows === storm.keysAccepted && storm.keysWithSeveralIds === 0 && checked.counterTotal === checked.stormRows;
+    log(`  ${Math.round(storm.rps)} accepted/s, p99 ${storm.p99} ms, ${storm.ok} answered 2xx, non-2xx ${storm.non2xx}, errors ${storm.errors} (${storm.retries} retries); ${checked.stormRows} rows, ${checked.counterTotal} counted, ${storm.keysAccepted} keys accepted → ${exact ? 'exact' : 'MISMATCH'}; ${showCpu(cpuSeconds)} in ${round(storm.seconds, 0)} s`);
+    result = {
+      nodes,
+      redisPrefix: cluster.redisPrefix,
+      homeFeed,
+      storyTray,
+      stormPost: { id: stormPost, mediaMs },
+      storm: { ...storm, rows: checked.stormRows, counterTotal: checked.counterTotal, counterHidden: checked.counterHidden, hiddenRows: checked.hiddenRows, folds: checked.folds, exact, listDuring, cpuSeconds },
+    };
+  } catch (error) {
+    failure = error;
+  }
+  const peaks = [...cluster.web, cluster.worker].map((p) => p.peakRssMiB());
+  const { redisKeysDeleted } = await cluster.stop();
+  const processes = [...cluster.web.map((w) => ({ role: 'web' as const, url: w.url, p: w })), { role: 'worker' as const, url: undefined, p: cluster.worker }].map(({ role, url, p }, i) => {
+    const problems = logProblems(p.logFile);
+    return { role, ...(url ? { url } : {}), pid: p.pid, logFile: p.logFile, peakRssMiB: peaks[i], warnings: problems.warnings, errors: problems.errors, firstProblems: problems.first };
+  });
+  for (const p of processes) {
+    if (p.warnings || p.errors) log(`  ${p.role} ${p.pid} logged ${p.errors} errors and ${p.warnings} warnings (${path.relative(ROOT, p.logFile)}); first: ${p.firstProblems.join(' | ')}`);
+  }
+  log(`  stopped; ${redisKeysDeleted} Redis keys under ${cluster.redisPrefix} deleted (${((Date.now() - started) / 1000).toFixed(0)} s with ${nodes} processes)`);
+  if (failure || !result) throw failure;
+  return { ...result, redisKeysDeleted, processes };
+}
+
+/**
+ * Rows comparing 1 and N processes: the single-process run's figures (as in the rows above),
+ * then the N-process ones with the single-process figure as their baseline (ratio N / 1) and
+ * their ratio to hello in the note.
+ */
+function multiProcessRows(m: MultiProcessResult, one: { feed: ReadLoad; tray: ReadLoad; storm: StormResult & { rows: number; counterTotal: number; exact: boolean }; helloRps: number }): Row[] {
+  const n = `${m.nodes} processes`;
+  const spread = `${m.nodes} × GLIMPSE_ROLE=web + 1 worker, the connections spread over the web processes`;
+  const vsHello = (v: number) => `${ratio(v, one.helloRps)}× hello`;
+  const read = (label: string, single: HttpResult, multi: HttpResult): Row[] => [
+    { metric: `${label}: saturation, 1 process`, value: round(single.rps, 0), unit: 'req/s', baseline: round(one.helloRps, 0), baselineUnit: 'req/s', ratio: ratio(single.rps, one.helloRps), target: '', pass: null, note: 'the single-process run above' },
+    { metric: `${label}: saturation, ${n}`, value: round(multi.rps, 0), unit: 'req/s', baseline: round(single.rps, 0), ratio: ratio(multi.rps, single.rps), target: '', pass: null, note: `${vsHello(multi.rps)}; ${spread}; non-2xx ${multi.non2xx}, errors ${multi.errors}` },
+  ];
+  // Refused requests (a 5xx) are not lost comments (the client was told), but they are shown.
+  const exactValue = (s: StormResult & { rows: number; counterTotal: number }) =>
+    `${s.rows} rows / ${s.counterTotal} counted / ${s.keysAccepted} accepted keys${s.non2xx || s.errors ? `; ${s.non2xx + s.errors} of ${s.sent} requests refused or failed ${JSON.stringify(s.statusCodes)}` : ''}`;
+  return [
+    ...read('home feed', one.feed.saturation, m.homeFeed.saturation),
+    ...read('story tray', one.tray.saturation, m.storyTray.saturation),
+    { metric: 'comment storm: accepted, 1 process', value: round(one.storm.rps, 0), unit: 'comments/s', baseline: round(one.helloRps, 0), baselineUnit: 'req/s', ratio: ratio(one.storm.rps, one.helloRps), target: '', pass: null, note: 'the single-process run above' },
+    { metric: `comment storm: accepted, ${n}`, value: round(m.storm.rps, 0), unit: 'comments/s', baseline: round(one.storm.rps, 0), ratio: ratio(m.storm.rps, one.storm.rps), target: '', pass: null, note: `${vsHello(m.storm.rps)}; ${m.storm.sent} sent, ${m.storm.retries} retries, ${m.storm.ok} answered 2xx; ${spread}` },
+    { metric: 'comment storm: POST p99, 1 process', value: one.storm.p99, unit: 'ms', baseline: null, ratio: null, target: '', pass: null },
+    { metric: `comment storm: POST p99, ${n}`, value: m.storm.p99, unit: 'ms', baseline: one.storm.p99, ratio: ratio(m.storm.p99, one.storm.p99), target: '', pass: null },
+    { metric: 'comment storm: exact count, 1 process', value: exactValue(one.storm), unit: '', baseline: null, ratio: null, target: 'nothing lost or doubled', pass: one.storm.exact },
+    { metric: `comment storm: exact count, ${n}`, value: exactValue(m.storm), unit: '', baseline: null, ratio: null, target: 'nothing lost or doubled', pass: m.storm.exact, note: `${m.storm.hiddenRows} hidden, ${m.storm.folds} folds` },
+  ];
 }
 
 function show(v: number | string | null, unit: string): string {
@@ -431,7 +646,7 @@ function reachRow(metric: string, r: ReachResult, pushed: ReachResult, seenNote:
 
 export function formatTable(result: BenchResult): string {
   const lines = [
-    `Glimpse benchmark — size ${result.size}, ${result.db}, ${result.date.slice(0, 10)}; ${result.machine.cpus} cores, Node ${result.machine.node}`,
+    `Glimpse benchmark — size ${result.size}, ${result.db}${result.nodes ? ` (also ${result.nodes} web processes + 1 worker)` : ''}, ${result.date.slice(0, 10)}; ${result.machine.cpus} cores, Node ${result.machine.node}`,
     '',
     '| metric | value | baseline | ratio | target | pass |',
     '|---|---|---|---|---|---|',
@@ -454,6 +669,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       reuse: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       table: { type: 'string' },
+      nodes: { type: 'string', default: '1' },
     },
   });
   if (values.table) {
@@ -463,5 +679,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   }
   const db = values.db as DbKind;
   if (db !== 'sqlite' && db !== 'postgres') throw new Error('--db sqlite|postgres');
-  await runBenchmark({ size: sizeFor(values.size!), db, dataDir: values.dir, out: values.out, seed: values.seed, reuse: values.reuse, cpuProf: values['cpu-prof'] });
+  const nodes = Number(values.nodes);
+  const refused = /^\d+$/.test(values.nodes!) ? nodesProblem(nodes, db) : `--nodes must be a whole number ≥ 1, got "${values.nodes}"`;
+  if (refused) {
+    console.error(refused);
+    process.exit(2);
+  }
+  await runBenchmark({ size: sizeFor(values.size!), db, dataDir: values.dir, out: values.out, seed: values.seed, reuse: values.reuse, cpuProf: values['cpu-prof'], ...(nodes >= 2 ? { nodes } : {}) });
 }

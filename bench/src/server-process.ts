@@ -43,6 +43,8 @@ export interface ServerProcess {
   peakRssMiB(): number | undefined;
   /** Resident set size now (VmRSS), in MiB. */
   rssMiB(): number | undefined;
+  /** CPU time used so far (user + system, /proc/<pid>/stat), in seconds; undefined off Linux or once exited. */
+  cpuSeconds(): number | undefined;
   /** Resets the peak (VmHWM) to the current RSS (Linux: clear_refs 5); false where that is not possible. */
   resetPeakRss(): boolean;
   /** Event-loop delay since the previous call (the histogram is reset each time). */
@@ -57,6 +59,41 @@ export interface StartOptions {
   nodeFlags?: string[];
   logFile: string;
   readyTimeoutMs?: number;
+  /**
+   * A process that serves no HTTP (GLIMPSE_ROLE=worker) is ready when its log has a JSON line
+   * whose msg starts with this (written after start); otherwise when GET /api/v1/instance answers.
+   */
+  readyLogLine?: string;
+}
+
+/** Whether GET /api/v1/instance answers 2xx. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/api/v1/instance`, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false; // not listening yet
+  }
+}
+
+/** Whether the log, from byte `from` on, has a pino JSON line whose msg starts with `prefix`. */
+function logHasLine(file: string, from: number, prefix: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(file).subarray(from).toString('utf8');
+  } catch {
+    return false;
+  }
+  return text.split('\n').some((line) => {
+    if (!line.startsWith('{')) return false;
+    try {
+      const msg = (JSON.parse(line) as { msg?: unknown }).msg;
+      return typeof msg === 'string' && msg.startsWith(prefix);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -71,6 +108,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   fs.rmSync(eldFile, { force: true });
   const log = fs.openSync(options.logFile, 'a');
+  const logStart = fs.fstatSync(log).size;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -96,15 +134,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   for (;;) {
     if (exited) throw new Error(`the server exited during start-up (${exited.code ?? exited.signal}); see ${options.logFile}`);
-    try {
-      const res = await fetch(`${url}/api/v1/instance`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) {
-        await res.arrayBuffer();
-        break;
-      }
-    } catch {
-      // not listening yet
-    }
+    if (options.readyLogLine !== undefined ? logHasLine(options.logFile, logStart, options.readyLogLine) : await answers(url)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`the server did not answer within the start-up timeout; see ${options.logFile}`);
@@ -133,6 +163,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     },
     peakRssMiB: () => procStatusMiB(child.pid!, 'VmHWM'),
     rssMiB: () => procStatusMiB(child.pid!, 'VmRSS'),
+    cpuSeconds: () => procCpuSeconds(child.pid!),
     resetPeakRss() {
       try {
         fs.writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
@@ -168,6 +199,18 @@ function procStatusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefine
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status);
     return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of /proc/<pid>/stat (in clock ticks of 1/100 s on Linux), in seconds. */
+function procCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }

@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { freshTarget, openHandle } from '../src/db.ts';
+import { Redis } from 'ioredis';
+import { dropTarget, freshTarget, openHandle } from '../src/db.ts';
 import { generate } from '../src/generate.ts';
+import { BENCH_REDIS_URL } from '../src/multi-process.ts';
 import { runBenchmark } from '../src/run.ts';
 import { SIZES } from '../src/sizes.ts';
 import { checkCounters } from '../../server/src/domain/integrity/integrity-check.ts';
@@ -196,4 +198,77 @@ test('a benchmark run produces the whole table and the JSON', { timeout: 900_000
   assert.deepEqual(json.rows, JSON.parse(JSON.stringify(result.rows)));
   assert.ok(lines.some((l) => l.includes('| metric | value | baseline | ratio | target | pass |')));
   fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+// --nodes 2 on PostgreSQL: the single-process run, then 2 web processes and a worker on the
+// same data (Redis under a prefix of the run's own), and the rows comparing them. PostgreSQL
+// and Redis are required: without them this fails, it does not skip. Counts only, never speed.
+test('a --db postgres --nodes 2 run adds the 1- and 2-process rows', { timeout: 900_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glimpse-bench-nodes-test-'));
+  const database = 'glimpse_bench_nodes_test';
+  const lines: string[] = [];
+  try {
+    const result = await runBenchmark({ size, db: 'postgres', database, nodes: 2, dataDir: path.join(dir, 'run'), out: path.join(dir, 'result.json'), seed: 'harness', log: (l) => lines.push(l) });
+    assert.equal(result.nodes, 2);
+    const row = (metric: string) => {
+      const found = result.rows.find((r) => r.metric === metric);
+      assert.ok(found, `the table has no "${metric}" row`);
+      return found;
+    };
+    // The single-process rows are all there, as without --nodes.
+    for (const prefix of ['home feed: saturation', 'story tray: p99 at 50%', 'comment storm: accepted (', 'comment storm: exact count', 'uploads: photos processed', 'server peak RSS']) {
+      assert.ok(result.rows.some((r) => r.metric.startsWith(prefix)), `the table has no "${prefix}" row`);
+    }
+    for (const label of ['home feed: saturation', 'story tray: saturation', 'comment storm: accepted']) {
+      const one = row(`${label}, 1 process`);
+      const two = row(`${label}, 2 processes`);
+      assert.equal(typeof one.value, 'number');
+      assert.equal(typeof two.value, 'number');
+      assert.ok((two.value as number) > 0, `${two.metric} measured`);
+      // 1 process against hello; 2 processes against 1 process.
+      assert.equal(typeof one.ratio, 'number', `${one.metric} has a ratio`);
+      assert.equal(typeof two.ratio, 'number', `${two.metric} has a ratio`);
+      assert.equal(two.baseline, one.value);
+    }
+    assert.equal(typeof row('comment storm: POST p99, 2 processes').ratio, 'number');
+    assert.equal(row('comment storm: exact count, 1 process').pass, true);
+    assert.equal(row('comment storm: exact count, 2 processes').pass, true);
+
+    const m = (result.raw as any).multiProcess;
+    assert.equal(m.nodes, 2);
+    assert.deepEqual(m.processes.map((p: { role: string }) => p.role), ['web', 'web', 'worker']);
+    assert.equal(m.homeFeed.saturation.non2xx, 0);
+    assert.ok(m.homeFeed.saturation.ok > 0);
+    assert.equal(m.storyTray.saturation.non2xx, 0);
+    assert.ok(m.storyTray.saturation.ok > 0);
+    // Every storm comment answered and counted once, with the load on both web processes.
+    const logged = m.processes.map((p: { role: string; errors: number; firstProblems: string[] }) => `${p.role}: ${p.errors} errors ${JSON.stringify(p.firstProblems)}`).join('; ');
+    assert.equal(m.storm.ok, size.load.stormComments, `storm answers ${JSON.stringify(m.storm.statusCodes)}; ${logged}`);
+    assert.equal(m.storm.exact, true);
+    assert.equal(m.storm.rows, m.storm.distinctKeys);
+    assert.equal(m.storm.counterTotal, m.storm.rows);
+    // The run's Redis keys are gone.
+    assert.ok(m.redisKeysDeleted > 0);
+    const redis = new Redis(BENCH_REDIS_URL);
+    try {
+      const left: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${m.redisPrefix}*`, 'COUNT', 1000);
+        cursor = next;
+        left.push(...keys);
+      } while (cursor !== '0');
+      assert.deepEqual(left, []);
+    } finally {
+      redis.disconnect();
+    }
+    // The JSON has the same rows and the multi-process figures.
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8'));
+    assert.deepEqual(json.rows, JSON.parse(JSON.stringify(result.rows)));
+    assert.equal(json.raw.multiProcess.storm.ok, size.load.stormComments);
+    assert.ok(lines.some((l) => l.includes('| comment storm: exact count, 2 processes |')));
+  } finally {
+    await dropTarget({ kind: 'postgres', dataDir: dir, databaseUrl: '', database });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -13,6 +13,7 @@ import { registerErrorHandling } from './http/errors.plugin.ts';
 import { registerCors } from './http/cors.ts';
 import { registerRateLimits } from './http/rate-limits.ts';
 import { RedisPubSub } from './infra/pubsub/redis-pub-sub.ts';
+import { RedisPresence } from './infra/pubsub/presence.ts';
 import { recordRoutes } from './http/route-table.ts';
 import { registerSecurityHeaders } from './http/web/security-headers.ts';
 import { registerWebClient } from './http/web/spa.route.ts';
@@ -42,6 +43,9 @@ import { registerMediaFileRoutes } from './http/web/media-files.route.ts';
 import { registerCustomEmojiRoutes } from './http/mastodon/custom-emojis.route.ts';
 import { registerTrendRoutes } from './http/mastodon/trends.route.ts';
 import { registerSuggestionRoutes } from './http/mastodon/suggestions.route.ts';
+
+/** How often a process that works uploads looks for ones left waiting (a dead holder, a `web` process's while no worker ran). */
+const MEDIA_RESUME_INTERVAL_MS = 15_000;
 
 export interface GlimpseApp {
   http: FastifyInstance;
@@ -121,20 +125,33 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (f.final) http.log.error(fields, `job ${f.name} failed, no attempt left`);
     else http.log.warn(fields, `job ${f.name} failed, will retry`);
   };
-  services.jobs.start();
   services.media.onError = (message, err) => http.log.error({ err }, message);
   services.push.onError = (message, err) => http.log.error({ err }, message);
+  services.delivery.onError = (message, err) => http.log.error({ err }, message);
+  if (services.presence instanceof RedisPresence) services.presence.onError = (message, err) => http.log.error({ err }, message);
   if (services.pubsub instanceof RedisPubSub) services.pubsub.onError = (message, err) => http.log.error({ err }, message);
   nodeLease.onError = (message, err) => http.log.error({ err }, message);
-  services.mediaQueue.start();
-  // Uploads a restart interrupted are processed again.
-  await services.media.resumeInterrupted();
-  // Scheduled statuses due while the process was down are published now, then periodically.
-  services.scheduled.log = {
-    failed: (row, reason) => http.log.warn({ scheduledStatusId: row.id, accountId: row.account_id, reason }, 'scheduled status could not be published'),
-    error: (message, err) => http.log.error({ err }, message),
-  };
-  services.scheduledPublisher.start();
+  // A `web` process works no jobs (BullMQ's relay still moves its outbox rows), processes no
+  // uploads and publishes no scheduled statuses: `worker` processes do (GLIMPSE_ROLE).
+  services.jobs.start();
+  const works = config.role !== 'web';
+  let resumeTimer: NodeJS.Timeout | undefined;
+  if (works) {
+    services.mediaQueue.start();
+    // Uploads a restart interrupted are processed again; then, periodically, uploads whose
+    // holder died and those stored by `web` processes while no worker listened.
+    await services.media.resumeInterrupted();
+    resumeTimer = setInterval(() => {
+      services.media.resumeInterrupted().catch((err: unknown) => http.log.error({ err }, 'resuming uploads failed'));
+    }, MEDIA_RESUME_INTERVAL_MS);
+    resumeTimer.unref();
+    // Scheduled statuses due while the process was down are published now, then periodically.
+    services.scheduled.log = {
+      failed: (row, reason) => http.log.warn({ scheduledStatusId: row.id, accountId: row.account_id, reason }, 'scheduled status could not be published'),
+      error: (message, err) => http.log.error({ err }, message),
+    };
+    services.scheduledPublisher.start();
+  }
   return {
     http,
     services,
@@ -142,6 +159,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return nodeLease.node;
     },
     async close() {
+      clearInterval(resumeTimer);
       await services.scheduledPublisher.stop();
       await http.close();
       // Let queued feed work finish (bounded) before the database closes.
@@ -152,6 +170,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await nodeLease.release();
       // Redis connections (pub/sub, rate limits) go once nothing can use them any more.
       await services.pubsub.close();
+      await services.presence.close();
       await services.rateLimitStore.close();
       if (!options.database) await database.close();
     },

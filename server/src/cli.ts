@@ -30,8 +30,13 @@ export async function main(argv: string[]): Promise<void> {
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    // A worker serves no HTTP: it works jobs, uploads and scheduled statuses (GLIMPSE_ROLE).
+    if (config.role === 'worker') {
+      app.http.log.info(`Glimpse worker is running (${app.services.database.dialect}, node ${app.idNode})`);
+      return;
+    }
     await app.http.listen({ port: config.port, host: config.host });
-    app.http.log.info(`Glimpse is running on ${config.publicUrl} (${app.services.database.dialect})`);
+    app.http.log.info(`Glimpse is running on ${config.publicUrl} (${app.services.database.dialect}${config.role === 'web' ? ', web role' : ''})`);
     return;
   }
   if (command === 'migrate') {

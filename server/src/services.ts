@@ -40,7 +40,10 @@ import { PushService } from './domain/push/push-service.ts';
 import { RateLimit, type RateLimitStore } from './infra/rate-limit/rate-limit-store.ts';
 import { MemoryRateLimitStore } from './infra/rate-limit/memory-rate-limit-store.ts';
 import { RedisRateLimitStore } from './infra/rate-limit/redis-rate-limit-store.ts';
-import { InProcessPubSub, type PubSub, sessionChannel } from './infra/pubsub/pub-sub.ts';
+import { CACHE_CHANNEL, InProcessPubSub, MEDIA_CHANNEL, type PubSub, sessionChannel, userChannel } from './infra/pubsub/pub-sub.ts';
+import { InProcessPresence, RedisPresence, type StreamPresence } from './infra/pubsub/presence.ts';
+import { StreamDelivery } from './domain/realtime/stream-delivery.ts';
+import { RecipientRepository } from './domain/realtime/recipient-repository.ts';
 import { RedisPubSub } from './infra/pubsub/redis-pub-sub.ts';
 import { openRedis } from './infra/redis/redis-connection.ts';
 import type { SessionEvents } from './domain/auth/token-repository.ts';
@@ -88,6 +91,10 @@ export interface Services {
   };
   /** What happened, for streaming connections (in this process, or Redis with GLIMPSE_REDIS_URL). */
   pubsub: PubSub;
+  /** Which accounts hold a live stream, in any process; streams mark themselves, delivery asks. */
+  presence: StreamPresence;
+  /** Posts to the channels of the accounts with a live stream that may see them (domain/realtime). */
+  delivery: StreamDelivery;
   /** Where every rate limit counts (in memory on the clock, or Redis with GLIMPSE_REDIS_URL); app.close() closes it. */
   rateLimitStore: RateLimitStore;
   /**
@@ -168,31 +175,48 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     filters: new FilterRepository(db),
   };
   const notifications = new NotificationService(repositories.notifications, repositories.relationships, clock, {
-    onNotification: (row) => pubsub.publish(`user:${row.account_id}`, { kind: 'notification', id: row.id }),
+    onNotification: (row) => pubsub.publish(userChannel(row.account_id), { kind: 'notification', id: row.id }),
     onStoring: (trx, row) => push.notificationStored(trx, row),
   });
   // The jobs table worked in this process, or BullMQ when GLIMPSE_REDIS_URL is set.
   const { queue: jobs, admin: jobsAdmin } = buildJobQueue(config, database, clock);
   const push = new PushService(db, new PushSubscriptionRepository(db), repositories.accounts, config, secret, jobs, clock);
   const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships, repositories.comments);
-  const feeds = new FeedService(repositories.feeds, repositories.accounts, repositories.relationships, hydrator, config.fanoutThreshold, jobs);
+  // Who has a live stream (in this process, or every process's with Redis), and the delivery
+  // of posts to their channels (domain/realtime).
+  const presence: StreamPresence = config.redisUrl ? new RedisPresence(openRedis(config.redisUrl, 'presence'), config.redisPrefix) : new InProcessPresence();
+  const delivery = new StreamDelivery(repositories.posts, repositories.accounts, new RecipientRepository(db), presence, pubsub);
+  const deliveryFailed = (err: unknown) => delivery.onError('delivering a post to the streams failed', err);
+  const feeds = new FeedService(repositories.feeds, repositories.accounts, repositories.relationships, hydrator, config.fanoutThreshold, jobs, delivery);
   const lists = new ListService(repositories.lists, repositories.accounts, repositories.relationships, feeds, clock, jobs);
   const tags = new TagService(repositories.tags, repositories.accounts, repositories.relationships, clock);
-  const filters = new FilterService(db, repositories.filters, hydrator, clock);
+  // The account's open streams reload their home sources and filters when it changes them.
+  const homeChanged = (accountId: string) => pubsub.publish(userChannel(accountId), { kind: 'home.changed' });
+  tags.onHomeChanged = homeChanged;
+  lists.onHomeChanged = homeChanged;
+  const filters = new FilterService(db, repositories.filters, hydrator, clock, (accountId) => pubsub.publish(userChannel(accountId), { kind: 'filters.changed' }));
   const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
     onCreating: (trx, status) => feeds.postCreated(trx, status),
-    onCreated: (status) => pubsub.publish('statuses', { kind: 'update', id: status.id, authorId: status.account_id }),
-    onEdited: (status) => pubsub.publish('statuses', { kind: 'status.update', id: status.id, authorId: status.account_id }),
+    // A new post reaches the streams from its fan-out job (feeds.postCreated); an edit or a
+    // delete from here, once committed.
+    onEdited: (status) =>
+      delivery
+        .postPublished(status.id, 'status.update')
+        .then(() => undefined)
+        .catch((err: unknown) => deliveryFailed(err)),
     onDeleted: ({ status, author, mentions, tags }) =>
-      pubsub.publish('statuses', {
-        kind: 'delete',
-        id: status.id,
-        post: { id: status.id, account_id: status.account_id, visibility: status.visibility, post_id: status.post_id },
-        author: { id: author.id, locked: author.locked, suspended_at: author.suspended_at },
-        mentionedIds: mentions.map((m) => m.id),
-        tags: tags.map((t) => t.tag),
-        hasMedia: status.has_media === 1,
-      }),
+      delivery
+        .postDeleted({
+          kind: 'delete',
+          id: status.id,
+          post: { id: status.id, account_id: status.account_id, visibility: status.visibility, post_id: status.post_id },
+          author: { id: author.id, locked: author.locked, suspended_at: author.suspended_at },
+          mentionedIds: mentions.map((m) => m.id),
+          tags: tags.map((t) => t.tag),
+          hasMedia: status.has_media === 1,
+        })
+        .then(() => undefined)
+        .catch((err: unknown) => deliveryFailed(err)),
   });
   const mediaUrls = new MediaUrls(config.publicUrl, secret, () => clock.now());
   // GLIMPSE_STORAGE: local disk (the default) or an S3-compatible bucket.
@@ -201,7 +225,17 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const trends = new TrendService(new TrendRepository(db), tags, hydrator, repositories.relationships, clock);
   const suggestions = new SuggestionService(new SuggestionRepository(db), repositories.accounts, repositories.relationships, clock);
   const mediaQueue = new InProcessJobQueue({ name: 'media', concurrency: config.mediaConcurrency, maxWaiting: 100, timeoutMs: 60_000 });
-  const media = new MediaService(db, repositories.media, mediaStorage, mediaQueue, mediaUrls, clock, { leaseHolder: mediaLeaseHolder(config.dataDir) });
+  // Roles `all` and `worker` process uploads; a `web` process stores them for the workers.
+  const media = new MediaService(db, repositories.media, mediaStorage, mediaQueue, mediaUrls, clock, {
+    leaseHolder: mediaLeaseHolder(config.dataDir),
+    processHere: config.role !== 'web',
+    announce: (id) => pubsub.publish(MEDIA_CHANNEL, { kind: 'media.uploaded', id }),
+    processed: (id) => pubsub.publish(MEDIA_CHANNEL, { kind: 'media.processed', id }),
+  });
+  pubsub.subscribe(MEDIA_CHANNEL, (message) => {
+    if (message.kind === 'media.uploaded') media.pickUp(message.id);
+    else if (message.kind === 'media.processed') media.wake(message.id);
+  });
   // Per-account flood limits the HTTP layer cannot key, on the injectable clock.
   const perMinute = (name: string, max: number) => (config.rateLimitsEnabled && max > 0 ? new RateLimit(rateLimitStore, name, max, 60_000) : undefined);
   const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock, perMinute('story-response', config.rateLimits.storyResponses));
@@ -213,7 +247,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const conversations = new ConversationService(db, new ConversationRepository(db), repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
     // Each participant's own channel: a conversation event is never published to everybody.
     onMessage: ({ conversationId, statusId, accountIds }) => {
-      for (const id of accountIds) pubsub.publish(`user:${id}`, { kind: 'conversation', conversationId, statusId });
+      for (const id of accountIds) pubsub.publish(userChannel(id), { kind: 'conversation', conversationId, statusId });
     },
   });
   conversations.useMediaCheck((viewer, ids, options) => posts.checkMessageMedia(viewer, ids, options));
@@ -222,9 +256,20 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   hydrator.useStoryLinks((viewer, ids) => stories.linksFor(viewer, ids));
   const accounts = new AccountService(db, repositories.accounts, repositories.relationships, config, clock);
   const admin = buildAdminServices(db, clock, { moderationRepository: repositories.moderation, moderation, hydrator, accounts, sessions });
+  // Instance-wide caches each process keeps: a change in one drops them in all (through Redis
+  // when set; the admin command line publishes there too).
+  admin.ipBlocks.onChanged = () => pubsub.publish(CACHE_CHANNEL, { kind: 'cache.changed', cache: 'ip-blocks' });
+  customEmojis.onChanged = () => pubsub.publish(CACHE_CHANNEL, { kind: 'cache.changed', cache: 'custom-emojis' });
+  pubsub.subscribe(CACHE_CHANNEL, (message) => {
+    if (message.kind !== 'cache.changed') return;
+    if (message.cache === 'ip-blocks') admin.ipBlocks.dropCache();
+    else customEmojis.dropCache();
+  });
   return {
     admin,
     pubsub,
+    presence,
+    delivery,
     rateLimitStore,
     comments,
     moderation,

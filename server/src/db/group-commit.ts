@@ -2,6 +2,12 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Db } from './database.ts';
 
+/** PostgreSQL's deadlock (40P01) and serialization failure (40001): the transaction may simply run again. */
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 interface Pending {
   work: (trx: Db) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -31,6 +37,22 @@ export class GroupCommit {
     private readonly maxGroup = 64,
   ) {}
 
+  /**
+   * The group's transaction; on PostgreSQL one that lost a deadlock or a serialization check
+   * to another process's transaction (40P01, 40001) rolled back whole, so it runs again from
+   * the start (up to three times) instead of failing every unit of the group.
+   */
+  private async commitWithRetry(body: (trx: Db) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.transaction().execute(body);
+        return;
+      } catch (error) {
+        if (attempt >= 3 || !isRetryable(error)) throw error;
+      }
+    }
+  }
+
   run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
@@ -47,7 +69,8 @@ export class GroupCommit {
         const group = this.queue.splice(0, this.maxGroup);
         const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
         try {
-          await this.db.transaction().execute(async (trx) => {
+          await this.commitWithRetry(async (trx) => {
+            outcomes.length = 0;
             for (const unit of group) {
               await sql`SAVEPOINT group_unit`.execute(trx);
               try {
@@ -55,6 +78,8 @@ export class GroupCommit {
                 await sql`RELEASE SAVEPOINT group_unit`.execute(trx);
                 outcomes.push({ ok: true, value });
               } catch (error) {
+                // Lost to another transaction: the whole group lets its locks go and runs again.
+                if (isRetryable(error)) throw error;
                 await sql`ROLLBACK TO SAVEPOINT group_unit`.execute(trx);
                 await sql`RELEASE SAVEPOINT group_unit`.execute(trx);
                 outcomes.push({ ok: false, error });

@@ -21,6 +21,7 @@ import * as adminBlocks from './migrations/0018-admin-blocks.ts';
 import * as jobs from './migrations/0019-jobs.ts';
 import * as mediaLease from './migrations/0020-media-lease.ts';
 import * as nodeLeases from './migrations/0021-node-leases.ts';
+import * as tagFollowerIndex from './migrations/0022-tag-follower-index.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0019-jobs': jobs,
   '0020-media-lease': mediaLease,
   '0021-node-leases': nodeLeases,
+  '0022-tag-follower-index': tagFollowerIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -130,7 +130,9 @@ describe('the user stream follows the home feed\'s rule', () => {
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const tagged = await postPhotos(world, 'bo', 'a #comet tonight');
     await postPhotos(world, 'mara', 'read in the list only');
-    // The sentinel: a notification published after both posts; events arrive in order.
+    // The sentinel: a notification published after both posts reached the streams (their
+    // fan-out jobs are done); events arrive in order.
+    await world.app.services.jobs.onIdle();
     await world.post('sam', `/api/v1/accounts/${world.actors.ines.id}/follow`);
     while (!events.some((e) => e.event === 'notification')) await new Promise<void>((wake) => waiters.push(wake));
     const updates = events.slice(0, events.findIndex((e) => e.event === 'notification')).filter((e) => e.event === 'update');

@@ -144,7 +144,8 @@ describe('masto 8.0.0 streaming', () => {
     await server.app.services.mediaQueue.onIdle();
     await rest.mara.v1.statuses.create({ status: 'not for sam', mediaIds: [media.id] });
     // A stream's events go out in the order they happened: once the sentinel's follow, made
-    // after the post, has arrived, an update for the post would have arrived before it.
+    // after the post's fan-out job, has arrived, an update for the post would have arrived before it.
+    await server.app.services.jobs.onIdle();
     await rest.sentinel.v1.accounts.$select(ids.sam).follow();
     const sentinel = await stream.waitFor(isFollowFrom('sentinel'));
     assert.deepEqual(stream.events.slice(0, sentinel.index).filter((e) => e.event === 'update'), []);

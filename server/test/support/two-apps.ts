@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
 import { buildApp, type GlimpseApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { RedisPubSub } from '../../src/infra/pubsub/redis-pub-sub.ts';
 import { createWorld, testConfig, type World, type WorldName } from './world.ts';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from './test-redis.ts';
+import { openStreamAt } from './stream-client.ts';
 
 /**
  * Two Glimpse processes' worth of app: the world's app (A) and a second app (B) built on the
@@ -54,57 +54,7 @@ export async function subscriptionsSettled(app: GlimpseApp): Promise<void> {
   if (app.services.pubsub instanceof RedisPubSub) await app.services.pubsub.settled();
 }
 
-export interface Frame {
-  stream?: string[];
-  event?: string;
-  payload?: string;
-}
+export type { Frame } from './stream-client.ts';
 
-/** A WebSocket on a stream, collecting its frames, with its close (code) observable. */
-export async function openStream(port: number, token: string, stream = 'user') {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/streaming?stream=${stream}&access_token=${token}`);
-  const frames: Frame[] = [];
-  const waiters = new Set<() => void>();
-  const wakeAll = () => {
-    for (const wake of [...waiters]) wake();
-  };
-  let closedWith: number | undefined;
-  socket.on('message', (data) => {
-    frames.push(JSON.parse(String(data)));
-    wakeAll();
-  });
-  socket.on('close', (code) => {
-    closedWith = code;
-    wakeAll();
-  });
-  const until = async <T>(found: () => T | undefined, what: string, guardMs = 10_000): Promise<T> => {
-    // The bound only turns a hang into a failure; nothing waits on it to pass.
-    const guard = Date.now() + guardMs;
-    for (;;) {
-      const value = found();
-      if (value !== undefined) return value;
-      if (Date.now() > guard) throw new Error(`gave up waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(wake, guardMs);
-        function wake() {
-          clearTimeout(timer);
-          waiters.delete(wake);
-          resolve();
-        }
-        waiters.add(wake);
-      });
-    }
-  };
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  return {
-    frames,
-    /** The first frame matching, once it has arrived. */
-    frame: (wanted: (f: Frame) => boolean, what = 'a frame') => until(() => frames.find(wanted), what),
-    /** The close code, once the server has closed the socket. */
-    closed: () => until(() => closedWith, 'the stream to close'),
-    get isOpen() {
-      return socket.readyState === WebSocket.OPEN;
-    },
-    close: () => socket.close(),
-  };
-}
+/** A WebSocket on a stream of an app listening on this port (stream-client.ts). */
+export const openStream = (port: number, token: string, stream = 'user') => openStreamAt(`http://127.0.0.1:${port}`, token, stream);

@@ -53,6 +53,9 @@ export class IpBlockService {
   /** Bumped on every change, so a load that began before it is not kept. */
   private generation = 0;
 
+  /** After a change here: the other processes drop their copy of the blocks (services.ts publishes on `caches`). */
+  onChanged: () => void = () => {};
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -175,6 +178,12 @@ export class IpBlockService {
   }
 
   private invalidate(): void {
+    this.dropCache();
+    this.onChanged();
+  }
+
+  /** Forgets the loaded blocks (changed here or in another process); the next check reloads them. */
+  dropCache(): void {
     this.generation += 1;
     this.matcher = undefined;
     this.loading = undefined;

@@ -5,7 +5,17 @@ import type { Viewer } from '../../access/viewer-context.ts';
 import type { Db } from '../../db/database.ts';
 
 export const COUNTER_SHARDS = 16;
-const shard = () => Math.floor(Math.random() * COUNTER_SHARDS);
+/**
+ * The counter shard a transaction writes: random, but one per transaction (a group commit's
+ * comments share it), so a transaction locks one counter row per key and two transactions of
+ * different processes never take the same rows in opposite orders (a deadlock on PostgreSQL).
+ */
+const shards = new WeakMap<object, number>();
+const shard = (db: Db) => {
+  let n = shards.get(db);
+  if (n === undefined) shards.set(db, (n = Math.floor(Math.random() * COUNTER_SHARDS)));
+  return n;
+};
 
 export interface CommentCursor {
   /** rank_score for the top sort. */
@@ -25,7 +35,7 @@ export class CommentRepository {
     if (total === 0 && hidden === 0) return;
     await db
       .insertInto('comment_counts')
-      .values({ post_id: postId, shard: shard(), total, hidden })
+      .values({ post_id: postId, shard: shard(db), total, hidden })
       .onConflict((oc) =>
         oc.columns(['post_id', 'shard']).doUpdateSet((eb) => ({
           total: eb('comment_counts.total', '+', total),
@@ -56,7 +66,7 @@ export class CommentRepository {
     }
     await db
       .insertInto('comment_fold_counts')
-      .values({ post_id: postId, fold_key: key, shard: shard(), count: delta })
+      .values({ post_id: postId, fold_key: key, shard: shard(db), count: delta })
       .onConflict((oc) => oc.columns(['post_id', 'fold_key', 'shard']).doUpdateSet((eb) => ({ count: eb('comment_fold_counts.count', '+', delta) })))
       .execute();
   }

@@ -1,3 +1,5 @@
+import { CACHE_CHANNEL } from '../../infra/pubsub/pub-sub.ts';
+import { publishOnce } from '../../infra/pubsub/redis-pub-sub.ts';
 import fs from 'node:fs';
 import type { Config } from '../../config.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
@@ -15,6 +17,11 @@ import { CustomEmojiService, emojiPath } from './emoji-service.ts';
 export async function runEmojiCommand(db: DatabaseHandle, config: Config, args: string[], help: string): Promise<number> {
   const [action, ...rest] = args;
   const service = new CustomEmojiService(new CustomEmojiRepository(db.kysely), mediaStorageFor(config.storage, config.dataDir), systemClock);
+  // With Redis, the running processes drop their cached set at once (without it, within a minute).
+  let told: Promise<void> | undefined;
+  service.onChanged = () => {
+    if (config.redisUrl) told = publishOnce(config.redisUrl, config.redisPrefix, CACHE_CHANNEL, { kind: 'cache.changed', cache: 'custom-emojis' }).catch((err: Error) => console.error(`the running processes were not told: ${err.message}`));
+  };
   const usage = () => {
     console.error(help);
     return 2;
@@ -27,6 +34,7 @@ export async function runEmojiCommand(db: DatabaseHandle, config: Config, args: 
     if (action === 'remove' && rest.length === 1) {
       const removed = await service.remove(rest[0]);
       console.log(`emoji remove: :${removed.shortcode}: done`);
+      await told;
       return 0;
     }
     if (action === 'add') {
@@ -46,6 +54,7 @@ export async function runEmojiCommand(db: DatabaseHandle, config: Config, args: 
       }
       const added = await service.add(shortcode, file, { category });
       console.log(`emoji add: :${added.shortcode}: ${added.width}x${added.height} ${emojiPath(added)}`);
+      await told;
       return 0;
     }
     return usage();

@@ -104,7 +104,16 @@ export class CustomEmojiService {
     return this.loading;
   }
 
+  /** After a change here: the other processes drop their copy (services.ts, or the admin command through Redis). */
+  onChanged: () => void = () => {};
+
   invalidate(): void {
+    this.dropCache();
+    this.onChanged();
+  }
+
+  /** Forgets the cached set (changed here or in another process); the next request reloads it. */
+  dropCache(): void {
     this.cached = undefined;
     this.loading = undefined;
   }

@@ -108,7 +108,8 @@ export class FeedRepository {
       .onConflict((oc) => oc.columns(['account_id', 'status_id']).doNothing())
       .executeTakeFirst();
     const inserted = Number(result.numInsertedOrUpdatedRows ?? 0);
-    if (inserted > 0) await this.trimFeeds(this.db.selectFrom('follows').select('account_id').where('target_account_id', '=', authorId));
+    // Trimmed even when nothing was inserted: a re-run after a crash between the two finishes the trim.
+    await this.trimFeeds(this.db.selectFrom('follows').select('account_id').where('target_account_id', '=', authorId));
     return inserted;
   }
 

@@ -10,6 +10,7 @@ import type { FeedRepository, IdPaging } from './feed-repository.ts';
 
 import type { Db } from '../../db/database.ts';
 import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
+import type { StreamDelivery } from '../realtime/stream-delivery.ts';
 
 export interface TimelinePage {
   posts: HydratedPost[];
@@ -31,14 +32,19 @@ export class FeedService {
     private readonly hydrator: PostHydrator,
     private readonly fanoutThreshold: number,
     private readonly jobs: DurableJobQueue,
+    private readonly delivery: StreamDelivery,
   ) {
     // Idempotent, as every job must be (a job may run again): both inserts ignore rows already
     // there (ON CONFLICT DO NOTHING), the removal deletes what is left.
+    // The job that decides who gets a post: ordinary authors' posts are pushed into their
+    // followers' feeds, then every post goes to the live streams that may show it. (A retry
+    // after the push publishes again: a stream may see a repeated update, never a lost one.)
     jobs.define<{ statusId: string; authorId: string }>('feed.fan-out', {
       handler: async ({ statusId, authorId }) => {
         const author = await this.accounts.findById(authorId);
-        if (!author || author.followers_count > this.fanoutThreshold) return;
-        await this.feeds.pushToFollowers(statusId, authorId);
+        if (!author) return;
+        if (author.followers_count <= this.fanoutThreshold) await this.feeds.pushToFollowers(statusId, authorId);
+        await this.delivery.postPublished(statusId, 'update');
       },
     });
     jobs.define<{ followerId: string; authorId: string }>('feed.backfill', {

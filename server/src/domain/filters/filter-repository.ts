@@ -105,17 +105,17 @@ export class FilterRepository {
    * The account's active filters as rules, in one query: every keyword, and the filtered
    * statuses among `statusIds` (the page's), each row carrying its filter.
    */
-  activeRules(accountId: string, now: Date, statusIds: readonly string[]): Promise<ActiveRuleRow[]> {
+  /** `statusIds`: the statuses a response carries, or 'all' of the account's (a stream's rules, loaded once). */
+  activeRules(accountId: string, now: Date, statusIds: readonly string[] | 'all'): Promise<ActiveRuleRow[]> {
     const base = () => this.db.selectFrom('filters as f').where('f.account_id', '=', accountId).where(activeFilterSql(now, 'f'));
     const filterColumns = ['f.id as filter_id', 'f.account_id', 'f.title', 'f.context', 'f.action', 'f.expires_at', 'f.created_at'] as const;
     const keywords = base()
       .innerJoin('filter_keywords as k', 'k.filter_id', 'f.id')
       .select([...filterColumns, sql<'keyword'>`'keyword'`.as('kind'), 'k.id as item_id', 'k.keyword as value', 'k.whole_word as whole_word']);
     if (statusIds.length === 0) return keywords.execute();
-    const statuses = base()
-      .innerJoin('filter_statuses as s', 's.filter_id', 'f.id')
-      .where('s.status_id', 'in', [...statusIds])
-      .select([...filterColumns, sql<'status'>`'status'`.as('kind'), 's.id as item_id', 's.status_id as value', sql<number>`0`.as('whole_word')]);
-    return keywords.unionAll(statuses as never).execute() as Promise<ActiveRuleRow[]>;
+    let statuses = base().innerJoin('filter_statuses as s', 's.filter_id', 'f.id');
+    if (statusIds !== 'all') statuses = statuses.where('s.status_id', 'in', [...statusIds]);
+    const rows = statuses.select([...filterColumns, sql<'status'>`'status'`.as('kind'), 's.id as item_id', 's.status_id as value', sql<number>`0`.as('whole_word')]);
+    return keywords.unionAll(rows as never).execute() as Promise<ActiveRuleRow[]>;
   }
 }

@@ -1,5 +1,5 @@
 import type { Viewer } from '../../access/viewer-context.ts';
-import { canManageFilter } from '../../access/filter-policy.ts';
+import { canManageFilter, isFilterActive } from '../../access/filter-policy.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -63,6 +63,11 @@ export interface V1FilterInput {
   expiresIn?: number | null;
 }
 
+/** A streaming connection's filters (FilterService.streamRules): applied in memory, `hide` matches removed. */
+export interface StreamFilters {
+  apply<T extends HydratedPost>(context: FilterContext, posts: readonly T[]): Array<T & Filtered>;
+}
+
 /**
  * Mastodon's filters: an account's keywords and statuses to warn about, hide or blur in the
  * contexts it chose. The v1 API is mapped onto the same storage as Mastodon does: a v1 filter
@@ -77,7 +82,16 @@ export class FilterService {
     private readonly filters: FilterRepository,
     private readonly hydrator: PostHydrator,
     private readonly clock: Clock,
+    /** After a change to an account's filters: its open streams reload them (services.ts publishes `filters.changed`). */
+    private readonly onChanged: (accountId: string) => void = () => {},
   ) {}
+
+  /** A change to the viewer's filters, in one transaction; its open streams hear of it once committed. */
+  private async write<T>(viewer: Viewer, change: (trx: Db) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction().execute(change);
+    this.onChanged(viewer.accountId);
+    return result;
+  }
 
   // ---- v2 filters ----
 
@@ -103,7 +117,7 @@ export class FilterService {
     };
     const keywords = (input.keywords ?? []).map((k) => this.keywordRow(row.id, k.keyword, k.wholeWord));
     if (keywords.length > FILTER_LIMITS.keywordsPerFilter) throw tooManyKeywords();
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(viewer, async (trx) => {
       if ((await this.filters.countOwnedBy(viewer.accountId, trx)) >= FILTER_LIMITS.perAccount) {
         throw unprocessable(`Validation failed: you can have at most ${FILTER_LIMITS.perAccount} filters`);
       }
@@ -115,7 +129,7 @@ export class FilterService {
 
   async update(viewer: Viewer, id: string, changes: FilterChanges): Promise<FilterWithRules> {
     const filter = await this.owned(viewer, id);
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(viewer, async (trx) => {
       await this.filters.update(
         filter.id,
         {
@@ -133,7 +147,7 @@ export class FilterService {
 
   async remove(viewer: Viewer, id: string): Promise<void> {
     const filter = await this.owned(viewer, id);
-    await this.db.transaction().execute((trx) => this.filters.delete(filter.id, trx));
+    await this.write(viewer, (trx) => this.filters.delete(filter.id, trx));
   }
 
   // ---- keywords ----
@@ -145,7 +159,7 @@ export class FilterService {
   async addKeyword(viewer: Viewer, filterId: string, input: KeywordInput): Promise<FilterKeywordRow> {
     const filter = await this.owned(viewer, filterId);
     const row = this.keywordRow(filter.id, input.keyword, input.wholeWord);
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(viewer, async (trx) => {
       if ((await this.filters.countKeywords(filter.id, trx)) >= FILTER_LIMITS.keywordsPerFilter) throw tooManyKeywords();
       await this.filters.insertKeywords([row], trx);
     });
@@ -165,12 +179,14 @@ export class FilterService {
       ...(input.keyword !== undefined ? { keyword: requireKeyword(input.keyword) } : {}),
       ...(input.wholeWord !== undefined ? { whole_word: input.wholeWord ? 1 : 0 } : {}),
     });
+    this.onChanged(viewer.accountId);
     return this.keyword(viewer, id);
   }
 
   async removeKeyword(viewer: Viewer, id: string): Promise<void> {
     const keyword = await this.keyword(viewer, id);
     await this.filters.deleteKeywords(keyword.filter_id, [keyword.id]);
+    this.onChanged(viewer.accountId);
   }
 
   // ---- statuses ----
@@ -186,7 +202,7 @@ export class FilterService {
     if (!post) throw notFound();
     const now = this.clock.now();
     const row: FilterStatusRow = { id: newId(now.getTime()), filter_id: filter.id, status_id: post.status.id, created_at: now.toISOString() };
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(viewer, async (trx) => {
       if ((await this.filters.countStatuses(filter.id, trx)) >= FILTER_LIMITS.statusesPerFilter) {
         throw unprocessable(`Validation failed: a filter holds at most ${FILTER_LIMITS.statusesPerFilter} statuses`);
       }
@@ -204,6 +220,7 @@ export class FilterService {
 
   async removeStatus(viewer: Viewer, id: string): Promise<void> {
     await this.filters.deleteStatus((await this.status(viewer, id)).id);
+    this.onChanged(viewer.accountId);
   }
 
   // ---- v1 filters: one keyword each ----
@@ -243,7 +260,7 @@ export class FilterService {
       ...(input.expiresIn !== undefined ? { expires_at: this.expiresAt(input.expiresIn) } : {}),
     };
     const changesFilter = Object.entries(filterChanges).some(([k, v]) => filter[k as keyof FilterRow] !== v);
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(viewer, async (trx) => {
       const keywordCount = await this.filters.countKeywords(filter.id, trx);
       if (changesFilter && keywordCount > 1) {
         throw unprocessable('Validation failed: this filter has more than one keyword; change it through the v2 API');
@@ -266,7 +283,7 @@ export class FilterService {
   /** Removes the keyword; its filter goes too once it holds no keyword and no status. */
   async v1Remove(viewer: Viewer, keywordId: string): Promise<void> {
     const { keyword, filter } = await this.v1Get(viewer, keywordId);
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(viewer, async (trx) => {
       await this.filters.deleteKeywords(filter.id, [keyword.id], trx);
       if ((await this.filters.countKeywords(filter.id, trx)) === 0 && (await this.filters.countStatuses(filter.id, trx)) === 0) {
         await this.filters.delete(filter.id, trx);
@@ -295,6 +312,21 @@ export class FilterService {
   async applyInContexts<T extends HydratedPost>(viewer: Viewer | undefined, contexts: readonly FilterContext[], posts: readonly T[]): Promise<Map<FilterContext, Array<T & Filtered>>> {
     const rules = await this.rulesFor(viewer, posts);
     return new Map(contexts.map((context) => [context, applyRules(rules, context, posts, true)]));
+  }
+
+  /**
+   * All of the viewer's active rules, loaded once for a streaming connection (one query) and
+   * applied to each event in memory; a rule whose filter expires meanwhile stops applying. The
+   * connection reloads them when told the viewer changed its filters (`filters.changed`).
+   */
+  async streamRules(viewer: Viewer): Promise<StreamFilters> {
+    const rules = await this.filters.activeRules(viewer.accountId, this.clock.now(), 'all');
+    return {
+      apply: <T extends HydratedPost>(context: FilterContext, posts: readonly T[]) => {
+        const now = this.clock.now();
+        return applyRules(rules.filter((r) => isFilterActive(r, now)), context, posts, true);
+      },
+    };
   }
 
   /** The viewer's active rules for these statuses: one query; none without a viewer or statuses. */

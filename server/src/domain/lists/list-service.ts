@@ -42,6 +42,9 @@ export interface ListMembersPage {
  * comments, so it changes nothing they show. An exclusive list's members leave the home feed.
  */
 export class ListService {
+  /** An exclusive list changed: the owner's open user streams reload their home sources (services.ts). */
+  onHomeChanged: (accountId: string) => void = () => {};
+
   constructor(
     private readonly lists: ListRepository,
     private readonly accounts: AccountRepository,
@@ -80,6 +83,7 @@ export class ListService {
       created_at: now.toISOString(),
     };
     await this.lists.insert(row);
+    if (row.exclusive) this.onHomeChanged(viewer.accountId);
     return row;
   }
 
@@ -90,11 +94,14 @@ export class ListService {
       ...(input.repliesPolicy !== undefined ? { replies_policy: input.repliesPolicy } : {}),
       ...(input.exclusive !== undefined ? { exclusive: input.exclusive ? 1 : 0 } : {}),
     });
+    if (input.exclusive !== undefined || list.exclusive) this.onHomeChanged(viewer.accountId);
     return this.get(viewer, id);
   }
 
   async remove(viewer: Viewer, id: string): Promise<void> {
-    await this.lists.delete((await this.get(viewer, id)).id);
+    const list = await this.get(viewer, id);
+    await this.lists.delete(list.id);
+    if (list.exclusive) this.onHomeChanged(viewer.accountId);
   }
 
   /** The members, a page at a time or (`'all'`, Mastodon's limit=0) all of them: at most LIST_LIMITS.accountsPerList. */
@@ -129,10 +136,13 @@ export class ListService {
     }
     const now = this.clock.now().getTime();
     await this.lists.addMembers(list.id, added.map((accountId) => ({ id: newId(now), account_id: accountId })));
+    if (list.exclusive) this.onHomeChanged(viewer.accountId);
   }
 
   async removeMembers(viewer: Viewer, id: string, accountIds: readonly string[]): Promise<void> {
-    await this.lists.removeMembers((await this.get(viewer, id)).id, accountIds);
+    const list = await this.get(viewer, id);
+    await this.lists.removeMembers(list.id, accountIds);
+    if (list.exclusive) this.onHomeChanged(viewer.accountId);
   }
 
   /** The viewer's lists that hold the account (`GET /accounts/:id/lists`). */

@@ -72,6 +72,16 @@ export interface MediaServiceOptions {
   leaseHolder?: string;
   /** How long POST /api/v1/media waits for processing (real milliseconds). */
   waitMs?: number;
+  /**
+   * This process works uploads (roles `all` and `worker`). A `web` process (false) only stores
+   * them: the committed 'processing' row is the durable record a worker picks up, woken by
+   * `announce` and, failing that, by its periodic resume.
+   */
+  processHere?: boolean;
+  /** Tells the processes that work uploads that one is waiting (a `web` process's uploads). */
+  announce?(mediaId: string): void;
+  /** Tells every process that an upload's processing ended, so their waiting requests answer at once. */
+  processed?(mediaId: string): void;
   onError?(message: string, error: unknown): void;
 }
 
@@ -108,6 +118,9 @@ export class MediaService {
   private readonly takeOver = new Set<string>();
   private resumed = false;
   private readonly waitMs: number;
+  private readonly processHere: boolean;
+  private readonly announce: (mediaId: string) => void;
+  private readonly processed: (mediaId: string) => void;
   /** Upload requests being received, per account and in total. */
   readonly uploadSlots = new UploadSlots();
   /** Where unexpected processing errors go; app.ts points it at the logger. */
@@ -125,6 +138,9 @@ export class MediaService {
     this.waitMs = options.waitMs ?? 60_000;
     this.leaseHolder = options.leaseHolder ?? crypto.randomBytes(16).toString('base64url');
     this.onError = options.onError ?? (() => undefined);
+    this.processHere = options.processHere ?? true;
+    this.announce = options.announce ?? (() => undefined);
+    this.processed = options.processed ?? (() => undefined);
     queue.define<{ mediaId: string }>(PROCESS_JOB, {
       timeoutMs: 60_000,
       handler: (payload, { signal }) => this.process(payload.mediaId, signal),
@@ -170,7 +186,7 @@ export class MediaService {
       if (error instanceof ImageRejectedError) throw new AppError(error.status, error.message);
       throw error;
     }
-    if (!this.queue.hasCapacity()) throw busy();
+    if (this.processHere && !this.queue.hasCapacity()) throw busy();
     const processing = await this.db
       .selectFrom('media')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -212,6 +228,11 @@ export class MediaService {
       await this.storage.remove(storageKey).catch(() => undefined);
       throw error;
     }
+    // A `web` process leaves the committed row to the workers.
+    if (!this.processHere) {
+      this.announce(row.id);
+      return row;
+    }
     try {
       this.enqueue(row.id);
     } catch (error) {
@@ -240,7 +261,9 @@ export class MediaService {
         // Registered before reading, so a job ending in between still wakes us.
         const row = await this.media.findById(id);
         const remaining = deadline - Date.now();
-        if (!row || row.state !== 'processing' || remaining <= 0) return row;
+        // A job of this process wakes us once it has also cleaned up (the original, a replaced
+        // profile image), so its row's new state alone does not end the wait.
+        if (!row || remaining <= 0 || (row.state !== 'processing' && !this.inFlight.has(id))) return row;
         await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(remaining, 1000))))]);
       } finally {
         clearTimeout(timer);
@@ -340,6 +363,16 @@ export class MediaService {
       queued += 1;
     }
     return queued;
+  }
+
+  /**
+   * An upload a `web` process stored (announced on the pub/sub): queued here unless already
+   * queued or the queue is full (the periodic resume takes it later; the claim keeps it to one
+   * process among the workers).
+   */
+  pickUp(mediaId: string): void {
+    if (!this.processHere || this.inFlight.has(mediaId) || !this.queue.hasCapacity()) return;
+    this.enqueue(mediaId);
   }
 
   private enqueue(mediaId: string): void {
@@ -533,6 +566,12 @@ export class MediaService {
 
   private finished(mediaId: string): void {
     this.inFlight.delete(mediaId);
+    this.wake(mediaId);
+    this.processed(mediaId);
+  }
+
+  /** Wakes this process's requests waiting for an upload (its processing ended here or elsewhere). */
+  wake(mediaId: string): void {
     const set = this.waiters.get(mediaId);
     if (set) for (const wake of [...set]) wake();
   }

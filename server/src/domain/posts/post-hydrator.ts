@@ -54,6 +54,30 @@ export interface StoryLink {
 /** Loads the stories some messages answer, for a page in one batch (the stories feature). */
 export type StoryLinkLoader = (viewer: Viewer | undefined, storyIds: string[]) => Promise<Map<string, StoryLink>>;
 
+/** A page's statuses and the posts its comments belong to. */
+interface LoadedStatuses {
+  statuses: Map<string, StatusRow>;
+  roots: Map<string, StatusRow>;
+}
+
+/** The viewer-independent part of hydrating some posts (PostHydrator.loadSharedPosts). */
+export interface SharedPosts extends LoadedStatuses {
+  mediaByStatus: Map<string, MediaRow[]>;
+  mentionsByStatus: Map<string, string[]>;
+  tagsByStatus: Map<string, Array<{ tag: string; display: string }>>;
+  mediaTags: Map<string, MediaTagRow[]>;
+  accounts: Map<string, AccountRow>;
+  commentCounts: Map<string, { total: number; hidden: number }>;
+  replyCounts: Map<string, number>;
+}
+
+/** What depends on the viewer: its relationships to the authors, its marks, the stories it may see. */
+export interface ViewerPart {
+  ctx: ViewerContext;
+  marks: ViewerMarks;
+  storyLinks: Map<string, StoryLink>;
+}
+
 /** 'view': what the viewer may see; 'home': also only followed authors; 'review': a post author's review of hidden comments; 'moderator': an admin reading reported comments. */
 export type HydrationRule = 'view' | 'home' | 'review' | 'moderator';
 
@@ -80,11 +104,35 @@ export class PostHydrator {
   /** `home`: the home feed's followed tags and exclusive lists, for the 'home' rule. */
   async hydrate(viewer: Viewer | undefined, ids: readonly string[], rule: HydrationRule = 'view', home?: HomeSources): Promise<HydratedPost[]> {
     if (ids.length === 0) return [];
+    const rows = await this.loadStatuses(ids);
+    // The viewer's part runs beside the shared part: the page costs no extra round trip.
+    const [shared, mine] = await Promise.all([this.loadShared(rows), this.viewerPart(viewer, rows)]);
+    return this.select(viewer, ids, shared, mine, rule, home);
+  }
+
+  /**
+   * What every viewer of these posts shares (the rows, media, mentions, tags, accounts and
+   * counts), loaded once: a stream event delivered to many recipients in one process is loaded
+   * once (domain/realtime/shared-posts.ts), and each recipient adds only its own part (forViewer).
+   */
+  async loadSharedPosts(ids: readonly string[]): Promise<SharedPosts> {
+    return this.loadShared(await this.loadStatuses(ids));
+  }
+
+  /** Posts loaded by loadSharedPosts, as this viewer may see them: the viewer's context and marks only (two batched queries). */
+  async forViewer(viewer: Viewer | undefined, shared: SharedPosts, ids: readonly string[], rule: HydrationRule = 'view', home?: HomeSources): Promise<HydratedPost[]> {
+    return this.select(viewer, ids, shared, await this.viewerPart(viewer, shared), rule, home);
+  }
+
+  private async loadStatuses(ids: readonly string[]): Promise<LoadedStatuses> {
     const statuses = await this.posts.findByIds(ids);
     // Comments are only as visible as the post they belong to.
     const missingRoots = [...statuses.values()].flatMap((s) => (s.post_id && !statuses.has(s.post_id) ? [s.post_id] : []));
     const roots = missingRoots.length ? await this.posts.findByIds(missingRoots) : new Map<string, StatusRow>();
-    const rootOf = (s: StatusRow) => (s.post_id ? (statuses.get(s.post_id) ?? roots.get(s.post_id)) : undefined);
+    return { statuses, roots };
+  }
+
+  private async loadShared({ statuses, roots }: LoadedStatuses): Promise<SharedPosts> {
     const statusIds = [...statuses.keys()];
     const [mediaByStatus, mentionsByStatus, tagsByStatus] = await Promise.all([
       this.media.forStatuses(statusIds),
@@ -93,25 +141,42 @@ export class PostHydrator {
     ]);
     const mediaIds = [...mediaByStatus.values()].flat().map((m) => m.id);
     const mediaTags = await this.media.tagsFor(mediaIds);
-    const authorIds = [...statuses.values(), ...roots.values()].map((s) => s.account_id);
     const accountIds = [
-      ...authorIds,
+      ...[...statuses.values(), ...roots.values()].map((s) => s.account_id),
       ...[...mentionsByStatus.values()].flat(),
       ...[...mediaTags.values()].flat().map((t) => t.account_id),
     ];
     const topLevel = [...statuses.values()].filter((st) => st.post_id !== null && st.thread_id === st.id).map((st) => st.id);
     const postIdsOnPage = [...statuses.values()].filter((st) => st.post_id === null).map((st) => st.id);
+    const [accounts, commentCounts, replyCounts] = await Promise.all([
+      this.accounts.findByIds(accountIds),
+      this.comments.counts(postIdsOnPage),
+      this.comments.replyCounts(topLevel),
+    ]);
+    return { statuses, roots, mediaByStatus, mentionsByStatus, tagsByStatus, mediaTags, accounts, commentCounts, replyCounts };
+  }
+
+  /** The viewer's own part for these posts: its context toward the authors, its marks, the stories it may see. */
+  async viewerPart(viewer: Viewer | undefined, { statuses, roots }: LoadedStatuses): Promise<ViewerPart> {
+    const authorIds = [...statuses.values(), ...roots.values()].map((s) => s.account_id);
+    const statusIds = [...statuses.keys()];
     const noMarks: ViewerMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>(), mutedThreads: new Set<string>() };
     const threadKeys = [...statuses.values()].flatMap((st) => threadKeysOf(st));
     const storyIds = [...new Set([...statuses.values()].flatMap((st) => (st.story_id ? [st.story_id] : [])))];
-    const [accounts, ctx, { favourites, bookmarks, pins, mutedThreads }, commentCounts, replyCounts, storyLinks] = await Promise.all([
-      this.accounts.findByIds(accountIds),
+    const [ctx, marks, storyLinks] = await Promise.all([
       this.relationships.loadViewerContext(viewer, authorIds),
       viewer ? this.posts.viewerMarks(viewer.accountId, statusIds, threadKeys) : Promise.resolve(noMarks),
-      this.comments.counts(postIdsOnPage),
-      this.comments.replyCounts(topLevel),
       storyIds.length ? this.storyLinks(viewer, storyIds) : Promise.resolve(new Map<string, StoryLink>()),
     ]);
+    return { ctx, marks, storyLinks };
+  }
+
+  /** The posts, in the order of `ids`, that the rule lets this viewer see (no query: both parts are loaded). */
+  select(viewer: Viewer | undefined, ids: readonly string[], shared: SharedPosts, mine: ViewerPart, rule: HydrationRule = 'view', home?: HomeSources): HydratedPost[] {
+    const { statuses, roots, mediaByStatus, mentionsByStatus, tagsByStatus, mediaTags, accounts, commentCounts, replyCounts } = shared;
+    const { ctx, marks, storyLinks } = mine;
+    const { favourites, bookmarks, pins, mutedThreads } = marks;
+    const rootOf = (s: StatusRow) => (s.post_id ? (statuses.get(s.post_id) ?? roots.get(s.post_id)) : undefined);
     const repliesCountOf = (st: StatusRow) => {
       if (st.post_id === null) {
         const c = commentCounts.get(st.id);

@@ -89,10 +89,13 @@ export type DefaultCommentPolicy = (accountId: string) => Promise<string>;
 export interface PostEvents {
   /** In the post's transaction: jobs the post causes (its fan-out) are recorded with it (the outbox). */
   onCreating?(trx: Db, status: StatusRow): Promise<void>;
-  onCreated?(status: StatusRow): void;
-  /** After an edit commits (the row as it was before; its id and author do not change). */
-  onEdited?(status: StatusRow): void;
-  onDeleted?(post: HydratedPost): void;
+  /**
+   * After an edit commits (the row as it was before; its id and author do not change). Awaited:
+   * the edit's answer goes out once its stream events are published.
+   */
+  onEdited?(status: StatusRow): void | Promise<void>;
+  /** Awaited: the delete's answer goes out once its stream events are published. */
+  onDeleted?(post: HydratedPost): void | Promise<void>;
 }
 
 /** Posting, editing, deleting and liking photo posts. */
@@ -224,7 +227,6 @@ export class PostService {
       return this.get(viewer, existing!);
     }
     for (const n of result.notifications) this.notifications.published(n);
-    this.events.onCreated?.(row);
     return this.get(viewer, id);
   }
 
@@ -294,7 +296,7 @@ export class PostService {
         await this.posts.replaceTags(id, hashtagsOf(text), trx);
       }
     });
-    this.events.onEdited?.(status);
+    await this.events.onEdited?.(status);
     return this.get(viewer, id);
   }
 
@@ -313,7 +315,7 @@ export class PostService {
       await this.posts.delete(id, trx);
       if (!isMessage(post.status)) await this.posts.adjustStatusesCount(viewer.accountId, -1, trx);
     });
-    this.events.onDeleted?.(post);
+    await this.events.onDeleted?.(post);
     return post;
   }
 

@@ -52,6 +52,9 @@ const DAY_MS = 86_400_000;
  * may see).
  */
 export class TagService {
+  /** A followed tag came or went: the account's open user streams reload their home sources (services.ts). */
+  onHomeChanged: (accountId: string) => void = () => {};
+
   constructor(
     private readonly tags: TagRepository,
     private readonly accounts: AccountRepository,
@@ -100,12 +103,14 @@ export class TagService {
         throw unprocessable(`Validation failed: you can follow at most ${TAG_LIMITS.followedPerAccount} hashtags`);
       }
       await this.insert('followed_tags', viewer, parsed);
+      this.onHomeChanged(viewer.accountId);
     }
     return this.show(viewer, name);
   }
 
   async unfollow(viewer: Viewer, name: string): Promise<TagView> {
     await this.tags.delete('followed_tags', viewer.accountId, this.parseName(name).tag);
+    this.onHomeChanged(viewer.accountId);
     return this.show(viewer, name);
   }
 

@@ -3,8 +3,11 @@ import websocket from '@fastify/websocket';
 import type { Services } from '../../services.ts';
 import type { Principal } from '../../domain/auth/auth-service.ts';
 import { hasScope } from '../../domain/auth/scopes.ts';
-import { type DeleteMessage, type StreamMessage, sessionChannel } from '../../infra/pubsub/pub-sub.ts';
-import { belongsInHomeFeed, canViewPost, isBroughtByFollowedTag, isPubliclyListable, noHomeSources } from '../../access/post-policy.ts';
+import { type DeleteMessage, PUBLIC_CHANNEL, type PostMessage, type StreamMessage, sessionChannel, tagChannel, userChannel } from '../../infra/pubsub/pub-sub.ts';
+import type { StreamFilters } from '../../domain/filters/filter-service.ts';
+import type { HydratedPost } from '../../domain/posts/post-hydrator.ts';
+import { SharedPostCache } from '../../domain/realtime/shared-posts.ts';
+import { type HomeSources, belongsInHomeFeed, canViewPost, isBroughtByFollowedTag, isPubliclyListable } from '../../access/post-policy.ts';
 import { AppError, unauthorized } from '../../errors.ts';
 import { isId } from '../../db/ids.ts';
 import { SESSION_COOKIE } from '../authentication.ts';
@@ -23,6 +26,8 @@ const isTruthy = (value: string | undefined) => value !== undefined && !['', '0'
  * The `stream` an event names, as Mastodon's: the stream, and for a hashtag stream the tag as
  * the client subscribed to it (`["hashtag", "party"]`), so a client tells its subscriptions apart.
  */
+/** A hashtag as posts store it (status_tags.tag) and as its channel is named. */
+const tagKey = (tag: string) => tag.normalize('NFKC').toLowerCase();
 const streamOf = (s: { name: StreamName; tag?: string }): string[] => (s.tag !== undefined ? [s.name, s.tag] : [s.name]);
 
 /**
@@ -36,6 +41,8 @@ const streamOf = (s: { name: StreamName; tag?: string }): string[] => (s.tag !==
 export async function registerStreamingRoutes(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const ctx = { ...services.config, mediaUrls: services.mediaUrls };
+  /** One load of a post's shared part for all its recipients in this process. */
+  const sharedPosts = new SharedPostCache(services.hydrator);
   /**
    * Open connections by their end, with their token. Revocations are pushed (openSession); the
    * one revocation that cannot be pushed is `npm run admin -- admin suspend` without Redis (another
@@ -84,13 +91,42 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
     return { principal, ...found };
   };
 
-  /** One connection's subscriptions; `send` writes one event in the transport's format. */
+  /**
+   * One connection's subscriptions; `send` writes one event in the transport's format.
+   *
+   * What arrives was addressed to this viewer by the sender (domain/realtime/stream-delivery.ts):
+   * on its own channel the posts that may be in its home feed, its notifications and
+   * conversations; on `public` and `tag:<tag>` (subscribed only when such a stream is) the
+   * publicly listable posts. The shared part of a post is loaded once per process for all its
+   * recipients here (SharedPostCache); each connection adds its own part (the viewer's context
+   * and marks: two queries) and applies its rules. The viewer's filters and home sources are
+   * loaded once per connection and reloaded when the viewer changes them.
+   */
   const openSession = (auth: Awaited<ReturnType<typeof authenticate>>, send: (streams: string[], event: string, payload: string) => void, close: () => void) => {
     const viewer = auth.principal.viewer!;
     const subscribed = new Map<string, { name: StreamName; tag?: string; list?: string }>();
     /** Ids of the lists this connection streams (the list stream; `list` names the list). */
     const listIds = () => [...subscribed.values()].flatMap((s) => (s.name === 'list' && s.list ? [s.list] : []));
     const key = (name: string, tag?: string) => (tag ? `${name}#${tag.toLowerCase()}` : name);
+    let filters: Promise<StreamFilters> | undefined;
+    let home: Promise<HomeSources> | undefined;
+    const filtersOf = () => (filters ??= services.filters.streamRules(viewer).catch((error: unknown) => ((filters = undefined), Promise.reject(error))));
+    const homeOf = () => (home ??= services.feeds.homeSources(viewer).catch((error: unknown) => ((home = undefined), Promise.reject(error))));
+    /** Sends a post to some of this connection's streams, with the viewer's filters of each stream's context (a hide match is not sent). */
+    const sendPost = async (event: string, post: HydratedPost, streams: string[][]) => {
+      if (streams.length === 0) return;
+      const rules = await filtersOf();
+      const payloads = new Map<'home' | 'public', string | undefined>();
+      for (const stream of streams) {
+        const context = stream[0] === 'user' || stream[0] === 'list' ? 'home' : 'public';
+        if (!payloads.has(context)) {
+          const [shown] = rules.apply(context, [post]);
+          payloads.set(context, shown ? JSON.stringify(presentStatus(ctx, shown)) : undefined);
+        }
+        const payload = payloads.get(context);
+        if (payload) send(stream, event, payload);
+      }
+    };
 
     /**
      * A message reached one of the viewer's conversations (published on their own channel only):
@@ -108,9 +144,7 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       }
     };
 
-    const onNotification = async (message: StreamMessage) => {
-      if (message.kind === 'conversation') return onConversation(message);
-      if (message.kind !== 'notification') return;
+    const onNotification = async (message: Extract<StreamMessage, { kind: 'notification' }>) => {
       const wants = [...subscribed.values()].filter((s) => s.name === 'user' || s.name === 'user:notification');
       if (wants.length === 0) return;
       try {
@@ -124,70 +158,70 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
       }
     };
 
+    /** A post that may be in the viewer's home feed: the user stream by the home rule, list streams by the list's. */
+    const onHomePost = async (message: PostMessage) => {
+      const lists = listIds();
+      if (!subscribed.has('user') && lists.length === 0) return;
+      const shared = await sharedPosts.get(message.id, message.rev);
+      const mine = await services.hydrator.viewerPart(viewer, shared);
+      if (subscribed.has('user')) {
+        // The home feed's rule with its followed tags and exclusive lists, as the timeline reads it.
+        const [post] = services.hydrator.select(viewer, [message.id], shared, mine, 'home', await homeOf());
+        if (post) await sendPost(message.event, post, [['user']]);
+      }
+      if (lists.length) {
+        // The list stream: a member's post, by the list timeline's rule (followed, not muted, visible).
+        const [member] = services.hydrator.select(viewer, [message.id], shared, mine, 'home');
+        if (member) await sendPost(message.event, member, (await services.lists.streamsFor(viewer, lists, member.author.id)).map((id) => ['list', id]));
+      }
+    };
+
+    /** A publicly listable post: the public streams, or the hashtag streams of `tag`. */
+    const onPublicPost = async (message: PostMessage, tag?: string) => {
+      const targets = [...subscribed.values()].filter((s) => (tag === undefined ? s.name.startsWith('public') : s.tag !== undefined && tagKey(s.tag) === tag));
+      if (targets.length === 0) return;
+      const shared = await sharedPosts.get(message.id, message.rev);
+      const [post] = services.hydrator.select(viewer, [message.id], shared, await services.hydrator.viewerPart(viewer, shared));
+      if (!post || !isPubliclyListable(post.status, post.author)) return;
+      // The rule of the public timeline's only_media: the post's has_media.
+      await sendPost(message.event, post, targets.filter((s) => !isMediaStream(s.name) || post.status.has_media === 1).map(streamOf));
+    };
+
     /** A delete reaches only the streams that could have shown the post to this viewer. */
-    const onDelete = async (message: DeleteMessage) => {
+    const onDelete = async (message: DeleteMessage, source: 'user' | 'public', tag?: string) => {
+      sharedPosts.drop(message.id);
       const ctx = await services.repositories.relationships.loadViewerContext(viewer, [message.author.id]);
       const isMentioned = message.mentionedIds.includes(viewer.accountId);
       if (!canViewPost(ctx, message.post, message.author, { isMentioned })) return;
-      // A list stream showed the post if its author is a member and the list's rule admitted it.
-      const lists = listIds();
-      if (lists.length && message.post.post_id === null && belongsInHomeFeed(ctx, message.post)) {
-        for (const id of await services.lists.streamsFor(viewer, lists, message.author.id)) send(['list', id], 'delete', message.id);
+      if (source === 'user') {
+        // A list stream showed the post if its author is a member and the list's rule admitted it.
+        const lists = listIds();
+        if (lists.length && belongsInHomeFeed(ctx, message.post)) {
+          for (const id of await services.lists.streamsFor(viewer, lists, message.author.id)) send(['list', id], 'delete', message.id);
+        }
+        if (!subscribed.has('user')) return;
+        const sources = await homeOf();
+        if (belongsInHomeFeed(ctx, message.post, sources, isBroughtByFollowedTag(message.post, message.author, message.tags, sources.followedTags)) || isMentioned) send(['user'], 'delete', message.id);
+        return;
       }
-      const home = subscribed.has('user') ? await services.feeds.homeSources(viewer) : noHomeSources;
-      const listed = isPubliclyListable(message.post, message.author);
       const targets = [...subscribed.values()].filter((s) => {
-        if (s.name === 'user') return belongsInHomeFeed(ctx, message.post, home, isBroughtByFollowedTag(message.post, message.author, message.tags, home.followedTags)) || isMentioned;
-        if (s.name === 'user:notification') return false;
-        if (!listed) return false;
         if (isMediaStream(s.name) && !message.hasMedia) return false;
-        return s.name.startsWith('public') || (s.tag !== undefined && message.tags.includes(s.tag.toLowerCase()));
+        return tag === undefined ? s.name.startsWith('public') : s.tag !== undefined && tagKey(s.tag) === tag;
       });
       for (const s of targets) send(streamOf(s), 'delete', message.id);
     };
 
-    const onStatus = async (message: StreamMessage) => {
-      if (subscribed.size === 0) return;
-      if (message.kind === 'delete') return onDelete(message);
-      // A new post is an `update`, an edited one a `status.update`: the same streams get either.
-      if (message.kind !== 'update' && message.kind !== 'status.update') return;
-      const event = message.kind;
-      const targets: string[][] = [];
-      // The home feed's rule with its followed tags and exclusive lists, as the timeline reads it.
-      const [home] = subscribed.has('user') ? await services.hydrator.hydrate(viewer, [message.id], 'home', await services.feeds.homeSources(viewer)) : [];
-      if (home && home.status.post_id === null) targets.push(['user']);
-      const publicStreams = [...subscribed.values()].filter((s) => s.name !== 'user' && s.name !== 'user:notification' && s.name !== 'list' && s.name !== 'direct');
-      if (publicStreams.length) {
-        const [post] = await services.hydrator.hydrate(viewer, [message.id]);
-        const isPublic = post !== undefined && isPubliclyListable(post.status, post.author);
-        for (const s of publicStreams) {
-          if (!isPublic) continue;
-          // The rule of the public timeline's only_media: the post's has_media.
-          if (isMediaStream(s.name) && post.status.has_media !== 1) continue;
-          if (s.name.startsWith('public')) targets.push(streamOf(s));
-          else if (s.tag && post.tags.some((t) => t.tag === s.tag!.toLowerCase())) targets.push(streamOf(s));
-        }
-      }
-      const post = home ?? (targets.length ? (await services.hydrator.hydrate(viewer, [message.id]))[0] : undefined);
-      if (targets.length && post) {
-        // The viewer's filters by each stream's context (user: home; public, hashtag: public); a hide match is not sent.
-        const contextOf = (stream: string[]) => (stream[0] === 'user' ? 'home' : 'public') as 'home' | 'public';
-        const shown = await services.filters.applyInContexts(viewer, [...new Set(targets.map(contextOf))], [post]);
-        const payloads = new Map([...shown].flatMap(([context, [p]]) => (p ? [[context, JSON.stringify(presentStatus(ctx, p))] as const] : [])));
-        for (const stream of targets) {
-          const payload = payloads.get(contextOf(stream));
-          if (payload) send(stream, event, payload);
-        }
-      }
-      // The list stream: a member's new post, by the list timeline's rule (followed, not muted, visible).
-      const lists = listIds();
-      if (lists.length) {
-        const [member] = await services.hydrator.hydrate(viewer, [message.id], 'home').then((p) => services.filters.apply(viewer, 'home', p));
-        if (member && member.status.post_id === null) {
-          const payload = JSON.stringify(presentStatus(ctx, member));
-          for (const id of await services.lists.streamsFor(viewer, lists, member.author.id)) send(['list', id], event, payload);
-        }
-      }
+    const onOwnChannel = async (message: StreamMessage) => {
+      if (message.kind === 'notification') return onNotification(message);
+      if (message.kind === 'conversation') return onConversation(message);
+      if (message.kind === 'post') return onHomePost(message);
+      if (message.kind === 'delete') return onDelete(message, 'user');
+      if (message.kind === 'home.changed') home = undefined;
+      if (message.kind === 'filters.changed') filters = undefined;
+    };
+    const onPublicChannel = (tag?: string) => async (message: StreamMessage) => {
+      if (message.kind === 'post') return onPublicPost(message, tag);
+      if (message.kind === 'delete') return onDelete(message, 'public', tag);
     };
 
     // Events are handled one after another, in the order they happened, so a stream never
@@ -196,10 +230,16 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
     const inOrder = (handle: (m: StreamMessage) => Promise<void>) => (m: StreamMessage) => {
       queue = queue.then(() => handle(m)).catch(() => undefined);
     };
-    const unsubscribers = [
-      services.pubsub.subscribe(`user:${viewer.accountId}`, inOrder(onNotification)),
-      services.pubsub.subscribe('statuses', inOrder(onStatus)),
-    ];
+    const unsubscribers = [services.pubsub.subscribe(userChannel(viewer.accountId), inOrder(onOwnChannel))];
+    /** The public and hashtag channels this connection listens to, once one of its streams needs them. */
+    const channels = new Set<string>();
+    const listen = (channel: string, handle: (m: StreamMessage) => Promise<void>) => {
+      if (channels.has(channel)) return;
+      channels.add(channel);
+      unsubscribers.push(services.pubsub.subscribe(channel, inOrder(handle)));
+    };
+    // While it lasts, this account is live: the senders publish its posts to its channel.
+    unsubscribers.push(services.presence.connect(viewer.accountId));
     // Revocations of this connection's token, or of every token of its account, end it.
     let ended = false;
     const end = () => {
@@ -228,6 +268,8 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
           return true;
         }
         subscribed.set(key(name, tag), { name: name as StreamName, tag });
+        if (name.startsWith('public')) listen(PUBLIC_CHANNEL, onPublicChannel());
+        if (tag !== undefined && name.startsWith('hashtag')) listen(tagChannel(tagKey(tag)), onPublicChannel(tagKey(tag)));
         return true;
       },
       unsubscribe(name: string, tag?: string) {

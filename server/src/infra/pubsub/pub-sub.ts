@@ -10,16 +10,54 @@ export type StreamMessage =
   | { kind: 'notification'; id: string }
   /** A message reached a conversation: published on each participant's `user:<id>` channel. */
   | { kind: 'conversation'; conversationId: string; statusId: string }
-  | { kind: 'update'; id: string; authorId: string }
-  /** An edited post: `status.update` with the post as it is now, to the streams that show it. */
-  | { kind: 'status.update'; id: string; authorId: string }
+  /**
+   * A new post (`update`) or an edited one (`status.update`), on the channel of each recipient
+   * with a live stream (`user:<id>`: it may be in their home feed), on `public` when it is
+   * publicly listable and on `tag:<tag>` for each of its tags; sent by the job that decides who
+   * may see it (domain/realtime/stream-delivery.ts). Each stream still applies the viewer's
+   * rules. `rev` tells versions apart (the edit time), so a process shares one load per version.
+   */
+  | PostMessage
   | DeleteMessage
+  /** On `user:<id>`: the account's followed tags or exclusive lists changed; its user streams reload them. */
+  | { kind: 'home.changed' }
+  /** On `user:<id>`: the account's filters changed; its streams reload them. */
+  | { kind: 'filters.changed' }
   /**
    * On `session:<accountId>`: tokens of the account were revoked (`tokenIds`), or every token
    * of it (`'all'`: suspended, log-in disabled). The account's open streams on those tokens
    * close at once, in every process.
    */
-  | { kind: 'revoked'; tokenIds: string[] | 'all' };
+  | { kind: 'revoked'; tokenIds: string[] | 'all' }
+  /**
+   * On `media`: a `web` process stored an upload for the workers (`uploaded`), or a worker
+   * finished one (`processed`), so the request waiting for it answers in whichever process holds it.
+   */
+  | { kind: 'media.uploaded' | 'media.processed'; id: string }
+  /** On `caches`: a cache every process keeps (IP blocks, custom emojis) changed; each drops its copy. */
+  | { kind: 'cache.changed'; cache: SharedCacheName };
+
+/** The per-process caches of instance-wide settings that a change in one process drops in all. */
+export type SharedCacheName = 'ip-blocks' | 'custom-emojis';
+/** The channel of changes to those caches. */
+export const CACHE_CHANNEL = 'caches';
+
+/** The channel of uploads between web and worker processes (MediaService's announce and processed). */
+export const MEDIA_CHANNEL = 'media';
+
+export interface PostMessage {
+  kind: 'post';
+  event: 'update' | 'status.update';
+  id: string;
+  rev: string;
+}
+
+/** An account's own channel: its notifications, conversations, and the posts meant for its streams. */
+export const userChannel = (accountId: string): string => `user:${accountId}`;
+/** Publicly listable posts, for the public streams. */
+export const PUBLIC_CHANNEL = 'public';
+/** Publicly listable posts with this (lower-cased) tag, for the hashtag streams. */
+export const tagChannel = (tag: string): string => `tag:${tag}`;
 
 /** The channel that ends an account's open streams (tokens revoked, account suspended or disabled). */
 export const sessionChannel = (accountId: string): string => `session:${accountId}`;

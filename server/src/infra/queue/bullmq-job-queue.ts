@@ -114,7 +114,10 @@ export class BullJobQueue implements DurableJobQueue {
         const error = await runAttempt(definition, { name, payload: JSON.stringify(job.data ?? null) }, new AbortController(), definition.timeoutMs ?? this.timeoutMs);
         if (error) throw error;
       },
-      { connection: workerConnection, prefix, concurrency: this.concurrency },
+      // A worker that dies (SIGKILL) stops renewing its job locks: the job is found stalled and
+      // runs again within about 15 s (the lock, then a stall check), not BullMQ's default 30+30 s.
+      // Jobs are idempotent, so a live worker losing a lock under load costs a repeat, not a loss.
+      { connection: workerConnection, prefix, concurrency: this.concurrency, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 3 },
     );
     worker.on('failed', (job, error) => {
       this.notify();
