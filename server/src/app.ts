@@ -151,6 +151,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       error: (message, err) => http.log.error({ err }, message),
     };
     services.scheduledPublisher.start();
+  } else {
+    // A web process receives uploads: what a crash left mid-upload is removed here too.
+    await services.media.removeStaleIncoming();
+    resumeTimer = setInterval(() => void services.media.removeStaleIncoming(), MEDIA_RESUME_INTERVAL_MS);
+    resumeTimer.unref();
   }
   return {
     http,

@@ -49,6 +49,8 @@ export class GroupCommit {
         return;
       } catch (error) {
         if (attempt >= 3 || !isRetryable(error)) throw error;
+        // Apart, so the two transactions do not meet again at once.
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
       }
     }
   }

@@ -47,6 +47,9 @@ interface Matcher {
  * lookups, cheap enough for every authenticated request. Expired blocks are left out of
  * everything (the list, the checks) and deleted when the matcher is rebuilt.
  */
+/** How long a process trusts its loaded blocks without being told of a change. */
+const IP_BLOCK_CACHE_MS = 60_000;
+
 export class IpBlockService {
   private matcher: Matcher | undefined;
   private loading: Promise<Matcher> | undefined;
@@ -215,7 +218,9 @@ export class IpBlockService {
     await this.dropExpired();
     const rows = await this.db.selectFrom('ip_blocks').select(['ip', 'severity', 'expires_at']).execute();
     const lists = new Map<IpBlockSeverity, net.BlockList>();
-    let validUntil = Number.POSITIVE_INFINITY;
+    // At most a minute: a change announced while this process's Redis subscriber was
+    // reconnecting (pub/sub keeps nothing) is picked up within it.
+    let validUntil = now.getTime() + IP_BLOCK_CACHE_MS;
     for (const row of rows) {
       const cidr = parseCidr(row.ip);
       if (!cidr) continue;

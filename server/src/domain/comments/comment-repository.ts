@@ -8,7 +8,8 @@ export const COUNTER_SHARDS = 16;
 /**
  * The counter shard a transaction writes: random, but one per transaction (a group commit's
  * comments share it), so a transaction locks one counter row per key and two transactions of
- * different processes never take the same rows in opposite orders (a deadlock on PostgreSQL).
+ * different processes rarely want each other's rows (a deadlock on PostgreSQL, which
+ * GroupCommit answers by running the group again).
  */
 const shards = new WeakMap<object, number>();
 const shard = (db: Db) => {

@@ -85,11 +85,13 @@ export class ListRepository {
   }
 
   /** After an unfollow: the account leaves the follower's lists. */
-  async removeFromOwnersLists(ownerId: string, accountId: string): Promise<void> {
-    await this.db
+  /** Returns how many list memberships went. */
+  async removeFromOwnersLists(ownerId: string, accountId: string): Promise<number> {
+    const result = await this.db
       .deleteFrom('list_accounts')
       .where('account_id', '=', accountId)
       .where('list_id', 'in', (eb) => eb.selectFrom('lists').select('id').where('account_id', '=', ownerId))
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numDeletedRows ?? 0);
   }
 }

@@ -55,7 +55,10 @@ export class ListService {
   ) {
     // Idempotent: a DELETE of what is left.
     jobs.define<{ ownerId: string; accountId: string }>('lists.unfollowed', {
-      handler: ({ ownerId, accountId }) => this.lists.removeFromOwnersLists(ownerId, accountId),
+      handler: async ({ ownerId, accountId }) => {
+        // Leaving an exclusive list changes the owner's home sources: its open streams reload them.
+        if ((await this.lists.removeFromOwnersLists(ownerId, accountId)) > 0) this.onHomeChanged(ownerId);
+      },
     });
   }
 

@@ -250,6 +250,7 @@ export class MediaService {
    */
   async waitForProcessing(id: string, timeoutMs: number = this.waitMs): Promise<MediaRow | undefined> {
     const deadline = Date.now() + timeoutMs;
+    let heard = false;
     for (;;) {
       let wake!: () => void;
       const woken = new Promise<void>((resolve) => (wake = resolve));
@@ -261,10 +262,13 @@ export class MediaService {
         // Registered before reading, so a job ending in between still wakes us.
         const row = await this.media.findById(id);
         const remaining = deadline - Date.now();
-        // A job of this process wakes us once it has also cleaned up (the original, a replaced
-        // profile image), so its row's new state alone does not end the wait.
-        if (!row || remaining <= 0 || (row.state !== 'processing' && !this.inFlight.has(id))) return row;
-        await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(remaining, 1000))))]);
+        // The job wakes us once it has also cleaned up (the original, a replaced profile
+        // image), so the row's new state alone does not end the wait while a job of this
+        // process runs it, or, in a `web` process, until a worker's `media.processed` arrived
+        // (failing that, the deadline ends it).
+        const cleanedUp = this.processHere ? !this.inFlight.has(id) : heard;
+        if (!row || remaining <= 0 || (row.state !== 'processing' && cleanedUp)) return row;
+        await Promise.race([woken.then(() => (heard = true)), new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(remaining, 1000))))]);
       } finally {
         clearTimeout(timer);
         set.delete(wake);
@@ -350,7 +354,7 @@ export class MediaService {
    * how many were queued.
    */
   async resumeInterrupted(): Promise<number> {
-    await this.storage.removeStaleIncoming(STALE_INCOMING_MS).catch((error) => this.onError('removing stale received uploads', error));
+    await this.removeStaleIncoming();
     const atStart = !this.resumed;
     this.resumed = true;
     let queued = 0;
@@ -363,6 +367,11 @@ export class MediaService {
       queued += 1;
     }
     return queued;
+  }
+
+  /** Received files a crash left mid-upload, once an hour old (every role receives uploads). */
+  async removeStaleIncoming(): Promise<void> {
+    await this.storage.removeStaleIncoming(STALE_INCOMING_MS).catch((error) => this.onError('removing stale received uploads', error));
   }
 
   /**

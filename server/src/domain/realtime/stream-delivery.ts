@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { isPubliclyListable } from '../../access/post-policy.ts';
 import { type DeleteMessage, PUBLIC_CHANNEL, type PostMessage, type PubSub, type StreamMessage, tagChannel, userChannel } from '../../infra/pubsub/pub-sub.ts';
 import type { StreamPresence } from '../../infra/pubsub/presence.ts';
@@ -36,7 +37,9 @@ export class StreamDelivery {
     if (!status || status.post_id !== null) return 0;
     const author = await this.accounts.findById(status.account_id);
     if (!author) return 0;
-    const message: PostMessage = { kind: 'post', event, id: status.id, rev: status.edited_at ?? '' };
+    // A new post has one version; every published change (an edit, or only its settings) is a
+    // version of its own, so no process serves it from the load of an earlier one.
+    const message: PostMessage = { kind: 'post', event, id: status.id, rev: event === 'update' ? '' : crypto.randomUUID() };
     const listed = isPubliclyListable(status, author);
     const tags = listed ? ((await this.posts.tagsFor([status.id])).get(status.id) ?? []).map((t) => t.tag) : [];
     if (listed) this.toPublic(tags, message);

@@ -105,13 +105,24 @@ export class RedisPresence implements StreamPresence {
     return out;
   }
 
+  /**
+   * By ZSCAN, not by offset: refreshes move members within the set while the caller works a
+   * batch, and a scan still returns every member present throughout at least once (the caller
+   * drops repeats).
+   */
   async *all(): AsyncIterable<string[]> {
     const now = Date.now();
-    for (let offset = 0; ; offset += BATCH) {
-      const ids = await this.redis.zrangebyscore(this.key, now, '+inf', 'LIMIT', offset, BATCH);
-      if (ids.length) yield ids;
-      if (ids.length < BATCH) return;
-    }
+    let cursor = '0';
+    let batch: string[] = [];
+    do {
+      const [next, flat] = await this.redis.zscan(this.key, cursor, 'COUNT', BATCH);
+      cursor = next;
+      for (let i = 0; i < flat.length; i += 2) if (Number(flat[i + 1]) > now) batch.push(flat[i]);
+      while (batch.length >= BATCH || (cursor === '0' && batch.length)) {
+        yield batch.slice(0, BATCH);
+        batch = batch.slice(BATCH);
+      }
+    } while (cursor !== '0');
   }
 
   private async refresh(): Promise<void> {

@@ -15,7 +15,8 @@ export type StreamMessage =
    * with a live stream (`user:<id>`: it may be in their home feed), on `public` when it is
    * publicly listable and on `tag:<tag>` for each of its tags; sent by the job that decides who
    * may see it (domain/realtime/stream-delivery.ts). Each stream still applies the viewer's
-   * rules. `rev` tells versions apart (the edit time), so a process shares one load per version.
+   * rules. `rev` tells versions apart (each published change has its own), so a process shares
+   * one load per version.
    */
   | PostMessage
   | DeleteMessage
