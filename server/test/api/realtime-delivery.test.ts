@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Kysely } from 'kysely';
 import { createWorld, type World, type WorldName } from '../support/world.ts';
 import { listen, openStream } from '../support/two-apps.ts';
 import { postPhotos } from '../support/photos.ts';
+import { countOwnQueries as countQueries } from '../support/query-count.ts';
 import { type StreamMessage, userChannel } from '../../src/infra/pubsub/pub-sub.ts';
 import { SharedPostCache } from '../../src/domain/realtime/shared-posts.ts';
 import { InProcessPresence, RedisPresence } from '../../src/infra/pubsub/presence.ts';
@@ -41,26 +41,6 @@ async function publishedTo<T>(who: readonly WorldName[], run: () => Promise<T>):
     return { result: await run(), reached };
   } finally {
     for (const stop of stops) stop();
-  }
-}
-
-/**
- * The statements `run` sends, leaving out the app's own background work meanwhile (the job
- * queue's polls, the id-node and scheduled-status timers), so a count is the measured work's alone.
- */
-const BACKGROUND = /\bjobs\b|node_leases|advisory|scheduled_statuses|lease_until/i;
-async function countQueries<T>(db: Kysely<any>, run: () => Promise<T>): Promise<{ result: T; queries: number }> {
-  const executor = db.getExecutor() as unknown as { executeQuery: (query: { sql: string }, ...rest: unknown[]) => Promise<unknown> };
-  const original = executor.executeQuery;
-  let queries = 0;
-  executor.executeQuery = function (this: unknown, query, ...rest) {
-    if (!BACKGROUND.test(query.sql)) queries++;
-    return original.call(this, query, ...rest);
-  };
-  try {
-    return { result: await run(), queries };
-  } finally {
-    executor.executeQuery = original;
   }
 }
 
@@ -123,6 +103,8 @@ describe('one load per process, the viewer part per recipient', () => {
   test('delivering a post to n viewers costs the shared part once plus the viewer part n times', async () => {
     const { hydrator, database } = world.app.services;
     const post = await postPhotos(world, 'mara', 'shared once', { photos: 2 });
+    // Its fan-out job's statements are not the measured work's.
+    await world.app.services.jobs.onIdle();
     const viewers = FOLLOWERS.map((who) => ({ accountId: world.actors[who].id, role: 'user' as const }));
     const shared = await hydrator.loadSharedPosts([post.id]);
     const { queries: perViewer } = await countQueries(database.kysely, () => hydrator.viewerPart(viewers[0], shared));

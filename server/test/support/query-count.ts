@@ -20,3 +20,25 @@ export async function countQueries<T>(db: Kysely<any>, run: () => Promise<T>): P
     executor.executeQuery = original;
   }
 }
+
+/** The app's own background statements (the job queue's polls, the id-node and scheduled-status timers, upload leases). */
+const BACKGROUND = /\bjobs\b|node_leases|advisory|scheduled_statuses|lease_until/i;
+
+/**
+ * As countQueries, leaving out the statements the app's background work sends meanwhile
+ * (BACKGROUND), so the count is the measured work's alone even on a busy PostgreSQL run.
+ */
+export async function countOwnQueries<T>(db: Kysely<any>, run: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  const executor = db.getExecutor() as unknown as { executeQuery: (query: { sql: string }, ...rest: unknown[]) => Promise<unknown> };
+  const original = executor.executeQuery;
+  let queries = 0;
+  executor.executeQuery = function (this: unknown, query, ...rest) {
+    if (!BACKGROUND.test(query.sql)) queries++;
+    return original.call(this, query, ...rest);
+  };
+  try {
+    return { result: await run(), queries };
+  } finally {
+    executor.executeQuery = original;
+  }
+}

@@ -22,6 +22,22 @@ export class PostRepository {
     return db.selectFrom('statuses').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /**
+   * The statuses a reply answers, from `parentId` up, oldest first, at most `limit`: one
+   * recursive query (each step a probe of the primary key), not one query per level. A parent
+   * that is gone ends the chain.
+   */
+  async ancestorIds(parentId: string, limit: number): Promise<string[]> {
+    const { rows } = await sql<{ id: string }>`
+      WITH RECURSIVE chain(id, parent, depth) AS (
+        SELECT id, in_reply_to_id, 1 FROM statuses WHERE id = ${parentId}
+        UNION ALL
+        SELECT s.id, s.in_reply_to_id, c.depth + 1 FROM statuses s JOIN chain c ON s.id = c.parent WHERE c.depth < ${limit}
+      )
+      SELECT id FROM chain ORDER BY depth DESC`.execute(this.db);
+    return rows.map((r) => r.id);
+  }
+
   async findByIds(ids: readonly string[]): Promise<Map<string, StatusRow>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db.selectFrom('statuses').selectAll().where('id', 'in', [...new Set(ids)]).execute();

@@ -396,12 +396,7 @@ export class PostService {
    */
   async context(viewer: Viewer | undefined, id: string): Promise<{ ancestors: HydratedPost[]; descendants: HydratedPost[] }> {
     const post = await this.get(viewer, id);
-    const ancestorIds: string[] = [];
-    let parent = post.status.in_reply_to_id;
-    while (parent && ancestorIds.length < 40) {
-      ancestorIds.unshift(parent);
-      parent = (await this.posts.findById(parent))?.in_reply_to_id ?? null;
-    }
+    const ancestorIds = post.status.in_reply_to_id ? await this.posts.ancestorIds(post.status.in_reply_to_id, 40) : [];
     const level1 = await this.db.selectFrom('statuses').select('id').where('in_reply_to_id', '=', id).orderBy('id').limit(60).execute();
     const level2 = level1.length
       ? await this.db.selectFrom('statuses').select(['id', 'in_reply_to_id']).where('in_reply_to_id', 'in', level1.map((r) => r.id)).orderBy('id').limit(60 - level1.length).execute()
