@@ -44,3 +44,24 @@ test('ancestors stop at 40', async () => {
   const res = await world.get('ines', `/api/v1/statuses/${ids[ids.length - 1]}/context`);
   assert.deepEqual(res.body.ancestors.map((s: { id: string }) => s.id), ids.slice(-41, -1));
 });
+
+test('deleting a top-level comment removes its whole thread in one go, and the counts and folds stay exact', async () => {
+  const post = await postPhotos(world, 'mara', 'a thread to delete');
+  const top = (await world.post('ines', '/api/v1/statuses', { status: 'same words', in_reply_to_id: post.id })).body;
+  const replies: string[] = [];
+  let answering = top.id;
+  for (let i = 0; i < 6; i++) {
+    const reply = (await world.post(i % 2 ? 'ines' : 'sam', '/api/v1/statuses', { status: 'same words', in_reply_to_id: i % 3 === 0 ? top.id : answering })).body;
+    replies.push(reply.id);
+    answering = reply.id;
+  }
+  const stays = (await world.post('sam', '/api/v1/statuses', { status: 'another thought', in_reply_to_id: post.id })).body;
+  assert.equal((await world.get('mara', `/api/v1/statuses/${post.id}`)).body.replies_count, 8);
+  assert.equal((await world.request('ines', 'DELETE', `/api/v1/statuses/${top.id}`)).status, 200);
+  assert.equal((await world.get('mara', `/api/v1/statuses/${post.id}`)).body.replies_count, 1);
+  for (const id of [top.id, ...replies]) assert.equal((await world.get('mara', `/api/v1/statuses/${id}`)).status, 404, 'the thread is gone');
+  assert.equal((await world.get('mara', `/api/v1/statuses/${stays.id}`)).status, 200, 'another thread stays');
+  const db = world.app.services.database.kysely;
+  const folded = await db.selectFrom('comment_fold_counts').select((eb) => eb.fn.sum<number>('count').as('n')).where('post_id', '=', post.id).executeTakeFirst();
+  assert.equal(Number(folded?.n ?? 0), 1, 'the folds count the one comment left');
+});

@@ -220,13 +220,15 @@ export class CommentService {
     await this.db.transaction().execute(async (trx) => {
       const hiddenCount = rows.filter((r) => r.hidden_reason !== null).length;
       await this.comments.bumpCounts(trx, root.status.id, -rows.length, -hiddenCount);
-      for (const r of rows) {
-        if (r.hidden_reason === null) await this.comments.bumpFold(trx, root.status.id, r.fold_key, '', -1);
-      }
+      // One decrement per fold, not per comment.
+      const perFold = new Map<string, number>();
+      for (const r of rows) if (r.hidden_reason === null) perFold.set(r.fold_key, (perFold.get(r.fold_key) ?? 0) + 1);
+      for (const [key, n] of perFold) await this.comments.bumpFold(trx, root.status.id, key, '', -n);
       if (!isThread && comment.status.hidden_reason === null) {
         await this.comments.addRankScore(trx, comment.status.thread_id!, -(comment.status.account_id === root.author.id ? AUTHOR_REPLY_SCORE : REPLY_SCORE));
       }
-      for (const r of rows.filter((r) => r.id !== comment.status.id)) await this.posts.delete(r.id, trx);
+      // The replies first, then the comment they answer (in_reply_to_id points at it).
+      await this.posts.deleteMany(rows.filter((r) => r.id !== comment.status.id).map((r) => r.id), trx);
       await this.posts.delete(comment.status.id, trx);
     });
   }
