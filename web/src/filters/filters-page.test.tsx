@@ -97,7 +97,7 @@ describe('Settings → Filters', () => {
     expect(row.textContent).toContain('Home and lists, Public timelines, Conversations and threads');
     expect(row.textContent).toContain('Blur photos');
     expect(screen.queryByRole('form', { name: 'New filter' })).toBeNull();
-    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'New filter' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'New filter' })));
     expect(screen.getByRole('status').textContent).toBe('Filter “Spoilers” created.');
 
     const [post] = server.callsTo('POST', '/api/v2/filters');
@@ -185,7 +185,8 @@ describe('Settings → Filters', () => {
     const saved = screen.getByRole('listitem', { name: 'Spoilers' });
     expect(saved.textContent).toContain('Hide completely');
     expect(saved.textContent).toContain('the finale (whole word), twist (whole word)');
-    expect(document.activeElement).toBe(within(saved).getByRole('button', { name: 'Edit' }));
+    // Focus moves in an effect after the form has closed: waited for, not assumed.
+    await waitFor(() => expect(document.activeElement).toBe(within(saved).getByRole('button', { name: 'Edit' })));
     const [put] = server.callsTo('PUT', '/api/v2/filters/31');
     expect(put.body).toEqual({
       title: 'Spoilers',
