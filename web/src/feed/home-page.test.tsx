@@ -69,7 +69,8 @@ describe('home feed', () => {
     );
     renderApp('/');
     await screen.findByRole('article', { name: 'Mara' });
-    expect(observed.length).toBeGreaterThan(0);
+    // The list's end is observed from an effect once the page shows: waited for, not assumed.
+    await waitFor(() => expect(observed.length).toBeGreaterThan(0));
 
     observed[observed.length - 1]([{ isIntersecting: true }]);
 
