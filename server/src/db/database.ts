@@ -4,12 +4,15 @@ import type { Database } from './schema.ts';
 import { openSqlite } from './dialect/sqlite.ts';
 import { openPostgres, type PostgresOptions } from './dialect/postgres.ts';
 import { migrateToLatest } from './migrate.ts';
+import type { StatementObserver } from './statement-observer.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 export interface DatabaseHandle {
   kysely: Kysely<Database>;
   dialect: DialectName;
+  /** Every statement run, transactions included (statement-observer.ts). */
+  statements: StatementObserver;
   /** 'ok' when the database finds nothing wrong with itself. */
   integrityCheck(): Promise<string>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { DatabaseHandle } from '../database.ts';
+import { StatementObserver } from '../statement-observer.ts';
 
 export interface PostgresOptions {
   /** Put every table in this schema (tests give each run its own). */
@@ -24,7 +25,8 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       client.release();
     }
   }
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const statements = new StatementObserver();
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statements.log });
   const check = await sql<{ synchronous_commit: string }>`SHOW synchronous_commit`.execute(kysely);
   if (check.rows[0]?.synchronous_commit !== 'on') {
     await kysely.destroy();
@@ -33,6 +35,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   return {
     kysely,
     dialect: 'postgres',
+    statements,
     async integrityCheck() {
       // PostgreSQL checks pages itself; a trivial query proves the database answers.
       await sql`SELECT 1`.execute(kysely);

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { DatabaseHandle } from '../database.ts';
+import { StatementObserver } from '../statement-observer.ts';
 import { ReadWriteSqliteDriver, type StatementSource } from './sqlite-driver.ts';
 
 /**
@@ -39,7 +40,9 @@ export function openSqlite(file: string): DatabaseHandle {
     reader.pragma('busy_timeout = 5000');
   }
   const read = reader ? statementCache(reader) : undefined;
+  const statements = new StatementObserver();
   const kysely = new Kysely<Database>({
+    log: statements.log,
     dialect: {
       createAdapter: () => new ReadWriteSqliteAdapter(),
       createDriver: () =>
@@ -54,6 +57,7 @@ export function openSqlite(file: string): DatabaseHandle {
   return {
     kysely,
     dialect: 'sqlite',
+    statements,
     async integrityCheck() {
       const rows = sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>;
       return rows.map((r) => r.integrity_check).join('; ');

@@ -3,6 +3,8 @@ import { byUnsuspendedAccountSql } from '../../access/account-policy.ts';
 import { listedCommentSql } from '../../access/comment-policy.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import type { Db } from '../../db/database.ts';
+import type { HiddenWordsTable } from '../../db/schema.ts';
+import type { AccountRow } from '../accounts/account.ts';
 
 export const COUNTER_SHARDS = 16;
 /**
@@ -17,6 +19,14 @@ const shard = (db: Db) => {
   if (n === undefined) shards.set(db, (n = Math.floor(Math.random() * COUNTER_SHARDS)));
   return n;
 };
+
+/** An account a new comment involves, with what moderates comments on its posts (CommentRepository.parties). */
+export interface CommentParty {
+  account: AccountRow;
+  hiddenWords?: HiddenWordsTable;
+  /** It restricts the commenter: their comments on its posts are hidden. */
+  restrictsCommenter: boolean;
+}
 
 export interface CommentCursor {
   /** rank_score for the top sort. */
@@ -62,14 +72,40 @@ export class CommentRepository {
   /** Counts a visible comment into its fold. */
   async bumpFold(db: Db, postId: string, key: string, displayText: string, delta: number): Promise<void> {
     if (key === '' || delta === 0) return;
-    if (delta > 0) {
-      await db.insertInto('comment_folds').values({ post_id: postId, fold_key: key, display_text: displayText }).onConflict((oc) => oc.columns(['post_id', 'fold_key']).doNothing()).execute();
-    }
-    await db
+    const counted = await db
       .insertInto('comment_fold_counts')
       .values({ post_id: postId, fold_key: key, shard: shard(db), count: delta })
       .onConflict((oc) => oc.columns(['post_id', 'fold_key', 'shard']).doUpdateSet((eb) => ({ count: eb('comment_fold_counts.count', '+', delta) })))
+      .returning('count')
+      .executeTakeFirst();
+    // The fold's shown text is written with the first count of a shard: a shard row that held
+    // a count already means the text is there (neither row is removed but with the post), so a
+    // storm's comments skip the statement.
+    if (delta > 0 && Number(counted?.count) === delta) {
+      await db.insertInto('comment_folds').values({ post_id: postId, fold_key: key, display_text: displayText }).onConflict((oc) => oc.columns(['post_id', 'fold_key']).doNothing()).execute();
+    }
+  }
+
+  /**
+   * The accounts a new comment involves (the authors it answers, the commenter, the people it
+   * names), each with its hidden words and whether it restricts the commenter, in one query:
+   * the comment's moderation is decided from these (moderation-service.ts#decideCommentFrom).
+   */
+  async parties(ids: readonly string[], usernames: readonly string[], commenterId: string): Promise<Map<string, CommentParty>> {
+    const rows = await this.db
+      .selectFrom('accounts as a')
+      .leftJoin('hidden_words as hw', 'hw.account_id', 'a.id')
+      .leftJoin('restricts as r', (j) => j.onRef('r.account_id', '=', 'a.id').on('r.target_account_id', '=', commenterId))
+      .selectAll('a')
+      .select(['hw.account_id as hw_account', 'hw.use_default_list as hw_default', 'hw.words as hw_words', 'hw.updated_at as hw_updated', 'r.account_id as restricting'])
+      .where((eb) => (usernames.length ? eb.or([eb('a.id', 'in', [...ids]), eb('a.username_lower', 'in', [...usernames])]) : eb('a.id', 'in', [...ids])))
       .execute();
+    const out = new Map<string, CommentParty>();
+    for (const { hw_account, hw_default, hw_words, hw_updated, restricting, ...account } of rows) {
+      const hiddenWords = hw_account === null ? undefined : { account_id: hw_account, use_default_list: Number(hw_default), words: hw_words!, updated_at: hw_updated! };
+      out.set(account.id, { account, hiddenWords, restrictsCommenter: restricting !== null });
+    }
+    return out;
   }
 
   /** Folds of a post with at least `min` visible comments, largest first. */

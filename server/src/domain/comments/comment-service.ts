@@ -13,8 +13,8 @@ import type { NotificationService } from '../notifications/notification-service.
 import type { NotificationRow } from '../notifications/notification.ts';
 import type { ModerationService } from '../moderation/moderation-service.ts';
 import { countableLength, hashtagsOf, mentionedUsernames } from '../posts/caption.ts';
-import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
-import type { PostRepository } from '../posts/post-repository.ts';
+import type { HydratedPost, PostHydrator, SharedPosts } from '../posts/post-hydrator.ts';
+import type { PostRepository, StatusWithRoot } from '../posts/post-repository.ts';
 import type { ScheduledClaim } from '../posts/post-service.ts';
 import { POST_LIMITS, type StatusRow } from '../posts/post.ts';
 import type { RateLimit } from '../../infra/rate-limit/rate-limit-store.ts';
@@ -44,6 +44,16 @@ export interface CommentInput {
   spoilerText?: string;
   /** Set when a scheduled reply is published: claimed first in the comment's transaction. */
   scheduled?: ScheduledClaim;
+  /** What it answers, when the caller has read it already (PostRepository.findWithRoot). */
+  target?: StatusWithRoot;
+}
+
+/** Posts read by the comment path, in the hydrator's shape: no media, no counts (a comment's own are none yet). */
+function sharedPostsOf(
+  loaded: Pick<SharedPosts, 'statuses' | 'roots' | 'mentionsByStatus' | 'accounts'>,
+  tagsByStatus: SharedPosts['tagsByStatus'] = new Map(),
+): SharedPosts {
+  return { ...loaded, tagsByStatus, mediaByStatus: new Map(), mediaTags: new Map(), commentCounts: new Map(), replyCounts: new Map() };
 }
 
 function encodeCursor(c: CommentCursor): string {
@@ -92,15 +102,29 @@ export class CommentService {
     return status.status.post_id ? this.visiblePost(viewer, status.status.post_id) : status;
   }
 
+  /**
+   * A new comment, in few statements: what it answers and the people it involves are read in
+   * four batched queries, the write is one group-committed transaction, and the answer is
+   * presented from what was read (the hydrator's own rules, no reload).
+   */
   async create(viewer: Viewer, input: CommentInput): Promise<HydratedPost> {
-    if (input.idempotencyKey) {
-      const existing = await this.posts.findIdempotent(viewer.accountId, input.idempotencyKey);
-      if (existing) return this.visiblePost(viewer, existing);
-    }
-    // Replying to something one cannot see answers as if it did not exist.
-    const replyTo = await this.visiblePost(viewer, input.inReplyToId);
-    const root = await this.rootOf(viewer, replyTo);
-    const ctx = await this.relationships.loadViewerContext(viewer, [root.author.id]);
+    const target = input.target ?? (await this.posts.findWithRoot(input.inReplyToId));
+    const replyToRow = target.statuses.get(input.inReplyToId);
+    const rootRow = replyToRow && (replyToRow.post_id ? target.statuses.get(replyToRow.post_id) : replyToRow);
+    if (!replyToRow || !rootRow) throw notFound();
+    const named = mentionedUsernames(input.text).slice(0, POST_LIMITS.mentions);
+    const [parties, ctx] = await Promise.all([
+      this.comments.parties([replyToRow.account_id, rootRow.account_id, viewer.accountId], named, viewer.accountId),
+      this.relationships.loadViewerContext(viewer, [replyToRow.account_id, rootRow.account_id]),
+    ]);
+    const accounts = new Map([...parties.values()].map((p) => [p.account.id, p.account]));
+    const loaded = { statuses: target.statuses, roots: new Map<string, StatusRow>(), mentionsByStatus: target.mentions, accounts };
+    const noMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>(), mutedThreads: new Set<string>() };
+    // Replying to something one cannot see answers as if it did not exist (the reads' own rule).
+    const [replyTo] = this.hydrator.select(viewer, [replyToRow.id], sharedPostsOf(loaded), { ctx, marks: noMarks, storyLinks: new Map() });
+    const rootAuthor = accounts.get(rootRow.account_id);
+    if (!replyTo || !rootAuthor) throw notFound();
+    const root = { status: rootRow, author: rootAuthor, mentions: target.mentions.get(rootRow.id) ?? [] };
     if (!canComment(ctx, root.status, root.author)) throw new AppError(403, 'Comments on this post are limited');
     if (input.mediaIds.length > 0) throw unprocessable('Validation failed: Comments cannot carry photos');
     await this.limiter?.takeOrRefuse(`comment:${viewer.accountId}`);
@@ -116,7 +140,7 @@ export class CommentService {
 
     const now = this.clock.now();
     const id = newId(now.getTime());
-    const hidden = await this.moderation.decideComment(root.author.id, viewer.accountId, text);
+    const hidden = this.moderation.decideCommentFrom(parties.get(root.author.id)!, viewer.accountId, text);
     const key = foldKey(text);
     const row: StatusRow = {
       id,
@@ -146,18 +170,20 @@ export class CommentService {
       conversation_id: null,
       story_id: null,
     };
-    const names = mentionedUsernames(text).slice(0, POST_LIMITS.mentions);
-    const mentioned = names.length ? await this.db.selectFrom('accounts').selectAll().where('username_lower', 'in', names).execute() : [];
-    // Who may be told, by their relations to the post's author and to the commenter: loaded
-    // before the transaction (SQLite has one connection).
-    const audience = hidden ? new Map() : await this.relationships.loadAudienceContexts([root.author.id, viewer.accountId], [root.author.id, ...mentioned.map((m) => m.id)], threadKeysOf(row));
+    // Everyone it names was read with the parties (the name of the person answered is theirs).
+    const names = new Set(mentionedUsernames(text).slice(0, POST_LIMITS.mentions));
+    const mentioned = [...accounts.values()].filter((a) => names.has(a.username_lower));
+    // Who may be told, by their relations to the post's author and to the commenter, and the
+    // commenter's own thread mutes: loaded before the transaction (SQLite has one connection).
+    const audience = await this.relationships.loadAudienceContexts([root.author.id, viewer.accountId], [root.author.id, viewer.accountId, ...mentioned.map((m) => m.id)], threadKeysOf(row));
     /** The comment may be told to someone who may see it, in a post they may see, as the reads decide. */
     const mayTell = (recipientId: string) => {
       const ctx = audience.get(recipientId);
-      const isMentionedInPost = root.mentions.some((a) => a.id === recipientId);
+      const isMentionedInPost = root.mentions.includes(recipientId);
       return ctx !== undefined && shouldNotify(ctx, viewer.accountId, canViewPost(ctx, root.status, root.author, { isMentioned: isMentionedInPost }) && canSeeComment(ctx, row), row);
     };
 
+    const tags = hashtagsOf(text);
     const result = await this.commentWrites.run(async (trx) => {
       await input.scheduled?.claim(trx, id);
       if (input.idempotencyKey && !(await this.posts.claimIdempotencyKey(viewer.accountId, input.idempotencyKey, id, row.created_at, trx))) {
@@ -165,7 +191,7 @@ export class CommentService {
       }
       await this.posts.insert(row, trx);
       await this.posts.insertMentions(id, mentioned.map((m) => m.id), trx);
-      await this.posts.insertTags(id, hashtagsOf(text), trx);
+      await this.posts.insertTags(id, tags, trx);
       await this.comments.bumpCounts(trx, root.status.id, 1, hidden ? 1 : 0);
       const sent: NotificationRow[] = [];
       if (!hidden) {
@@ -188,7 +214,12 @@ export class CommentService {
       return this.visiblePost(viewer, existing!);
     }
     for (const n of result.sent) this.notifications.published(n);
-    return this.visiblePost(viewer, id);
+    // The new comment as the viewer sees it, from what was read and written.
+    const created = { statuses: new Map([[id, row]]), roots: new Map([[rootRow.id, rootRow]]), mentionsByStatus: new Map([[id, mentioned.map((m) => m.id)], [rootRow.id, root.mentions]]), accounts };
+    const mutedThreads = new Set(audience.get(viewer.accountId)?.mutedThreads);
+    const [post] = this.hydrator.select(viewer, [id], sharedPostsOf(created, new Map([[id, tags]])), { ctx, marks: { ...noMarks, mutedThreads }, storyLinks: new Map() });
+    if (!post) throw notFound();
+    return post;
   }
 
   /**

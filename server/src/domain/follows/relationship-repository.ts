@@ -76,29 +76,27 @@ export class RelationshipRepository {
     const others = [...new Set(accountIds)];
     const result = new Map<string, ViewerContext>();
     if (ids.length === 0 || others.length === 0) return result;
-    const [follows, blocks, blockedBy, mutes, closeFriends, threadMutes] = await Promise.all([
-      this.db.selectFrom('follows').select(['account_id as viewer', 'target_account_id as account']).where('account_id', 'in', ids).where('target_account_id', 'in', others).execute(),
-      this.db.selectFrom('blocks').select(['account_id as viewer', 'target_account_id as account']).where('account_id', 'in', ids).where('target_account_id', 'in', others).execute(),
-      this.db.selectFrom('blocks').select(['target_account_id as viewer', 'account_id as account']).where('target_account_id', 'in', ids).where('account_id', 'in', others).execute(),
-      this.db
-        .selectFrom('mutes')
-        .select(['account_id as viewer', 'target_account_id as account', 'hide_notifications'])
-        .where('account_id', 'in', ids)
-        .where('target_account_id', 'in', others)
-        .where(this.activeMute())
-        .execute(),
-      this.db.selectFrom('close_friends').select(['friend_id as viewer', 'account_id as account']).where('friend_id', 'in', ids).where('account_id', 'in', others).execute(),
-      // Which of the threads the item belongs to each would-be recipient muted.
-      threadKeys.length === 0
-        ? Promise.resolve([])
-        : this.db.selectFrom('thread_mutes').select(['account_id as viewer', 'thread_key as account']).where('account_id', 'in', ids).where('thread_key', 'in', [...new Set(threadKeys)]).execute(),
-    ]);
-    const setsOf = (rows: Array<{ viewer: string; account: string }>) => {
+    const viewers = sql.join(ids);
+    const accounts = sql.join(others);
+    const now = this.clock.now().toISOString();
+    const keys = [...new Set(threadKeys)];
+    // One round trip for every relation (it runs for each post, comment and story that notifies).
+    const { rows } = await sql<{ kind: string; viewer: string; account: string; flag: number }>`
+      SELECT 'f' AS kind, account_id AS viewer, target_account_id AS account, 0 AS flag FROM follows WHERE account_id IN (${viewers}) AND target_account_id IN (${accounts})
+      UNION ALL SELECT 'b', account_id, target_account_id, 0 FROM blocks WHERE account_id IN (${viewers}) AND target_account_id IN (${accounts})
+      UNION ALL SELECT 'bb', target_account_id, account_id, 0 FROM blocks WHERE target_account_id IN (${viewers}) AND account_id IN (${accounts})
+      UNION ALL SELECT 'm', account_id, target_account_id, hide_notifications FROM mutes WHERE account_id IN (${viewers}) AND target_account_id IN (${accounts}) AND (expires_at IS NULL OR expires_at > ${now})
+      UNION ALL SELECT 'cf', friend_id, account_id, 0 FROM close_friends WHERE friend_id IN (${viewers}) AND account_id IN (${accounts})
+      ${keys.length ? sql`UNION ALL SELECT 'tm', account_id, thread_key, 0 FROM thread_mutes WHERE account_id IN (${viewers}) AND thread_key IN (${sql.join(keys)})` : sql``}`.execute(this.db);
+    const setsOf = (kind: string, flagged = false) => {
       const out = new Map<string, Set<string>>();
-      for (const r of rows) out.set(r.viewer, (out.get(r.viewer) ?? new Set()).add(r.account));
+      for (const r of rows) {
+        if (r.kind !== kind || (flagged && !Number(r.flag))) continue;
+        out.set(r.viewer, (out.get(r.viewer) ?? new Set()).add(r.account));
+      }
       return out;
     };
-    const [f, b, bb, m, mn, cf, tm] = [follows, blocks, blockedBy, mutes, mutes.filter((r) => Boolean(Number(r.hide_notifications))), closeFriends, threadMutes].map(setsOf);
+    const [f, b, bb, m, mn, cf, tm] = [setsOf('f'), setsOf('b'), setsOf('bb'), setsOf('m'), setsOf('m', true), setsOf('cf'), setsOf('tm')];
     const none: ReadonlySet<string> = new Set();
     for (const id of ids) {
       result.set(id, {

@@ -9,7 +9,8 @@ import { canActOnAccount, canModerate } from '../../access/staff-policy.ts';
 import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { TokenRepository } from '../auth/token-repository.ts';
-import type { CommentRepository } from '../comments/comment-repository.ts';
+import type { CommentParty, CommentRepository } from '../comments/comment-repository.ts';
+import type { HiddenWordsTable } from '../../db/schema.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
 import type { PostHydrator } from '../posts/post-hydrator.ts';
 import { HIDDEN_WORDS_LIMITS, createHiddenWordsMatcher } from './hidden-words.ts';
@@ -69,7 +70,11 @@ export class ModerationService {
   }
 
   private async matcherFor(ownerId: string): Promise<Matcher | undefined> {
-    const row = await this.moderation.hiddenWords(ownerId);
+    return this.matcherOf(ownerId, await this.moderation.hiddenWords(ownerId));
+  }
+
+  /** The matcher of an owner's hidden words as read (compiled once per version of the row). */
+  private matcherOf(ownerId: string, row: HiddenWordsTable | undefined): Matcher | undefined {
     if (!row || (!row.use_default_list && row.words === '[]')) return undefined;
     const version = `${row.updated_at}:${row.use_default_list}`;
     const cached = this.matchers.get(ownerId);
@@ -89,6 +94,13 @@ export class ModerationService {
     if (ownerId === commenterId) return null;
     if (await this.moderation.isRestricted(ownerId, commenterId)) return 'restricted';
     return (await this.isHiddenByWords(ownerId, text)) ? 'hidden_words' : null;
+  }
+
+  /** As decideComment, from the owner's hidden words and restrict already read (CommentRepository.parties). */
+  decideCommentFrom(owner: CommentParty, commenterId: string, text: string): HiddenReason | null {
+    if (owner.account.id === commenterId) return null;
+    if (owner.restrictsCommenter) return 'restricted';
+    return this.matcherOf(owner.account.id, owner.hiddenWords)?.match(text).hidden ? 'hidden_words' : null;
   }
 
   /** Re-applies the owner's hidden words to every comment on their posts and every story reply. */

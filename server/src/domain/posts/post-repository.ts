@@ -3,6 +3,12 @@ import type { Db } from '../../db/database.ts';
 import type { StatusesTable } from '../../db/schema.ts';
 import type { StatusRow } from './post.ts';
 
+/** A status and its post with their mentions (PostRepository.findWithRoot). */
+export interface StatusWithRoot {
+  statuses: Map<string, StatusRow>;
+  mentions: Map<string, string[]>;
+}
+
 export interface ViewerMarks {
   favourites: Set<string>;
   bookmarks: Set<string>;
@@ -42,6 +48,27 @@ export class PostRepository {
     if (ids.length === 0) return new Map();
     const rows = await this.db.selectFrom('statuses').selectAll().where('id', 'in', [...new Set(ids)]).execute();
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * A status and the post it belongs to (itself when it is a post), with the accounts each
+   * mentions, in one query: what a new comment needs to know of what it answers.
+   */
+  async findWithRoot(id: string): Promise<StatusWithRoot> {
+    const rows = await this.db
+      .selectFrom('statuses as s')
+      .leftJoin('mentions as m', 'm.status_id', 's.id')
+      .selectAll('s')
+      .select('m.account_id as mentioned')
+      .where((eb) => eb.or([eb('s.id', '=', id), eb('s.id', '=', eb.selectFrom('statuses').select('post_id').where('id', '=', id))]))
+      .execute();
+    const statuses = new Map<string, StatusRow>();
+    const mentions = new Map<string, string[]>();
+    for (const { mentioned, ...row } of rows) {
+      statuses.set(row.id, row);
+      if (mentioned !== null) mentions.set(row.id, [...(mentions.get(row.id) ?? []), mentioned]);
+    }
+    return { statuses, mentions };
   }
 
   async mentionsFor(statusIds: readonly string[]): Promise<Map<string, string[]>> {

@@ -18,6 +18,7 @@ import { hashtagsOf, mentionedUsernames } from './caption.ts';
 import type { HydratedPost, PostHydrator } from './post-hydrator.ts';
 import type { PostRepository } from './post-repository.ts';
 import { type CommentPolicy, POST_LIMITS, type StatusRow, type Visibility, newStatusRow } from './post.ts';
+import type { CommentInput } from '../comments/comment-service.ts';
 
 export interface PhotoTag {
   mediaId: string;
@@ -66,7 +67,7 @@ export interface EditPostInput {
 
 /** The comments feature: replies are written, deleted and liked through it. */
 export interface CommentHooks {
-  create(viewer: Viewer, input: { text: string; inReplyToId: string; mediaIds: string[]; idempotencyKey?: string; language?: string; sensitive?: boolean; spoilerText?: string; scheduled?: ScheduledClaim }): Promise<HydratedPost>;
+  create(viewer: Viewer, input: CommentInput): Promise<HydratedPost>;
   /** The checks `create` makes before writing anything. */
   check(viewer: Viewer, input: { text: string; inReplyToId: string; mediaIds: string[] }): Promise<void>;
   delete(viewer: Viewer, comment: HydratedPost): Promise<void>;
@@ -153,12 +154,8 @@ export class PostService {
   }
 
   async create(viewer: Viewer, input: CreatePostInput): Promise<HydratedPost> {
-    if (input.idempotencyKey) {
-      const existing = await this.posts.findIdempotent(viewer.accountId, input.idempotencyKey);
-      if (existing) return this.get(viewer, existing);
-    }
-    if (this.messages && (await this.isMessageInput(input))) {
-      return this.messages.send(viewer, {
+    const asMessage = () =>
+      this.messages!.send(viewer, {
         text: input.text,
         mediaIds: input.mediaIds,
         inReplyToId: input.inReplyToId,
@@ -168,8 +165,13 @@ export class PostService {
         idempotencyKey: input.idempotencyKey,
         scheduled: input.scheduled,
       });
-    }
+    if (this.messages && input.visibility === 'direct') return asMessage();
     if (input.inReplyToId) {
+      // What it answers decides what it is, and the comment goes on from the same read. A
+      // repeated Idempotency-Key is answered by the claim in the comment's transaction.
+      const target = await this.posts.findWithRoot(input.inReplyToId);
+      const replyTo = target.statuses.get(input.inReplyToId);
+      if (this.messages && replyTo && isConversationMessage(replyTo)) return asMessage();
       return this.commentHooks.create(viewer, {
         text: input.text,
         inReplyToId: input.inReplyToId,
@@ -179,7 +181,13 @@ export class PostService {
         sensitive: input.sensitive,
         spoilerText: input.spoilerText,
         scheduled: input.scheduled,
+        target,
       });
+    }
+    // A photo post's retry is answered before its photos are checked: they are attached by now.
+    if (input.idempotencyKey) {
+      const existing = await this.posts.findIdempotent(viewer.accountId, input.idempotencyKey);
+      if (existing) return this.get(viewer, existing);
     }
     const author = await this.accounts.findById(viewer.accountId);
     if (!author) throw notFound();
