@@ -64,6 +64,8 @@ export interface Config {
   storage: StorageConfig;
   /** GLIMPSE_HOME_FEED_ROWS: home_feed rows kept per account; older pages are read from the authors' posts. */
   homeFeedRowsPerAccount: number;
+  /** GLIMPSE_POST_CACHE_SIZE: statuses whose content (media, photo tags, mentions, hashtags) each process keeps in memory; 0 turns the cache off. */
+  postCacheSize: number;
 }
 
 export type ProcessRole = 'all' | 'web' | 'worker';
@@ -169,5 +171,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: roleFrom(env.GLIMPSE_ROLE),
     storage: storageFrom(env),
     homeFeedRowsPerAccount: Math.max(50, intFrom(env, 'GLIMPSE_HOME_FEED_ROWS', 800)),
+    postCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_POST_CACHE_SIZE', 10_000)),
   };
 }

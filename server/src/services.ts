@@ -13,6 +13,8 @@ import { NotificationService } from './domain/notifications/notification-service
 import { MediaRepository } from './domain/media/media-repository.ts';
 import { PostRepository } from './domain/posts/post-repository.ts';
 import { PostHydrator } from './domain/posts/post-hydrator.ts';
+import { PostContentCache } from './domain/posts/post-content-cache.ts';
+import { VersionedCache } from './infra/cache/versioned-cache.ts';
 import { PostService } from './domain/posts/post-service.ts';
 import { FeedRepository } from './domain/feeds/feed-repository.ts';
 import { FeedService } from './domain/feeds/feed-service.ts';
@@ -20,7 +22,7 @@ import { ListRepository } from './domain/lists/list-repository.ts';
 import { ListService } from './domain/lists/list-service.ts';
 import { TagRepository } from './domain/tags/tag-repository.ts';
 import { TagService } from './domain/tags/tag-service.ts';
-import { FilterRepository } from './domain/filters/filter-repository.ts';
+import { type ActiveRuleRow, FilterRepository } from './domain/filters/filter-repository.ts';
 import { FilterService } from './domain/filters/filter-service.ts';
 import { StoryRepository } from './domain/stories/story-repository.ts';
 import { StoryService } from './domain/stories/story-service.ts';
@@ -105,6 +107,8 @@ export interface Services {
   /** Counts, failures, retry and discard of the jobs (`npm run admin -- jobs`). */
   jobsAdmin: JobsAdmin;
   hydrator: PostHydrator;
+  /** What each process keeps in memory under versions read from the database (infra/cache/versioned-cache.ts). */
+  caches: { postContent: PostContentCache; filterRules: VersionedCache<ActiveRuleRow[]> };
   posts: PostService;
   feeds: FeedService;
   /** Lists, their members and timelines. */
@@ -181,7 +185,8 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   // The jobs table worked in this process, or BullMQ when GLIMPSE_REDIS_URL is set.
   const { queue: jobs, admin: jobsAdmin } = buildJobQueue(config, database, clock);
   const push = new PushService(db, new PushSubscriptionRepository(db), repositories.accounts, config, secret, jobs, clock);
-  const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships, repositories.comments);
+  const postContent = new PostContentCache(config.postCacheSize);
+  const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships, repositories.comments, postContent);
   // Who has a live stream (in this process, or every process's with Redis), and the delivery
   // of posts to their channels (domain/realtime).
   const presence: StreamPresence = config.redisUrl ? new RedisPresence(openRedis(config.redisUrl, 'presence'), config.redisPrefix) : new InProcessPresence();
@@ -194,7 +199,8 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const homeChanged = (accountId: string) => pubsub.publish(userChannel(accountId), { kind: 'home.changed' });
   tags.onHomeChanged = homeChanged;
   lists.onHomeChanged = homeChanged;
-  const filters = new FilterService(db, repositories.filters, hydrator, clock, (accountId) => pubsub.publish(userChannel(accountId), { kind: 'filters.changed' }));
+  const filterRules = new VersionedCache<ActiveRuleRow[]>(config.postCacheSize);
+  const filters = new FilterService(db, repositories.filters, hydrator, clock, (accountId) => pubsub.publish(userChannel(accountId), { kind: 'filters.changed' }), filterRules);
   const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
     onCreating: (trx, status) => feeds.postCreated(trx, status),
     // A new post reaches the streams from its fan-out job (feeds.postCreated); an edit or a
@@ -267,6 +273,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   });
   return {
     admin,
+    caches: { postContent, filterRules },
     pubsub,
     presence,
     delivery,

@@ -6,6 +6,8 @@
 export interface Viewer {
   accountId: string;
   role: 'user' | 'moderator' | 'admin';
+  /** The account's filters_version as its request's token read it; absent, its filters are read afresh. */
+  filtersVersion?: number;
 }
 
 export interface ViewerContext {

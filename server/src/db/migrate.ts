@@ -22,6 +22,7 @@ import * as jobs from './migrations/0019-jobs.ts';
 import * as mediaLease from './migrations/0020-media-lease.ts';
 import * as nodeLeases from './migrations/0021-node-leases.ts';
 import * as tagFollowerIndex from './migrations/0022-tag-follower-index.ts';
+import * as contentVersions from './migrations/0023-content-versions.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0020-media-lease': mediaLease,
   '0021-node-leases': nodeLeases,
   '0022-tag-follower-index': tagFollowerIndex,
+  '0023-content-versions': contentVersions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

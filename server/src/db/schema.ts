@@ -41,6 +41,8 @@ export interface UsersTable {
   registration_reason: string;
   created_at: string;
   password_changed_at: string;
+  /** Bumped by every change to the account's filters (migration 0023). */
+  filters_version: Generated<number>;
 }
 
 export interface AppsTable {
@@ -256,6 +258,8 @@ export interface StatusesTable {
   conversation_id: Generated<string | null>;
   /** The story a message answers (a story reply or reaction), migration 0015. */
   story_id: Generated<string | null>;
+  /** Bumped by triggers when its media, photo tags, mentions or hashtags change (migration 0023). */
+  content_version: Generated<number>;
 }
 
 /** Direct-message conversations (migration 0015): sorted, comma-joined ids of all participants. */

@@ -34,7 +34,7 @@ describe('access rules: each SQL form selects exactly what its predicate admits'
     return {
       id, account_id: author.id, text: 'fixture', visibility: 'public', in_reply_to_id: null, in_reply_to_account_id: null, sensitive: 0, spoiler_text: '',
       language: null, hide_like_count: 0, comment_policy: 'everyone', has_media: 0, favourites_count: 0, replies_count: 0, created_at: world.clock.now().toISOString(),
-      edited_at: null, post_id: null, thread_id: null, hidden_reason: null, approved: 0, fold_key: '', tone: null, pinned_at: null, rank_score: 0, conversation_id: null, story_id: null, ...overrides,
+      edited_at: null, post_id: null, thread_id: null, hidden_reason: null, approved: 0, fold_key: '', tone: null, pinned_at: null, rank_score: 0, conversation_id: null, story_id: null, content_version: 0, ...overrides,
     };
   };
 

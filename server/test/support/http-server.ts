@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { buildApp, type GlimpseApp } from '../../src/app.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/config.ts';
+import { freePort } from './ports.ts';
 import { openTestDatabase, type TestDatabase } from './test-database.ts';
 import { testConfig } from './world.ts';
 
@@ -19,18 +19,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** A TCP port nobody is listening on right now (the OS picks it). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host }, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /**
  * Builds the app on a fresh test database (SQLite or PostgreSQL, per GLIMPSE_TEST_DB) with its

@@ -11,6 +11,8 @@ export interface AuthenticatedToken {
   role: 'user' | 'moderator' | 'admin' | null;
   approved: boolean;
   disabled: boolean;
+  /** users.filters_version: which of the account's filter sets is current (migration 0023). */
+  filtersVersion: number;
 }
 
 /**
@@ -78,13 +80,13 @@ export class TokenRepository {
       .selectFrom('access_tokens')
       .leftJoin('users', 'users.account_id', 'access_tokens.account_id')
       .selectAll('access_tokens')
-      .select(['users.role', 'users.approved', 'users.disabled'])
+      .select(['users.role', 'users.approved', 'users.disabled', 'users.filters_version'])
       .where('access_tokens.token_hash', '=', tokenHash)
       .where('access_tokens.revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
-    const { role, approved, disabled, ...token } = row;
-    return { token, role: role ?? null, approved: approved === null ? true : Boolean(approved), disabled: Boolean(disabled) };
+    const { role, approved, disabled, filters_version, ...token } = row;
+    return { token, role: role ?? null, approved: approved === null ? true : Boolean(approved), disabled: Boolean(disabled), filtersVersion: Number(filters_version ?? 0) };
   }
 
   /** Which of these tokens are revoked (by primary key, in chunks): the open streams' safety net. */

@@ -167,6 +167,7 @@ export class CommentService {
       tone: classifyTone(text),
       pinned_at: null,
       rank_score: 0,
+      content_version: 0,
       conversation_id: null,
       story_id: null,
     };

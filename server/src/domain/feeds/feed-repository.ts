@@ -137,13 +137,6 @@ export class FeedRepository {
     await this.db.deleteFrom('home_feed').where('account_id', '=', accountId).where('author_id', '=', authorId).execute();
   }
 
-  async homeIds(accountId: string, paging: IdPaging, excludeAuthors: ReadonlySet<string> = new Set()): Promise<string[]> {
-    let q = this.db.selectFrom('home_feed').select('status_id').where('account_id', '=', accountId);
-    if (excludeAuthors.size) q = q.where('author_id', 'not in', [...excludeAuthors]);
-    const rows = await pageIds(q, 'status_id', paging);
-    return rows.map((r) => r.status_id);
-  }
-
   /**
    * The home feed's read-time sources in one round trip: followed accounts above the fan-out
    * threshold, followed hashtags, and members of exclusive lists. A viewer with no followed
@@ -185,15 +178,41 @@ export class FeedRepository {
    */
   private async newestAcross(keys: readonly string[], branch: (key: string) => any, column: string, paging: IdPaging): Promise<string[]> {
     if (keys.length === 0) return [];
+    const rows = await this.unionOfRanges(keys.map((key) => ({ range: paged(branch(key), column, paging), source: '' })));
+    return mergeNewestFirst(rows.map((r) => r.id), paging);
+  }
+
+  /**
+   * Bounded ranges (each selecting `id`) as one statement, each row tagged with its range's
+   * `source`: a UNION ALL, and past one compound SELECT's limit, unions of unions.
+   */
+  private async unionOfRanges(ranges: ReadonlyArray<{ range: any; source: string }>): Promise<Array<{ id: string; source: string }>> {
     const db = this.db as any;
     const union = (parts: any[]) => parts.slice(1).reduce((q: any, part) => q.unionAll(part), parts[0]);
-    const parts: any[] = keys.map((key, i) => db.selectFrom(paged(branch(key), column, paging).as(`b${i}`)).select(`b${i}.id as id`));
-    // Past one compound SELECT's limit, unions of unions (still one statement).
+    const parts: any[] = ranges.map(({ range, source }, i) => db.selectFrom(range.as(`b${i}`)).select([`b${i}.id as id`, sql.lit(source).as('source')]));
     const groups: any[] = [];
     for (let i = 0; i < parts.length; i += BRANCHES_PER_UNION) groups.push(union(parts.slice(i, i + BRANCHES_PER_UNION)));
-    const query = groups.length === 1 ? groups[0] : union(groups.map((g, i) => db.selectFrom(g.as(`g${i}`)).select(`g${i}.id as id`)));
-    const rows: Array<{ id: string }> = await query.execute();
-    return mergeNewestFirst(rows.map((r) => r.id), paging);
+    const query = groups.length === 1 ? groups[0] : union(groups.map((g, i) => db.selectFrom(g.as(`g${i}`)).select([`g${i}.id as id`, `g${i}.source as source`])));
+    return query.execute();
+  }
+
+  /**
+   * A home page's skeleton in one statement: the pushed rows (home_feed, less the exclusive
+   * lists' members) and the posts of the authors pulled at read time (the viewer and the
+   * followed celebrities), each newest first as homeIds and postIdsByAuthors answer them.
+   */
+  async homeSkeleton(accountId: string, pulledAuthors: readonly string[], paging: IdPaging, excludeAuthors: ReadonlySet<string>): Promise<{ pushed: string[]; pulled: string[] }> {
+    const authors = [...new Set(pulledAuthors)];
+    const inline = authors.slice(0, AUTHORS_PER_QUERY - 1);
+    let home = this.db.selectFrom('home_feed').select('status_id as id').where('account_id', '=', accountId);
+    if (excludeAuthors.size) home = home.where('author_id', 'not in', [...excludeAuthors]);
+    const [rows, rest] = await Promise.all([
+      this.unionOfRanges([{ range: paged(home, 'status_id', paging), source: 'home' }, ...inline.map((id) => ({ range: paged(this.postsOf(id, {}), 'id', paging), source: 'pulled' }))]),
+      // Beyond one statement's worth of authors, the rest as postIdsByAuthors reads them.
+      authors.length > inline.length ? this.postIdsByAuthors(authors.slice(inline.length), paging) : Promise.resolve([]),
+    ]);
+    const of = (source: string) => rows.filter((r) => r.source === source).map((r) => r.id);
+    return { pushed: mergeNewestFirst(of('home'), paging), pulled: mergeNewestFirst([...of('pulled'), ...rest], paging) };
   }
 
   /** Publicly listable posts carrying the tag (access/post-policy.ts): the tag timeline and followed tags. */

@@ -90,9 +90,8 @@ export class FeedService {
     const sources = await this.feeds.homeSources(viewer.accountId, this.fanoutThreshold, { horizon: true });
     const excluded = sources.exclusiveAuthors;
     const pulled = [viewer.accountId, ...sources.pulledAuthors.filter((id) => !excluded.has(id))];
-    const [pushed, pulledIds, tagged] = await Promise.all([
-      this.feeds.homeIds(viewer.accountId, fetch, excluded),
-      this.feeds.postIdsByAuthors(pulled, fetch),
+    const [{ pushed, pulled: pulledIds }, tagged] = await Promise.all([
+      this.feeds.homeSkeleton(viewer.accountId, pulled, fetch, excluded),
       sources.followedTags.size ? this.feeds.followedTagIds([...sources.followedTags], fetch, excluded) : [],
     ]);
     const older = await this.beyondKeptRows(viewer, fetch, pushed.length, sources.horizon, new Set([...pulled, ...excluded]));

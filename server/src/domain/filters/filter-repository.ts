@@ -31,6 +31,11 @@ export class FilterRepository {
     return db.selectFrom('filters').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Marks the account's filters as changed (users.filters_version, migration 0023), in the change's transaction. */
+  async bumpVersion(accountId: string, db: Db): Promise<void> {
+    await db.updateTable('users').set((eb) => ({ filters_version: eb('filters_version', '+', 1) })).where('account_id', '=', accountId).execute();
+  }
+
   async countOwnedBy(accountId: string, db: Db = this.db): Promise<number> {
     const row = await db.selectFrom('filters').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).executeTakeFirst();
     return Number(row?.n ?? 0);

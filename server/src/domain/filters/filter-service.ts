@@ -7,6 +7,7 @@ import { notFound, unprocessable } from '../../errors.ts';
 import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
 import { type FilterMatch, type Filtered, FilterMatcher } from './filter-matcher.ts';
 import type { ActiveRuleRow, FilterRepository } from './filter-repository.ts';
+import { VersionedCache } from '../../infra/cache/versioned-cache.ts';
 import {
   FILTER_LIMITS,
   type FilterAction,
@@ -84,11 +85,20 @@ export class FilterService {
     private readonly clock: Clock,
     /** After a change to an account's filters: its open streams reload them (services.ts publishes `filters.changed`). */
     private readonly onChanged: (accountId: string) => void = () => {},
+    /** Each account's active rules under its users.filters_version (capacity 0 keeps none). */
+    private readonly rulesCache = new VersionedCache<ActiveRuleRow[]>(0),
   ) {}
 
-  /** A change to the viewer's filters, in one transaction; its open streams hear of it once committed. */
+  /**
+   * A change to the viewer's filters, in one transaction that also bumps its filters_version (so
+   * every process's kept rules stop being used); its open streams hear of it once committed.
+   */
   private async write<T>(viewer: Viewer, change: (trx: Db) => Promise<T>): Promise<T> {
-    const result = await this.db.transaction().execute(change);
+    const result = await this.db.transaction().execute(async (trx) => {
+      const done = await change(trx);
+      await this.filters.bumpVersion(viewer.accountId, trx);
+      return done;
+    });
     this.onChanged(viewer.accountId);
     return result;
   }
@@ -175,18 +185,17 @@ export class FilterService {
 
   async updateKeyword(viewer: Viewer, id: string, input: Partial<KeywordInput>): Promise<FilterKeywordRow> {
     const keyword = await this.keyword(viewer, id);
-    await this.filters.updateKeyword(keyword.id, {
+    const changes = {
       ...(input.keyword !== undefined ? { keyword: requireKeyword(input.keyword) } : {}),
       ...(input.wholeWord !== undefined ? { whole_word: input.wholeWord ? 1 : 0 } : {}),
-    });
-    this.onChanged(viewer.accountId);
+    };
+    await this.write(viewer, (trx) => this.filters.updateKeyword(keyword.id, changes, trx));
     return this.keyword(viewer, id);
   }
 
   async removeKeyword(viewer: Viewer, id: string): Promise<void> {
     const keyword = await this.keyword(viewer, id);
-    await this.filters.deleteKeywords(keyword.filter_id, [keyword.id]);
-    this.onChanged(viewer.accountId);
+    await this.write(viewer, (trx) => this.filters.deleteKeywords(keyword.filter_id, [keyword.id], trx));
   }
 
   // ---- statuses ----
@@ -219,8 +228,8 @@ export class FilterService {
   }
 
   async removeStatus(viewer: Viewer, id: string): Promise<void> {
-    await this.filters.deleteStatus((await this.status(viewer, id)).id);
-    this.onChanged(viewer.accountId);
+    const row = await this.status(viewer, id);
+    await this.write(viewer, (trx) => this.filters.deleteStatus(row.id, trx));
   }
 
   // ---- v1 filters: one keyword each ----
@@ -329,10 +338,23 @@ export class FilterService {
     };
   }
 
-  /** The viewer's active rules for these statuses: one query; none without a viewer or statuses. */
+  /**
+   * The viewer's active rules for these statuses: none without a viewer or statuses; kept
+   * rules when the request read the viewer's filters_version (its token did), else one query.
+   * Kept rules were active when loaded; each is checked again against the clock here.
+   */
   private async rulesFor(viewer: Viewer | undefined, posts: readonly HydratedPost[]): Promise<ActiveRuleRow[]> {
     if (!viewer || posts.length === 0) return [];
-    return this.filters.activeRules(viewer.accountId, this.clock.now(), [...new Set(posts.map((p) => p.status.id))]);
+    const now = this.clock.now();
+    const version = viewer.filtersVersion;
+    if (version === undefined || this.rulesCache.capacity === 0) return this.filters.activeRules(viewer.accountId, now, [...new Set(posts.map((p) => p.status.id))]);
+    let rules = this.rulesCache.get(viewer.accountId, version);
+    if (!rules) {
+      rules = await this.filters.activeRules(viewer.accountId, now, 'all');
+      this.rulesCache.set(viewer.accountId, version, rules);
+    }
+    const onPage = new Set(posts.map((p) => p.status.id));
+    return rules.filter((r) => isFilterActive(r, now) && (r.kind === 'keyword' || onPage.has(r.value)));
   }
 
   // ---- helpers ----

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { type Clock, systemClock } from '../../clock.ts';
 import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
@@ -18,6 +18,13 @@ export interface EdgeRow {
  * The follow graph's edges: follows, follow requests, blocks and mutes. Also builds the
  * per-request ViewerContext for a set of accounts in one set-based query.
  */
+/** A row of a relation statement: what kind of relation, to whom, and its flag (a mute's hide_notifications). */
+export interface RelationRow {
+  kind: string;
+  id: string;
+  flag: number;
+}
+
 export class RelationshipRepository {
   constructor(
     private readonly db: Db,
@@ -30,14 +37,24 @@ export class RelationshipRepository {
   }
 
   async loadViewerContext(viewer: Viewer | undefined, accountIds: readonly string[]): Promise<ViewerContext> {
-    if (!viewer) return anonymousContext;
+    const query = this.viewerContextQuery(viewer, accountIds);
+    return query.read(query.statement ? (await query.statement.execute(this.db)).rows : []);
+  }
+
+  /**
+   * loadViewerContext as a statement and the reading of its rows (kind, id, flag), for a
+   * caller that sends it with statements of its own in one round trip (PostHydrator.viewerPart).
+   * No statement when there is nothing to read.
+   */
+  viewerContextQuery(viewer: Viewer | undefined, accountIds: readonly string[]): { statement?: RawBuilder<RelationRow>; read: (rows: RelationRow[]) => ViewerContext } {
+    if (!viewer) return { read: () => anonymousContext };
     const ids = [...new Set(accountIds)].filter((id) => id !== viewer.accountId);
-    if (ids.length === 0) return { ...anonymousContext, viewer };
+    if (ids.length === 0) return { read: () => ({ ...anonymousContext, viewer }) };
     const me = viewer.accountId;
     const list = sql.join(ids);
     const now = this.clock.now().toISOString();
-    // One round trip for all eight relations (they are read on every request).
-    const { rows } = await sql<{ kind: string; id: string; flag: number }>`
+    // All eight relations in one statement (they are read on every request).
+    const statement = sql<RelationRow>`
       SELECT 'following' AS kind, target_account_id AS id, 0 AS flag FROM follows WHERE account_id = ${me} AND target_account_id IN (${list})
       UNION ALL SELECT 'followedBy', account_id, 0 FROM follows WHERE target_account_id = ${me} AND account_id IN (${list})
       UNION ALL SELECT 'requested', target_account_id, 0 FROM follow_requests WHERE account_id = ${me} AND target_account_id IN (${list})
@@ -45,24 +62,23 @@ export class RelationshipRepository {
       UNION ALL SELECT 'blocking', target_account_id, 0 FROM blocks WHERE account_id = ${me} AND target_account_id IN (${list})
       UNION ALL SELECT 'blockedBy', account_id, 0 FROM blocks WHERE target_account_id = ${me} AND account_id IN (${list})
       UNION ALL SELECT 'muting', target_account_id, hide_notifications FROM mutes WHERE account_id = ${me} AND target_account_id IN (${list}) AND (expires_at IS NULL OR expires_at > ${now})
-      UNION ALL SELECT 'closeFriendOf', account_id, 0 FROM close_friends WHERE friend_id = ${me} AND account_id IN (${list})`.execute(this.db);
-    const of = (kind: string) => rows.filter((r) => r.kind === kind);
-    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting, closeFriendOf] = [
-      'following', 'followedBy', 'requested', 'requestedBy', 'blocking', 'blockedBy', 'muting', 'closeFriendOf',
-    ].map(of);
-    const toSet = (rows: Array<{ id: string }>) => new Set(rows.map((r) => r.id));
-    return {
-      viewer,
-      following: toSet(following),
-      followedBy: toSet(followedBy),
-      requested: toSet(requested),
-      requestedBy: toSet(requestedBy),
-      blocking: toSet(blocking),
-      blockedBy: toSet(blockedBy),
-      muting: toSet(muting),
-      mutingNotifications: toSet(muting.filter((m) => Boolean(Number(m.flag)))),
-      closeFriendOf: toSet(closeFriendOf),
+      UNION ALL SELECT 'closeFriendOf', account_id, 0 FROM close_friends WHERE friend_id = ${me} AND account_id IN (${list})`;
+    const read = (rows: RelationRow[]): ViewerContext => {
+      const of = (kind: string) => new Set(rows.filter((r) => r.kind === kind).map((r) => r.id));
+      return {
+        viewer,
+        following: of('following'),
+        followedBy: of('followedBy'),
+        requested: of('requested'),
+        requestedBy: of('requestedBy'),
+        blocking: of('blocking'),
+        blockedBy: of('blockedBy'),
+        muting: of('muting'),
+        mutingNotifications: new Set(rows.filter((r) => r.kind === 'muting' && Boolean(Number(r.flag))).map((r) => r.id)),
+        closeFriendOf: of('closeFriendOf'),
+      };
     };
+    return { statement, read };
   }
 
   /**

@@ -27,35 +27,37 @@ export class MediaRepository {
     await db.updateTable('media').set(changes).where('id', '=', id).execute();
   }
 
-  /** The photos of many posts, in carousel order: one query for a page. */
-  async forStatuses(statusIds: readonly string[]): Promise<Map<string, MediaRow[]>> {
-    const result = new Map<string, MediaRow[]>();
-    if (statusIds.length === 0) return result;
+  /** The statuses' photos in carousel order with their photo tags, in one query (a page's media). */
+  async forStatusesWithTags(statusIds: readonly string[]): Promise<{ media: Map<string, MediaRow[]>; tags: Map<string, MediaTagRow[]> }> {
+    const media = new Map<string, MediaRow[]>();
+    const tags = new Map<string, MediaTagRow[]>();
+    if (statusIds.length === 0) return { media, tags };
     const rows = await this.db
-      .selectFrom('media')
-      .selectAll()
-      .where('status_id', 'in', [...new Set(statusIds)])
-      .orderBy('status_id')
-      .orderBy('position')
+      .selectFrom('media as m')
+      .leftJoin('media_tags as t', 't.media_id', 'm.id')
+      .selectAll('m')
+      .select(['t.account_id as tag_account', 't.x as tag_x', 't.y as tag_y'])
+      .where('m.status_id', 'in', [...new Set(statusIds)])
+      .orderBy('m.status_id')
+      .orderBy('m.position')
+      .orderBy('m.id')
       .execute();
-    for (const row of rows) {
-      const list = result.get(row.status_id!) ?? [];
-      list.push(row);
-      result.set(row.status_id!, list);
+    let last: string | undefined;
+    for (const { tag_account, tag_x, tag_y, ...row } of rows) {
+      // A photo's rows are adjacent: one per tag, or one without.
+      if (row.id !== last) {
+        const list = media.get(row.status_id!);
+        if (list) list.push(row);
+        else media.set(row.status_id!, [row]);
+        last = row.id;
+      }
+      if (tag_account === null) continue;
+      const tag = { media_id: row.id, account_id: tag_account, x: tag_x!, y: tag_y! };
+      const list = tags.get(row.id);
+      if (list) list.push(tag);
+      else tags.set(row.id, [tag]);
     }
-    return result;
-  }
-
-  async tagsFor(mediaIds: readonly string[]): Promise<Map<string, MediaTagRow[]>> {
-    const result = new Map<string, MediaTagRow[]>();
-    if (mediaIds.length === 0) return result;
-    const rows = await this.db.selectFrom('media_tags').selectAll().where('media_id', 'in', [...new Set(mediaIds)]).execute();
-    for (const row of rows) {
-      const list = result.get(row.media_id) ?? [];
-      list.push(row);
-      result.set(row.media_id, list);
-    }
-    return result;
+    return { media, tags };
   }
 
   async replaceTags(mediaId: string, tags: Array<{ account_id: string; x: number; y: number }>, db: Db = this.db): Promise<void> {

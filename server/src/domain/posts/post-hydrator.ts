@@ -12,6 +12,7 @@ import type { PostRepository, ViewerMarks } from './post-repository.ts';
 import { isInMutedThread, threadKeysOf } from '../../access/thread-policy.ts';
 import type { CommentRepository } from '../comments/comment-repository.ts';
 import type { StatusRow } from './post.ts';
+import { PostContentCache, type StatusContent } from './post-content-cache.ts';
 
 /** A post with everything a page needs to present it, loaded in batch. */
 export interface HydratedPost {
@@ -92,6 +93,8 @@ export class PostHydrator {
     private readonly media: MediaRepository,
     private readonly relationships: RelationshipRepository,
     private readonly comments: CommentRepository,
+    /** The statuses' content by version; a cache of capacity 0 keeps nothing. */
+    readonly contentCache: PostContentCache = new PostContentCache(0),
   ) {}
 
   private storyLinks: StoryLinkLoader = async () => new Map();
@@ -124,35 +127,63 @@ export class PostHydrator {
     return this.select(viewer, ids, shared, await this.viewerPart(viewer, shared), rule, home);
   }
 
-  private async loadStatuses(ids: readonly string[]): Promise<LoadedStatuses> {
-    const statuses = await this.posts.findByIds(ids);
+  private async loadStatuses(ids: readonly string[]): Promise<LoadedStatuses & Pick<SharedPosts, 'commentCounts'>> {
+    const { statuses, commentCounts } = await this.posts.findWithCommentCounts(ids);
     // Comments are only as visible as the post they belong to.
     const missingRoots = [...statuses.values()].flatMap((s) => (s.post_id && !statuses.has(s.post_id) ? [s.post_id] : []));
     const roots = missingRoots.length ? await this.posts.findByIds(missingRoots) : new Map<string, StatusRow>();
-    return { statuses, roots };
+    return { statuses, roots, commentCounts };
   }
 
-  private async loadShared({ statuses, roots }: LoadedStatuses): Promise<SharedPosts> {
-    const statusIds = [...statuses.keys()];
-    const [mediaByStatus, mentionsByStatus, tagsByStatus] = await Promise.all([
-      this.media.forStatuses(statusIds),
-      this.posts.mentionsFor(statusIds),
-      this.posts.tagsFor(statusIds),
-    ]);
-    const mediaIds = [...mediaByStatus.values()].flat().map((m) => m.id);
-    const mediaTags = await this.media.tagsFor(mediaIds);
+  /**
+   * The statuses' content (media, photo tags, mentions, hashtags): what the cache holds at the
+   * versions just read, the rest in two batched queries that fill it. Read after the rows, so
+   * what is kept is at least as new as the version it is kept under (post-content-cache.ts).
+   */
+  private async loadContent(statuses: Map<string, StatusRow>): Promise<Map<string, StatusContent>> {
+    const content = new Map<string, StatusContent>();
+    const missing: StatusRow[] = [];
+    for (const st of statuses.values()) {
+      const kept = this.contentCache.get(st.id, st.content_version);
+      if (kept) content.set(st.id, kept);
+      else missing.push(st);
+    }
+    if (missing.length === 0) return content;
+    const ids = missing.map((st) => st.id);
+    const [{ media, tags: mediaTags }, facts] = await Promise.all([this.media.forStatusesWithTags(ids), this.posts.contentFacts(ids)]);
+    for (const st of missing) {
+      const photos = media.get(st.id) ?? [];
+      const loaded: StatusContent = {
+        media: photos,
+        mediaTags: new Map(photos.flatMap((m) => (mediaTags.has(m.id) ? [[m.id, mediaTags.get(m.id)!] as const] : []))),
+        mentions: facts.mentions.get(st.id) ?? [],
+        tags: facts.tags.get(st.id) ?? [],
+      };
+      this.contentCache.set(st.id, st.content_version, loaded);
+      content.set(st.id, loaded);
+    }
+    return content;
+  }
+
+  private async loadShared({ statuses, roots, commentCounts }: LoadedStatuses & Pick<SharedPosts, 'commentCounts'>): Promise<SharedPosts> {
+    const topLevel = [...statuses.values()].filter((st) => st.post_id !== null && st.thread_id === st.id).map((st) => st.id);
+    const [content, replyCounts] = await Promise.all([this.loadContent(statuses), this.comments.replyCounts(topLevel)]);
+    const mediaByStatus = new Map<string, MediaRow[]>();
+    const mentionsByStatus = new Map<string, string[]>();
+    const tagsByStatus = new Map<string, Array<{ tag: string; display: string }>>();
+    const mediaTags = new Map<string, MediaTagRow[]>();
+    for (const [id, c] of content) {
+      if (c.media.length) mediaByStatus.set(id, c.media);
+      if (c.mentions.length) mentionsByStatus.set(id, c.mentions);
+      if (c.tags.length) tagsByStatus.set(id, c.tags);
+      for (const [mediaId, tags] of c.mediaTags) mediaTags.set(mediaId, tags);
+    }
     const accountIds = [
       ...[...statuses.values(), ...roots.values()].map((s) => s.account_id),
       ...[...mentionsByStatus.values()].flat(),
       ...[...mediaTags.values()].flat().map((t) => t.account_id),
     ];
-    const topLevel = [...statuses.values()].filter((st) => st.post_id !== null && st.thread_id === st.id).map((st) => st.id);
-    const postIdsOnPage = [...statuses.values()].filter((st) => st.post_id === null).map((st) => st.id);
-    const [accounts, commentCounts, replyCounts] = await Promise.all([
-      this.accounts.findByIds(accountIds),
-      this.comments.counts(postIdsOnPage),
-      this.comments.replyCounts(topLevel),
-    ]);
+    const accounts = await this.accounts.findByIds(accountIds);
     return { statuses, roots, mediaByStatus, mentionsByStatus, tagsByStatus, mediaTags, accounts, commentCounts, replyCounts };
   }
 
@@ -163,12 +194,15 @@ export class PostHydrator {
     const noMarks: ViewerMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>(), mutedThreads: new Set<string>() };
     const threadKeys = [...statuses.values()].flatMap((st) => threadKeysOf(st));
     const storyIds = [...new Set([...statuses.values()].flatMap((st) => (st.story_id ? [st.story_id] : [])))];
-    const [ctx, marks, storyLinks] = await Promise.all([
-      this.relationships.loadViewerContext(viewer, authorIds),
-      viewer ? this.posts.viewerMarks(viewer.accountId, statusIds, threadKeys) : Promise.resolve(noMarks),
+    // The relations and the marks are one statement: kinds never clash (access words against f, b, p, m).
+    const relations = this.relationships.viewerContextQuery(viewer, authorIds);
+    const marks = viewer ? this.posts.viewerMarksQuery(viewer.accountId, statusIds, threadKeys) : undefined;
+    const statements = [relations.statement, marks?.statement].filter((st) => st !== undefined);
+    const [rows, storyLinks] = await Promise.all([
+      this.posts.unionAll<{ kind: string; id: string; flag: number }>(statements),
       storyIds.length ? this.storyLinks(viewer, storyIds) : Promise.resolve(new Map<string, StoryLink>()),
     ]);
-    return { ctx, marks, storyLinks };
+    return { ctx: relations.read(rows), marks: marks ? marks.read(rows) : noMarks, storyLinks };
   }
 
   /** The posts, in the order of `ids`, that the rule lets this viewer see (no query: both parts are loaded). */

@@ -1,12 +1,25 @@
-import { sql, type Insertable } from 'kysely';
+import { type Insertable, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { StatusesTable } from '../../db/schema.ts';
 import type { StatusRow } from './post.ts';
+
+/** What PostRepository.contentFacts reads for some statuses. */
+export interface ContentFacts {
+  mentions: Map<string, string[]>;
+  tags: Map<string, Array<{ tag: string; display: string }>>;
+}
 
 /** A status and its post with their mentions (PostRepository.findWithRoot). */
 export interface StatusWithRoot {
   statuses: Map<string, StatusRow>;
   mentions: Map<string, string[]>;
+}
+
+/** A row of the marks statement (viewerMarksQuery): f, b, p or m, and the status or thread key. */
+export interface MarkRow {
+  kind: string;
+  id: string;
+  flag: number;
 }
 
 export interface ViewerMarks {
@@ -71,12 +84,52 @@ export class PostRepository {
     return { statuses, mentions };
   }
 
-  async mentionsFor(statusIds: readonly string[]): Promise<Map<string, string[]>> {
-    const result = new Map<string, string[]>();
-    if (statusIds.length === 0) return result;
-    const rows = await this.db.selectFrom('mentions').selectAll().where('status_id', 'in', [...new Set(statusIds)]).execute();
-    for (const r of rows) result.set(r.status_id, [...(result.get(r.status_id) ?? []), r.account_id]);
-    return result;
+  /**
+   * Statuses by id with, for the posts among them, their comment counters summed over shards:
+   * one query, the rows a page reads on every request (cached content is matched against their
+   * content_version).
+   */
+  async findWithCommentCounts(ids: readonly string[]): Promise<{ statuses: Map<string, StatusRow>; commentCounts: Map<string, { total: number; hidden: number }> }> {
+    const statuses = new Map<string, StatusRow>();
+    const commentCounts = new Map<string, { total: number; hidden: number }>();
+    if (ids.length === 0) return { statuses, commentCounts };
+    const unique = [...new Set(ids)];
+    const rows = await this.db
+      .selectFrom('statuses as s')
+      .leftJoin(
+        (eb) =>
+          eb
+            .selectFrom('comment_counts')
+            .select(['post_id', sql<string>`sum(total)`.as('comments_total'), sql<string>`sum(hidden)`.as('comments_hidden')])
+            .where('post_id', 'in', unique)
+            .groupBy('post_id')
+            .as('c'),
+        (join) => join.onRef('c.post_id', '=', 's.id'),
+      )
+      .selectAll('s')
+      .select(['c.comments_total', 'c.comments_hidden'])
+      .where('s.id', 'in', unique)
+      .execute();
+    for (const { comments_total, comments_hidden, ...row } of rows) {
+      statuses.set(row.id, row);
+      if (comments_total !== null) commentCounts.set(row.id, { total: Number(comments_total), hidden: Number(comments_hidden) });
+    }
+    return { statuses, commentCounts };
+  }
+
+  /** The statuses' mentions and hashtags in one round trip (what the content cache keeps beside their media). */
+  async contentFacts(statusIds: readonly string[]): Promise<ContentFacts> {
+    const facts: ContentFacts = { mentions: new Map(), tags: new Map() };
+    if (statusIds.length === 0) return facts;
+    const ids = sql.join([...new Set(statusIds)]);
+    const { rows } = await sql<{ kind: string; status_id: string; a: string; b: string }>`
+      SELECT 'm' AS kind, status_id, account_id AS a, '' AS b FROM mentions WHERE status_id IN (${ids})
+      UNION ALL SELECT 't', status_id, tag, display FROM status_tags WHERE status_id IN (${ids})`.execute(this.db);
+    for (const r of rows) {
+      if (r.kind === 'm') facts.mentions.set(r.status_id, [...(facts.mentions.get(r.status_id) ?? []), r.a]);
+      else facts.tags.set(r.status_id, [...(facts.tags.get(r.status_id) ?? []), { tag: r.a, display: r.b }]);
+    }
+    return facts;
   }
 
   async tagsFor(statusIds: readonly string[]): Promise<Map<string, Array<{ tag: string; display: string }>>> {
@@ -104,18 +157,33 @@ export class PostRepository {
    * keys (access/thread-policy.ts) it muted, in one round trip.
    */
   async viewerMarks(accountId: string, statusIds: readonly string[], threadKeys: readonly string[] = []): Promise<ViewerMarks> {
-    const out: ViewerMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>(), mutedThreads: new Set<string>() };
-    if (statusIds.length === 0) return out;
+    const query = this.viewerMarksQuery(accountId, statusIds, threadKeys);
+    return query.read(query.statement ? (await query.statement.execute(this.db)).rows : []);
+  }
+
+  /** viewerMarks as a statement (rows of kind, id, flag) and the reading of its rows, to send with others (PostHydrator.viewerPart). */
+  viewerMarksQuery(accountId: string, statusIds: readonly string[], threadKeys: readonly string[] = []): { statement?: RawBuilder<MarkRow>; read: (rows: MarkRow[]) => ViewerMarks } {
+    const read = (rows: MarkRow[]) => {
+      const out: ViewerMarks = { favourites: new Set<string>(), bookmarks: new Set<string>(), pins: new Set<string>(), mutedThreads: new Set<string>() };
+      const sets = { f: out.favourites, b: out.bookmarks, p: out.pins, m: out.mutedThreads } as Record<string, Set<string> | undefined>;
+      for (const r of rows) sets[r.kind]?.add(r.id);
+      return out;
+    };
+    if (statusIds.length === 0) return { read };
     const list = sql.join([...new Set(statusIds)]);
     const keys = sql.join(threadKeys.length ? [...new Set(threadKeys)] : ['']);
-    const { rows } = await sql<{ kind: string; status_id: string }>`
-      SELECT 'f' AS kind, status_id FROM favourites WHERE account_id = ${accountId} AND status_id IN (${list})
-      UNION ALL SELECT 'b', status_id FROM bookmarks WHERE account_id = ${accountId} AND status_id IN (${list})
-      UNION ALL SELECT 'p', status_id FROM pinned_statuses WHERE account_id = ${accountId} AND status_id IN (${list})
-      UNION ALL SELECT 'm', thread_key FROM thread_mutes WHERE account_id = ${accountId} AND thread_key IN (${keys})`.execute(this.db);
-    const sets = { f: out.favourites, b: out.bookmarks, p: out.pins, m: out.mutedThreads } as Record<string, Set<string>>;
-    for (const r of rows) sets[r.kind].add(r.status_id);
-    return out;
+    const statement = sql<MarkRow>`
+      SELECT 'f' AS kind, status_id AS id, 0 AS flag FROM favourites WHERE account_id = ${accountId} AND status_id IN (${list})
+      UNION ALL SELECT 'b', status_id, 0 FROM bookmarks WHERE account_id = ${accountId} AND status_id IN (${list})
+      UNION ALL SELECT 'p', status_id, 0 FROM pinned_statuses WHERE account_id = ${accountId} AND status_id IN (${list})
+      UNION ALL SELECT 'm', thread_key, 0 FROM thread_mutes WHERE account_id = ${accountId} AND thread_key IN (${keys})`;
+    return { statement, read };
+  }
+
+  /** Several statements of the same row shape as one (UNION ALL): one round trip. */
+  async unionAll<R>(statements: ReadonlyArray<RawBuilder<R>>): Promise<R[]> {
+    if (statements.length === 0) return [];
+    return (await sql<R>`${sql.join(statements, sql` UNION ALL `)}`.execute(this.db)).rows;
   }
 
   /** Mutes or unmutes a thread (a post's id or a top-level comment's id) for the account. */

@@ -30,6 +30,7 @@ export function newStatusRow(fields: Pick<StatusRow, 'id' | 'account_id' | 'text
     rank_score: 0,
     conversation_id: null,
     story_id: null,
+    content_version: 0,
     ...fields,
   };
 }
