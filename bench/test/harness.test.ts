@@ -148,6 +148,9 @@ test('a benchmark run produces the whole table and the JSON', { timeout: 900_000
     'home feed: p99 at 50%',
     'home feed: p50 at 80%',
     'home feed: p99 at 80%',
+    'home feed: saturation, caches off',
+    'home feed: statements per page, warm caches',
+    'statements per new comment',
     'story tray: saturation',
     'story tray: p50 at 50%',
     'story tray: p99 at 50%',
@@ -178,6 +181,11 @@ test('a benchmark run produces the whole table and the JSON', { timeout: 900_000
   const raw = result.raw as any;
   assert.equal(raw.homeFeed.saturation.non2xx, 0);
   assert.ok(raw.homeFeed.saturation.ok > 0);
+  assert.equal(raw.homeFeedUncached.non2xx, 0);
+  // The hit rate beside the cached row was read from the server's /metrics.
+  assert.ok(raw.homeFeed.caches.post_content.hits + raw.homeFeed.caches.post_content.misses > 0);
+  assert.ok(raw.statements.homeWarm > 0 && raw.statements.homeWarm <= raw.statements.homeCold);
+  assert.ok(raw.statements.comment > 0);
   assert.equal(raw.reach.mid.missing, 0);
   assert.equal(raw.reach.celebrity.missing, 0);
   assert.equal(raw.storyTray.saturation.non2xx, 0);

@@ -43,6 +43,8 @@ import { registerMediaFileRoutes } from './http/web/media-files.route.ts';
 import { registerCustomEmojiRoutes } from './http/mastodon/custom-emojis.route.ts';
 import { registerTrendRoutes } from './http/mastodon/trends.route.ts';
 import { registerSuggestionRoutes } from './http/mastodon/suggestions.route.ts';
+import { registerMetricsRoute } from './http/metrics.route.ts';
+import { createMetrics } from './infra/metrics/metrics.ts';
 
 /** How often a process that works uploads looks for ones left waiting (a dead holder, a `web` process's while no worker ran). */
 const MEDIA_RESUME_INTERVAL_MS = 15_000;
@@ -115,6 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerMediaFileRoutes(http, services);
   registerTrendRoutes(http, services);
   registerSuggestionRoutes(http, services);
+  registerMetricsRoute(http, config.metricsToken, createMetrics({ post_content: services.caches.postContent, filter_rules: services.caches.filterRules }));
   await registerWebClient(http);
 
   await http.ready();

@@ -66,6 +66,8 @@ export interface Config {
   homeFeedRowsPerAccount: number;
   /** GLIMPSE_POST_CACHE_SIZE: statuses whose content (media, photo tags, mentions, hashtags) each process keeps in memory; 0 turns the cache off. */
   postCacheSize: number;
+  /** GLIMPSE_METRICS_TOKEN: GET /metrics answers only `Authorization: Bearer <it>`; empty, /metrics is 404. */
+  metricsToken: string;
 }
 
 export type ProcessRole = 'all' | 'web' | 'worker';
@@ -172,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storage: storageFrom(env),
     homeFeedRowsPerAccount: Math.max(50, intFrom(env, 'GLIMPSE_HOME_FEED_ROWS', 800)),
     postCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_POST_CACHE_SIZE', 10_000)),
+    metricsToken: env.GLIMPSE_METRICS_TOKEN || '',
   };
 }
