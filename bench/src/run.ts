@@ -300,7 +300,23 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   raw.hello = hello;
   log(`  ${Math.round(hello.rps)} req/s`);
 
-  // 3. The server.
+  // 3. The server. First with its caches turned off (GLIMPSE_POST_CACHE_SIZE=0), for the home
+  // feed only, so their effect is seen on the same data before anything else changed it.
+  {
+    const uncached = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-uncached.log'), env: { GLIMPSE_POST_CACHE_SIZE: '0' } });
+    try {
+      const readPath = '/api/v1/timelines/home?limit=20';
+      const feedTokens = tokens.slice(1);
+      await runTask<HttpResult>({ type: 'http', url: uncached.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(Math.max(1, load.seconds / 2)) });
+      log(`home feed, caches off: saturation (${load.connections} connections, ${phaseLength})`);
+      const saturation = await runTask<HttpResult>({ type: 'http', url: uncached.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(load.seconds) });
+      log(`  ${Math.round(saturation.rps)} req/s (p50 ${saturation.p50} ms, p99 ${saturation.p99} ms, non-2xx ${saturation.non2xx})`);
+      raw.homeFeedUncached = saturation;
+    } finally {
+      await uncached.stop();
+    }
+  }
+
   const profileDir = path.join(dataDir, 'profiles');
   const metricsToken = crypto.randomBytes(16).toString('hex');
   const server: ServerProcess = await startServer({
@@ -397,23 +413,10 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     await server.stop();
   }
 
-  // 3a. The home feed with the caches turned off (GLIMPSE_POST_CACHE_SIZE=0), so their effect is
-  // seen; then the statements of one page and one comment, counted in this process.
+  // 3a. The statements of one home page and one comment, counted in this process on this data.
   {
-    const uncached = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-uncached.log'), env: { GLIMPSE_POST_CACHE_SIZE: '0' } });
-    try {
-      const readPath = '/api/v1/timelines/home?limit=20';
-      const feedTokens = tokens.slice(1);
-      await runTask<HttpResult>({ type: 'http', url: uncached.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(Math.max(1, load.seconds / 2)) });
-      log(`home feed, caches off: saturation (${load.connections} connections, ${phaseLength})`);
-      const saturation = await runTask<HttpResult>({ type: 'http', url: uncached.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(load.seconds) });
-      log(`  ${Math.round(saturation.rps)} req/s (p50 ${saturation.p50} ms, p99 ${saturation.p99} ms, non-2xx ${saturation.non2xx})`);
-      raw.homeFeedUncached = saturation;
-    } finally {
-      await uncached.stop();
-    }
-    const counts = await countStatementsOn(target, threshold, tokens[1], manifest.celebrity.id);
-    log(`statements: home page ${counts.homeWarm} warm, ${counts.homeCold} cold; new comment ${counts.comment}`);
+    const counts = await countStatementsOn(target, threshold, tokens.slice(1, 21), manifest.celebrity.id);
+    log(`statements: home page warm median ${counts.homeWarm.median}, max ${counts.homeWarm.max}; cold median ${counts.homeCold.median}, max ${counts.homeCold.max} (${counts.viewers} viewers); new comment ${counts.comment}`);
     raw.statements = counts;
   }
 
@@ -446,7 +449,16 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       pass: null,
       note: `GLIMPSE_POST_CACHE_SIZE=0, against the cached run above (cache hits there: ${describeHitRates(feed.caches)}); ${ratio(feedUncached.saturation.rps, h.rps)} × hello`,
     },
-    { metric: 'home feed: statements per page, warm caches', value: statements.homeWarm, unit: '', baseline: statements.homeCold, ratio: null, target: '≤ 6', pass: statements.homeWarm <= 6, note: `baseline: the same page with the caches emptied; counted in-process on this data` },
+    {
+      metric: 'home feed: statements per page, warm caches (the most of any viewer)',
+      value: statements.homeWarm.max,
+      unit: '',
+      baseline: statements.homeCold.max,
+      ratio: null,
+      target: '≤ 6',
+      pass: statements.homeWarm.max <= 6,
+      note: `${statements.viewers} viewers, counted in-process on this data: warm median ${statements.homeWarm.median}; baseline: cold caches (median ${statements.homeCold.median}); a page the kept feed rows do not fill reads the followed accounts (2 more)`,
+    },
     { metric: 'statements per new comment', value: statements.comment, unit: '', baseline: null, ratio: null, target: '≤ 12', pass: statements.comment <= 12, note: "a comment on the celebrity's newest post, counted in-process" },
     ...readRows('story tray', tray, h.rps, 0.25),
     { metric: `celebrity reach: ${reach.mid.followers} followers (pushed)`, value: round(reach.mid.reachMs / 1000, 3), unit: 's', baseline: round(pushMid.seconds, 3), ratio: ratio(reach.mid.reachMs / 1000, pushMid.seconds), target: '', pass: null, note: `${reach.mid.seen}/${reach.mid.seen + reach.mid.missing} sampled followers saw it` },

@@ -1,7 +1,7 @@
 import type { LogEvent } from 'kysely';
 
-/** Called with the SQL of each statement the database runs, inside transactions or not. */
-export type StatementListener = (sql: string) => void;
+/** Called with the SQL of each statement the database runs, inside transactions or not, and how long it took. */
+export type StatementListener = (sql: string, milliseconds: number) => void;
 
 /**
  * Lets a caller watch every statement a database handle runs, through Kysely's log hook (the
@@ -20,6 +20,6 @@ export class StatementObserver {
   /** Kysely's `log` option. */
   readonly log = (event: LogEvent): void => {
     if (this.listeners.size === 0) return;
-    for (const listener of this.listeners) listener(event.query.sql);
+    for (const listener of this.listeners) listener(event.query.sql, event.queryDurationMillis);
   };
 }

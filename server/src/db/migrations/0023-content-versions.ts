@@ -17,27 +17,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('users').addColumn('filters_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   const bump = (id: string) => `UPDATE statuses SET content_version = content_version + 1 WHERE id = ${id}`;
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    // Tables with a status_id column (media, mentions, status_tags), and media_tags through its media.
-    await sql
-      .raw(
-        `CREATE FUNCTION status_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF TG_OP <> 'INSERT' THEN ${bump('OLD.status_id')}; END IF;
-          IF TG_OP <> 'DELETE' THEN ${bump('NEW.status_id')}; END IF;
-          RETURN NULL;
-        END $$`,
-      )
-      .execute(db);
-    await sql
-      .raw(
-        `CREATE FUNCTION media_tags_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF TG_OP <> 'INSERT' THEN ${bump('(SELECT status_id FROM media WHERE id = OLD.media_id)')}; END IF;
-          IF TG_OP <> 'DELETE' THEN ${bump('(SELECT status_id FROM media WHERE id = NEW.media_id)')}; END IF;
-          RETURN NULL;
-        END $$`,
-      )
-      .execute(db);
+    // A function bumping the status a changed row names, before (OLD) and after (NEW) the change:
+    // for tables with a status_id column (media, mentions, status_tags), and media_tags through its media.
+    const bumper = async (name: string, statusOf: (row: 'OLD' | 'NEW') => string) =>
+      sql
+        .raw(
+          `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF TG_OP <> 'INSERT' THEN ${bump(statusOf('OLD'))}; END IF;
+            IF TG_OP <> 'DELETE' THEN ${bump(statusOf('NEW'))}; END IF;
+            RETURN NULL;
+          END $$`,
+        )
+        .execute(db);
+    await bumper('status_content_changed', (row) => `${row}.status_id`);
+    await bumper('media_tags_changed', (row) => `(SELECT status_id FROM media WHERE id = ${row}.media_id)`);
     await sql.raw(`CREATE TRIGGER media_content_insert AFTER INSERT ON media FOR EACH ROW WHEN (NEW.status_id IS NOT NULL) EXECUTE FUNCTION status_content_changed()`).execute(db);
     await sql.raw(`CREATE TRIGGER media_content_update AFTER UPDATE ON media FOR EACH ROW WHEN (OLD.status_id IS NOT NULL OR NEW.status_id IS NOT NULL) EXECUTE FUNCTION status_content_changed()`).execute(db);
     await sql.raw(`CREATE TRIGGER media_content_delete AFTER DELETE ON media FOR EACH ROW WHEN (OLD.status_id IS NOT NULL) EXECUTE FUNCTION status_content_changed()`).execute(db);
