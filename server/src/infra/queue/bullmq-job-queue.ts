@@ -65,6 +65,8 @@ export class BullJobQueue implements DurableJobQueue {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<() => void>();
+  /** Jobs (queue:id) this process's workers took and have not yet reported failed or completed. */
+  private readonly running = new Set<string>();
 
   constructor(
     private readonly store: JobStore,
@@ -111,6 +113,7 @@ export class BullJobQueue implements DurableJobQueue {
     const worker = new Worker(
       name,
       async (job: Job) => {
+        this.running.add(`${name}:${job.id}`);
         const error = await runAttempt(definition, { name, payload: JSON.stringify(job.data ?? null) }, new AbortController(), definition.timeoutMs ?? this.timeoutMs);
         if (error) throw error;
       },
@@ -120,6 +123,7 @@ export class BullJobQueue implements DurableJobQueue {
       { connection: workerConnection, prefix, concurrency: this.concurrency, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 3 },
     );
     worker.on('failed', (job, error) => {
+      if (job) this.running.delete(`${name}:${job.id}`);
       this.notify();
       if (!job) return this.reportInternal(asError(error));
       const maxAttempts = job.opts.attempts ?? 1;
@@ -131,7 +135,10 @@ export class BullJobQueue implements DurableJobQueue {
           .catch((failure) => this.reportInternal(asError(failure)));
       }
     });
-    worker.on('completed', () => this.notify());
+    worker.on('completed', (job) => {
+      this.running.delete(`${name}:${job.id}`);
+      this.notify();
+    });
     worker.on('error', (error) => this.reportInternal(asError(error)));
     this.workers.push(worker);
   }
@@ -170,7 +177,9 @@ export class BullJobQueue implements DurableJobQueue {
         this.reportInternal(asError(error));
         return;
       }
-      if (!this.relaying && !this.again && busy === 0) return;
+      // BullMQ counts a job failed or completed in Redis before this process's worker has
+      // reported it: idle also waits for the jobs this process ran to be reported.
+      if (!this.relaying && !this.again && busy === 0 && this.running.size === 0) return;
       // Woken by this process's workers and relay; a short bound covers workers elsewhere.
       await new Promise<void>((resolve) => {
         const done = () => {
