@@ -300,10 +300,10 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   raw.hello = hello;
   log(`  ${Math.round(hello.rps)} req/s`);
 
-  // 3. The server. First with its caches turned off (GLIMPSE_POST_CACHE_SIZE=0), for the home
+  // 3. The server. First with its caches turned off (GLIMPSE_POST_CACHE_SIZE=0, GLIMPSE_FILTER_CACHE_SIZE=0), for the home
   // feed only, so their effect is seen on the same data before anything else changed it.
   {
-    const uncached = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-uncached.log'), env: { GLIMPSE_POST_CACHE_SIZE: '0' } });
+    const uncached = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-uncached.log'), env: { GLIMPSE_POST_CACHE_SIZE: '0', GLIMPSE_FILTER_CACHE_SIZE: '0' } });
     try {
       const readPath = '/api/v1/timelines/home?limit=20';
       const feedTokens = tokens.slice(1);
@@ -447,7 +447,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       ratio: ratio(feedUncached.saturation.rps, feed.saturation.rps),
       target: '',
       pass: null,
-      note: `GLIMPSE_POST_CACHE_SIZE=0, against the cached run above (cache hits there: ${describeHitRates(feed.caches)}); ${ratio(feedUncached.saturation.rps, h.rps)} × hello`,
+      note: `GLIMPSE_POST_CACHE_SIZE=0 and GLIMPSE_FILTER_CACHE_SIZE=0, against the cached run above (cache hits there: ${describeHitRates(feed.caches)}); ${ratio(feedUncached.saturation.rps, h.rps)} × hello`,
     },
     {
       metric: 'home feed: statements per page, warm caches (the most of any viewer)',

@@ -1,6 +1,6 @@
 import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { countStatements } from '../../server/test/support/query-count.ts';
+import { countStatements } from '../../server/src/db/statement-count.ts';
 import type { DbTarget } from './db.ts';
 
 export interface StatementCounts {

@@ -66,6 +66,8 @@ export interface Config {
   homeFeedRowsPerAccount: number;
   /** GLIMPSE_POST_CACHE_SIZE: statuses whose content (media, photo tags, mentions, hashtags) each process keeps in memory; 0 turns the cache off. */
   postCacheSize: number;
+  /** GLIMPSE_FILTER_CACHE_SIZE: accounts whose active filter rules each process keeps in memory; 0 turns the cache off. */
+  filterCacheSize: number;
   /** GLIMPSE_METRICS_TOKEN: GET /metrics answers only `Authorization: Bearer <it>`; empty, /metrics is 404. */
   metricsToken: string;
 }
@@ -174,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storage: storageFrom(env),
     homeFeedRowsPerAccount: Math.max(50, intFrom(env, 'GLIMPSE_HOME_FEED_ROWS', 800)),
     postCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_POST_CACHE_SIZE', 10_000)),
+    filterCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_FILTER_CACHE_SIZE', 10_000)),
     metricsToken: env.GLIMPSE_METRICS_TOKEN || '',
   };
 }

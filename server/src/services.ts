@@ -199,7 +199,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const homeChanged = (accountId: string) => pubsub.publish(userChannel(accountId), { kind: 'home.changed' });
   tags.onHomeChanged = homeChanged;
   lists.onHomeChanged = homeChanged;
-  const filterRules = new VersionedCache<ActiveRuleRow[]>(config.postCacheSize);
+  const filterRules = new VersionedCache<ActiveRuleRow[]>(config.filterCacheSize);
   const filters = new FilterService(db, repositories.filters, hydrator, clock, (accountId) => pubsub.publish(userChannel(accountId), { kind: 'filters.changed' }), filterRules);
   const posts = new PostService(db, repositories.posts, repositories.accounts, repositories.media, repositories.relationships, hydrator, notifications, clock, {
     onCreating: (trx, status) => feeds.postCreated(trx, status),

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseHandle } from '../../src/db/database.ts';
+import { BACKGROUND_STATEMENT as BACKGROUND } from '../../src/db/statement-count.ts';
 
-/** The app's own background statements (the job queue's polls, the id-node and scheduled-status timers, upload leases). */
-const BACKGROUND = /\bjobs\b|node_leases|advisory|scheduled_statuses|lease_until/i;
+/** Every statement a request makes, transactions included (server/src/db/statement-count.ts). */
+export { countStatements } from '../../src/db/statement-count.ts';
 
 /**
  * Counts the statements `run` sends through the database handle's query executor (every
@@ -28,27 +28,3 @@ export async function countQueries<T>(db: Kysely<any>, run: () => Promise<T>): P
 
 /** The same count as countQueries (kept for the tests that name it). */
 export const countOwnQueries = countQueries;
-
-/** Transaction control, which each database sends its own way (SQLite's never reaches the log). */
-const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
-
-/**
- * Counts every statement `run` makes the database run, inside transactions too (through the
- * handle's statement observer), leaving out transaction control and the app's background
- * statements. This is the measure of what a write costs.
- */
-export async function countStatements<T>(
-  handle: DatabaseHandle,
-  run: () => Promise<T>,
-): Promise<{ result: T; statements: number; sql: string[] }> {
-  const sql: string[] = [];
-  const stop = handle.statements.listen((text) => {
-    if (!TRANSACTION_CONTROL.test(text) && !BACKGROUND.test(text)) sql.push(text);
-  });
-  try {
-    const result = await run();
-    return { result, statements: sql.length, sql };
-  } finally {
-    stop();
-  }
-}
