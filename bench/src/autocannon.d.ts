@@ -17,6 +17,8 @@ declare module 'autocannon' {
       p99: number;
       max: number;
       average: number;
+      /** requests: answers; throughput: bytes, headers included. */
+      total: number;
     }
     interface Result {
       '2xx': number;
@@ -26,6 +28,7 @@ declare module 'autocannon' {
       duration: number;
       latency: Histogram;
       requests: Histogram;
+      throughput: Histogram;
       statusCodeStats?: Record<string, { count: number }>;
     }
     interface Instance {

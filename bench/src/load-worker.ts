@@ -85,6 +85,8 @@ export interface HttpResult {
   p99: number;
   max: number;
   statusCodes: Record<string, number>;
+  /** Mean bytes of an answer, headers included (autocannon's runs; 0 for paced ones). */
+  bytesPerAnswer: number;
 }
 
 export interface StormResult extends HttpResult {
@@ -134,6 +136,7 @@ function summarize(result: autocannon.Result): HttpResult {
     p99: result.latency.p99,
     max: result.latency.max,
     statusCodes,
+    bytesPerAnswer: result.requests.total > 0 ? Math.round(result.throughput.total / result.requests.total) : 0,
   };
 }
 
@@ -249,6 +252,7 @@ async function pacedHttp(task: HttpTask & { overallRate: number }): Promise<Http
     p99: round(percentile(latencies, 99)),
     max: round(latencies[latencies.length - 1] ?? 0),
     statusCodes,
+    bytesPerAnswer: 0,
   };
 }
 

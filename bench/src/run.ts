@@ -96,8 +96,10 @@ export function startWorker<T>(task: Task): Worker<T> {
 
 export const runTask = <T>(task: Task) => startWorker<T>(task).done;
 
-async function withHello<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const child = fork(path.join(ROOT, 'bench/src/hello-server.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, PORT: '0' } });
+/** Runs `fn` against the bare-Fastify baseline: `hello`, or page-from-memory when `pageFile` is given. */
+async function withHello<T>(fn: (url: string) => Promise<T>, pageFile?: string): Promise<T> {
+  const env = { ...process.env, PORT: '0', ...(pageFile ? { PAGE_FILE: pageFile } : {}) };
+  const child = fork(path.join(ROOT, 'bench/src/hello-server.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m: { port: number }) => resolve(m.port));
@@ -302,6 +304,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
 
   // 3. The server. First with its caches turned off (GLIMPSE_POST_CACHE_SIZE=0, GLIMPSE_FILTER_CACHE_SIZE=0), for the home
   // feed only, so their effect is seen on the same data before anything else changed it.
+  const pageFile = path.join(dataDir, 'home-page.json');
   {
     const uncached = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-uncached.log'), env: { GLIMPSE_POST_CACHE_SIZE: '0', GLIMPSE_FILTER_CACHE_SIZE: '0' } });
     try {
@@ -312,10 +315,23 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       const saturation = await runTask<HttpResult>({ type: 'http', url: uncached.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(load.seconds) });
       log(`  ${Math.round(saturation.rps)} req/s (p50 ${saturation.p50} ms, p99 ${saturation.p99} ms, non-2xx ${saturation.non2xx})`);
       raw.homeFeedUncached = saturation;
+      // One real page (the first viewer's), kept for the page-from-memory baseline.
+      const answer = await fetch(new URL(readPath, uncached.url), { headers: { authorization: `Bearer ${feedTokens[0]}` } });
+      if (!answer.ok) throw new Error(`the home feed answered ${answer.status}`);
+      fs.writeFileSync(pageFile, Buffer.from(await answer.arrayBuffer()));
     } finally {
       await uncached.stop();
     }
   }
+  log(`baseline page-from-memory (one home-feed page of ${fs.statSync(pageFile).size} bytes, ${load.connections} connections, ${phaseLength})`);
+  raw.pageFromMemory = {
+    bytes: fs.statSync(pageFile).size,
+    ...(await withHello(async (url) => {
+      await runTask<HttpResult>({ type: 'http', url, path: '/', connections: load.connections, ...phase(Math.max(1, load.seconds / 3)) });
+      return runTask<HttpResult>({ type: 'http', url, path: '/', connections: load.connections, ...phase(load.seconds) });
+    }, pageFile)),
+  };
+  log(`  ${Math.round((raw.pageFromMemory as HttpResult).rps)} req/s`);
 
   const profileDir = path.join(dataDir, 'profiles');
   const metricsToken = crypto.randomBytes(16).toString('hex');
@@ -427,6 +443,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const h = raw.hello as HttpResult;
   const feed = raw.homeFeed as ReadLoad;
   const feedUncached = { saturation: raw.homeFeedUncached as HttpResult };
+  const page = raw.pageFromMemory as HttpResult & { bytes: number };
   const statements = raw.statements as StatementCounts;
   const tray = raw.storyTray as ReadLoad;
   const reach = raw.reach as { mid: ReachResult & { followers: number }; celebrity: ReachResult & { followers: number }; celebrityStory: ReachResult & { followers: number } };
@@ -435,10 +452,32 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const memory = raw.uploadMemory as UploadMemoryResult;
   rows.push(
     { metric: 'baseline: hello', value: round(h.rps, 0), unit: 'req/s', baseline: null, ratio: null, target: '', pass: null },
+    { metric: 'baseline: page-from-memory', value: round(page.rps, 0), unit: 'req/s', baseline: null, ratio: null, target: '', pass: null, note: `one real home-feed page of 20 posts (${page.bytes} bytes), sent from memory by a bare Fastify route` },
     { metric: 'baseline: sharp-loop', value: round(loopRate, 2), unit: 'photos/s', baseline: null, ratio: null, target: '', pass: null },
     { metric: `baseline: push-fanout, ${pushMid.followers} followers`, value: round(pushMid.seconds, 3), unit: 's', baseline: null, ratio: null, target: '', pass: null },
     { metric: `baseline: push-fanout, ${pushAll.followers} followers`, value: round(pushAll.seconds, 3), unit: 's', baseline: null, ratio: null, target: '', pass: null },
     ...readRows('home feed', feed, h.rps, options.db === 'sqlite' ? 0.1 : 0.06),
+    {
+      metric: 'home feed: saturation against page-from-memory',
+      value: round(feed.saturation.rps, 0),
+      unit: 'req/s',
+      baseline: round(page.rps, 0),
+      baselineUnit: 'req/s',
+      ratio: ratio(feed.saturation.rps, page.rps),
+      target: '',
+      pass: null,
+      note: 'the same saturation run, against the ceiling for a page of this size',
+    },
+    {
+      metric: 'home feed: bytes per page',
+      value: feed.saturation.bytesPerAnswer,
+      unit: 'B',
+      baseline: null,
+      ratio: null,
+      target: '',
+      pass: null,
+      note: `the mean answer of the saturation run (20 posts a page); the page-from-memory page is ${page.bytes} B`,
+    },
     {
       metric: 'home feed: saturation, caches off',
       value: round(feedUncached.saturation.rps, 0),

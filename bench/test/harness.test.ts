@@ -141,6 +141,7 @@ test('a benchmark run produces the whole table and the JSON', { timeout: 900_000
   const metrics = result.rows.map((r) => r.metric);
   for (const prefix of [
     'baseline: hello',
+    'baseline: page-from-memory',
     'baseline: sharp-loop',
     'baseline: push-fanout',
     'home feed: saturation',
@@ -148,6 +149,8 @@ test('a benchmark run produces the whole table and the JSON', { timeout: 900_000
     'home feed: p99 at 50%',
     'home feed: p50 at 80%',
     'home feed: p99 at 80%',
+    'home feed: saturation against page-from-memory',
+    'home feed: bytes per page',
     'home feed: saturation, caches off',
     'home feed: statements per page, warm caches',
     'statements per new comment',
@@ -182,6 +185,9 @@ test('a benchmark run produces the whole table and the JSON', { timeout: 900_000
   assert.equal(raw.homeFeed.saturation.non2xx, 0);
   assert.ok(raw.homeFeed.saturation.ok > 0);
   assert.equal(raw.homeFeedUncached.non2xx, 0);
+  // The page-from-memory baseline answered a real page, and the bytes per page were counted.
+  assert.equal(raw.pageFromMemory.non2xx, 0);
+  assert.ok(raw.pageFromMemory.bytes > 0 && raw.homeFeed.saturation.bytesPerAnswer > 0);
   // The hit rate beside the cached row was read from the server's /metrics.
   assert.ok(raw.homeFeed.caches.post_content.hits + raw.homeFeed.caches.post_content.misses > 0);
   assert.ok(raw.statements.homeWarm.max > 0 && raw.statements.homeWarm.max <= raw.statements.homeCold.max);
