@@ -92,6 +92,18 @@ async function fetchFile(world: World, url: string): Promise<Response> {
 
 const bytesOf = (res: Response): Buffer => res.raw.rawPayload;
 
+/** Every file an attachment offers: its sizes in each of its formats, through its URL template. */
+function servedFiles(attachment: any): Array<{ name: string; format: 'jpeg' | 'webp'; width: number; height: number; url: string }> {
+  const { url_template: template, sizes, formats } = attachment.glimpse;
+  return sizes.flatMap((size: { name: string; width: number; height: number }) =>
+    formats.map((extension: string) => ({
+      ...size,
+      format: extension === 'jpg' ? 'jpeg' : extension,
+      url: template.replace('{name}', size.name).replace('{format}', extension),
+    })),
+  );
+}
+
 /** Asserts a served variant carries no metadata at all: no EXIF (so no GPS), XMP, IPTC or ICC. */
 async function assertNoMetadata(bytes: Buffer, label: string): Promise<void> {
   const meta = await sharp(bytes).metadata();
@@ -139,10 +151,13 @@ describe('media uploads and their processing', () => {
     assert.equal(m.description, 'A green field');
     assert.equal(typeof m.blurhash, 'string');
     assert.ok(m.blurhash.length >= 6);
-    const names = m.glimpse.variants.map((v: any) => `${v.name}.${v.format}`).sort();
+    const names = servedFiles(m).map((v) => `${v.name}.${v.format}`).sort();
     assert.deepEqual(names, ['preview.jpeg', 'preview.webp', 'w1080.jpeg', 'w1080.webp', 'w320.jpeg', 'w320.webp', 'w640.jpeg', 'w640.webp']);
-    const preview = m.glimpse.variants.find((v: any) => v.name === 'preview');
+    const preview = m.glimpse.sizes.find((v: any) => v.name === 'preview');
     assert.equal(preview.width, 64);
+    // One template, signed once for the whole photo: the compact form of every size and format.
+    assert.match(m.glimpse.url_template, /\/\{name\}\.\{format\}\?exp=\d+&sig=/);
+    assert.deepEqual(m.glimpse.formats.sort(), ['jpg', 'webp']);
   });
 
   test('PNG, WebP and AVIF are accepted by their bytes, whatever label the client sends', async () => {
@@ -158,8 +173,8 @@ describe('media uploads and their processing', () => {
     const small = await (await photo(500, 300)).png().toBuffer();
     const res = await upload(world, 'mara', 'v1', small, {}, 'image/png');
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    for (const v of res.body.glimpse.variants) assert.ok(v.width <= 500 && v.height <= 300, `${v.name} is ${v.width}x${v.height}`);
-    const w1080 = res.body.glimpse.variants.find((v: any) => v.name === 'w1080' && v.format === 'webp');
+    for (const v of res.body.glimpse.sizes) assert.ok(v.width <= 500 && v.height <= 300, `${v.name} is ${v.width}x${v.height}`);
+    const w1080 = res.body.glimpse.sizes.find((v: any) => v.name === 'w1080');
     assert.deepEqual([w1080.width, w1080.height], [500, 300]);
   });
 
@@ -189,8 +204,8 @@ describe('media uploads and their processing', () => {
     const res = await upload(world, 'mara', 'v1', withGps);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.glimpse.captured_at, '2024-05-01T10:34:56.000Z');
-    assert.equal(res.body.glimpse.variants.length, 8);
-    for (const variant of res.body.glimpse.variants) {
+    assert.equal(servedFiles(res.body).length, 8);
+    for (const variant of servedFiles(res.body)) {
       const served = await fetchFile(world, variant.url);
       assert.equal(served.status, 200, `${variant.name}.${variant.format}`);
       assert.equal(served.headers['content-type'], variant.format === 'jpeg' ? 'image/jpeg' : 'image/webp');
@@ -211,7 +226,7 @@ describe('media uploads and their processing', () => {
     const polyglot = Buffer.concat([jpeg, payload]);
     const res = await upload(world, 'mara', 'v1', polyglot);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    for (const variant of res.body.glimpse.variants) {
+    for (const variant of servedFiles(res.body)) {
       const served = await fetchFile(world, variant.url);
       assert.equal(served.status, 200);
       assert.equal(served.headers['x-content-type-options'], 'nosniff');
@@ -468,13 +483,26 @@ describe('who may fetch a stored image', () => {
     const { status } = await post('nora', 'private');
     const attachment = status.media_attachments[0];
     assert.match(attachment.url, /\?exp=\d+&sig=[A-Za-z0-9_-]+$/);
-    for (const v of attachment.glimpse.variants) assert.match(v.url, /sig=/);
+    for (const v of servedFiles(attachment)) {
+      assert.match(v.url, /sig=/);
+      assert.equal((await fetchFile(world, v.url)).status, 200, `${v.name}.${v.format} is served with the photo's one signature`);
+    }
     const signed = await fetchFile(world, attachment.url);
     assert.equal(signed.status, 200);
     assert.match(String(signed.headers['cache-control']), /^private, max-age=\d+$/);
     const bare = await fetchFile(world, unsigned(attachment.url));
     assert.equal(bare.status, 404);
     assert.deepEqual(bare.body, { error: 'Record not found' });
+  });
+
+  test("one photo's signature opens every size of that photo and no other photo", async () => {
+    const first = (await post('nora', 'private')).status.media_attachments[0];
+    const second = (await post('nora', 'private')).status.media_attachments[0];
+    const query = (url: string) => url.slice(url.indexOf('?'));
+    assert.equal((await fetchFile(world, unsigned(second.url) + query(second.url))).status, 200);
+    const borrowed = await fetchFile(world, unsigned(second.url) + query(first.url));
+    assert.equal(borrowed.status, 404);
+    assert.deepEqual(borrowed.body, { error: 'Record not found' });
   });
 
   test('a public post of a locked account is still signed: the account decides', async () => {
@@ -496,7 +524,7 @@ describe('who may fetch a stored image', () => {
     assert.equal((await fetchFile(world, unsigned(media.body.url))).status, 404);
   });
 
-  test('a tampered signature, a signature for another size and an expired one all answer 404', async () => {
+  test('a tampered signature, a moved expiry and an expired one all answer 404; the signature covers the sizes of its photo', async () => {
     const { status } = await post('nora', 'private');
     const attachment = status.media_attachments[0];
     const url = new URL(attachment.url);
@@ -506,8 +534,10 @@ describe('who may fetch a stored image', () => {
     assert.equal((await fetchFile(world, tampered)).status, 404);
     const later = `${url.pathname}?exp=${Number(exp) + 3600}&sig=${sig}`;
     assert.equal((await fetchFile(world, later)).status, 404);
+    // Signed per photo (its folder): another size of the same photo opens, another photo does not
+    // (the test above).
     const otherSize = `${url.pathname.replace('w1080.jpg', 'w640.webp')}?exp=${exp}&sig=${sig}`;
-    assert.equal((await fetchFile(world, otherSize)).status, 404);
+    assert.equal((await fetchFile(world, otherSize)).status, 200);
     assert.equal((await fetchFile(world, attachment.url)).status, 200);
     world.clock.advance(3 * 3600 * 1000);
     const expired = await fetchFile(world, attachment.url);

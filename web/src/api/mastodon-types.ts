@@ -58,12 +58,11 @@ export interface PhotoTag {
   y: number;
 }
 
-export interface MediaVariant {
+/** One stored size of a photo; every format of it has these dimensions. */
+export interface StoredSize {
   name: string;
-  format: 'jpeg' | 'webp' | (string & {});
   width: number;
   height: number;
-  url: string;
 }
 
 export interface MediaAttachment {
@@ -80,7 +79,11 @@ export interface MediaAttachment {
   glimpse?: {
     state?: 'processing' | 'ready' | 'failed' | (string & {});
     tags?: PhotoTag[];
-    variants?: MediaVariant[];
+    /** Every size and format: `{name}` and `{format}` filled from `sizes` and `formats`; null until processed. */
+    url_template?: string | null;
+    sizes?: StoredSize[];
+    /** File extensions: 'jpg', 'webp'. */
+    formats?: string[];
     captured_at?: string | null;
   };
 }

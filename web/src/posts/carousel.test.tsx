@@ -131,6 +131,25 @@ describe('Carousel', () => {
     expect(container.querySelector('.carousel-heart')).not.toBeNull();
   });
 
+  it('offers every JPEG size of a photo as a srcset, built from its URL template', () => {
+    const signed = makeMedia('m9', {
+      description: 'Signed',
+      glimpse: {
+        url_template: 'http://glimpse.test/media/k9/{name}.{format}?exp=1&sig=s',
+        sizes: [
+          { name: 'w1080', width: 1080, height: 810 },
+          { name: 'w320', width: 320, height: 240 },
+          { name: 'w640', width: 640, height: 480 },
+        ],
+        formats: ['jpg', 'webp'],
+      },
+    });
+    renderCarousel(undefined, [signed]);
+    expect(screen.getByRole('img', { name: 'Signed' }).getAttribute('srcset')).toBe(
+      'http://glimpse.test/media/k9/w320.jpg?exp=1&sig=s 320w, http://glimpse.test/media/k9/w640.jpg?exp=1&sig=s 640w, http://glimpse.test/media/k9/w1080.jpg?exp=1&sig=s 1080w',
+    );
+  });
+
   it('has no buttons or dots for a single photo', () => {
     renderCarousel(undefined, [photos[0]]);
     expect(screen.queryByRole('button')).toBeNull();

@@ -3,12 +3,14 @@ import type { MediaAttachment } from '../api/mastodon-types.ts';
 /** The JPEG sizes of a photo as an <img> src and srcset, so the browser picks the size it needs. */
 export function imageSources(media: MediaAttachment, prefer: 'large' | 'small' = 'large'): { src: string | undefined; srcSet: string | undefined } {
   const src = (prefer === 'small' ? media.preview_url ?? media.url : media.url ?? media.preview_url) ?? undefined;
-  const jpegs = (media.glimpse?.variants ?? []).filter((v) => v.format === 'jpeg' && v.url && v.width > 0);
+  const template = media.glimpse?.url_template;
+  if (!template || !media.glimpse?.formats?.includes('jpg')) return { src, srcSet: undefined };
   const seen = new Set<number>();
-  const candidates = jpegs
+  const candidates = (media.glimpse.sizes ?? [])
+    .filter((size) => size.width > 0)
     .sort((a, b) => a.width - b.width)
-    .filter((v) => (seen.has(v.width) ? false : (seen.add(v.width), true)))
-    .map((v) => `${v.url} ${v.width}w`);
+    .filter((size) => (seen.has(size.width) ? false : (seen.add(size.width), true)))
+    .map((size) => `${template.replace('{name}', size.name).replace('{format}', 'jpg')} ${size.width}w`);
   return { src, srcSet: candidates.length > 1 ? candidates.join(', ') : undefined };
 }
 

@@ -46,7 +46,7 @@ export function makeMedia(id: string, overrides: Partial<MediaAttachment> = {}):
     description: null,
     blurhash: null,
     meta: { original: { width: 1080, height: 1080 } },
-    glimpse: { state: 'ready', tags: [], variants: [], captured_at: null },
+    glimpse: { state: 'ready', tags: [], url_template: null, sizes: [], formats: [], captured_at: null },
     ...overrides,
   };
 }
