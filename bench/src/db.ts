@@ -103,6 +103,12 @@ export interface BulkWriter {
    * after a load is much faster than keeping it up to date row by row.
    */
   dropIndexes(table: string): Promise<string[]>;
+  /**
+   * Drops the table's triggers (the content and relations versions, migrations 0023 and 0024) and
+   * answers the statements that create them again. Generated rows are written as they stand, with
+   * every version at 0; the triggers only matter to the changes the server makes afterwards.
+   */
+  dropTriggers(table: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -153,6 +159,12 @@ class SqliteBulk implements BulkWriter {
   async dropIndexes(table: string) {
     const rows = this.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table) as Array<{ name: string; sql: string }>;
     for (const r of rows) this.db.exec(`DROP INDEX "${r.name}"`);
+    return rows.map((r) => r.sql);
+  }
+
+  async dropTriggers(table: string) {
+    const rows = this.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?").all(table) as Array<{ name: string; sql: string }>;
+    for (const r of rows) this.db.exec(`DROP TRIGGER "${r.name}"`);
     return rows.map((r) => r.sql);
   }
 
@@ -226,6 +238,17 @@ class PostgresBulk implements BulkWriter {
     );
     for (const row of r.rows) await this.client.query(`DROP INDEX "${row.indexname}"`);
     return r.rows.map((row) => row.indexdef as string);
+  }
+
+  async dropTriggers(table: string) {
+    const r = await this.client.query(
+      `SELECT t.tgname, pg_get_triggerdef(t.oid) AS def FROM pg_trigger t
+       JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relname = $1 AND n.nspname = current_schema() AND NOT t.tgisinternal`,
+      [table],
+    );
+    for (const row of r.rows) await this.client.query(`DROP TRIGGER "${row.tgname}" ON ${table}`);
+    return r.rows.map((row) => row.def as string);
   }
 
   async close() {

@@ -392,6 +392,8 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
   try {
     const deferred: string[] = [];
     for (const table of ['users', 'follows', 'statuses', 'media']) deferred.push(...(await bulk.dropIndexes(table)));
+    const triggers: string[] = [];
+    for (const table of ['follows', 'media']) triggers.push(...(await bulk.dropTriggers(table)));
     const textRng = new Prng(`${seed}:text`);
     const accountStep = Math.max(1, Math.floor((365 * DAY) / n));
     await writeRows(bulk, 'accounts', ACCOUNT_COLUMNS, n, (i) => {
@@ -479,6 +481,7 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
     }
     if (written !== expected) throw new Error(`home_feed: wrote ${written} rows, expected ${expected}`);
     await rebuildIndexes(bulk, deferred.splice(0), log);
+    for (const statement of triggers) await bulk.run(statement);
 
     const st = buildStories(size, g, seed, Date.now());
     const storyCount = st.author.length;

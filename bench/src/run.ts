@@ -306,7 +306,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   // feed only, so their effect is seen on the same data before anything else changed it.
   const pageFile = path.join(dataDir, 'home-page.json');
   {
-    const uncached = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-uncached.log'), env: { GLIMPSE_POST_CACHE_SIZE: '0', GLIMPSE_FILTER_CACHE_SIZE: '0' } });
+    const uncached = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-uncached.log'), env: { GLIMPSE_POST_CACHE_SIZE: '0', GLIMPSE_FILTER_CACHE_SIZE: '0', GLIMPSE_RELATIONS_CACHE_SIZE: '0' } });
     try {
       const readPath = '/api/v1/timelines/home?limit=20';
       const feedTokens = tokens.slice(1);
@@ -486,7 +486,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       ratio: ratio(feedUncached.saturation.rps, feed.saturation.rps),
       target: '',
       pass: null,
-      note: `GLIMPSE_POST_CACHE_SIZE=0 and GLIMPSE_FILTER_CACHE_SIZE=0, against the cached run above (cache hits there: ${describeHitRates(feed.caches)}); ${ratio(feedUncached.saturation.rps, h.rps)} × hello`,
+      note: `GLIMPSE_POST_CACHE_SIZE, GLIMPSE_FILTER_CACHE_SIZE and GLIMPSE_RELATIONS_CACHE_SIZE 0, against the cached run above (cache hits there: ${describeHitRates(feed.caches)}); ${ratio(feedUncached.saturation.rps, h.rps)} × hello`,
     },
     {
       metric: 'home feed: statements per page, warm caches (the most of any viewer)',

@@ -68,6 +68,8 @@ export interface Config {
   postCacheSize: number;
   /** GLIMPSE_FILTER_CACHE_SIZE: accounts whose active filter rules each process keeps in memory; 0 turns the cache off. */
   filterCacheSize: number;
+  /** GLIMPSE_RELATIONS_CACHE_SIZE: viewers whose relations to recently seen accounts each process keeps in memory; 0 turns the cache off. */
+  relationsCacheSize: number;
   /** GLIMPSE_METRICS_TOKEN: GET /metrics answers only `Authorization: Bearer <it>`; empty, /metrics is 404. */
   metricsToken: string;
 }
@@ -177,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     homeFeedRowsPerAccount: Math.max(50, intFrom(env, 'GLIMPSE_HOME_FEED_ROWS', 800)),
     postCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_POST_CACHE_SIZE', 10_000)),
     filterCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_FILTER_CACHE_SIZE', 10_000)),
+    relationsCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_RELATIONS_CACHE_SIZE', 5_000)),
     metricsToken: env.GLIMPSE_METRICS_TOKEN || '',
   };
 }

@@ -9,6 +9,7 @@ import { FollowService } from './domain/follows/follow-service.ts';
 import { RelationshipRepository } from './domain/follows/relationship-repository.ts';
 import { NotificationRepository } from './domain/notifications/notification-repository.ts';
 import { MediaUrls } from './domain/media/media-urls.ts';
+import { ViewerRelationsCache } from './domain/follows/viewer-relations-cache.ts';
 import { NotificationService } from './domain/notifications/notification-service.ts';
 import { MediaRepository } from './domain/media/media-repository.ts';
 import { PostRepository } from './domain/posts/post-repository.ts';
@@ -108,7 +109,7 @@ export interface Services {
   jobsAdmin: JobsAdmin;
   hydrator: PostHydrator;
   /** What each process keeps in memory under versions read from the database (infra/cache/versioned-cache.ts). */
-  caches: { postContent: PostContentCache; filterRules: VersionedCache<ActiveRuleRow[]> };
+  caches: { postContent: PostContentCache; filterRules: VersionedCache<ActiveRuleRow[]>; viewerRelations: ViewerRelationsCache };
   posts: PostService;
   feeds: FeedService;
   /** Lists, their members and timelines. */
@@ -162,9 +163,10 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const rateLimitStore: RateLimitStore = config.redisUrl
     ? new RedisRateLimitStore(openRedis(config.redisUrl, 'rate-limit'), config.redisPrefix)
     : new MemoryRateLimitStore(() => clock.now().getTime());
+  const viewerRelations = new ViewerRelationsCache(config.relationsCacheSize);
   const repositories = {
     accounts: new AccountRepository(db),
-    relationships: new RelationshipRepository(db, clock),
+    relationships: new RelationshipRepository(db, clock, viewerRelations),
     notifications: new NotificationRepository(db),
     tokens: new TokenRepository(db, sessions),
     media: new MediaRepository(db),
@@ -273,7 +275,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   });
   return {
     admin,
-    caches: { postContent, filterRules },
+    caches: { postContent, filterRules, viewerRelations },
     pubsub,
     presence,
     delivery,

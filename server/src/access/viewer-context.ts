@@ -8,6 +8,8 @@ export interface Viewer {
   role: 'user' | 'moderator' | 'admin';
   /** The account's filters_version as its request's token read it; absent, its filters are read afresh. */
   filtersVersion?: number;
+  /** The account's relations_version as its request's token read it; absent, its relations are read afresh. */
+  relationsVersion?: number;
 }
 
 export interface ViewerContext {

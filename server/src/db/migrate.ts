@@ -23,6 +23,7 @@ import * as mediaLease from './migrations/0020-media-lease.ts';
 import * as nodeLeases from './migrations/0021-node-leases.ts';
 import * as tagFollowerIndex from './migrations/0022-tag-follower-index.ts';
 import * as contentVersions from './migrations/0023-content-versions.ts';
+import * as relationsVersion from './migrations/0024-relations-version.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0021-node-leases': nodeLeases,
   '0022-tag-follower-index': tagFollowerIndex,
   '0023-content-versions': contentVersions,
+  '0024-relations-version': relationsVersion,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -43,6 +43,7 @@ export interface UsersTable {
   password_changed_at: string;
   /** Bumped by every change to the account's filters (migration 0023). */
   filters_version: Generated<number>;
+  relations_version: Generated<number>;
 }
 
 export interface AppsTable {

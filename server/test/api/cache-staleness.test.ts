@@ -38,6 +38,7 @@ describe('no change to a post, its author or a relationship shows stale data to 
   const fromDatabase = async () => {
     world.app.services.caches.postContent.clear();
     world.app.services.caches.filterRules.clear();
+    world.app.services.caches.viewerRelations.clear();
     return readAll();
   };
   /** Reads everything with warm caches, then with empty ones, and answers both. */
@@ -81,6 +82,7 @@ describe('no change to a post, its author or a relationship shows stale data to 
     }],
     ['the author blocks a follower', () => world.post('mara', `/api/v1/accounts/${world.actors.bo.id}/block`)],
     ['a follower mutes the author', () => world.post('pat', `/api/v1/accounts/${world.actors.mara.id}/mute`)],
+    ['a follower unmutes the author', () => world.post('pat', `/api/v1/accounts/${world.actors.mara.id}/unmute`)],
     ['a follower unfollows', () => world.post('sam', `/api/v1/accounts/${world.actors.mara.id}/unfollow`)],
     ['a viewer adds a filter matching the caption', () => world.post('ines', '/api/v2/filters', { title: 'fresh', context: ['home', 'public', 'thread', 'account'], filter_action: 'warn', keywords_attributes: [{ keyword: 'fresh' }] })],
     ['the filter starts hiding instead of warning', async () => {
@@ -120,7 +122,22 @@ describe('no change to a post, its author or a relationship shows stale data to 
     assert.equal(await filteredOnHome(), 0);
   });
 
+  test('a kept relation stops applying the moment a mute with a duration ends', async () => {
+    const kept = await postPhotos(world, 'mara', 'muted for an hour');
+    await world.app.services.jobs.onIdle();
+    const onHome = async () => ((await world.get('ines', '/api/v1/timelines/home')).body as any[]).some((s) => s.id === kept.id);
+    assert.equal(await onHome(), true);
+    assert.equal((await world.post('ines', `/api/v1/accounts/${world.actors.mara.id}/mute`, { duration: 3600 })).status, 200);
+    assert.equal(await onHome(), false);
+    const hits = world.app.services.caches.viewerRelations.stats().hits;
+    assert.equal(await onHome(), false);
+    assert.ok(world.app.services.caches.viewerRelations.stats().hits > hits, 'the relations came from memory');
+    world.clock.advance(3600 * 1000 + 1);
+    assert.equal(await onHome(), true);
+  });
+
   test('the reads above were served from the caches, so the comparison is not empty', () => {
+    assert.ok(world.app.services.caches.viewerRelations.stats().hits > 100, JSON.stringify(world.app.services.caches.viewerRelations.stats()));
     assert.ok(world.app.services.caches.postContent.stats().hits > 100, JSON.stringify(world.app.services.caches.postContent.stats()));
     assert.ok(world.app.services.caches.filterRules.stats().hits > 10, JSON.stringify(world.app.services.caches.filterRules.stats()));
   });

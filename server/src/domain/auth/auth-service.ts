@@ -256,7 +256,7 @@ export class AuthService {
     if (!found.approved) throw new AppError(403, 'Your login is currently pending approval');
     const { token: row } = found;
     return {
-      viewer: row.account_id ? { accountId: row.account_id, role: found.role ?? 'user', filtersVersion: found.filtersVersion } : undefined,
+      viewer: row.account_id ? { accountId: row.account_id, role: found.role ?? 'user', filtersVersion: found.filtersVersion, relationsVersion: found.relationsVersion } : undefined,
       scopes: row.scopes.split(' '),
       tokenId: row.id,
       kind: row.kind,

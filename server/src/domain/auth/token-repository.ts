@@ -13,6 +13,8 @@ export interface AuthenticatedToken {
   disabled: boolean;
   /** users.filters_version: which of the account's filter sets is current (migration 0023). */
   filtersVersion: number;
+  /** users.relations_version: which of the account's sets of relations is current (migration 0024). */
+  relationsVersion: number;
 }
 
 /**
@@ -80,13 +82,13 @@ export class TokenRepository {
       .selectFrom('access_tokens')
       .leftJoin('users', 'users.account_id', 'access_tokens.account_id')
       .selectAll('access_tokens')
-      .select(['users.role', 'users.approved', 'users.disabled', 'users.filters_version'])
+      .select(['users.role', 'users.approved', 'users.disabled', 'users.filters_version', 'users.relations_version'])
       .where('access_tokens.token_hash', '=', tokenHash)
       .where('access_tokens.revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
-    const { role, approved, disabled, filters_version, ...token } = row;
-    return { token, role: role ?? null, approved: approved === null ? true : Boolean(approved), disabled: Boolean(disabled), filtersVersion: Number(filters_version ?? 0) };
+    const { role, approved, disabled, filters_version, relations_version, ...token } = row;
+    return { token, role: role ?? null, approved: approved === null ? true : Boolean(approved), disabled: Boolean(disabled), filtersVersion: Number(filters_version ?? 0), relationsVersion: Number(relations_version ?? 0) };
   }
 
   /** Which of these tokens are revoked (by primary key, in chunks): the open streams' safety net. */

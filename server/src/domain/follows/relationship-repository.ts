@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../../clock.ts';
 import type { Viewer, ViewerContext } from '../../access/viewer-context.ts';
 import { anonymousContext } from '../../access/viewer-context.ts';
 import { byUnsuspendedAccountSql } from '../../access/account-policy.ts';
+import { RELATION_BITS, type RelationKind, type ViewerRelationsCache } from './viewer-relations-cache.ts';
 
 type EdgeTable = 'follows' | 'follow_requests' | 'blocks' | 'mutes' | 'endorsements';
 
@@ -29,6 +30,8 @@ export class RelationshipRepository {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
+    /** Viewers' relations kept under users.relations_version; absent, every read goes to the database. */
+    private readonly relationsCache?: ViewerRelationsCache,
   ) {}
 
   /** A mute given a duration ends by itself: expired rows are ignored until the next mute. */
@@ -45,11 +48,54 @@ export class RelationshipRepository {
    * loadViewerContext as a statement and the reading of its rows (kind, id, flag), for a
    * caller that sends it with statements of its own in one round trip (PostHydrator.viewerPart).
    * No statement when there is nothing to read.
+   *
+   * `cached` (the read paths that present lists: PostHydrator) lets the relations kept for the
+   * viewer at the version its token read (viewer-relations-cache.ts) stand in for the statement's,
+   * so only accounts not kept are read. It is not for the answer to a relation change: that
+   * request's token was read before its own write.
    */
-  viewerContextQuery(viewer: Viewer | undefined, accountIds: readonly string[]): { statement?: RawBuilder<RelationRow>; read: (rows: RelationRow[]) => ViewerContext } {
+  viewerContextQuery(
+    viewer: Viewer | undefined,
+    accountIds: readonly string[],
+    options: { cached?: boolean } = {},
+  ): { statement?: RawBuilder<RelationRow>; read: (rows: RelationRow[]) => ViewerContext } {
     if (!viewer) return { read: () => anonymousContext };
-    const ids = [...new Set(accountIds)].filter((id) => id !== viewer.accountId);
-    if (ids.length === 0) return { read: () => ({ ...anonymousContext, viewer }) };
+    const all = [...new Set(accountIds)].filter((id) => id !== viewer.accountId);
+    if (all.length === 0) return { read: () => ({ ...anonymousContext, viewer }) };
+    const version = viewer.relationsVersion;
+    const kept = options.cached && version !== undefined ? this.relationsCache?.known(viewer.accountId, version) : undefined;
+    const ids = kept ? all.filter((id) => !kept.has(id)) : all;
+    const read = (rows: RelationRow[]): ViewerContext => {
+      const bits = new Map<string, number>(ids.map((id) => [id, 0]));
+      // A mute that ends by itself is applied from the row and never kept (the clock ends it).
+      const timed = new Set<string>();
+      for (const r of rows) {
+        const kind = r.kind === 'mutingTimed' ? 'muting' : (r.kind as RelationKind);
+        if (r.kind === 'mutingTimed') timed.add(r.id);
+        let add = RELATION_BITS[kind] ?? 0;
+        if (kind === 'muting' && Boolean(Number(r.flag))) add |= RELATION_BITS.mutingNotifications;
+        bits.set(r.id, (bits.get(r.id) ?? 0) | add);
+      }
+      if (kept && version !== undefined) {
+        const keep = new Map([...bits].filter(([id]) => !timed.has(id)));
+        this.relationsCache!.remember(viewer.accountId, version, kept, keep);
+        for (const id of all) if (kept.has(id)) bits.set(id, kept.get(id)!);
+      }
+      const of = (kind: RelationKind) => new Set([...bits].filter(([, b]) => (b & RELATION_BITS[kind]) !== 0).map(([id]) => id));
+      return {
+        viewer,
+        following: of('following'),
+        followedBy: of('followedBy'),
+        requested: of('requested'),
+        requestedBy: of('requestedBy'),
+        blocking: of('blocking'),
+        blockedBy: of('blockedBy'),
+        muting: of('muting'),
+        mutingNotifications: of('mutingNotifications'),
+        closeFriendOf: of('closeFriendOf'),
+      };
+    };
+    if (ids.length === 0) return { read };
     const me = viewer.accountId;
     const list = sql.join(ids);
     const now = this.clock.now().toISOString();
@@ -61,23 +107,8 @@ export class RelationshipRepository {
       UNION ALL SELECT 'requestedBy', account_id, 0 FROM follow_requests WHERE target_account_id = ${me} AND account_id IN (${list})
       UNION ALL SELECT 'blocking', target_account_id, 0 FROM blocks WHERE account_id = ${me} AND target_account_id IN (${list})
       UNION ALL SELECT 'blockedBy', account_id, 0 FROM blocks WHERE target_account_id = ${me} AND account_id IN (${list})
-      UNION ALL SELECT 'muting', target_account_id, hide_notifications FROM mutes WHERE account_id = ${me} AND target_account_id IN (${list}) AND (expires_at IS NULL OR expires_at > ${now})
+      UNION ALL SELECT CASE WHEN expires_at IS NULL THEN 'muting' ELSE 'mutingTimed' END, target_account_id, hide_notifications FROM mutes WHERE account_id = ${me} AND target_account_id IN (${list}) AND (expires_at IS NULL OR expires_at > ${now})
       UNION ALL SELECT 'closeFriendOf', account_id, 0 FROM close_friends WHERE friend_id = ${me} AND account_id IN (${list})`;
-    const read = (rows: RelationRow[]): ViewerContext => {
-      const of = (kind: string) => new Set(rows.filter((r) => r.kind === kind).map((r) => r.id));
-      return {
-        viewer,
-        following: of('following'),
-        followedBy: of('followedBy'),
-        requested: of('requested'),
-        requestedBy: of('requestedBy'),
-        blocking: of('blocking'),
-        blockedBy: of('blockedBy'),
-        muting: of('muting'),
-        mutingNotifications: new Set(rows.filter((r) => r.kind === 'muting' && Boolean(Number(r.flag))).map((r) => r.id)),
-        closeFriendOf: of('closeFriendOf'),
-      };
-    };
     return { statement, read };
   }
 

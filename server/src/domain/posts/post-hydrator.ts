@@ -195,7 +195,7 @@ export class PostHydrator {
     const threadKeys = [...statuses.values()].flatMap((st) => threadKeysOf(st));
     const storyIds = [...new Set([...statuses.values()].flatMap((st) => (st.story_id ? [st.story_id] : [])))];
     // The relations and the marks are one statement: kinds never clash (access words against f, b, p, m).
-    const relations = this.relationships.viewerContextQuery(viewer, authorIds);
+    const relations = this.relationships.viewerContextQuery(viewer, authorIds, { cached: true });
     const marks = viewer ? this.posts.viewerMarksQuery(viewer.accountId, statusIds, threadKeys) : undefined;
     const statements = [relations.statement, marks?.statement].filter((st) => st !== undefined);
     const [rows, storyLinks] = await Promise.all([
