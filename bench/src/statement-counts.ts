@@ -42,6 +42,7 @@ export async function countStatementsOn(target: DbTarget, fanoutThreshold: numbe
       const page = () => app.http.inject({ method: 'GET', url: '/api/v1/timelines/home?limit=20', headers: { authorization: `Bearer ${token}` } });
       app.services.caches.postContent.clear();
       app.services.caches.filterRules.clear();
+      app.services.caches.viewerRelations.clear();
       cold.push(await count(page));
       warm.push(await count(page));
     }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WORLD_ACCOUNTS, createWorld, type World, type WorldName } from '../support/world.ts';
-import { postPhotos } from '../support/photos.ts';
+import { postPhotos, uploadPhoto } from '../support/photos.ts';
 
 /**
  * The caches never show stale data: over the access matrix's fixture world (a public author, a
@@ -24,6 +24,7 @@ describe('no change to a post, its author or a relationship shows stale data to 
     `/api/v1/accounts/${world.actors.nora.id}/statuses`,
     '/api/v1/timelines/tag/party',
     '/api/v1/timelines/tag/fresh',
+    '/api/glimpse/v1/stories/tray',
   ];
   const readAll = async () => {
     const out: Record<string, { status: number; body: unknown }> = {};
@@ -60,6 +61,12 @@ describe('no change to a post, its author or a relationship shows stale data to 
     post = await postPhotos(world, 'mara', 'birthday with @sam #party', { photos: 2 });
     privatePost = await postPhotos(world, 'nora', 'close friends only #party @ines', { photos: 1 });
     await world.post('ines', '/api/v1/statuses', { status: 'happy birthday!', in_reply_to_id: post.id });
+    // Stories for the tray: one for followers and one for close friends, each author's.
+    await world.post('nora', '/api/glimpse/v1/close_friends', { account_ids: [ines.id] });
+    for (const [who, audience] of [['mara', 'followers'], ['nora', 'followers'], ['nora', 'close_friends']] as const) {
+      const created = await world.post(who, '/api/glimpse/v1/stories', { media_id: await uploadPhoto(world, who), overlays: [], audience });
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+    }
     await world.app.services.jobs.onIdle();
     await fromDatabase();
   });
@@ -83,6 +90,7 @@ describe('no change to a post, its author or a relationship shows stale data to 
     ['the author blocks a follower', () => world.post('mara', `/api/v1/accounts/${world.actors.bo.id}/block`)],
     ['a follower mutes the author', () => world.post('pat', `/api/v1/accounts/${world.actors.mara.id}/mute`)],
     ['a follower unmutes the author', () => world.post('pat', `/api/v1/accounts/${world.actors.mara.id}/unmute`)],
+    ['the locked author takes a follower off her close friends', () => world.request('nora', 'DELETE', `/api/glimpse/v1/close_friends/${world.actors.ines.id}`)],
     ['a follower unfollows', () => world.post('sam', `/api/v1/accounts/${world.actors.mara.id}/unfollow`)],
     ['a viewer adds a filter matching the caption', () => world.post('ines', '/api/v2/filters', { title: 'fresh', context: ['home', 'public', 'thread', 'account'], filter_action: 'warn', keywords_attributes: [{ keyword: 'fresh' }] })],
     ['the filter starts hiding instead of warning', async () => {

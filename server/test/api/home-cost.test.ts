@@ -22,6 +22,7 @@ describe('a home-feed page costs a fixed number of statements, whatever the numb
   const clearCaches = () => {
     world.app.services.caches.postContent.clear();
     world.app.services.caches.filterRules.clear();
+    world.app.services.caches.viewerRelations.clear();
   };
 
   before(async () => {

@@ -34,6 +34,7 @@ test('the context of a deep reply lists every ancestor oldest first, in as many 
   const read = (id: string) => {
     world.app.services.caches.postContent.clear();
     world.app.services.caches.filterRules.clear();
+    world.app.services.caches.viewerRelations.clear();
     return countOwnQueries(world.app.services.database.kysely, () => world.get('ines', `/api/v1/statuses/${id}/context`));
   };
   const a = await read(shallow[shallow.length - 1]);

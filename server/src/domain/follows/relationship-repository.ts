@@ -39,8 +39,9 @@ export class RelationshipRepository {
     return sql<boolean>`(expires_at is null or expires_at > ${this.clock.now().toISOString()})`;
   }
 
-  async loadViewerContext(viewer: Viewer | undefined, accountIds: readonly string[]): Promise<ViewerContext> {
-    const query = this.viewerContextQuery(viewer, accountIds);
+  /** `cached`: see viewerContextQuery (for reads only, never the answer to a relation change). */
+  async loadViewerContext(viewer: Viewer | undefined, accountIds: readonly string[], options: { cached?: boolean } = {}): Promise<ViewerContext> {
+    const query = this.viewerContextQuery(viewer, accountIds, options);
     return query.read(query.statement ? (await query.statement.execute(this.db)).rows : []);
   }
 
@@ -49,7 +50,7 @@ export class RelationshipRepository {
    * caller that sends it with statements of its own in one round trip (PostHydrator.viewerPart).
    * No statement when there is nothing to read.
    *
-   * `cached` (the read paths that present lists: PostHydrator) lets the relations kept for the
+   * `cached` (the read paths that present lists: PostHydrator, the story tray) lets the relations kept for the
    * viewer at the version its token read (viewer-relations-cache.ts) stand in for the statement's,
    * so only accounts not kept are read. It is not for the answer to a relation change: that
    * request's token was read before its own write.

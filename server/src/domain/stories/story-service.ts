@@ -292,7 +292,7 @@ export class StoryService {
     if (rows.length === 0) return [];
     const originals = await this.stories.findByIds(rows.flatMap((r) => (r.reshare_of_id ? [r.reshare_of_id] : [])));
     const authorIds = [...rows.map((r) => r.account_id), ...[...originals.values()].map((o) => o.account_id)];
-    const [accounts, ctx] = await Promise.all([this.accounts.findByIds(authorIds), this.relationships.loadViewerContext(viewer, authorIds)]);
+    const [accounts, ctx] = await Promise.all([this.accounts.findByIds(authorIds), this.relationships.loadViewerContext(viewer, authorIds, { cached: true })]);
     const entries = new Map<string, TrayEntry>();
     for (const row of rows) {
       const author = accounts.get(row.account_id);
