@@ -323,6 +323,23 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       await uncached.stop();
     }
   }
+  // SQLite reads on the event loop (GLIMPSE_SQLITE_READ_WORKERS=0) against the default (read
+  // workers): the two ends of the choice, home feed and story tray, on the same data.
+  if (options.db === 'sqlite') {
+    const mainThread = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-main-thread-reads.log'), env: { GLIMPSE_SQLITE_READ_WORKERS: '0' } });
+    try {
+      const feedTokens = tokens.slice(1);
+      const out: Record<string, HttpResult> = {};
+      for (const [name, readPath] of [['homeFeed', '/api/v1/timelines/home?limit=20'], ['storyTray', '/api/glimpse/v1/stories/tray']] as const) {
+        await runTask<HttpResult>({ type: 'http', url: mainThread.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(Math.max(1, load.seconds / 2)) });
+        out[name] = await runTask<HttpResult>({ type: 'http', url: mainThread.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(load.seconds) });
+        log(`${name}, reads on the event loop: ${Math.round(out[name].rps)} req/s (p99 ${out[name].p99} ms, non-2xx ${out[name].non2xx})`);
+      }
+      raw.mainThreadReads = out;
+    } finally {
+      await mainThread.stop();
+    }
+  }
   log(`baseline page-from-memory (one home-feed page of ${fs.statSync(pageFile).size} bytes, ${load.connections} connections, ${phaseLength})`);
   raw.pageFromMemory = {
     bytes: fs.statSync(pageFile).size,
@@ -488,6 +505,23 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       pass: null,
       note: `GLIMPSE_POST_CACHE_SIZE, GLIMPSE_FILTER_CACHE_SIZE and GLIMPSE_RELATIONS_CACHE_SIZE 0, against the cached run above (cache hits there: ${describeHitRates(feed.caches)}); ${ratio(feedUncached.saturation.rps, h.rps)} × hello`,
     },
+    ...(raw.mainThreadReads
+      ? (['homeFeed', 'storyTray'] as const).map((name) => {
+          const onLoop = (raw.mainThreadReads as Record<string, HttpResult>)[name];
+          const withWorkers = (name === 'homeFeed' ? feed : tray).saturation;
+          return {
+            metric: `${name === 'homeFeed' ? 'home feed' : 'story tray'}: saturation, SQLite reads on the event loop`,
+            value: round(onLoop.rps, 0),
+            unit: 'req/s',
+            baseline: round(withWorkers.rps, 0),
+            baselineUnit: 'req/s',
+            ratio: ratio(onLoop.rps, withWorkers.rps),
+            target: '',
+            pass: null,
+            note: `GLIMPSE_SQLITE_READ_WORKERS=0, against the default (${os.availableParallelism() - 1 > 0 ? Math.min(4, os.availableParallelism() - 1) : 0} read worker(s)) above; ${ratio(onLoop.rps, h.rps)} × hello`,
+          } satisfies Row;
+        })
+      : []),
     {
       metric: 'home feed: statements per page, warm caches (the most of any viewer)',
       value: statements.homeWarm.max,

@@ -152,6 +152,8 @@ test('a benchmark run produces the whole table and the JSON', { timeout: 900_000
     'home feed: saturation against page-from-memory',
     'home feed: bytes per page',
     'home feed: saturation, caches off',
+    'home feed: saturation, SQLite reads on the event loop',
+    'story tray: saturation, SQLite reads on the event loop',
     'home feed: statements per page, warm caches',
     'statements per new comment',
     'story tray: saturation',

@@ -67,7 +67,7 @@ export interface BuildOptions {
 /** The composition root: picks the adapters from config and builds the HTTP app. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<GlimpseApp> {
   const clock = options.clock ?? systemClock;
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteReadWorkers: config.sqliteReadWorkers }));
   // Before anything issues an id: ids are unique across processes by their leased node.
   const nodeLease = await NodeLease.acquire(database.kysely, clock);
   const secret = loadOrCreateSecret(config.secret, config.dataDir, options.database === undefined);

@@ -13,6 +13,8 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** Every statement run, transactions included (statement-observer.ts). */
   statements: StatementObserver;
+  /** SQLite with read workers: how many, and the statements they answered so far. */
+  readWorkerStats?(): { workers: number; answered: number };
   /** 'ok' when the database finds nothing wrong with itself. */
   integrityCheck(): Promise<string>;
   close(): Promise<void>;
@@ -24,6 +26,8 @@ export interface OpenDatabaseOptions {
   databaseUrl: string;
   dataDir: string;
   postgres?: PostgresOptions;
+  /** SQLite only: read connections on worker threads (GLIMPSE_SQLITE_READ_WORKERS); 0 reads on the main thread. */
+  sqliteReadWorkers?: number;
   migrate?: boolean;
 }
 
@@ -32,7 +36,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const url = options.databaseUrl;
   const handle = /^postgres(ql)?:\/\//.test(url)
     ? await openPostgres(url, options.postgres)
-    : openSqlite(url === ':memory:' ? ':memory:' : url || path.join(options.dataDir, 'glimpse.sqlite'));
+    : openSqlite(url === ':memory:' ? ':memory:' : url || path.join(options.dataDir, 'glimpse.sqlite'), { readWorkers: options.sqliteReadWorkers });
   if (options.migrate !== false) await migrateToLatest(handle.kysely, handle.dialect === 'postgres' ? options.postgres?.schema : undefined);
   return handle;
 }

@@ -35,7 +35,7 @@ export async function withSchemaLock<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function openTestDatabase(options: { file?: string; retried?: boolean } = {}): Promise<TestDatabase> {
+export async function openTestDatabase(options: { file?: string; retried?: boolean; sqliteReadWorkers?: number } = {}): Promise<TestDatabase> {
   if (TEST_DB === 'postgres') {
     const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
     let handle: DatabaseHandle;
@@ -57,6 +57,6 @@ export async function openTestDatabase(options: { file?: string; retried?: boole
     };
   }
   const file = options.file ?? ':memory:';
-  const handle = await openDatabase({ databaseUrl: file, dataDir: '' });
+  const handle = await openDatabase({ databaseUrl: file, dataDir: '', sqliteReadWorkers: options.sqliteReadWorkers });
   return { handle, url: file, dispose: () => handle.close() };
 }

@@ -59,7 +59,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** `databaseFile`: on SQLite, keep the world in this file instead of in memory (for a second process to open). */
 export async function createWorld(options: { config?: Partial<Config>; accounts?: readonly WorldName[]; databaseFile?: string } = {}): Promise<World> {
   const clock = new ManualClock(new Date('2026-11-28T10:00:00Z'));
-  const db = await openTestDatabase({ file: options.databaseFile });
+  const db = await openTestDatabase({ file: options.databaseFile, sqliteReadWorkers: options.config?.sqliteReadWorkers });
   const config = testConfig(options.config);
   const app = await buildApp(config, { clock, database: db.handle, logger: false });
 

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
+import type { SqliteReadPool } from './sqlite-read-pool.ts';
 
 /**
  * A Kysely driver for better-sqlite3 with one write connection and, for a database file, one
@@ -10,7 +11,8 @@ import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult }
  *   and all its statements run there;
  * - a statement outside a transaction that only reads (better-sqlite3's `readonly`) runs on the
  *   read connection at once, seeing the last committed state (WAL snapshots), never a
- *   transaction's uncommitted rows;
+ *   transaction's uncommitted rows; with read workers (sqlite-read-pool.ts) it runs on one of
+ *   theirs, off the event loop, with the same snapshot rule;
  * - any other statement waits for the write connection, as before.
  * An in-memory database cannot be opened twice, so there everything goes through the mutex.
  */
@@ -20,13 +22,14 @@ export class ReadWriteSqliteDriver implements Driver {
   constructor(
     private readonly write: StatementSource,
     private readonly read: StatementSource | undefined,
-    private readonly onDestroy: () => void,
+    private readonly pool: SqliteReadPool | undefined,
+    private readonly onDestroy: () => Promise<void>,
   ) {}
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new RoutedConnection(this.write, this.read, this.writeLock);
+    return new RoutedConnection(this.write, this.read, this.pool, this.writeLock);
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -69,7 +72,7 @@ export class ReadWriteSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    this.onDestroy();
+    await this.onDestroy();
   }
 }
 
@@ -84,13 +87,18 @@ class RoutedConnection implements DatabaseConnection {
   constructor(
     private readonly write: StatementSource,
     private readonly read: StatementSource | undefined,
+    private readonly pool: SqliteReadPool | undefined,
     private readonly writeLock: Mutex,
   ) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     if (this.inTransaction) return runOn(this.write, compiledQuery) as QueryResult<R>;
     const stmt = this.read && prepareOrNothing(this.read, compiledQuery.sql);
-    if (stmt && stmt.readonly) return { rows: stmt.all(compiledQuery.parameters as unknown[]) as R[] };
+    if (stmt && stmt.readonly) {
+      // Prepared here only to learn that it reads; a read worker runs it when there are any.
+      if (this.pool) return { rows: (await this.pool.all(compiledQuery.sql, compiledQuery.parameters)) as R[] };
+      return { rows: stmt.all(compiledQuery.parameters as unknown[]) as R[] };
+    }
     await this.writeLock.lock();
     try {
       return runOn(this.write, compiledQuery) as QueryResult<R>;

@@ -6,13 +6,14 @@ import type { Database } from '../schema.ts';
 import type { DatabaseHandle } from '../database.ts';
 import { StatementObserver } from '../statement-observer.ts';
 import { ReadWriteSqliteDriver, type StatementSource } from './sqlite-driver.ts';
+import { SqliteReadPool } from './sqlite-read-pool.ts';
 
 /**
  * SQLite through better-sqlite3: WAL for concurrent readers, synchronous=FULL so an answered
  * write survives a crash. The bundled build may silently keep NORMAL once a WAL exists, so the
  * setting is read back and start-up fails if it did not take.
  */
-export function openSqlite(file: string): DatabaseHandle {
+export function openSqlite(file: string, options: { readWorkers?: number } = {}): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
@@ -40,13 +41,16 @@ export function openSqlite(file: string): DatabaseHandle {
     reader.pragma('busy_timeout = 5000');
   }
   const read = reader ? statementCache(reader) : undefined;
+  // And, when asked, read connections on worker threads that run those reads off the event loop.
+  const pool = reader && (options.readWorkers ?? 0) > 0 ? new SqliteReadPool(file, options.readWorkers!) : undefined;
   const statements = new StatementObserver();
   const kysely = new Kysely<Database>({
     log: statements.log,
     dialect: {
       createAdapter: () => new ReadWriteSqliteAdapter(),
       createDriver: () =>
-        new ReadWriteSqliteDriver(write, read, () => {
+        new ReadWriteSqliteDriver(write, read, pool, async () => {
+          await pool?.close();
           reader?.close();
           sqlite.close();
         }),
@@ -58,6 +62,7 @@ export function openSqlite(file: string): DatabaseHandle {
     kysely,
     dialect: 'sqlite',
     statements,
+    ...(pool ? { readWorkerStats: () => ({ workers: pool.size, answered: pool.answered }) } : {}),
     async integrityCheck() {
       const rows = sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>;
       return rows.map((r) => r.integrity_check).join('; ');
