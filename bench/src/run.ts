@@ -18,6 +18,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import { loadConfig } from '../../server/src/config.ts';
 import path from 'node:path';
 import { fork, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -518,7 +519,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
             ratio: ratio(onLoop.rps, withWorkers.rps),
             target: '',
             pass: null,
-            note: `GLIMPSE_SQLITE_READ_WORKERS=0, against the default (${os.availableParallelism() - 1 > 0 ? Math.min(4, os.availableParallelism() - 1) : 0} read worker(s)) above; ${ratio(onLoop.rps, h.rps)} × hello`,
+            note: `GLIMPSE_SQLITE_READ_WORKERS=0, against the default (${loadConfig({}).sqliteReadWorkers} read worker(s)) above; ${ratio(onLoop.rps, h.rps)} × hello`,
           } satisfies Row;
         })
       : []),

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
 import type { SqliteReadPool } from './sqlite-read-pool.ts';
+import type { StatementSource } from './statement-cache.ts';
 
 /**
  * A Kysely driver for better-sqlite3 with one write connection and, for a database file, one
@@ -76,10 +77,6 @@ export class ReadWriteSqliteDriver implements Driver {
   }
 }
 
-/** Prepares (and caches) statements of one better-sqlite3 connection. */
-export interface StatementSource {
-  prepare(sql: string): BetterSqlite3.Statement;
-}
 
 class RoutedConnection implements DatabaseConnection {
   inTransaction = false;

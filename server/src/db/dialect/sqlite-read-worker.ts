@@ -2,6 +2,7 @@
 // main thread found to be read-only, so their time in SQLite is spent off the event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { statementCache } from './statement-cache.ts';
 
 export interface ReadRequest {
   id: number;
@@ -14,17 +15,11 @@ export type ReadAnswer = { id: number; rows: unknown[] } | { id: number; error: 
 const { file } = workerData as { file: string };
 const connection = new BetterSqlite3(file, { readonly: true });
 connection.pragma('busy_timeout = 5000');
-const statements = new Map<string, BetterSqlite3.Statement>();
+const statements = statementCache(connection);
 
 parentPort!.on('message', (request: ReadRequest) => {
   try {
-    let statement = statements.get(request.sql);
-    if (!statement) {
-      if (statements.size >= 2000) statements.clear();
-      statement = connection.prepare(request.sql);
-      statements.set(request.sql, statement);
-    }
-    parentPort!.postMessage({ id: request.id, rows: statement.all(request.parameters) } satisfies ReadAnswer);
+    parentPort!.postMessage({ id: request.id, rows: statements.prepare(request.sql).all(request.parameters) } satisfies ReadAnswer);
   } catch (error) {
     const { message, code } = error as { message?: string; code?: string };
     parentPort!.postMessage({ id: request.id, error: { message: String(message ?? error), code } } satisfies ReadAnswer);

@@ -5,7 +5,8 @@ import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from '
 import type { Database } from '../schema.ts';
 import type { DatabaseHandle } from '../database.ts';
 import { StatementObserver } from '../statement-observer.ts';
-import { ReadWriteSqliteDriver, type StatementSource } from './sqlite-driver.ts';
+import { ReadWriteSqliteDriver } from './sqlite-driver.ts';
+import { statementCache } from './statement-cache.ts';
 import { SqliteReadPool } from './sqlite-read-pool.ts';
 
 /**
@@ -82,19 +83,4 @@ class ReadWriteSqliteAdapter extends SqliteAdapter {
   override get supportsMultipleConnections(): boolean {
     return true;
   }
-}
-
-function statementCache(connection: BetterSqlite3.Database): StatementSource {
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  return {
-    prepare(sql: string) {
-      let stmt = statements.get(sql);
-      if (!stmt) {
-        if (statements.size >= 2000) statements.clear();
-        stmt = connection.prepare(sql);
-        statements.set(sql, stmt);
-      }
-      return stmt;
-    },
-  };
 }
