@@ -117,7 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerMediaFileRoutes(http, services);
   registerTrendRoutes(http, services);
   registerSuggestionRoutes(http, services);
-  registerMetricsRoute(http, config.metricsToken, createMetrics({ post_content: services.caches.postContent, filter_rules: services.caches.filterRules, viewer_relations: services.caches.viewerRelations }));
+  registerMetricsRoute(http, config.metricsToken, createMetrics({ post_content: services.caches.postContent, filter_rules: services.caches.filterRules, viewer_relations: services.caches.viewerRelations, status_json: services.caches.statusJson, account_json: services.caches.accountJson }));
   await registerWebClient(http);
 
   await http.ready();

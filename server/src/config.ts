@@ -65,7 +65,7 @@ export interface Config {
   storage: StorageConfig;
   /** GLIMPSE_HOME_FEED_ROWS: home_feed rows kept per account; older pages are read from the authors' posts. */
   homeFeedRowsPerAccount: number;
-  /** GLIMPSE_POST_CACHE_SIZE: statuses whose content (media, photo tags, mentions, hashtags) each process keeps in memory; 0 turns the cache off. */
+  /** GLIMPSE_POST_CACHE_SIZE: statuses whose content (media, photo tags, mentions, hashtags) each process keeps in memory, and as many serialised statuses and accounts; 0 turns the caches off. */
   postCacheSize: number;
   /** GLIMPSE_FILTER_CACHE_SIZE: accounts whose active filter rules each process keeps in memory; 0 turns the cache off. */
   filterCacheSize: number;

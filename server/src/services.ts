@@ -16,6 +16,9 @@ import { PostRepository } from './domain/posts/post-repository.ts';
 import { PostHydrator } from './domain/posts/post-hydrator.ts';
 import { PostContentCache } from './domain/posts/post-content-cache.ts';
 import { VersionedCache } from './infra/cache/versioned-cache.ts';
+import { RowCheckedCache } from './infra/cache/row-checked-cache.ts';
+import type { SharedStatusJson } from './http/mastodon/presenters/status-json.ts';
+import { NOT_SHOWN_ALIKE } from './domain/posts/post.ts';
 import { PostService } from './domain/posts/post-service.ts';
 import { FeedRepository } from './domain/feeds/feed-repository.ts';
 import { FeedService } from './domain/feeds/feed-service.ts';
@@ -108,8 +111,18 @@ export interface Services {
   /** Counts, failures, retry and discard of the jobs (`npm run admin -- jobs`). */
   jobsAdmin: JobsAdmin;
   hydrator: PostHydrator;
-  /** What each process keeps in memory under versions read from the database (infra/cache/versioned-cache.ts). */
-  caches: { postContent: PostContentCache; filterRules: VersionedCache<ActiveRuleRow[]>; viewerRelations: ViewerRelationsCache };
+  /**
+   * What each process keeps in memory: under versions read from the database
+   * (infra/cache/versioned-cache.ts), or beside the rows a value was built from
+   * (infra/cache/row-checked-cache.ts: the serialised Status and Account parts).
+   */
+  caches: {
+    postContent: PostContentCache;
+    filterRules: VersionedCache<ActiveRuleRow[]>;
+    viewerRelations: ViewerRelationsCache;
+    statusJson: RowCheckedCache<SharedStatusJson>;
+    accountJson: RowCheckedCache<string>;
+  };
   posts: PostService;
   feeds: FeedService;
   /** Lists, their members and timelines. */
@@ -188,6 +201,9 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const { queue: jobs, admin: jobsAdmin } = buildJobQueue(config, database, clock);
   const push = new PushService(db, new PushSubscriptionRepository(db), repositories.accounts, config, secret, jobs, clock);
   const postContent = new PostContentCache(config.postCacheSize);
+  // The serialised parts of a Status every viewer sees alike, and of its author's Account (http/mastodon/presenters/status-json.ts).
+  const statusJson = new RowCheckedCache<SharedStatusJson>(config.postCacheSize, NOT_SHOWN_ALIKE);
+  const accountJson = new RowCheckedCache<string>(config.postCacheSize);
   const hydrator = new PostHydrator(repositories.posts, repositories.accounts, repositories.media, repositories.relationships, repositories.comments, postContent);
   // Who has a live stream (in this process, or every process's with Redis), and the delivery
   // of posts to their channels (domain/realtime).
@@ -275,7 +291,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   });
   return {
     admin,
-    caches: { postContent, filterRules, viewerRelations },
+    caches: { postContent, filterRules, viewerRelations, statusJson, accountJson },
     pubsub,
     presence,
     delivery,

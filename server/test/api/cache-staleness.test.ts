@@ -40,6 +40,8 @@ describe('no change to a post, its author or a relationship shows stale data to 
     world.app.services.caches.postContent.clear();
     world.app.services.caches.filterRules.clear();
     world.app.services.caches.viewerRelations.clear();
+    world.app.services.caches.statusJson.clear();
+    world.app.services.caches.accountJson.clear();
     return readAll();
   };
   /** Reads everything with warm caches, then with empty ones, and answers both. */

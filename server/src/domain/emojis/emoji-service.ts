@@ -38,10 +38,13 @@ export function emojiPath(row: Pick<CustomEmojiRow, 'storage_key' | 'file'>): st
 export class CustomEmojiSet {
   readonly rows: readonly CustomEmojiRow[];
   private readonly byShortcode: ReadonlyMap<string, CustomEmojiRow>;
+  /** Equal for two loads of the same emojis: what a serialised entity that names them was built with. */
+  readonly fingerprint: string;
 
   constructor(rows: readonly CustomEmojiRow[]) {
     this.rows = rows;
     this.byShortcode = new Map(rows.map((r) => [r.shortcode, r]));
+    this.fingerprint = JSON.stringify(rows);
   }
 
   /** The emojis `:shortcode:` names in any of the texts, each once, in order of first use. */

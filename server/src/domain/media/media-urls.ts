@@ -39,12 +39,17 @@ export class MediaUrls {
     return `${this.publicUrl}${this.folder(media)}{name}.{format}${restricted ? this.signatureQuery(media) : ''}`;
   }
 
+  /** Changes when restricted URLs start carrying a new expiry (every hour): what a kept URL was signed in. */
+  signatureWindow(): number {
+    return Math.floor(this.now().getTime() / 1000 / HOUR);
+  }
+
   /**
    * The signature covers the image's folder, so one signature serves all of its sizes and
    * formats (the folder is the unit of access: they are one photo), and not another image.
    */
   private signatureQuery(media: Pick<MediaRow, 'storage_key'>): string {
-    const expires = (Math.floor(this.now().getTime() / 1000 / HOUR) + 2) * HOUR;
+    const expires = (this.signatureWindow() + 2) * HOUR;
     return `?exp=${expires}&sig=${this.sign(this.folder(media), expires)}`;
   }
 

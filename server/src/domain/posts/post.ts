@@ -34,6 +34,14 @@ export function newStatusRow(fields: Pick<StatusRow, 'id' | 'account_id' | 'text
     ...fields,
   };
 }
+/**
+ * Status columns never shown alike to every viewer: the like count as each viewer may see it
+ * (canSeeLikeCount), the hidden reason to reviewers only (canSeeHiddenReason), and columns no
+ * entity shows (the stored reply count, approval, fold, tone, rank). A part of a post presented
+ * alike to everyone and kept (http/mastodon/presenters/status-json.ts) ignores changes to them.
+ */
+export const NOT_SHOWN_ALIKE: ReadonlySet<string> = new Set(['favourites_count', 'replies_count', 'hidden_reason', 'approved', 'fold_key', 'tone', 'rank_score']);
+
 export type Visibility = StatusRow['visibility'];
 
 export const COMMENT_POLICIES = ['everyone', 'followers', 'following', 'followers_and_following', 'nobody'] as const;

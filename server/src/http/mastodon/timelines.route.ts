@@ -5,7 +5,7 @@ import type { FilterContext } from '../../domain/filters/filter.ts';
 import { boolish, idParam, parseInput, text, z } from '../input.ts';
 import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
-import { presentStatus } from './presenters/status.presenter.ts';
+import { StatusJson } from './presenters/status-json.ts';
 
 // Schemas are built once: zod compiles each on first use, which is costly per request.
 const hashtagParams = z.object({ hashtag: text(100) });
@@ -23,12 +23,15 @@ const flags = z
   .passthrough();
 
 export function registerTimelineRoutes(app: FastifyInstance, services: Services): void {
-  const ctx = { ...services.config, mediaUrls: services.mediaUrls };
-  /** With a filter context, the viewer's filters mark what they match, and a hide filter's match is left out. */
+  const statuses = new StatusJson({ ...services.config, mediaUrls: services.mediaUrls }, { statuses: services.caches.statusJson, accounts: services.caches.accountJson });
+  /**
+   * With a filter context, the viewer's filters mark what they match, and a hide filter's match
+   * is left out. The page is sent as JSON text made from kept parts (status-json.ts).
+   */
   const send = async (request: FastifyRequest, reply: FastifyReply, page: TimelinePage, limit: number, filterContext?: FilterContext) => {
     setLinkHeader(request, reply, services.config.publicUrl, page.ids, limit);
     const posts = filterContext ? await services.filters.apply(request.viewer, filterContext, page.posts) : page.posts;
-    return posts.map((p) => presentStatus(ctx, p));
+    return reply.type('application/json; charset=utf-8').send(statuses.list(posts));
   };
 
   app.get('/api/v1/timelines/home', { config: { auth: 'user', scope: 'read:statuses' } }, async (request, reply) => {

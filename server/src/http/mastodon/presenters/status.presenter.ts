@@ -21,8 +21,22 @@ export function renderStatusContent(ctx: PresentContext, post: Pick<HydratedPost
   return renderCaptionHtml(text, ctx.publicUrl, mentionUrls);
 }
 
-/** The Mastodon Status entity, plus our fields under `glimpse`; `filtered` from FilterService.apply. */
+/**
+ * The Mastodon Status entity, plus our fields under `glimpse`; `filtered` from FilterService.apply.
+ * It is made of four parts: what every viewer sees alike (statusSharedFields, sharedGlimpse), the
+ * author, and the viewer's own fields; status-json.ts serialises the shared parts once per post.
+ */
 export function presentStatus(ctx: StatusPresentContext, post: HydratedPost & Filtered) {
+  return {
+    ...statusSharedFields(ctx, post),
+    ...statusViewerFields(post),
+    account: presentAccount(ctx, post.author),
+    glimpse: { ...sharedGlimpse(post), ...viewerGlimpse(ctx, post) },
+  };
+}
+
+/** What every viewer of the post is shown alike, but its author (shown as its own Account). */
+export function statusSharedFields(ctx: StatusPresentContext, post: HydratedPost) {
   const { status, author } = post;
   return {
     id: status.id,
@@ -36,20 +50,11 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost & Fi
     language: status.language,
     uri: `${ctx.publicUrl}/users/${author.username}/statuses/${status.id}`,
     url: statusUrl(ctx, author.username, status.id),
-    replies_count: post.repliesCount,
     reblogs_count: 0,
-    favourites_count: post.likeCountVisible ? status.favourites_count : 0,
-    favourited: post.favourited,
     reblogged: false,
-    muted: post.muted,
-    bookmarked: post.bookmarked,
-    pinned: post.pinned,
     content: renderStatusContent(ctx, post, status.text),
-    text: post.canManage ? status.text : undefined,
-    filtered: post.filterResults?.map(presentFilterResult) ?? [],
     reblog: null,
     application: null,
-    account: presentAccount(ctx, author),
     media_attachments: post.media.map((m) =>
       presentMediaAttachment(ctx.mediaUrls, m, {
         restricted: post.restrictedMedia,
@@ -64,21 +69,46 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost & Fi
     emojis: presentEmojisIn(ctx, status.spoiler_text, status.text),
     card: null,
     poll: null,
-    glimpse: {
-      comment_policy: status.comment_policy,
-      post_id: status.post_id,
-      thread_id: status.thread_id,
-      pinned: status.pinned_at !== null,
-      // Decided in access/comment-policy.ts (canSeeHiddenReason): reviewers only, never the comment's author.
-      ...(post.hiddenReasonVisible ? { hidden_reason: status.hidden_reason } : {}),
-      hide_like_count: Boolean(status.hide_like_count),
-      like_count_hidden: !post.likeCountVisible,
-      can: post.can,
-      // A message answering a story (a story reply or reaction): its photo while the viewer may see it live.
-      ...(post.story
-        ? { story: { id: post.story.id, preview_url: post.story.preview ? presentMediaAttachment(ctx.mediaUrls, post.story.preview, { restricted: true }).preview_url : null, expired: post.story.expired } }
-        : {}),
-    },
+  };
+}
+
+/** The viewer's own fields: its marks, the counts as it may see them, the caption's source to its author. */
+export function statusViewerFields(post: HydratedPost & Filtered) {
+  const { status } = post;
+  return {
+    replies_count: post.repliesCount,
+    favourites_count: post.likeCountVisible ? status.favourites_count : 0,
+    favourited: post.favourited,
+    muted: post.muted,
+    bookmarked: post.bookmarked,
+    pinned: post.pinned,
+    text: post.canManage ? status.text : undefined,
+    filtered: post.filterResults?.map(presentFilterResult) ?? [],
+  };
+}
+
+/** `glimpse` fields every viewer sees alike. */
+export function sharedGlimpse({ status }: HydratedPost) {
+  return {
+    comment_policy: status.comment_policy,
+    post_id: status.post_id,
+    thread_id: status.thread_id,
+    pinned: status.pinned_at !== null,
+    hide_like_count: Boolean(status.hide_like_count),
+  };
+}
+
+/** `glimpse` fields of this viewer. */
+export function viewerGlimpse(ctx: StatusPresentContext, post: HydratedPost) {
+  return {
+    // Decided in access/comment-policy.ts (canSeeHiddenReason): reviewers only, never the comment's author.
+    ...(post.hiddenReasonVisible ? { hidden_reason: post.status.hidden_reason } : {}),
+    like_count_hidden: !post.likeCountVisible,
+    can: post.can,
+    // A message answering a story (a story reply or reaction): its photo while the viewer may see it live.
+    ...(post.story
+      ? { story: { id: post.story.id, preview_url: post.story.preview ? presentMediaAttachment(ctx.mediaUrls, post.story.preview, { restricted: true }).preview_url : null, expired: post.story.expired } }
+      : {}),
   };
 }
 
