@@ -65,4 +65,25 @@ describe('a home-feed page costs a fixed number of statements, whatever the numb
     clearCaches();
     assert.deepEqual((await page()).body, warm.result.body, 'what memory held is what the database holds');
   });
+
+  test(`a page the kept rows cannot fill reads the followed authors' older posts within the same ${WARM_PAGE} statements`, async () => {
+    // bo follows two celebrities and rex, whose 11 pushed posts cannot fill a page over-fetching 20.
+    assert.equal((await world.post('bo', `/api/v1/accounts/${world.actors.rex.id}/follow`)).status, 200);
+    await world.app.services.jobs.onIdle();
+    const bosPage = () => world.get('bo', '/api/v1/timelines/home?limit=10');
+    await bosPage();
+    const warm = await countStatements(world.app.services.database, bosPage);
+    assert.equal(warm.result.status, 200);
+    assert.equal(warm.result.body.length, 10);
+    assert.equal(warm.statements, WARM_PAGE, warm.sql.join('\n'));
+    // The older page reaches below what home_feed keeps for bo: the same count, and rex's oldest posts are on it.
+    const last = warm.result.body[warm.result.body.length - 1].id;
+    const olderPage = () => world.get('bo', `/api/v1/timelines/home?limit=10&max_id=${last}`);
+    await olderPage();
+    const older = await countStatements(world.app.services.database, olderPage);
+    assert.equal(older.result.status, 200);
+    assert.equal(older.statements, WARM_PAGE, older.sql.join('\n'));
+    const seen = [...warm.result.body, ...older.result.body].filter((s: any) => s.account.id === world.actors.rex.id).map((s: any) => s.content);
+    assert.equal(new Set(seen).size, 11, "all of rex's posts are on bo's first two pages");
+  });
 });

@@ -41,6 +41,12 @@ export interface HomeSourceRows {
   exclusiveAuthors: Set<string>;
   /** The oldest status kept in the viewer's home_feed (null when none); older pages read the authors' posts. */
   horizon: string | null;
+  /**
+   * Asked with a page: the followed authors whose posts below the horizon the page reads
+   * (access/post-policy homeFeedAuthorSql), when the kept rows in the page's range cannot fill
+   * it; undefined when they can (counted before exclusive lists leave their members out).
+   */
+  olderAuthors?: string[];
 }
 
 export interface FeedRepositoryOptions {
@@ -141,19 +147,53 @@ export class FeedRepository {
    * The home feed's read-time sources in one round trip: followed accounts above the fan-out
    * threshold, followed hashtags, and members of exclusive lists. A viewer with no followed
    * tag and no exclusive list pays two empty index probes inside this query, nothing more.
+   * With `page` (a home page) also the oldest kept home_feed row (one probe of its primary key)
+   * and, only when the kept rows in the page's range cannot fill it, the followed authors whose
+   * older posts the page reads (olderAuthors): the condition is a bounded count of those rows,
+   * evaluated once inside the same statement, so the fallback costs no statement of its own.
    */
-  async homeSources(accountId: string, threshold: number, options: { horizon?: boolean } = {}): Promise<HomeSourceRows> {
-    // With `horizon` (a home page), also the oldest kept home_feed row: one probe of its primary key.
-    const horizon = options.horizon ? sql`UNION ALL SELECT 'horizon', MIN(status_id) FROM home_feed WHERE account_id = ${accountId}` : sql``;
+  async homeSources(accountId: string, threshold: number, options: { page?: { viewer: Viewer; paging: IdPaging } } = {}): Promise<HomeSourceRows> {
+    const page = options.page ? this.pageBranches(accountId, options.page.viewer, options.page.paging) : sql``;
     const { rows } = await sql<{ kind: string; value: string | null }>`
       SELECT 'pulled' AS kind, f.target_account_id AS value FROM follows f JOIN accounts a ON a.id = f.target_account_id
         WHERE f.account_id = ${accountId} AND a.followers_count > ${threshold}
       UNION ALL SELECT 'tag', tag FROM followed_tags WHERE account_id = ${accountId}
       UNION ALL SELECT 'exclusive', la.account_id FROM lists l JOIN list_accounts la ON la.list_id = l.id
         WHERE l.account_id = ${accountId} AND l.exclusive = 1
-      ${horizon}`.execute(this.db);
+      ${page}`.execute(this.db);
     const of = (kind: string) => rows.filter((r) => r.kind === kind && r.value !== null).map((r) => r.value as string);
-    return { pulledAuthors: of('pulled'), followedTags: new Set(of('tag')), exclusiveAuthors: new Set(of('exclusive')), horizon: of('horizon')[0] ?? null };
+    return {
+      pulledAuthors: of('pulled'),
+      followedTags: new Set(of('tag')),
+      exclusiveAuthors: new Set(of('exclusive')),
+      horizon: of('horizon')[0] ?? null,
+      olderAuthors: rows.some((r) => r.kind === 'older') ? of('author') : undefined,
+    };
+  }
+
+  /**
+   * homeSources' branches for a page: the horizon, and the fallback's marker and authors under
+   * one condition, as FeedService.beyondKeptRows states it: the page's lower bound (min_id or
+   * since_id) is not within the kept rows, and either the page pages backwards (min_id) or fewer
+   * kept rows than its limit lie in its range.
+   */
+  private pageBranches(accountId: string, viewer: Viewer, paging: IdPaging) {
+    const lower = [paging.minId, paging.sinceId].filter((id): id is string => id !== undefined).sort().pop();
+    const notWithin = lower === undefined ? sql`1 = 1` : sql`NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = ${accountId} AND h.status_id <= ${lower})`;
+    const range = sql.join(
+      [
+        sql`h.account_id = ${accountId}`,
+        ...(paging.maxId ? [sql`h.status_id < ${paging.maxId}`] : []),
+        ...(lower !== undefined ? [sql`h.status_id > ${lower}`] : []),
+      ],
+      sql` AND `,
+    );
+    const unfilled = paging.minId ? sql`1 = 1` : sql`(SELECT COUNT(*) FROM (SELECT 1 FROM home_feed h WHERE ${range} LIMIT ${paging.limit}) k) < ${paging.limit}`;
+    const needed = sql`${notWithin} AND ${unfilled}`;
+    return sql`UNION ALL SELECT 'horizon', MIN(status_id) FROM home_feed WHERE account_id = ${accountId}
+      UNION ALL SELECT 'older', NULL WHERE ${needed}
+      UNION ALL SELECT 'author', f.target_account_id FROM follows f, accounts a
+        WHERE ${homeFeedAuthorSql({ viewer }, this.clock.now().toISOString(), 'f', 'a')} AND ${needed}`;
   }
 
   /**
@@ -198,21 +238,39 @@ export class FeedRepository {
 
   /**
    * A home page's skeleton in one statement: the pushed rows (home_feed, less the exclusive
-   * lists' members) and the posts of the authors pulled at read time (the viewer and the
-   * followed celebrities), each newest first as homeIds and postIdsByAuthors answer them.
+   * lists' members), the posts of the authors pulled at read time (the viewer and the followed
+   * celebrities), and with `older` the posts of the followed authors below the kept rows
+   * (`older.maxId`), each newest first as homeIds and postIdsByAuthors answer them.
    */
-  async homeSkeleton(accountId: string, pulledAuthors: readonly string[], paging: IdPaging, excludeAuthors: ReadonlySet<string>): Promise<{ pushed: string[]; pulled: string[] }> {
-    const authors = [...new Set(pulledAuthors)];
+  async homeSkeleton(
+    accountId: string,
+    pulledAuthors: readonly string[],
+    paging: IdPaging,
+    excludeAuthors: ReadonlySet<string>,
+    older?: { authors: readonly string[]; maxId: string | undefined },
+  ): Promise<{ pushed: string[]; pulled: string[]; older: string[] }> {
+    const olderPaging = { ...paging, maxId: older?.maxId };
+    const authors = [...[...new Set(pulledAuthors)].map((id) => ({ id, paging, source: 'pulled' })), ...[...new Set(older?.authors ?? [])].map((id) => ({ id, paging: olderPaging, source: 'older' }))];
     const inline = authors.slice(0, AUTHORS_PER_QUERY - 1);
+    const rest = authors.slice(inline.length);
     let home = this.db.selectFrom('home_feed').select('status_id as id').where('account_id', '=', accountId);
     if (excludeAuthors.size) home = home.where('author_id', 'not in', [...excludeAuthors]);
-    const [rows, rest] = await Promise.all([
-      this.unionOfRanges([{ range: paged(home, 'status_id', paging), source: 'home' }, ...inline.map((id) => ({ range: paged(this.postsOf(id, {}), 'id', paging), source: 'pulled' }))]),
+    const restOf = (source: string, p: IdPaging) => {
+      const ids = rest.filter((a) => a.source === source).map((a) => a.id);
+      return ids.length ? this.postIdsByAuthors(ids, p) : Promise.resolve([]);
+    };
+    const [rows, restPulled, restOlder] = await Promise.all([
+      this.unionOfRanges([{ range: paged(home, 'status_id', paging), source: 'home' }, ...inline.map((a) => ({ range: paged(this.postsOf(a.id, {}), 'id', a.paging), source: a.source }))]),
       // Beyond one statement's worth of authors, the rest as postIdsByAuthors reads them.
-      authors.length > inline.length ? this.postIdsByAuthors(authors.slice(inline.length), paging) : Promise.resolve([]),
+      restOf('pulled', paging),
+      restOf('older', olderPaging),
     ]);
     const of = (source: string) => rows.filter((r) => r.source === source).map((r) => r.id);
-    return { pushed: mergeNewestFirst(of('home'), paging), pulled: mergeNewestFirst([...of('pulled'), ...rest], paging) };
+    return {
+      pushed: mergeNewestFirst(of('home'), paging),
+      pulled: mergeNewestFirst([...of('pulled'), ...restPulled], paging),
+      older: mergeNewestFirst([...of('older'), ...restOlder], olderPaging),
+    };
   }
 
   /** Publicly listable posts carrying the tag (access/post-policy.ts): the tag timeline and followed tags. */

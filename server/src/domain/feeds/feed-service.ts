@@ -87,14 +87,18 @@ export class FeedService {
   async home(viewer: Viewer, paging: IdPaging): Promise<TimelinePage> {
     // Over-fetch so posts filtered out (just unfollowed, muted) rarely shorten a page.
     const fetch = { ...paging, limit: Math.min(paging.limit * 2, 80) };
-    const sources = await this.feeds.homeSources(viewer.accountId, this.fanoutThreshold, { horizon: true });
+    const sources = await this.feeds.homeSources(viewer.accountId, this.fanoutThreshold, { page: { viewer, paging: fetch } });
     const excluded = sources.exclusiveAuthors;
     const pulled = [viewer.accountId, ...sources.pulledAuthors.filter((id) => !excluded.has(id))];
-    const [{ pushed, pulled: pulledIds }, tagged] = await Promise.all([
-      this.feeds.homeSkeleton(viewer.accountId, pulled, fetch, excluded),
+    const skip = new Set([...pulled, ...excluded]);
+    const maxId = belowHorizon(fetch, sources.horizon);
+    // The kept rows cannot fill the page: the followed authors' older posts join the skeleton's statement.
+    const olderInline = sources.olderAuthors && { authors: sources.olderAuthors.filter((id) => !skip.has(id)), maxId };
+    const [{ pushed, pulled: pulledIds, older: olderIds }, tagged] = await Promise.all([
+      this.feeds.homeSkeleton(viewer.accountId, pulled, fetch, excluded, olderInline),
       sources.followedTags.size ? this.feeds.followedTagIds([...sources.followedTags], fetch, excluded) : [],
     ]);
-    const older = await this.beyondKeptRows(viewer, fetch, pushed.length, sources.horizon, new Set([...pulled, ...excluded]));
+    const older = olderInline ? olderIds : await this.beyondKeptRows(viewer, fetch, pushed.length, sources.horizon, skip);
     const merged = [...new Set([...pushed, ...pulledIds, ...tagged, ...older])].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
     const window = paging.minId ? merged.slice(-fetch.limit) : merged.slice(0, fetch.limit);
     const posts = await this.hydrateUpTo(viewer, window, paging.limit, 'home', Boolean(paging.minId), sources);
@@ -105,8 +109,11 @@ export class FeedService {
    * home_feed keeps the newest rows of each account only (GLIMPSE_HOME_FEED_ROWS, trimmed at
    * fan-out): a page reaching below the oldest kept row (`horizon`), or one the kept rows do not
    * fill, reads the followed authors' posts below it directly, by the pull path celebrities'
-   * posts take (one query for the authors, under the access rules' SQL form, and one skeleton
-   * query whatever their number). `skip`: authors already pulled, or left out (exclusive lists).
+   * posts take. homeSources answers that condition and the authors with the page's first
+   * statement, and the skeleton reads their posts; this is the rest of the rule, for a page the
+   * kept rows would fill but for the members of exclusive lists they leave out (one query for
+   * the authors, under the access rules' SQL form, and one skeleton query whatever their
+   * number). `skip`: authors already pulled, or left out (exclusive lists).
    */
   private async beyondKeptRows(viewer: Viewer, fetch: IdPaging, pushedCount: number, horizon: string | null, skip: ReadonlySet<string>): Promise<string[]> {
     const lower = [fetch.minId, fetch.sinceId].filter((id): id is string => id !== undefined).sort().pop();
@@ -115,8 +122,7 @@ export class FeedService {
     // Newest first, the kept rows filled the page: older ones come on the next page.
     if (!fetch.minId && pushedCount >= fetch.limit) return [];
     const authors = (await this.feeds.homeFeedAuthors(viewer)).filter((id) => !skip.has(id));
-    const maxId = horizon !== null && (fetch.maxId === undefined || horizon < fetch.maxId) ? horizon : fetch.maxId;
-    return this.feeds.postIdsByAuthors(authors, { ...fetch, maxId });
+    return this.feeds.postIdsByAuthors(authors, { ...fetch, maxId: belowHorizon(fetch, horizon) });
   }
 
   /** The viewer's followed tags and exclusive-list members, for the user stream's home rule. */
@@ -196,4 +202,9 @@ export class FeedService {
     const posts = await this.hydrateUpTo(viewer, ids, paging.limit, 'view', Boolean(paging.minId));
     return { posts, ids: posts.map((p) => p.status.id) };
   }
+}
+
+/** The upper bound of a page's older posts: the horizon when it lies below the page's max_id. */
+function belowHorizon(fetch: IdPaging, horizon: string | null): string | undefined {
+  return horizon !== null && (fetch.maxId === undefined || horizon < fetch.maxId) ? horizon : fetch.maxId;
 }
