@@ -4,6 +4,7 @@ import { listedInDirectorySql } from '../../access/account-policy.ts';
 import type { AccountRow, UserRow } from './account.ts';
 import type { Insertable, Updateable } from 'kysely';
 import type { AccountsTable, UsersTable } from '../../db/schema.ts';
+import { preparedQuery } from '../../db/prepared-query.ts';
 
 /** Reads and writes of accounts and their local users. */
 export class AccountRepository {
@@ -17,7 +18,7 @@ export class AccountRepository {
   async findByIds(ids: readonly string[]): Promise<Map<string, AccountRow>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await this.db.selectFrom('accounts').selectAll().where('id', 'in', unique).execute();
+    const rows = await accountsByIdQuery.execute(this.db, { ids: unique });
     return new Map(rows.map((r) => [r.id, r]));
   }
 
@@ -113,3 +114,6 @@ export class AccountRepository {
       .execute();
   }
 }
+
+/** Accounts by id: every page's authors. */
+const accountsByIdQuery = preparedQuery((db: Db, { ids }: { ids: string[] }) => db.selectFrom('accounts').selectAll().where('id', 'in', ids));

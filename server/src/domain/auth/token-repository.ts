@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import type { Selectable, Insertable, SelectQueryBuilder } from 'kysely';
 import type { AccessTokensTable, AppsTable, AuthorizationCodesTable, Database } from '../../db/schema.ts';
+import { preparedQuery } from '../../db/prepared-query.ts';
 
 export type TokenRow = Selectable<AccessTokensTable>;
 export type AppRow = Selectable<AppsTable>;
@@ -78,14 +79,7 @@ export class TokenRepository {
   }
 
   async findActiveToken(tokenHash: string): Promise<AuthenticatedToken | undefined> {
-    const row = await this.db
-      .selectFrom('access_tokens')
-      .leftJoin('users', 'users.account_id', 'access_tokens.account_id')
-      .selectAll('access_tokens')
-      .select(['users.role', 'users.approved', 'users.disabled', 'users.filters_version', 'users.relations_version'])
-      .where('access_tokens.token_hash', '=', tokenHash)
-      .where('access_tokens.revoked_at', 'is', null)
-      .executeTakeFirst();
+    const [row] = await activeTokenQuery.execute(this.db, { tokenHash });
     if (!row) return undefined;
     const { role, approved, disabled, filters_version, relations_version, ...token } = row;
     return { token, role: role ?? null, approved: approved === null ? true : Boolean(approved), disabled: Boolean(disabled), filtersVersion: Number(filters_version ?? 0), relationsVersion: Number(relations_version ?? 0) };
@@ -149,3 +143,14 @@ export class TokenRepository {
     this.announce(rows);
   }
 }
+
+/** Every authenticated request's first statement: the token with its user's flags and versions. */
+const activeTokenQuery = preparedQuery((db: Db, { tokenHash }: { tokenHash: string }) =>
+  db
+    .selectFrom('access_tokens')
+    .leftJoin('users', 'users.account_id', 'access_tokens.account_id')
+    .selectAll('access_tokens')
+    .select(['users.role', 'users.approved', 'users.disabled', 'users.filters_version', 'users.relations_version'])
+    .where('access_tokens.token_hash', '=', tokenHash)
+    .where('access_tokens.revoked_at', 'is', null),
+);

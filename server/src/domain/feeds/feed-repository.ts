@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { type Compilable, sql } from 'kysely';
+import { preparedQuery } from '../../db/prepared-query.ts';
 import type { Db } from '../../db/database.ts';
 import { homeFeedAuthorSql, publiclyListableSql } from '../../access/post-policy.ts';
 import { notMessageSql } from '../../access/message-policy.ts';
@@ -153,14 +154,11 @@ export class FeedRepository {
    * evaluated once inside the same statement, so the fallback costs no statement of its own.
    */
   async homeSources(accountId: string, threshold: number, options: { page?: { viewer: Viewer; paging: IdPaging } } = {}): Promise<HomeSourceRows> {
-    const page = options.page ? this.pageBranches(accountId, options.page.viewer, options.page.paging) : sql``;
-    const { rows } = await sql<{ kind: string; value: string | null }>`
-      SELECT 'pulled' AS kind, f.target_account_id AS value FROM follows f JOIN accounts a ON a.id = f.target_account_id
-        WHERE f.account_id = ${accountId} AND a.followers_count > ${threshold}
-      UNION ALL SELECT 'tag', tag FROM followed_tags WHERE account_id = ${accountId}
-      UNION ALL SELECT 'exclusive', la.account_id FROM lists l JOIN list_accounts la ON la.list_id = l.id
-        WHERE l.account_id = ${accountId} AND l.exclusive = 1
-      ${page}`.execute(this.db);
+    const paging = options.page?.paging;
+    // The page's lower bound, picked here by value: the prepared statement may only branch on its shape.
+    const lower = paging && [paging.minId, paging.sinceId].filter((id): id is string => id !== undefined).sort().pop();
+    const page = options.page && paging && { viewerId: options.page.viewer.accountId, paging, lower, now: this.clock.now().toISOString() };
+    const rows = await homeSourcesQuery.execute(this.db, { accountId, threshold, page });
     const of = (kind: string) => rows.filter((r) => r.kind === kind && r.value !== null).map((r) => r.value as string);
     return {
       pulledAuthors: of('pulled'),
@@ -169,31 +167,6 @@ export class FeedRepository {
       horizon: of('horizon')[0] ?? null,
       olderAuthors: rows.some((r) => r.kind === 'older') ? of('author') : undefined,
     };
-  }
-
-  /**
-   * homeSources' branches for a page: the horizon, and the fallback's marker and authors under
-   * one condition, as FeedService.beyondKeptRows states it: the page's lower bound (min_id or
-   * since_id) is not within the kept rows, and either the page pages backwards (min_id) or fewer
-   * kept rows than its limit lie in its range.
-   */
-  private pageBranches(accountId: string, viewer: Viewer, paging: IdPaging) {
-    const lower = [paging.minId, paging.sinceId].filter((id): id is string => id !== undefined).sort().pop();
-    const notWithin = lower === undefined ? sql`1 = 1` : sql`NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = ${accountId} AND h.status_id <= ${lower})`;
-    const range = sql.join(
-      [
-        sql`h.account_id = ${accountId}`,
-        ...(paging.maxId ? [sql`h.status_id < ${paging.maxId}`] : []),
-        ...(lower !== undefined ? [sql`h.status_id > ${lower}`] : []),
-      ],
-      sql` AND `,
-    );
-    const unfilled = paging.minId ? sql`1 = 1` : sql`(SELECT COUNT(*) FROM (SELECT 1 FROM home_feed h WHERE ${range} LIMIT ${paging.limit}) k) < ${paging.limit}`;
-    const needed = sql`${notWithin} AND ${unfilled}`;
-    return sql`UNION ALL SELECT 'horizon', MIN(status_id) FROM home_feed WHERE account_id = ${accountId}
-      UNION ALL SELECT 'older', NULL WHERE ${needed}
-      UNION ALL SELECT 'author', f.target_account_id FROM follows f, accounts a
-        WHERE ${homeFeedAuthorSql({ viewer }, this.clock.now().toISOString(), 'f', 'a')} AND ${needed}`;
   }
 
   /**
@@ -227,13 +200,7 @@ export class FeedRepository {
    * `source`: a UNION ALL, and past one compound SELECT's limit, unions of unions.
    */
   private async unionOfRanges(ranges: ReadonlyArray<{ range: any; source: string }>): Promise<Array<{ id: string; source: string }>> {
-    const db = this.db as any;
-    const union = (parts: any[]) => parts.slice(1).reduce((q: any, part) => q.unionAll(part), parts[0]);
-    const parts: any[] = ranges.map(({ range, source }, i) => db.selectFrom(range.as(`b${i}`)).select([`b${i}.id as id`, sql.lit(source).as('source')]));
-    const groups: any[] = [];
-    for (let i = 0; i < parts.length; i += BRANCHES_PER_UNION) groups.push(union(parts.slice(i, i + BRANCHES_PER_UNION)));
-    const query = groups.length === 1 ? groups[0] : union(groups.map((g, i) => db.selectFrom(g.as(`g${i}`)).select([`g${i}.id as id`, `g${i}.source as source`])));
-    return query.execute();
+    return unionOfRanges(this.db, ranges).execute();
   }
 
   /**
@@ -253,14 +220,13 @@ export class FeedRepository {
     const authors = [...[...new Set(pulledAuthors)].map((id) => ({ id, paging, source: 'pulled' })), ...[...new Set(older?.authors ?? [])].map((id) => ({ id, paging: olderPaging, source: 'older' }))];
     const inline = authors.slice(0, AUTHORS_PER_QUERY - 1);
     const rest = authors.slice(inline.length);
-    let home = this.db.selectFrom('home_feed').select('status_id as id').where('account_id', '=', accountId);
-    if (excludeAuthors.size) home = home.where('author_id', 'not in', [...excludeAuthors]);
     const restOf = (source: string, p: IdPaging) => {
       const ids = rest.filter((a) => a.source === source).map((a) => a.id);
       return ids.length ? this.postIdsByAuthors(ids, p) : Promise.resolve([]);
     };
+    const inlineOf = (source: string) => inline.filter((a) => a.source === source).map((a) => a.id);
     const [rows, restPulled, restOlder] = await Promise.all([
-      this.unionOfRanges([{ range: paged(home, 'status_id', paging), source: 'home' }, ...inline.map((a) => ({ range: paged(this.postsOf(a.id, {}), 'id', a.paging), source: a.source }))]),
+      skeletonQuery.execute(this.db, { accountId, excluded: [...excludeAuthors], pulled: inlineOf('pulled'), older: inlineOf('older'), paging, olderPaging }),
       // Beyond one statement's worth of authors, the rest as postIdsByAuthors reads them.
       restOf('pulled', paging),
       restOf('older', olderPaging),
@@ -299,14 +265,6 @@ export class FeedRepository {
     return this.postIdsByAuthors([...memberIds], paging);
   }
 
-  /** One author's posts the listings may read; direct messages are read in conversations only (access/message-policy.ts). */
-  private postsOf(authorId: string, options: { onlyMedia?: boolean; includeReplies?: boolean }) {
-    let q = this.db.selectFrom('statuses').select('id').where('account_id', '=', authorId).where(notMessageSql());
-    if (!options.includeReplies) q = q.where('in_reply_to_id', 'is', null);
-    if (options.onlyMedia) q = q.where('has_media', '=', 1);
-    return q;
-  }
-
   /**
    * Top-level posts of some authors: the pull side of the home feed (celebrities, and every
    * followed author for pages older than the kept home_feed rows), list timelines and the
@@ -319,12 +277,12 @@ export class FeedRepository {
     const authors = [...new Set(authorIds)];
     if (authors.length === 0) return [];
     if (authors.length === 1) {
-      const rows = await pageIds(this.postsOf(authors[0], options), 'id', paging);
+      const rows = await pageIds(postsOf(this.db, authors[0], options), 'id', paging);
       return rows.map((r) => r.id);
     }
     const chunks: string[][] = [];
     for (let i = 0; i < authors.length; i += AUTHORS_PER_QUERY) chunks.push(authors.slice(i, i + AUTHORS_PER_QUERY));
-    const lists = await Promise.all(chunks.map((chunk) => this.newestAcross(chunk, (id) => this.postsOf(id, options), 'id', paging)));
+    const lists = await Promise.all(chunks.map((chunk) => this.newestAcross(chunk, (id) => postsOf(this.db, id, options), 'id', paging)));
     return lists.length === 1 ? lists[0] : mergeNewestFirst(lists.flat(), paging);
   }
 
@@ -384,3 +342,86 @@ export class FeedRepository {
     return rows.map((r) => ({ tag: r.tag, display: r.display }));
   }
 }
+
+/** One author's posts the listings may read; direct messages are read in conversations only (access/message-policy.ts). */
+function postsOf(db: Db, authorId: string, options: { onlyMedia?: boolean; includeReplies?: boolean }) {
+  let q = db.selectFrom('statuses').select('id').where('account_id', '=', authorId).where(notMessageSql());
+  if (!options.includeReplies) q = q.where('in_reply_to_id', 'is', null);
+  if (options.onlyMedia) q = q.where('has_media', '=', 1);
+  return q;
+}
+
+/**
+ * Bounded ranges (each selecting `id`) as one statement, each row tagged with its range's
+ * `source`: a UNION ALL, and past one compound SELECT's limit, unions of unions.
+ */
+function unionOfRanges(db: Db, ranges: ReadonlyArray<{ range: any; source: string }>): any {
+  const d = db as any;
+  const union = (parts: any[]) => parts.slice(1).reduce((q: any, part) => q.unionAll(part), parts[0]);
+  const parts: any[] = ranges.map(({ range, source }, i) => d.selectFrom(range.as(`b${i}`)).select([`b${i}.id as id`, sql.lit(source).as('source')]));
+  const groups: any[] = [];
+  for (let i = 0; i < parts.length; i += BRANCHES_PER_UNION) groups.push(union(parts.slice(i, i + BRANCHES_PER_UNION)));
+  return groups.length === 1 ? groups[0] : union(groups.map((g, i) => d.selectFrom(g.as(`g${i}`)).select([`g${i}.id as id`, `g${i}.source as source`])));
+}
+
+interface SkeletonArgs {
+  accountId: string;
+  excluded: string[];
+  pulled: string[];
+  older: string[];
+  paging: IdPaging;
+  olderPaging: IdPaging;
+}
+
+/** FeedRepository.homeSkeleton's statement, kept compiled per shape (db/prepared-query.ts): every home page's. */
+const skeletonQuery = preparedQuery((db: Db, { accountId, excluded, pulled, older, paging, olderPaging }: SkeletonArgs) => {
+  let home = db.selectFrom('home_feed').select('status_id as id').where('account_id', '=', accountId);
+  if (excluded.length) home = home.where('author_id', 'not in', excluded);
+  return unionOfRanges(db, [
+    { range: paged(home, 'status_id', paging), source: 'home' },
+    ...pulled.map((id) => ({ range: paged(postsOf(db, id, {}), 'id', paging), source: 'pulled' })),
+    ...older.map((id) => ({ range: paged(postsOf(db, id, {}), 'id', olderPaging), source: 'older' })),
+  ]) as Compilable<{ id: string; source: string }>;
+});
+
+interface HomeSourcesArgs {
+  accountId: string;
+  threshold: number;
+  page?: { viewerId: string; paging: IdPaging; lower: string | undefined; now: string };
+}
+
+/** FeedRepository.homeSources' statement, kept compiled per shape (db/prepared-query.ts): every home page's first. */
+const homeSourcesQuery = preparedQuery(
+  (_db: Db, { accountId, threshold, page }: HomeSourcesArgs) => sql<{ kind: string; value: string | null }>`
+    SELECT 'pulled' AS kind, f.target_account_id AS value FROM follows f JOIN accounts a ON a.id = f.target_account_id
+      WHERE f.account_id = ${accountId} AND a.followers_count > ${threshold}
+    UNION ALL SELECT 'tag', tag FROM followed_tags WHERE account_id = ${accountId}
+    UNION ALL SELECT 'exclusive', la.account_id FROM lists l JOIN list_accounts la ON la.list_id = l.id
+      WHERE l.account_id = ${accountId} AND l.exclusive = 1
+    ${page ? pageBranches(accountId, page.viewerId, page.paging, page.lower, page.now) : sql``}`,
+);
+
+/**
+ * homeSources' branches for a page: the horizon, and the fallback's marker and authors under
+ * one condition, as FeedService.beyondKeptRows states it: the page's lower bound (min_id or
+ * since_id) is not within the kept rows, and either the page pages backwards (min_id) or fewer
+ * kept rows than its limit lie in its range.
+ */
+function pageBranches(accountId: string, viewerId: string, paging: IdPaging, lower: string | undefined, now: string) {
+  const notWithin = lower === undefined ? sql`1 = 1` : sql`NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = ${accountId} AND h.status_id <= ${lower})`;
+  const range = sql.join(
+    [
+      sql`h.account_id = ${accountId}`,
+      ...(paging.maxId ? [sql`h.status_id < ${paging.maxId}`] : []),
+      ...(lower !== undefined ? [sql`h.status_id > ${lower}`] : []),
+    ],
+    sql` AND `,
+  );
+  const unfilled = paging.minId ? sql`1 = 1` : sql`(SELECT COUNT(*) FROM (SELECT 1 FROM home_feed h WHERE ${range} LIMIT ${paging.limit}) k) < ${paging.limit}`;
+  const needed = sql`${notWithin} AND ${unfilled}`;
+  return sql`UNION ALL SELECT 'horizon', MIN(status_id) FROM home_feed WHERE account_id = ${accountId}
+    UNION ALL SELECT 'older', NULL WHERE ${needed}
+    UNION ALL SELECT 'author', f.target_account_id FROM follows f, accounts a
+      WHERE ${homeFeedAuthorSql({ viewer: { accountId: viewerId } as Viewer }, now, 'f', 'a')} AND ${needed}`;
+}
+

@@ -2,6 +2,7 @@ import type { Insertable, Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { MediaTable } from '../../db/schema.ts';
 import type { MediaRow, MediaTagRow } from './media.ts';
+import { preparedQuery } from '../../db/prepared-query.ts';
 
 export class MediaRepository {
   constructor(private readonly db: Db) {}
@@ -32,16 +33,7 @@ export class MediaRepository {
     const media = new Map<string, MediaRow[]>();
     const tags = new Map<string, MediaTagRow[]>();
     if (statusIds.length === 0) return { media, tags };
-    const rows = await this.db
-      .selectFrom('media as m')
-      .leftJoin('media_tags as t', 't.media_id', 'm.id')
-      .selectAll('m')
-      .select(['t.account_id as tag_account', 't.x as tag_x', 't.y as tag_y'])
-      .where('m.status_id', 'in', [...new Set(statusIds)])
-      .orderBy('m.status_id')
-      .orderBy('m.position')
-      .orderBy('m.id')
-      .execute();
+    const rows = await mediaWithTagsQuery.execute(this.db, { statusIds: [...new Set(statusIds)] });
     let last: string | undefined;
     for (const { tag_account, tag_x, tag_y, ...row } of rows) {
       // A photo's rows are adjacent: one per tag, or one without.
@@ -115,3 +107,16 @@ export class MediaRepository {
     await this.db.updateTable('media').set({ lease_until: null }).where('id', '=', id).where('state', '=', 'processing').where('lease_owner', '=', owner).execute();
   }
 }
+
+/** The statuses' photos in order, one row per photo tag (or one without): every page's content read. */
+const mediaWithTagsQuery = preparedQuery((db: Db, { statusIds }: { statusIds: string[] }) =>
+  db
+    .selectFrom('media as m')
+    .leftJoin('media_tags as t', 't.media_id', 'm.id')
+    .selectAll('m')
+    .select(['t.account_id as tag_account', 't.x as tag_x', 't.y as tag_y'])
+    .where('m.status_id', 'in', statusIds)
+    .orderBy('m.status_id')
+    .orderBy('m.position')
+    .orderBy('m.id'),
+);

@@ -2,6 +2,7 @@ import { type Insertable, type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { StatusesTable } from '../../db/schema.ts';
 import type { StatusRow } from './post.ts';
+import { preparedQuery } from '../../db/prepared-query.ts';
 
 /** What PostRepository.contentFacts reads for some statuses. */
 export interface ContentFacts {
@@ -94,22 +95,7 @@ export class PostRepository {
     const commentCounts = new Map<string, { total: number; hidden: number }>();
     if (ids.length === 0) return { statuses, commentCounts };
     const unique = [...new Set(ids)];
-    const rows = await this.db
-      .selectFrom('statuses as s')
-      .leftJoin(
-        (eb) =>
-          eb
-            .selectFrom('comment_counts')
-            .select(['post_id', sql<string>`sum(total)`.as('comments_total'), sql<string>`sum(hidden)`.as('comments_hidden')])
-            .where('post_id', 'in', unique)
-            .groupBy('post_id')
-            .as('c'),
-        (join) => join.onRef('c.post_id', '=', 's.id'),
-      )
-      .selectAll('s')
-      .select(['c.comments_total', 'c.comments_hidden'])
-      .where('s.id', 'in', unique)
-      .execute();
+    const rows = await statusesWithCommentCountsQuery.execute(this.db, { ids: unique });
     for (const { comments_total, comments_hidden, ...row } of rows) {
       statuses.set(row.id, row);
       if (comments_total !== null) commentCounts.set(row.id, { total: Number(comments_total), hidden: Number(comments_hidden) });
@@ -301,3 +287,22 @@ export class PostRepository {
     }
   }
 }
+
+/** Status rows with their comment counters (summed over the counter's shards): every page's rows. */
+const statusesWithCommentCountsQuery = preparedQuery((db: Db, { ids }: { ids: string[] }) =>
+  db
+    .selectFrom('statuses as s')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('comment_counts')
+          .select(['post_id', sql<string>`sum(total)`.as('comments_total'), sql<string>`sum(hidden)`.as('comments_hidden')])
+          .where('post_id', 'in', ids)
+          .groupBy('post_id')
+          .as('c'),
+      (join) => join.onRef('c.post_id', '=', 's.id'),
+    )
+    .selectAll('s')
+    .select(['c.comments_total', 'c.comments_hidden'])
+    .where('s.id', 'in', ids),
+);
