@@ -22,6 +22,6 @@ export function isFilterActive(filter: Pick<FilterFacts, 'expires_at'>, now: Dat
 }
 
 /** The SQL form of `isFilterActive`, for the query's alias of `filters`. */
-export function activeFilterSql(now: Date, filters = 'filters'): SqlForm {
-  return anyOf(sql<SqlBool>`${column(filters, 'expires_at')} is null`, sql<SqlBool>`${column(filters, 'expires_at')} > ${now.toISOString()}`);
+export function activeFilterSql(now: Date | string, filters = 'filters'): SqlForm {
+  return anyOf(sql<SqlBool>`${column(filters, 'expires_at')} is null`, sql<SqlBool>`${column(filters, 'expires_at')} > ${typeof now === 'string' ? now : now.toISOString()}`);
 }

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { type Compilable, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { activeFilterSql } from '../../access/filter-policy.ts';
 import type { FilterKeywordRow, FilterRow, FilterStatusRow } from './filter.ts';
+import { preparedQuery } from '../../db/prepared-query.ts';
 
 /** One rule of an active filter, as the matcher reads it: a keyword, or a status of the page. */
 export interface ActiveRuleRow {
@@ -112,15 +113,24 @@ export class FilterRepository {
    */
   /** `statusIds`: the statuses a response carries, or 'all' of the account's (a stream's rules, loaded once). */
   activeRules(accountId: string, now: Date, statusIds: readonly string[] | 'all'): Promise<ActiveRuleRow[]> {
-    const base = () => this.db.selectFrom('filters as f').where('f.account_id', '=', accountId).where(activeFilterSql(now, 'f'));
-    const filterColumns = ['f.id as filter_id', 'f.account_id', 'f.title', 'f.context', 'f.action', 'f.expires_at', 'f.created_at'] as const;
-    const keywords = base()
-      .innerJoin('filter_keywords as k', 'k.filter_id', 'f.id')
-      .select([...filterColumns, sql<'keyword'>`'keyword'`.as('kind'), 'k.id as item_id', 'k.keyword as value', 'k.whole_word as whole_word']);
-    if (statusIds.length === 0) return keywords.execute();
-    let statuses = base().innerJoin('filter_statuses as s', 's.filter_id', 'f.id');
-    if (statusIds !== 'all') statuses = statuses.where('s.status_id', 'in', [...statusIds]);
-    const rows = statuses.select([...filterColumns, sql<'status'>`'status'`.as('kind'), 's.id as item_id', 's.status_id as value', sql<number>`0`.as('whole_word')]);
-    return keywords.unionAll(rows as never).execute() as Promise<ActiveRuleRow[]>;
+    return activeRulesQuery.execute(this.db, { accountId, now: now.toISOString(), statusIds: statusIds === 'all' ? undefined : [...statusIds] });
   }
+
 }
+
+/**
+ * FilterRepository.activeRules' statement, kept compiled per shape (db/prepared-query.ts): the
+ * keywords, and the statuses among `statusIds` (all of them when undefined) with their filter.
+ */
+const activeRulesQuery = preparedQuery((db: Db, { accountId, now, statusIds }: { accountId: string; now: string; statusIds: string[] | undefined }) => {
+  const base = () => db.selectFrom('filters as f').where('f.account_id', '=', accountId).where(activeFilterSql(now, 'f'));
+  const filterColumns = ['f.id as filter_id', 'f.account_id', 'f.title', 'f.context', 'f.action', 'f.expires_at', 'f.created_at'] as const;
+  const keywords = base()
+    .innerJoin('filter_keywords as k', 'k.filter_id', 'f.id')
+    .select([...filterColumns, sql<'keyword'>`'keyword'`.as('kind'), 'k.id as item_id', 'k.keyword as value', 'k.whole_word as whole_word']);
+  if (statusIds?.length === 0) return keywords as unknown as Compilable<ActiveRuleRow>;
+  let statuses = base().innerJoin('filter_statuses as s', 's.filter_id', 'f.id');
+  if (statusIds) statuses = statuses.where('s.status_id', 'in', statusIds);
+  const rows = statuses.select([...filterColumns, sql<'status'>`'status'`.as('kind'), 's.id as item_id', 's.status_id as value', sql<number>`0`.as('whole_word')]);
+  return keywords.unionAll(rows as never) as unknown as Compilable<ActiveRuleRow>;
+});
