@@ -27,6 +27,11 @@ function pageIds(q: any, column: string, paging: IdPaging): Promise<Array<Record
   return paging.minId ? rows.then((r: any[]) => r.reverse()) : rows;
 }
 
+/** A page's lower bound: the greater of min_id and since_id, or undefined without either. */
+export function lowerBound(paging: IdPaging): string | undefined {
+  return [paging.minId, paging.sinceId].filter((id): id is string => id !== undefined).sort().pop();
+}
+
 /** Ids newest first, without repeats; with min_id the page is the oldest end. */
 function mergeNewestFirst(ids: Iterable<string>, paging: IdPaging): string[] {
   const merged = [...new Set(ids)].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
@@ -156,7 +161,7 @@ export class FeedRepository {
   async homeSources(accountId: string, threshold: number, options: { page?: { viewer: Viewer; paging: IdPaging } } = {}): Promise<HomeSourceRows> {
     const paging = options.page?.paging;
     // The page's lower bound, picked here by value: the prepared statement may only branch on its shape.
-    const lower = paging && [paging.minId, paging.sinceId].filter((id): id is string => id !== undefined).sort().pop();
+    const lower = paging && lowerBound(paging);
     const page = options.page && paging && { viewerId: options.page.viewer.accountId, paging, lower, now: this.clock.now().toISOString() };
     const rows = await homeSourcesQuery.execute(this.db, { accountId, threshold, page });
     const of = (kind: string) => rows.filter((r) => r.kind === kind && r.value !== null).map((r) => r.value as string);

@@ -6,7 +6,7 @@ import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
 import type { HydratedPost, PostHydrator } from '../posts/post-hydrator.ts';
 import type { StatusRow } from '../posts/post.ts';
-import type { FeedRepository, IdPaging } from './feed-repository.ts';
+import { type FeedRepository, type IdPaging, lowerBound } from './feed-repository.ts';
 
 import type { Db } from '../../db/database.ts';
 import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
@@ -116,7 +116,7 @@ export class FeedService {
    * number). `skip`: authors already pulled, or left out (exclusive lists).
    */
   private async beyondKeptRows(viewer: Viewer, fetch: IdPaging, pushedCount: number, horizon: string | null, skip: ReadonlySet<string>): Promise<string[]> {
-    const lower = [fetch.minId, fetch.sinceId].filter((id): id is string => id !== undefined).sort().pop();
+    const lower = lowerBound(fetch);
     // The page's range lies wholly within the kept rows.
     if (horizon !== null && lower !== undefined && lower >= horizon) return [];
     // Newest first, the kept rows filled the page: older ones come on the next page.
