@@ -21,6 +21,8 @@ const postgresUrl = process.env.GLIMPSE_TEST_POSTGRES_URL ?? 'postgres://postgre
 const postgresRequired = isCI || process.env.GLIMPSE_TEST_POSTGRES === 'required';
 const browserRequired = isCI || process.env.GLIMPSE_TEST_BROWSER === 'required';
 const chromium = process.env.GLIMPSE_CHROMIUM ?? '/usr/bin/chromium';
+const nginxRequired = isCI || process.env.GLIMPSE_TEST_NGINX === 'required';
+const nginx = process.env.GLIMPSE_NGINX ?? '/usr/sbin/nginx';
 const only = process.argv.slice(2); // optional suite names
 
 let passed = 0;
@@ -164,6 +166,20 @@ if (!only.length || only.includes('multiprocess')) {
     failures.push(`[multiprocess] PostgreSQL is required here but unreachable at ${postgresUrl}: ${reachable}`);
   } else {
     notes.push(`SKIPPED the multi-process suite: no PostgreSQL at ${postgresUrl} (${reachable}). Start one, or point GLIMPSE_TEST_POSTGRES_URL at one, then run: GLIMPSE_TEST_POSTGRES=required npm test`);
+  }
+}
+
+// Debian's nginx in front of Glimpse, configured by deploy/nginx/glimpse.conf, on both databases.
+if (!only.length || only.includes('proxy')) {
+  const proxyTests = findTests('server/test/proxy');
+  if (fs.existsSync(nginx)) {
+    await nodeSuite('proxy-sqlite', proxyTests, { GLIMPSE_TEST_DB: 'sqlite', GLIMPSE_NGINX: nginx }, 1);
+    if ((await postgresReachable()) === true) await nodeSuite('proxy-postgres', proxyTests, { GLIMPSE_TEST_DB: 'postgres', GLIMPSE_TEST_POSTGRES_URL: postgresUrl, GLIMPSE_NGINX: nginx }, 1);
+  } else if (nginxRequired) {
+    failed += 1;
+    failures.push(`[proxy] nginx is required here but missing at ${nginx}`);
+  } else {
+    notes.push(`SKIPPED the reverse-proxy suite: no nginx at ${nginx}. Install it with: apt-get install -y nginx`);
   }
 }
 

@@ -9,7 +9,9 @@ import { sessionChannel } from './infra/pubsub/pub-sub.ts';
 import { publishOnce } from './infra/pubsub/redis-pub-sub.ts';
 import { INSTANCE_TEXTS, InstanceRepository, type InstanceTextKey, instanceTextProblem } from './domain/instance/instance-repository.ts';
 import { runEmojiCommand } from './domain/emojis/emoji-command.ts';
+import { runMediaCommand } from './domain/media/media-command.ts';
 import { JOBS_HELP, runJobsCommand } from './infra/queue/jobs-command.ts';
+import { TwoFactorRepository } from './domain/auth/two-factor-repository.ts';
 
 const HELP = `glimpse admin <task>
   users                      list local users with role and state
@@ -18,6 +20,10 @@ const HELP = `glimpse admin <task>
   suspend <username>         revoke every token, stop log-in, and hide the account and
                              everything it wrote from everyone but admins (nothing is deleted)
   unsuspend <username>       bring the account and its content back; log-in works again
+  two-factor-reset <username>
+                             turn off two-factor log-in for someone who lost both the app
+                             and the recovery codes (check who is asking first); the
+                             password is enough again until they set it up anew
   integrity [--repair]       run the database's integrity check and check every stored
                              counter against the rows it counts; --repair sets them right
   instance set <key> <text>  set an instance text (plain text; "" removes it); keys: rules
@@ -29,6 +35,8 @@ const HELP = `glimpse admin <task>
                              checked like any upload and stored at most 128x128
   emoji remove <shortcode>   remove a custom emoji and its image
   emoji list                 list the custom emojis
+  media                      media storage use per kind and type, and the files without
+                             rows and rows without files (exit 1 when there are any)
 ${JOBS_HELP}`;
 
 /** Session events from this short-lived process, published through Redis (awaited before it exits). */
@@ -58,6 +66,7 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
     }
     if (task === 'instance') return await instanceText(db, args.slice(1));
     if (task === 'emoji') return await runEmojiCommand(db, config, args.slice(1), HELP);
+    if (task === 'media') return await runMediaCommand(db, config, args.slice(1), HELP);
     if (task === 'jobs') return await runJobsCommand(db, config, args.slice(1), HELP);
     if (task === 'users') {
       for (const u of await accounts.listUsers(1000, 0)) {
@@ -89,6 +98,9 @@ export async function runAdminCommand(config: Config, args: string[]): Promise<n
         break;
       case 'unsuspend':
         await unsuspendAccount(db.kysely, account.id);
+        break;
+      case 'two-factor-reset':
+        await new TwoFactorRepository(db.kysely).remove(account.id);
         break;
       default:
         console.error(HELP);

@@ -34,17 +34,26 @@ import { registerStoryRoutes } from './http/glimpse/stories.route.ts';
 import { registerCommentRoutes } from './http/glimpse/comments.route.ts';
 import { registerReportRoutes } from './http/mastodon/reports.route.ts';
 import { registerAdminRoutes } from './http/mastodon/admin.route.ts';
+import { registerInstanceSettingsRoutes } from './http/glimpse/instance-settings.route.ts';
 import { registerSearchRoutes } from './http/mastodon/search.route.ts';
 import { registerStreamingRoutes } from './http/mastodon/streaming.route.ts';
 import { registerOAuthRoutes } from './http/oauth/oauth.route.ts';
 import { registerSessionRoutes } from './http/glimpse/session.route.ts';
+import { registerPasswordResetRoutes } from './http/glimpse/password-resets.route.ts';
+import { registerEmailRoutes } from './http/glimpse/email.route.ts';
+import { registerEmailConfirmationRoutes } from './http/mastodon/emails.route.ts';
+import { registerTwoFactorRoutes } from './http/glimpse/two-factor.route.ts';
+import { registerAccountDeletionRoutes } from './http/glimpse/account-deletion.route.ts';
+import { registerDataPortabilityRoutes } from './http/glimpse/data-portability.route.ts';
 import { registerMediaRoutes } from './http/mastodon/media.route.ts';
 import { registerMediaFileRoutes } from './http/web/media-files.route.ts';
 import { registerCustomEmojiRoutes } from './http/mastodon/custom-emojis.route.ts';
 import { registerTrendRoutes } from './http/mastodon/trends.route.ts';
 import { registerSuggestionRoutes } from './http/mastodon/suggestions.route.ts';
 import { registerMetricsRoute } from './http/metrics.route.ts';
-import { createMetrics } from './infra/metrics/metrics.ts';
+import { Metrics } from './infra/metrics/metrics.ts';
+import { registerHealthRoutes } from './http/health.route.ts';
+import { requestLogLine } from './logger.ts';
 
 /** How often a process that works uploads looks for ones left waiting (a dead holder, a `web` process's while no worker ran). */
 const MEDIA_RESUME_INTERVAL_MS = 15_000;
@@ -62,6 +71,8 @@ export interface BuildOptions {
   /** An already-open database (tests); otherwise opened from config. */
   database?: DatabaseHandle;
   logger?: boolean;
+  /** Where the log's lines go instead of stdout (tests read them). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** The composition root: picks the adapters from config and builds the HTTP app. */
@@ -74,14 +85,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const services = buildServices(config, database, clock, secret);
 
   const http = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 1024 * 1024,
     routerOptions: { querystringParser: (q: string) => parseQueryString(q), ignoreTrailingSlash: true },
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' }),
+    // One line per answered request is written below (requestLogLine), in place of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   recordRoutes(http);
+  const metrics = new Metrics({
+    caches: { post_content: services.caches.postContent, filter_rules: services.caches.filterRules, viewer_relations: services.caches.viewerRelations, status_json: services.caches.statusJson, account_json: services.caches.accountJson },
+    jobsAdmin: services.jobsAdmin,
+    queues: { media: services.mediaQueue },
+    database,
+    processMetrics: config.metricsToken !== '',
+  });
+  http.addHook('onResponse', async (request, reply) => {
+    metrics.requestAnswered(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    request.log.info(requestLogLine(request, reply), 'request');
+  });
   await http.register(cookie, { secret });
   registerErrorHandling(http);
   registerSecurityHeaders(http, config.publicUrl);
@@ -110,25 +133,41 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerCommentRoutes(http, services);
   registerReportRoutes(http, services);
   registerAdminRoutes(http, services);
+  registerInstanceSettingsRoutes(http, services);
   registerSearchRoutes(http, services);
-  await registerStreamingRoutes(http, services);
+  await registerStreamingRoutes(http, services, metrics);
   registerSessionRoutes(http, services, secret);
+  registerPasswordResetRoutes(http, services);
+  registerEmailRoutes(http, services);
+  registerEmailConfirmationRoutes(http, services);
+  registerTwoFactorRoutes(http, services, secret);
+  registerAccountDeletionRoutes(http, services);
+  registerDataPortabilityRoutes(http, services);
   registerMediaRoutes(http, services);
   registerMediaFileRoutes(http, services);
   registerTrendRoutes(http, services);
   registerSuggestionRoutes(http, services);
-  registerMetricsRoute(http, config.metricsToken, createMetrics({ post_content: services.caches.postContent, filter_rules: services.caches.filterRules, viewer_relations: services.caches.viewerRelations, status_json: services.caches.statusJson, account_json: services.caches.accountJson }));
+  registerMetricsRoute(http, config.metricsToken, metrics.registry);
+  registerHealthRoutes(http, {
+    database,
+    jobsAdmin: services.jobsAdmin,
+    queues: { media: services.mediaQueue },
+    clock,
+    ...(config.redisUrl ? { redis: () => services.presence.count() } : {}),
+  });
   await registerWebClient(http);
 
   await http.ready();
   // Jobs are durable (the outbox, infra/queue/): those committed before a crash run now.
   services.jobs.onError = (f) => {
     if (f.attempt === 0) return http.log.error({ err: f.error }, 'job queue error');
+    metrics.jobFailed(f.name, f.final);
     const fields = { err: f.error, jobId: f.id, job: f.name, attempt: f.attempt, maxAttempts: f.maxAttempts };
     if (f.final) http.log.error(fields, `job ${f.name} failed, no attempt left`);
     else http.log.warn(fields, `job ${f.name} failed, will retry`);
   };
   services.media.onError = (message, err) => http.log.error({ err }, message);
+  services.media.onProcessingTimed = (seconds, outcome) => metrics.mediaProcessed(seconds, outcome);
   services.push.onError = (message, err) => http.log.error({ err }, message);
   services.delivery.onError = (message, err) => http.log.error({ err }, message);
   if (services.presence instanceof RedisPresence) services.presence.onError = (message, err) => http.log.error({ err }, message);
@@ -154,6 +193,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       error: (message, err) => http.log.error({ err }, message),
     };
     services.scheduledPublisher.start();
+    // Uploads nothing points at are removed (durably: rows and a files job) at start, then periodically.
+    services.mediaSweeper.onError = (message, err) => http.log.error({ err }, message);
+    services.mediaSweeper.start();
+    // Account deletions past their grace period are claimed and their removal jobs started.
+    services.accountDeletionSweeper.onError = (message, err) => http.log.error({ err }, message);
+    services.accountDeletionSweeper.start();
   } else {
     // A web process receives uploads: what a crash left mid-upload is removed here too.
     await services.media.removeStaleIncoming();
@@ -169,10 +214,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       clearInterval(resumeTimer);
       await services.scheduledPublisher.stop();
+      await services.mediaSweeper.stop();
+      await services.accountDeletionSweeper.stop();
       await http.close();
       // Let queued feed work finish (bounded) before the database closes.
       await Promise.race([services.jobs.onIdle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await services.jobs.stop({ graceMs: 1000 });
+      services.mail.close();
       // Running image jobs finish (bounded); waiting ones stay 'processing' and resume at start.
       await services.mediaQueue.stop({ graceMs: 10_000 });
       await nodeLease.release();

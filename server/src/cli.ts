@@ -3,8 +3,10 @@ import { buildApp } from './app.ts';
 import { openDatabase } from './db/database.ts';
 import { runAdminCommand } from './admin.ts';
 import { startupProblem } from './startup-check.ts';
+import { backup } from './domain/admin/backup.ts';
+import { restore } from './domain/admin/restore.ts';
 
-/** Command line: `serve` (default), `migrate`, and the admin tasks (`admin help`). */
+/** Command line: `serve` (default), `migrate`, `backup DIR`, `restore DIR` and the admin tasks (`admin help`). */
 export async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   let config: ReturnType<typeof loadConfig>;
@@ -54,6 +56,16 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = await runAdminCommand(config, [command, ...rest]);
     return;
   }
-  console.error(`unknown command "${command}"; use serve, migrate or admin`);
+  // `npm run admin -- backup DIR` and `restore DIR` (domain/admin/backup.ts, restore.ts).
+  if (command === 'backup' || command === 'restore') {
+    if (rest.length !== 1) {
+      console.error(`usage: ${command} DIR`);
+      process.exitCode = 2;
+      return;
+    }
+    process.exitCode = await (command === 'backup' ? backup : restore)(config, rest[0], (line) => console.log(line));
+    return;
+  }
+  console.error(`unknown command "${command}"; use serve, migrate, admin, backup or restore`);
   process.exitCode = 2;
 }

@@ -41,12 +41,24 @@ export interface Config {
   secret: string | undefined;
   logLevel: string;
   instanceTitle: string;
+  /** GLIMPSE_INSTANCE_DESCRIPTION: the instance's short description (GET /api/v1/instance); the default when an admin has set none in the web client. */
+  instanceDescription: string;
+  /**
+   * GLIMPSE_HIDDEN_WORDS_DEFAULT_LIST=on: accounts that never chose their hidden words have the
+   * default list on (new comments on their posts that match it are hidden). Default off; an
+   * admin can change it in the web client (domain/instance/instance-settings.ts).
+   */
+  hiddenWordsDefaultList: boolean;
   /** Accounts with more followers than this are pulled into home feeds at read time. */
   fanoutThreshold: number;
   /** Images processed at once (sharp jobs); at least 1. */
   mediaConcurrency: number;
   /** How often (milliseconds) due scheduled statuses are published; they are also at start. 0: at start only. */
   scheduledPublishIntervalMs: number;
+  /** GLIMPSE_MEDIA_SWEEP_INTERVAL_MS: how often uploads nothing points at are looked for and removed (after 24 hours; a deleted story's at once); also at start. 0: at start only. */
+  mediaSweepIntervalMs: number;
+  /** GLIMPSE_ACCOUNT_DELETION_GRACE_DAYS: days between an owner asking to delete their account and its removal; logging in meanwhile cancels it (domain/accounts/account-deletion.ts). 0: removed at the next sweep. */
+  accountDeletionGraceDays: number;
   /** VAPID `subject` of Web Push requests: a mailto: or https: URL (default: the public URL when https, else mailto:admin@<host>). */
   pushSubject: string;
   /**
@@ -75,6 +87,22 @@ export interface Config {
   sqliteReadWorkers: number;
   /** GLIMPSE_METRICS_TOKEN: GET /metrics answers only `Authorization: Bearer <it>`; empty, /metrics is 404. */
   metricsToken: string;
+  /**
+   * GLIMPSE_SMTP_URL: where mail is sent, `smtp://user:pass@host:port` (STARTTLS when the server
+   * offers it) or `smtps://…` (TLS from the start, usually port 465); user and password are
+   * URL-encoded. Empty (the default): no mail — no confirmation at sign-up, no password reset.
+   */
+  smtpUrl: string;
+  /** GLIMPSE_MAIL_FROM: the From of every mail (default `Glimpse <notifications@<public host name>>`). */
+  mailFrom: string;
+  /** GLIMPSE_RATE_LIMIT_PASSWORD_RESET: password-reset requests per peer address per hour (429 beyond). 0 disables. */
+  passwordResetLimit: number;
+  /**
+   * GLIMPSE_REQUIRE_TWO_FACTOR_STAFF=on: admins and moderators must use two-factor log-in. One
+   * without it who gives the right password gets a short enrolment ticket, not a session: they
+   * can set it up and are then signed in (access/two-factor-policy.ts). Default off.
+   */
+  requireTwoFactorStaff: boolean;
 }
 
 export type ProcessRole = 'all' | 'web' | 'worker';
@@ -120,6 +148,18 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+function smtpUrlFrom(raw: string | undefined): string {
+  if (!raw) return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('GLIMPSE_SMTP_URL must be a URL such as smtp://user:pass@host:587 or smtps://user:pass@host:465');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`GLIMPSE_SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}//"`);
+  return raw;
 }
 
 function trustProxyFrom(raw: string | undefined): boolean | number | string {
@@ -170,9 +210,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: env.GLIMPSE_SECRET || undefined,
     logLevel: env.GLIMPSE_LOG_LEVEL || 'info',
     instanceTitle: env.GLIMPSE_INSTANCE_TITLE || 'Glimpse',
+    instanceDescription: env.GLIMPSE_INSTANCE_DESCRIPTION || 'A self-hosted place for photo series and 24-hour stories.',
+    hiddenWordsDefaultList: onOff(env, 'GLIMPSE_HIDDEN_WORDS_DEFAULT_LIST', false),
     fanoutThreshold: intFrom(env, 'GLIMPSE_FANOUT_THRESHOLD', 10000),
     mediaConcurrency: Math.max(1, intFrom(env, 'GLIMPSE_MEDIA_CONCURRENCY', 2)),
     scheduledPublishIntervalMs: intFrom(env, 'GLIMPSE_SCHEDULED_INTERVAL_MS', 10_000),
+    mediaSweepIntervalMs: intFrom(env, 'GLIMPSE_MEDIA_SWEEP_INTERVAL_MS', 600_000),
+    accountDeletionGraceDays: intFrom(env, 'GLIMPSE_ACCOUNT_DELETION_GRACE_DAYS', 30),
     pushSubject: pushSubjectFrom(env.GLIMPSE_PUSH_SUBJECT, publicUrl),
     pushAllowLoopback: env.GLIMPSE_PUSH_ALLOW_LOOPBACK === 'on',
     redisUrl: env.GLIMPSE_REDIS_URL || '',
@@ -186,5 +230,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // One core is the event loop's; the others read (at most four: one writer serialises the rest).
     sqliteReadWorkers: Math.min(16, intFrom(env, 'GLIMPSE_SQLITE_READ_WORKERS', Math.min(4, Math.max(0, os.availableParallelism() - 1)))),
     metricsToken: env.GLIMPSE_METRICS_TOKEN || '',
+    smtpUrl: smtpUrlFrom(env.GLIMPSE_SMTP_URL),
+    // The title quoted, so a comma or a colon in it stays part of the name.
+    mailFrom: env.GLIMPSE_MAIL_FROM || `"${(env.GLIMPSE_INSTANCE_TITLE || 'Glimpse').replace(/["\\\r\n]/g, '')}" <notifications@${new URL(publicUrl).hostname}>`,
+    passwordResetLimit: intFrom(env, 'GLIMPSE_RATE_LIMIT_PASSWORD_RESET', 5),
+    requireTwoFactorStaff: onOff(env, 'GLIMPSE_REQUIRE_TWO_FACTOR_STAFF', false),
   };
+}
+
+/** An `on`/`off` setting (`true`/`false` are read too); anything else is refused at start. */
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (raw === 'on' || raw === 'true') return true;
+  if (raw === 'off' || raw === 'false') return false;
+  throw new Error(`${name} must be on or off, got "${env[name]}"`);
 }

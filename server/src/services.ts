@@ -5,6 +5,14 @@ import { AccountRepository } from './domain/accounts/account-repository.ts';
 import { AccountService } from './domain/accounts/account-service.ts';
 import { AuthService } from './domain/auth/auth-service.ts';
 import { TokenRepository } from './domain/auth/token-repository.ts';
+import { PasswordResetService } from './domain/auth/password-reset.ts';
+import { EmailConfirmationService } from './domain/accounts/email-confirmation.ts';
+import { EmailChangeService } from './domain/accounts/email-change.ts';
+import { MailService } from './domain/mail/mail-service.ts';
+import { mailerFromConfig } from './domain/mail/mailer.ts';
+import { MailTokenRepository } from './domain/mail/mail-token-repository.ts';
+import { TwoFactorRepository } from './domain/auth/two-factor-repository.ts';
+import { TwoFactorService } from './domain/auth/two-factor-service.ts';
 import { FollowService } from './domain/follows/follow-service.ts';
 import { RelationshipRepository } from './domain/follows/relationship-repository.ts';
 import { NotificationRepository } from './domain/notifications/notification-repository.ts';
@@ -38,6 +46,7 @@ import { ModerationRepository } from './domain/moderation/moderation-repository.
 import { ModerationService } from './domain/moderation/moderation-service.ts';
 import { type AdminServices, buildAdminServices } from './domain/admin/admin-services.ts';
 import { InstanceRepository } from './domain/instance/instance-repository.ts';
+import { InstanceSettings } from './domain/instance/instance-settings.ts';
 import { ScheduledStatusRepository } from './domain/scheduled/scheduled-status-repository.ts';
 import { ScheduledStatusService } from './domain/scheduled/scheduled-status-service.ts';
 import { ScheduledPublisher } from './domain/scheduled/scheduled-publisher.ts';
@@ -57,6 +66,7 @@ import { InProcessJobQueue, type JobQueue } from './infra/queue/job-queue.ts';
 import type { DurableJobQueue, JobsAdmin } from './infra/queue/durable-job-queue.ts';
 import { buildJobQueue } from './infra/queue/build-job-queue.ts';
 import { MediaService, mediaLeaseHolder } from './domain/media/media-service.ts';
+import { MediaLifecycle, MediaSweeper } from './domain/media/media-lifecycle.ts';
 import { mediaStorageFor } from './infra/storage/s3-storage.ts';
 import type { MediaStorage } from './infra/storage/media-storage.ts';
 import { TrendRepository } from './domain/trends/trend-repository.ts';
@@ -65,6 +75,11 @@ import { SuggestionRepository } from './domain/suggestions/suggestion-repository
 import { SuggestionService } from './domain/suggestions/suggestion-service.ts';
 import { CustomEmojiRepository } from './domain/emojis/emoji-repository.ts';
 import { CustomEmojiService } from './domain/emojis/emoji-service.ts';
+import { AccountDeletionService, AccountDeletionSweeper } from './domain/accounts/account-deletion.ts';
+import { RelationImportService } from './domain/portability/relation-import.ts';
+
+/** How often account deletions past their grace period are looked for (also at start). */
+const ACCOUNT_DELETION_SWEEP_MS = 10 * 60_000;
 
 /** The use cases, wired to their repositories. Built once by app.ts; routes receive it. */
 export interface Services {
@@ -140,6 +155,14 @@ export interface Services {
   admin: AdminServices;
   accounts: AccountService;
   auth: AuthService;
+  /** Two-factor log-in (TOTP): enrolment, recovery codes, the check at log-in. */
+  twoFactor: TwoFactorService;
+  /** Account deletion by its owner: the request, its cancellation at log-in, the removal jobs. */
+  accountDeletion: AccountDeletionService;
+  /** Runs accountDeletion.sweep at start and every 10 minutes; app.ts starts and stops it. */
+  accountDeletionSweeper: AccountDeletionSweeper;
+  /** CSV imports of follows, blocks and mutes (Mastodon's formats), worked by durable jobs. */
+  relationImports: RelationImportService;
   follows: FollowService;
   notifications: NotificationService;
   /** Uploads, image processing and profile pictures. */
@@ -147,6 +170,10 @@ export interface Services {
   mediaStorage: MediaStorage;
   /** Image processing only (sharp is CPU- and memory-heavy): GLIMPSE_MEDIA_CONCURRENCY at once. */
   mediaQueue: JobQueue;
+  /** Removing media nothing points at (uploads never attached, deleted posts' and stories' photos) and their files. */
+  mediaLifecycle: MediaLifecycle;
+  /** Runs mediaLifecycle.sweep at start and every GLIMPSE_MEDIA_SWEEP_INTERVAL_MS; app.ts starts and stops it. */
+  mediaSweeper: MediaSweeper;
   /** Trending tags and posts by recent engagement. */
   trends: TrendService;
   /** Follow suggestions and their dismissals. */
@@ -159,6 +186,16 @@ export interface Services {
   scheduledPublisher: ScheduledPublisher;
   /** Web Push subscriptions and delivery (a job per published notification). */
   push: PushService;
+  /**
+   * Mail (GLIMPSE_SMTP_URL; `mail.enabled` false without it): sending from durable jobs, the
+   * password reset, e-mail confirmation at sign-up, and e-mail changes.
+   */
+  mail: MailService;
+  /** Title, description, rules, registrations, default hidden words and flood limits an admin sets (env values are the defaults). */
+  instanceSettings: InstanceSettings;
+  passwordResets: PasswordResetService;
+  emailConfirmation: EmailConfirmationService;
+  emailChange: EmailChangeService;
 }
 
 export function buildServices(config: Config, database: DatabaseHandle, clock: Clock, secret: string): Services {
@@ -261,10 +298,13 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     else if (message.kind === 'media.processed') media.wake(message.id);
   });
   // Per-account flood limits the HTTP layer cannot key, on the injectable clock.
-  const perMinute = (name: string, max: number) => (config.rateLimitsEnabled && max > 0 ? new RateLimit(rateLimitStore, name, max, 60_000) : undefined);
-  const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock, perMinute('story-response', config.rateLimits.storyResponses));
+  // Their maxima are instance settings an admin may change (the env's are the defaults), read per use from this process's copy.
+  const instanceSettings = new InstanceSettings(repositories.instance, config, clock);
+  const perMinute = (name: string, limit: 'comments' | 'story_responses') =>
+    config.rateLimitsEnabled ? new RateLimit(rateLimitStore, name, async () => (await instanceSettings.cached()).limits[limit], 60_000) : undefined;
+  const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock, perMinute('story-response', 'story_responses'));
   const moderation = new ModerationService(db, repositories.moderation, repositories.comments, repositories.accounts, repositories.relationships, repositories.tokens, hydrator, clock, jobs);
-  const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, perMinute('comment', config.rateLimits.comments));
+  const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, perMinute('comment', 'comments'));
   const scheduled = new ScheduledStatusService(db, new ScheduledStatusRepository(db), posts, repositories.accounts, repositories.media, clock);
   posts.useComments(comments, (accountId) => moderation.defaultCommentPolicy(accountId));
   stories.useReplyModeration({ isHidden: (authorId, text) => moderation.isHiddenByWords(authorId, text) });
@@ -277,19 +317,87 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   conversations.useMediaCheck((viewer, ids, options) => posts.checkMessageMedia(viewer, ids, options));
   posts.useMessages(conversations);
   stories.useConversations(conversations);
+  const mediaLifecycle = new MediaLifecycle(db, mediaStorage, jobs, clock, database.dialect);
+  stories.useMediaLifecycle(mediaLifecycle);
+  posts.useMediaLifecycle(mediaLifecycle);
   hydrator.useStoryLinks((viewer, ids) => stories.linksFor(viewer, ids));
   const accounts = new AccountService(db, repositories.accounts, repositories.relationships, config, clock);
+  accounts.useRegistrationsMode(async () => (await instanceSettings.current()).registrations);
+  moderation.useInstanceDefaultList(async () => (await instanceSettings.cached()).default_hidden_words);
+  // Mail: every mail is sent by a durable job; links are made in their jobs (domain/mail).
+  const mail = new MailService(mailerFromConfig(config), jobs, config);
+  const mailTokens = new MailTokenRepository(db);
+  const hourly = (name: string, max: number) => (config.rateLimitsEnabled && max > 0 ? new RateLimit(rateLimitStore, name, max, 60 * 60_000) : undefined);
+  const passwordResets = new PasswordResetService(db, repositories.accounts, repositories.tokens, mailTokens, mail, config, clock, jobs, {
+    perPeer: hourly('password-reset', config.passwordResetLimit),
+    perAddress: hourly('password-reset-address', 3),
+  });
+  const emailConfirmation = new EmailConfirmationService(db, repositories.accounts, mailTokens, mail, config, clock, jobs, hourly('confirmation-link', 5));
+  const emailChange = new EmailChangeService(db, repositories.accounts, emailConfirmation, mail);
+  accounts.onSignedUp = (trx, accountId, email) => emailConfirmation.sendLink(trx, accountId, email);
   const admin = buildAdminServices(db, clock, { moderationRepository: repositories.moderation, moderation, hydrator, accounts, sessions });
+  emailChange.emailBlocked = (email) => admin.emailDomainBlocks.isBlocked(email);
   // Instance-wide caches each process keeps: a change in one drops them in all (through Redis
   // when set; the admin command line publishes there too).
   admin.ipBlocks.onChanged = () => pubsub.publish(CACHE_CHANNEL, { kind: 'cache.changed', cache: 'ip-blocks' });
   customEmojis.onChanged = () => pubsub.publish(CACHE_CHANNEL, { kind: 'cache.changed', cache: 'custom-emojis' });
+  instanceSettings.onChanged = () => pubsub.publish(CACHE_CHANNEL, { kind: 'cache.changed', cache: 'instance-settings' });
   pubsub.subscribe(CACHE_CHANNEL, (message) => {
     if (message.kind !== 'cache.changed') return;
     if (message.cache === 'ip-blocks') admin.ipBlocks.dropCache();
+    else if (message.cache === 'instance-settings') instanceSettings.dropCache();
     else customEmojis.dropCache();
   });
+  const auth = new AuthService(
+    repositories.tokens,
+    repositories.accounts,
+    clock,
+    config.rateLimitsEnabled && config.rateLimits.loginAccount > 0 ? new RateLimit(rateLimitStore, 'login-name', config.rateLimits.loginAccount, 60 * 60_000) : undefined,
+  );
+  auth.onPasswordChanged = async (accountId) => {
+    const [user, account] = await Promise.all([repositories.accounts.findUser(accountId), repositories.accounts.findById(accountId)]);
+    if (user && account) await mail.passwordChanged(db, user, account.username);
+  };
+  // Codes spend the same per-account log-in budget as passwords (keyed on the account).
+  const twoFactor = new TwoFactorService(
+    new TwoFactorRepository(db),
+    repositories.accounts,
+    { issuer: config.instanceTitle, domain: config.domain, requiredForStaff: config.requireTwoFactorStaff },
+    secret,
+    clock,
+    config.rateLimitsEnabled && config.rateLimits.loginAccount > 0 ? new RateLimit(rateLimitStore, 'login-name', config.rateLimits.loginAccount, 60 * 60_000) : undefined,
+  );
+  // Account deletion by the owner: grace period, then chunked removal jobs (domain/accounts/account-deletion.ts).
+  const accountDeletion = new AccountDeletionService(
+    db,
+    { accounts: repositories.accounts, tokens: repositories.tokens, twoFactor, posts, stories: repositories.stories, comments: repositories.comments, mediaLifecycle },
+    jobs,
+    clock,
+    { graceDays: config.accountDeletionGraceDays },
+  );
+  // CSV imports of follows, blocks and mutes act through the FollowService made below.
+  let followsForImports: FollowService | undefined;
+  const relationImports = new RelationImportService(
+    db,
+    {
+      follow: (viewer, id) => followsForImports!.follow(viewer, id),
+      unfollow: (viewer, id) => followsForImports!.unfollow(viewer, id),
+      block: (viewer, id) => followsForImports!.block(viewer, id),
+      unblock: (viewer, id) => followsForImports!.unblock(viewer, id),
+      mute: (viewer, id, options) => followsForImports!.mute(viewer, id, options),
+      unmute: (viewer, id) => followsForImports!.unmute(viewer, id),
+    },
+    jobs,
+    clock,
+    config.domain,
+  );
   return {
+    relationImports,
+    mail,
+    instanceSettings,
+    passwordResets,
+    emailConfirmation,
+    emailChange,
     admin,
     caches: { postContent, filterRules, viewerRelations, statusJson, accountJson },
     pubsub,
@@ -318,23 +426,23 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     database,
     repositories,
     accounts,
-    auth: new AuthService(
-      repositories.tokens,
-      repositories.accounts,
-      clock,
-      config.rateLimitsEnabled && config.rateLimits.loginAccount > 0 ? new RateLimit(rateLimitStore, 'login-name', config.rateLimits.loginAccount, 60 * 60_000) : undefined,
-    ),
-    follows: new FollowService(db, repositories.accounts, repositories.relationships, notifications, clock, {
+    auth,
+    twoFactor,
+    accountDeletion,
+    accountDeletionSweeper: new AccountDeletionSweeper(accountDeletion, ACCOUNT_DELETION_SWEEP_MS),
+    follows: (followsForImports = new FollowService(db, repositories.accounts, repositories.relationships, notifications, clock, {
       onFollowed: (trx, follower, followed) => feeds.followed(trx, follower, followed),
       onUnfollowed: async (trx, follower, followed) => {
         await feeds.unfollowed(trx, follower, followed);
         await lists.unfollowed(trx, follower, followed);
       },
-    }),
+    })),
     notifications,
     media,
     mediaStorage,
     mediaQueue,
+    mediaLifecycle,
+    mediaSweeper: new MediaSweeper(mediaLifecycle, config.mediaSweepIntervalMs),
     scheduled,
     scheduledPublisher: new ScheduledPublisher(scheduled, clock, config.scheduledPublishIntervalMs),
     push,

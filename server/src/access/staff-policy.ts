@@ -33,6 +33,14 @@ export function canAdminister(viewer: Viewer | undefined): boolean {
 }
 
 /**
+ * Changing the instance settings (title, description, rules, registrations, default hidden
+ * words, limits: domain/instance/instance-settings.ts): admins only, never moderators.
+ */
+export function canManageInstance(viewer: Viewer | undefined): boolean {
+  return viewer?.role === 'admin';
+}
+
+/**
  * Acting on one account (approve, reject, disable, enable, suspend, unsuspend): a moderator
  * acts on accounts of a lower role only, never on oneself, so a moderator cannot suspend an
  * admin and nobody locks themselves out. Admins act on users and moderators.

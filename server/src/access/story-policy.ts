@@ -27,6 +27,11 @@ export function liveStorySql(now: Date, stories = 'stories'): SqlForm {
   return sql<SqlBool>`${column(stories, 'expires_at')} > ${now.toISOString()}`;
 }
 
+/** The SQL form of `isExpired`: the story (`stories`) has expired by `now` (the author's archive lists these). */
+export function expiredStorySql(now: Date, stories = 'stories'): SqlForm {
+  return sql<SqlBool>`${column(stories, 'expires_at')} <= ${now.toISOString()}`;
+}
+
 /**
  * Whether the viewer may see a story. The author always. Nobody blocked either way. It must
  * be live, unless read through a highlight. The author's content must be visible to the

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { openSqlite } from './dialect/sqlite.ts';
 import { openPostgres, type PostgresOptions } from './dialect/postgres.ts';
-import { migrateToLatest } from './migrate.ts';
+import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import type { StatementObserver } from './statement-observer.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -17,6 +17,10 @@ export interface DatabaseHandle {
   readWorkerStats?(): { workers: number; answered: number };
   /** 'ok' when the database finds nothing wrong with itself. */
   integrityCheck(): Promise<string>;
+  /** PostgreSQL: the pool's connections, open, idle and requests waiting for one (GET /metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
+  /** Migrations of this code the database has not run (GET /readyz). Set by openDatabase. */
+  pendingMigrations?(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const handle = /^postgres(ql)?:\/\//.test(url)
     ? await openPostgres(url, options.postgres)
     : openSqlite(url === ':memory:' ? ':memory:' : url || path.join(options.dataDir, 'glimpse.sqlite'), { readWorkers: options.sqliteReadWorkers });
-  if (options.migrate !== false) await migrateToLatest(handle.kysely, handle.dialect === 'postgres' ? options.postgres?.schema : undefined);
+  const schema = handle.dialect === 'postgres' ? options.postgres?.schema : undefined;
+  if (options.migrate !== false) await migrateToLatest(handle.kysely, schema);
+  handle.pendingMigrations = () => pendingMigrations(handle.kysely, schema);
   return handle;
 }

@@ -24,6 +24,10 @@ import * as nodeLeases from './migrations/0021-node-leases.ts';
 import * as tagFollowerIndex from './migrations/0022-tag-follower-index.ts';
 import * as contentVersions from './migrations/0023-content-versions.ts';
 import * as relationsVersion from './migrations/0024-relations-version.ts';
+import * as mail from './migrations/0025-mail.ts';
+import * as twoFactor from './migrations/0026-two-factor.ts';
+import * as mediaLifecycle from './migrations/0027-media-lifecycle.ts';
+import * as accountDeletion from './migrations/0028-account-deletion.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -51,6 +55,10 @@ const migrations: Record<string, Migration> = {
   '0022-tag-follower-index': tagFollowerIndex,
   '0023-content-versions': contentVersions,
   '0024-relations-version': relationsVersion,
+  '0025-mail': mail,
+  '0026-two-factor': twoFactor,
+  '0027-media-lifecycle': mediaLifecycle,
+  '0028-account-deletion': accountDeletion,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -67,4 +75,15 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
   }
+}
+
+/** The migrations this code has that the database has not run yet, by name (readiness: GET /readyz). */
+export async function pendingMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/** Every migration this code has, in order (a backup newer than these is refused: `restore`). */
+export function knownMigrations(): string[] {
+  return Object.keys(migrations);
 }

@@ -44,6 +44,21 @@ export interface UsersTable {
   /** Bumped by every change to the account's filters (migration 0023). */
   filters_version: Generated<number>;
   relations_version: Generated<number>;
+  /** When the e-mail address was confirmed; null while a sign-up made with mail on awaits its link (migration 0025). */
+  email_confirmed_at: string | null;
+  /** A new address asked for and not yet confirmed (migration 0025). */
+  unconfirmed_email: string | null;
+}
+
+/** Single-use links mailed out (password reset, e-mail confirmation), by SHA-256 hash (migration 0025). */
+export interface MailTokensTable {
+  token_hash: string;
+  account_id: string;
+  purpose: 'password_reset' | 'email_confirmation';
+  email: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface AppsTable {
@@ -228,6 +243,8 @@ export interface MediaTable {
   lease_owner: Generated<string | null>;
   lease_until: Generated<string | null>;
   lease_holder: Generated<string | null>;
+  /** When it may be removed once nothing points at it (migration 0027); null: 24 h after created_at. */
+  remove_after: Generated<string | null>;
 }
 
 export interface StatusesTable {
@@ -537,6 +554,25 @@ export interface AccountTagsTable {
 }
 
 /** Web Push subscriptions, one per access token (migration 0017). */
+/** Two-factor log-in (TOTP) per account (migration 0026); the secret is sealed. */
+export interface TwoFactorCredentialsTable {
+  account_id: string;
+  sealed_secret: string;
+  /** Null while the enrolment waits for its first valid code. */
+  confirmed_at: string | null;
+  /** The newest time step a code was accepted for: no code of it or before is accepted again. */
+  last_used_step: number | null;
+  created_at: string;
+}
+
+/** Single-use recovery codes, as SHA-256 hashes (migration 0026). */
+export interface TwoFactorRecoveryCodesTable {
+  account_id: string;
+  code_hash: string;
+  used_at: string | null;
+  created_at: string;
+}
+
 export interface PushSubscriptionsTable {
   id: string;
   access_token_id: string;
@@ -602,6 +638,38 @@ export interface ScheduledStatusesTable {
   finished_at: string | null;
 }
 
+/** An owner's request to delete their account (migration 0028, domain/accounts/account-deletion.ts). */
+export interface AccountDeletionsTable {
+  account_id: string;
+  requested_at: string;
+  /** The end of the grace period: log-in before it cancels the request. */
+  due_at: string;
+  /** Claimed by a sweep: the removal jobs run; log-in no longer cancels. */
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+/** A CSV import of follows, blocks or mutes (migration 0028, domain/portability/relation-import.ts). */
+export interface RelationImportsTable {
+  id: string;
+  account_id: string;
+  type: 'following' | 'blocking' | 'muting';
+  mode: 'merge' | 'overwrite';
+  /** queued → removing (overwrite only) → adding → finished. */
+  state: 'queued' | 'removing' | 'adding' | 'finished';
+  /** The parsed rows: JSON [{ address, hideNotifications? }]. */
+  rows: string;
+  total_items: number;
+  processed_items: Generated<number>;
+  imported_items: Generated<number>;
+  /** JSON [{ address, reason }]. */
+  skipped: Generated<string>;
+  /** Overwrite: the id of the last relation the removal looked at. */
+  removal_cursor: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   ip_blocks: IpBlocksTable;
   email_domain_blocks: EmailDomainBlocksTable;
@@ -663,8 +731,13 @@ export interface Database {
   suggestion_dismissals: SuggestionDismissalsTable;
   custom_emojis: CustomEmojisTable;
   push_subscriptions: PushSubscriptionsTable;
+  mail_tokens: MailTokensTable;
+  two_factor_credentials: TwoFactorCredentialsTable;
+  two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
   node_leases: NodeLeasesTable;
   jobs: JobsTable;
+  account_deletions: AccountDeletionsTable;
+  relation_imports: RelationImportsTable;
 }
 
 export type { Generated };

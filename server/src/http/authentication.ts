@@ -48,7 +48,8 @@ async function resolveCaller(auth: AuthService, request: FastifyRequest, publicO
   const via = bearer ? 'bearer' : cookie ? 'cookie' : undefined;
   if (!via) return { principal: undefined, via, refused: undefined };
   try {
-    const principal = await auth.authenticate((bearer ?? cookie)!, via === 'bearer' ? 'oauth' : 'session');
+    const allowUnconfirmed = request.routeOptions.config?.allowUnconfirmed === true;
+    const principal = await auth.authenticate((bearer ?? cookie)!, via === 'bearer' ? 'oauth' : 'session', { allowUnconfirmed });
     return { principal, via, refused: undefined };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

@@ -10,6 +10,8 @@ import type { Viewer } from '../access/viewer-context.ts';
 export interface GlimpseRouteConfig {
   auth?: 'user' | 'app' | 'optional' | 'none';
   scope?: string;
+  /** Accept a token whose account's e-mail awaits confirmation (mail on); only for resending the link. */
+  allowUnconfirmed?: boolean;
 }
 
 declare module 'fastify' {

@@ -9,7 +9,7 @@ import { accountNotSuspendedSql, byUnsuspendedAccountSql, isHiddenBySuspension, 
 import { authorPostsVisibleSql, canViewPost, homeFeedAuthorSql, isHomeFeedAuthor, isPubliclyListable, publiclyListableSql } from '../../src/access/post-policy.ts';
 import { isMessage, notMessageSql } from '../../src/access/message-policy.ts';
 import { isListedComment, listedCommentSql } from '../../src/access/comment-policy.ts';
-import { isExpired, liveStorySql } from '../../src/access/story-policy.ts';
+import { expiredStorySql, isExpired, liveStorySql } from '../../src/access/story-policy.ts';
 import type { StatusRow } from '../../src/domain/posts/post.ts';
 import { createWorld, type Actor, type World } from '../support/world.ts';
 
@@ -171,6 +171,14 @@ describe('access rules: each SQL form selects exactly what its predicate admits'
     const selected = await db.selectFrom('stories').select('id').where('id', 'in', storyIds).where(liveStorySql(now)).execute();
     assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(rows.filter((r) => !isExpired(r, now)).map((r) => r.id)));
     assert.equal(selected.length, 3, 'the three stories posted after the clock moved are live');
+  });
+
+  test('stories: expiredStorySql selects exactly the stories that are isExpired', async () => {
+    const now = world.clock.now();
+    const rows = await db.selectFrom('stories').select(['id', 'expires_at']).where('id', 'in', storyIds).execute();
+    const selected = await db.selectFrom('stories').select('id').where('id', 'in', storyIds).where(expiredStorySql(now)).execute();
+    assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(rows.filter((r) => isExpired(r, now)).map((r) => r.id)));
+    assert.ok(selected.length > 0, 'some stories have expired');
   });
 
   test('profile directory: listedInDirectorySql selects exactly the accounts isListedInDirectory admits', async () => {

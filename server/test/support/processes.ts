@@ -12,7 +12,8 @@ import { freePort } from './ports.ts';
  */
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 
-export type Role = 'web' | 'worker';
+/** `all` is the embedded default (HTTP and background jobs in one process). */
+export type Role = 'all' | 'web' | 'worker';
 
 export interface Exit {
   code: number | null;
@@ -204,7 +205,7 @@ export async function startGlimpse(options: StartOptions): Promise<GlimpseProces
       wakers.add(done);
     });
   }
-  if (options.role === 'web') {
+  if (options.role !== 'worker') {
     for (;;) {
       if (exit) return failStart(`exited during start-up (${exit.code ?? exit.signal})`);
       try {

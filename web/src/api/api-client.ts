@@ -13,12 +13,15 @@ export class ApiError extends Error {
   readonly status: number;
   /** Per-field messages of a 422 (`details` in Mastodon's shape), e.g. {username: ['is already taken']}. */
   readonly fieldErrors: FieldErrors;
+  /** The whole error body, for the flags some answers carry (e.g. `two_factor_required`). */
+  readonly body: Record<string, unknown>;
 
-  constructor(status: number, message: string, fieldErrors: FieldErrors = {}) {
+  constructor(status: number, message: string, fieldErrors: FieldErrors = {}, body: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.fieldErrors = fieldErrors;
+    this.body = body;
   }
 }
 
@@ -214,7 +217,7 @@ function parseJson(text: string): unknown {
 function errorFrom(status: number, payload: unknown): ApiError {
   const body = (payload && typeof payload === 'object' ? payload : {}) as { error?: unknown; details?: unknown };
   const message = typeof body.error === 'string' && body.error.trim() ? body.error : fallbackMessage(status);
-  return new ApiError(status, message, fieldErrorsFrom(body.details));
+  return new ApiError(status, message, fieldErrorsFrom(body.details), body as Record<string, unknown>);
 }
 
 function fieldErrorsFrom(details: unknown): FieldErrors {

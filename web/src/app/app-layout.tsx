@@ -59,6 +59,11 @@ export function AppLayout() {
         </a>
         <AppNav account={state.account} />
         <main className="app-main" id="main">
+          {state.notice && (
+            <p className="success-message app-notice" role="status">
+              {state.notice}
+            </p>
+          )}
           <Outlet />
         </main>
       </div>

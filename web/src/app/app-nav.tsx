@@ -5,7 +5,7 @@ import { useSession } from '../auth/session-context.tsx';
 import { useUnreadNotifications } from '../notifications/unread-notifications-context.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
-import { FlagIcon, HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, SettingsIcon } from '../ui/icons.tsx';
+import { FlagIcon, HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, ServerIcon, SettingsIcon } from '../ui/icons.tsx';
 import { profilePath } from '../ui/account-name.ts';
 
 function NavItem({ to, label, icon, end, badge }: { to: string; label: string; icon: ReactNode; end?: boolean; badge?: number }) {
@@ -72,6 +72,8 @@ export function AppNav({ account }: { account: Account }) {
           <NavItem to="/follow-requests" label="Follow requests" icon={<PersonAddIcon />} />
           <NavItem to={profilePath(account)} end label="Profile" icon={<Avatar account={account} size="small" />} />
           {isAdmin && <NavItem to="/admin/reports" label="Reports" icon={<FlagIcon />} />}
+          {/* Instance settings are for admins only, not moderators (server: access/staff-policy.ts). */}
+          {state.status === 'signed-in' && state.role === 'admin' && <NavItem to="/admin/instance" label="Instance" icon={<ServerIcon />} />}
         </ul>
       </nav>
       <div className="app-account-actions">

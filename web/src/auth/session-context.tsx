@@ -8,17 +8,23 @@ export type SessionState =
   | { status: 'loading' }
   | { status: 'error'; error: unknown }
   /** `isDeliberate`: the person pressed Log out, so there is no page to come back to. */
-  | { status: 'signed-out'; isDeliberate?: boolean }
-  | { status: 'signed-in'; account: Account; role: string };
+  | { status: 'signed-out'; isDeliberate?: boolean; notice?: string }
+  /** `notice`: something the log-in did that the person should know (a cancelled account deletion). */
+  | { status: 'signed-in'; account: Account; role: string; notice?: string };
 
 export interface SessionContextValue {
   state: SessionState;
   /** The signed-in account, or null. */
   account: Account | null;
-  logIn: (login: string, password: string) => Promise<void>;
+  /** `code`: the two-factor code (or a recovery code) when the server asked for one. */
+  logIn: (login: string, password: string, code?: string) => Promise<void>;
+  /** A session the server started another way (enrolling in two-factor log-in at log-in). */
+  adoptSession: (session: { account: Account; csrf_token: string }) => void;
   /** Resolves to 'pending-approval' when an admin must approve the account first. */
-  signUp: (input: SignUpInput) => Promise<'signed-in' | 'pending-approval'>;
+  signUp: (input: SignUpInput) => Promise<'signed-in' | 'pending-approval' | 'confirmation-required'>;
   logOut: () => Promise<void>;
+  /** The server ended the session itself (asking for account deletion): signed out, with a notice the log-in page shows. */
+  sessionEnded: (notice: string) => void;
   /** After an edit of the own profile, so the nav and profile show it at once. */
   replaceAccount: (account: Account) => void;
   retry: () => void;
@@ -61,8 +67,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const logIn = useCallback(
-    async (login: string, password: string) => {
-      const session = await createSession(api, login, password);
+    async (login: string, password: string, code?: string) => {
+      const session = await createSession(api, login, password, code);
+      api.setCsrfToken(session.csrf_token);
+      const notice = session.deletion_cancelled ? 'Welcome back! Logging in cancelled the deletion of your account.' : undefined;
+      setState({ status: 'signed-in', account: session.account, role: 'user', ...(notice ? { notice } : {}) });
+    },
+    [api],
+  );
+
+  const adoptSession = useCallback(
+    (session: { account: Account; csrf_token: string }) => {
       api.setCsrfToken(session.csrf_token);
       setState({ status: 'signed-in', account: session.account, role: 'user' });
     },
@@ -73,6 +88,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (input: SignUpInput) => {
       const result = await register(api, input);
       if (result.kind === 'pending-approval') return 'pending-approval' as const;
+      if (result.kind === 'confirmation-required') return 'confirmation-required' as const;
       api.setCsrfToken(result.session.csrf_token);
       setState({ status: 'signed-in', account: result.session.account, role: 'user' });
       return 'signed-in' as const;
@@ -91,6 +107,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'signed-out', isDeliberate: true });
   }, [api]);
 
+  const sessionEnded = useCallback(
+    (notice: string) => {
+      api.setCsrfToken(null);
+      setState({ status: 'signed-out', isDeliberate: true, notice });
+    },
+    [api],
+  );
+
   const replaceAccount = useCallback((account: Account) => {
     setState((current) => (current.status === 'signed-in' ? { ...current, account } : current));
   }, []);
@@ -105,12 +129,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       state,
       account: state.status === 'signed-in' ? state.account : null,
       logIn,
+      adoptSession,
       signUp,
       logOut,
+      sessionEnded,
       replaceAccount,
       retry,
     }),
-    [state, logIn, signUp, logOut, replaceAccount, retry],
+    [state, logIn, adoptSession, signUp, logOut, sessionEnded, replaceAccount, retry],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -26,6 +26,7 @@ export function SignupPage() {
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [isSubmitting, setSubmitting] = useState(false);
   const [isPending, setPending] = useState(false);
+  const [isConfirmationSent, setConfirmationSent] = useState(false);
   const [isAgreementMissing, setAgreementMissing] = useState(false);
   const [registrations, setRegistrations] = useState<Registrations>({ enabled: true, approvalRequired: false });
 
@@ -64,6 +65,7 @@ export function SignupPage() {
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
       if (outcome === 'pending-approval') setPending(true);
+      if (outcome === 'confirmation-required') setConfirmationSent(true);
     } catch (err) {
       setError(err);
       if (err instanceof ApiError) {
@@ -75,6 +77,18 @@ export function SignupPage() {
       setSubmitting(false);
     }
   };
+
+  if (isConfirmationSent) {
+    return (
+      <div className="auth-done" role="status">
+        <h2 className="auth-heading">Check your e-mail</h2>
+        <p>We sent a link to {email.trim()}. Follow it to confirm your address; then you can log in.</p>
+        <p>
+          <Link to="/login">Back to log in</Link>
+        </p>
+      </div>
+    );
+  }
 
   if (isPending) {
     return (

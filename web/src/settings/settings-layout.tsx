@@ -17,7 +17,13 @@ export function SettingsLayout() {
             <NavLink to="/settings/profile">Account details</NavLink>
           </li>
           <li>
+            <NavLink to="/settings/email">E-mail address</NavLink>
+          </li>
+          <li>
             <NavLink to="/settings/password">Password</NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/security">Security</NavLink>
           </li>
           <li>
             <NavLink to="/settings/blocked">Blocked accounts</NavLink>
@@ -38,10 +44,19 @@ export function SettingsLayout() {
             <NavLink to="/settings/highlights">Highlights</NavLink>
           </li>
           <li>
+            <NavLink to="/settings/story-archive">Story archive</NavLink>
+          </li>
+          <li>
             <NavLink to="/settings/filters">Filters</NavLink>
           </li>
           <li>
             <NavLink to="/settings/scheduled">Scheduled posts</NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/import-export">Import and export</NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/delete-account">Delete account</NavLink>
           </li>
         </ul>
       </nav>

@@ -1,4 +1,4 @@
-import type { ApiClient } from '../api/api-client.ts';
+import type { ApiClient, Page } from '../api/api-client.ts';
 import type { Account, MediaAttachment, Notification } from '../api/mastodon-types.ts';
 
 /** Glimpse's own API for stories (API.md, "Stories"). */
@@ -161,6 +161,13 @@ export function addCloseFriends(api: ApiClient, accountIds: string[]): Promise<A
 
 export function removeCloseFriend(api: ApiClient, accountId: string): Promise<unknown> {
   return api.delete(`${STORIES_BASE}/close_friends/${id(accountId)}`);
+}
+
+/** The signed-in author's expired stories, newest first (paged by the Link header). */
+export const STORY_ARCHIVE_PATH = `${STORIES_BASE}/stories/archive`;
+
+export function fetchStoryArchivePage(api: ApiClient, path: string, signal?: AbortSignal): Promise<Page<Story>> {
+  return api.getPage<Story>(path, undefined, signal);
 }
 
 export function fetchHighlights(api: ApiClient, accountId: string, signal?: AbortSignal): Promise<Highlight[]> {

@@ -140,6 +140,14 @@ export const TrashIcon = () => (
   </Icon>
 );
 
+export const ServerIcon = () => (
+  <Icon>
+    <rect x="3" y="4" width="18" height="7" rx="1.5" />
+    <rect x="3" y="13" width="18" height="7" rx="1.5" />
+    <path d="M7 7.5h.01M7 16.5h.01" />
+  </Icon>
+);
+
 export const FlagIcon = () => (
   <Icon>
     <path d="M5 21V4" />

@@ -36,6 +36,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     kysely,
     dialect: 'postgres',
     statements,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async integrityCheck() {
       // PostgreSQL checks pages itself; a trivial query proves the database answers.
       await sql`SELECT 1`.execute(kysely);

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.ts';
-import type { Config } from '../../config.ts';
+import type { Config, RegistrationMode } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -48,7 +48,7 @@ export class AccountService {
     private readonly db: Db,
     private readonly accounts: AccountRepository,
     private readonly relationships: RelationshipRepository,
-    private readonly config: Pick<Config, 'registrations' | 'domain'>,
+    private readonly config: Pick<Config, 'registrations' | 'domain' | 'smtpUrl'>,
     private readonly clock: Clock,
   ) {}
 
@@ -58,6 +58,16 @@ export class AccountService {
     this.signUpChecks = checks;
   }
 
+  /** The registrations mode in force: GLIMPSE_REGISTRATIONS unless an admin set one (domain/instance/instance-settings.ts). */
+  private registrationsMode: () => Promise<RegistrationMode> = async () => this.config.registrations;
+
+  useRegistrationsMode(read: () => Promise<RegistrationMode>): void {
+    this.registrationsMode = read;
+  }
+
+  /** With mail: queues the confirmation link in the sign-up's transaction (accounts/email-confirmation.ts). */
+  onSignedUp: ((trx: Db, accountId: string, email: string) => Promise<void>) | undefined;
+
   /**
    * Creates the account and its user. The first account becomes the instance's admin. Refusals
    * carry Mastodon's `details` (field → [{error: ERR_…, description}]). A sign-up from an
@@ -65,7 +75,8 @@ export class AccountService {
    * sign_up_requires_approval the account waits for approval.
    */
   async register(input: RegistrationInput): Promise<AccountRow> {
-    if (this.config.registrations === 'closed') throw new AppError(403, 'Registrations are closed on this server');
+    const registrations = await this.registrationsMode();
+    if (registrations === 'closed') throw new AppError(403, 'Registrations are closed on this server');
     const severity = input.ip && this.signUpChecks ? await this.signUpChecks.ipSeverity(input.ip) : undefined;
     if (severity === 'sign_up_block' || severity === 'no_access') throw new AppError(403, 'Sign-ups from your network are not allowed on this server');
     const errors: Record<string, Array<{ error: string; description: string }>> = {};
@@ -83,7 +94,7 @@ export class AccountService {
     else if (input.password.length > LIMITS.passwordMax) fail('password', 'ERR_TOO_LONG', tooLong(LIMITS.passwordMax));
     if (!input.agreement) fail('agreement', 'ERR_ACCEPTED', 'must be accepted');
     if ((input.reason ?? '').length > LIMITS.reason) fail('reason', 'ERR_TOO_LONG', tooLong(LIMITS.reason));
-    else if (this.config.registrations === 'approval' && !input.reason?.trim()) fail('reason', 'ERR_BLANK', "can't be blank");
+    else if (registrations === 'approval' && !input.reason?.trim()) fail('reason', 'ERR_BLANK', "can't be blank");
     if (!errors.email && this.signUpChecks && (await this.signUpChecks.emailBlocked(input.email))) fail('email', 'ERR_BLOCKED', 'uses a disallowed e-mail provider');
     if (Object.keys(errors).length === 0) {
       if (await this.accounts.findByUsername(input.username)) fail('username', 'ERR_TAKEN', 'is already taken');
@@ -124,14 +135,17 @@ export class AccountService {
             email_lower: input.email.toLowerCase(),
             password_hash: passwordHash,
             role: isFirst ? 'admin' : 'user',
-            approved: isFirst || (this.config.registrations === 'open' && severity !== 'sign_up_requires_approval') ? 1 : 0,
+            approved: isFirst || (registrations === 'open' && severity !== 'sign_up_requires_approval') ? 1 : 0,
             disabled: 0,
             registration_reason: input.reason ?? '',
             created_at: iso,
             password_changed_at: iso,
+            // With mail the address waits for its link; without, it counts as confirmed.
+            email_confirmed_at: this.config.smtpUrl ? null : iso,
           },
           trx,
         );
+        if (this.config.smtpUrl) await this.onSignedUp?.(trx, id, input.email);
       });
     } catch (error) {
       // Two sign-ups racing for one name: the unique index decides, the loser gets a 422.

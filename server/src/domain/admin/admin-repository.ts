@@ -7,6 +7,8 @@ import { type PageParams, pageQuery } from './paging.ts';
 /** An account with the admin-level facts of its user. */
 export type AdminAccountRow = AccountRow & {
   email: string;
+  /** Null while the address awaits its confirmation link (mail on; migration 0025). */
+  email_confirmed_at: string | null;
   role: Role;
   approved: number;
   disabled: number;
@@ -63,7 +65,7 @@ export class AdminRepository {
       .selectFrom('accounts')
       .innerJoin('users', 'users.account_id', 'accounts.id')
       .selectAll('accounts')
-      .select(['users.email', 'users.role', 'users.approved', 'users.disabled', 'users.registration_reason']);
+      .select(['users.email', 'users.role', 'users.approved', 'users.disabled', 'users.registration_reason', 'users.email_confirmed_at']);
   }
 
   async accounts(filter: AdminAccountFilter, page: PageParams): Promise<AdminAccountRow[]> {

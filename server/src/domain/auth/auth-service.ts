@@ -248,11 +248,13 @@ export class AuthService {
 
   /**
    * Resolves a bearer token or session cookie. Revoked tokens, and tokens of suspended
-   * accounts, answer 401; an account still awaiting approval answers 403.
+   * accounts, answer 401; an account still awaiting approval answers 403, and so does one
+   * whose e-mail awaits confirmation (mail on), except where `allowUnconfirmed` (resending the link).
    */
-  async authenticate(token: string, kind: 'oauth' | 'session'): Promise<Principal> {
+  async authenticate(token: string, kind: 'oauth' | 'session', options: { allowUnconfirmed?: boolean } = {}): Promise<Principal> {
     const found = await this.tokens.findActiveToken(hashToken(token));
     if (!found || found.token.kind !== kind || found.disabled) throw unauthorized();
+    if (!found.confirmed && !options.allowUnconfirmed) throw new AppError(403, 'Your login is missing a confirmed e-mail address');
     if (!found.approved) throw new AppError(403, 'Your login is currently pending approval');
     const { token: row } = found;
     return {
@@ -279,6 +281,7 @@ export class AuthService {
     const found = await this.accounts.findUserByLogin(login);
     const ok = await verifyPassword(found?.user.password_hash ?? (await timingDummyHash()), password);
     if (!found || !ok || found.user.disabled) throw unauthorized('Invalid username/email or password');
+    if (found.user.email_confirmed_at === null) throw new AppError(403, 'Your login is missing a confirmed e-mail address');
     if (!found.user.approved) throw new AppError(403, 'Your login is currently pending approval');
     return found.account;
   }
@@ -295,7 +298,11 @@ export class AuthService {
     const now = this.nowIso();
     await this.accounts.updateUser(viewer.accountId, { password_hash: await hashPassword(next), password_changed_at: now });
     await this.tokens.revokeAllForAccount(viewer.accountId, now, keepTokenId);
+    await this.onPasswordChanged?.(viewer.accountId);
   }
+
+  /** With mail: queues the "your password was changed" notice (services.ts wires it to domain/mail). */
+  onPasswordChanged: ((accountId: string) => Promise<void>) | undefined;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -12,6 +12,8 @@ export interface AuthenticatedToken {
   role: 'user' | 'moderator' | 'admin' | null;
   approved: boolean;
   disabled: boolean;
+  /** users.email_confirmed_at is set (migration 0025); false only for a sign-up awaiting its mailed link. */
+  confirmed: boolean;
   /** users.filters_version: which of the account's filter sets is current (migration 0023). */
   filtersVersion: number;
   /** users.relations_version: which of the account's sets of relations is current (migration 0024). */
@@ -81,8 +83,8 @@ export class TokenRepository {
   async findActiveToken(tokenHash: string): Promise<AuthenticatedToken | undefined> {
     const [row] = await activeTokenQuery.execute(this.db, { tokenHash });
     if (!row) return undefined;
-    const { role, approved, disabled, filters_version, relations_version, ...token } = row;
-    return { token, role: role ?? null, approved: approved === null ? true : Boolean(approved), disabled: Boolean(disabled), filtersVersion: Number(filters_version ?? 0), relationsVersion: Number(relations_version ?? 0) };
+    const { role, approved, disabled, filters_version, relations_version, email_confirmed_at, ...token } = row;
+    return { token, role: role ?? null, approved: approved === null ? true : Boolean(approved), disabled: Boolean(disabled), confirmed: role === null || email_confirmed_at !== null, filtersVersion: Number(filters_version ?? 0), relationsVersion: Number(relations_version ?? 0) };
   }
 
   /** Which of these tokens are revoked (by primary key, in chunks): the open streams' safety net. */
@@ -150,7 +152,7 @@ const activeTokenQuery = preparedQuery((db: Db, { tokenHash }: { tokenHash: stri
     .selectFrom('access_tokens')
     .leftJoin('users', 'users.account_id', 'access_tokens.account_id')
     .selectAll('access_tokens')
-    .select(['users.role', 'users.approved', 'users.disabled', 'users.filters_version', 'users.relations_version'])
+    .select(['users.role', 'users.approved', 'users.disabled', 'users.filters_version', 'users.relations_version', 'users.email_confirmed_at'])
     .where('access_tokens.token_hash', '=', tokenHash)
     .where('access_tokens.revoked_at', 'is', null),
 );

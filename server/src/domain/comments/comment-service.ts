@@ -140,7 +140,7 @@ export class CommentService {
 
     const now = this.clock.now();
     const id = newId(now.getTime());
-    const hidden = this.moderation.decideCommentFrom(parties.get(root.author.id)!, viewer.accountId, text);
+    const hidden = await this.moderation.decideCommentFrom(parties.get(root.author.id)!, viewer.accountId, text);
     const key = foldKey(text);
     const row: StatusRow = {
       id,

@@ -89,6 +89,29 @@ export class InstanceRepository {
       .execute();
   }
 
+  /** The stored values of these keys (instance-settings.ts); a key without a row is left out. */
+  async values(keys: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('instance_settings').select(['key', 'value']).where('key', 'in', [...keys]).execute();
+    return new Map(rows.map((r) => [r.key, r.value]));
+  }
+
+  /** Sets (a string) or removes (null) each key, all in one transaction. */
+  async setValues(changes: ReadonlyArray<readonly [string, string | null]>, now: string): Promise<void> {
+    if (changes.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const [key, value] of changes) {
+        if (value === null) await trx.deleteFrom('instance_settings').where('key', '=', key).execute();
+        else {
+          await trx
+            .insertInto('instance_settings')
+            .values({ key, value, updated_at: now })
+            .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+            .execute();
+        }
+      }
+    });
+  }
+
   /**
    * The last twelve weeks (Monday to Monday, UTC), this week first: statuses written (not by
    * suspended accounts), accounts that logged in (were issued a token: log-ins, OAuth grants

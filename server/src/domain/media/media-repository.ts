@@ -52,6 +52,11 @@ export class MediaRepository {
     return { media, tags };
   }
 
+  /** A deleted post's photos: unattached, removable by the media sweep after `removeAfter` (media-lifecycle.ts). */
+  async detachFromStatus(statusId: string, removeAfter: string, db: Db = this.db): Promise<void> {
+    await db.updateTable('media').set({ status_id: null, remove_after: removeAfter }).where('status_id', '=', statusId).execute();
+  }
+
   async replaceTags(mediaId: string, tags: Array<{ account_id: string; x: number; y: number }>, db: Db = this.db): Promise<void> {
     await db.deleteFrom('media_tags').where('media_id', '=', mediaId).execute();
     if (tags.length) await db.insertInto('media_tags').values(tags.map((t) => ({ ...t, media_id: mediaId }))).execute();

@@ -125,6 +125,8 @@ export class MediaService {
   readonly uploadSlots = new UploadSlots();
   /** Where unexpected processing errors go; app.ts points it at the logger. */
   onError: (message: string, error: unknown) => void;
+  /** Told how long each job that won the lease took, and whether it threw; app.ts points it at the metrics. */
+  onProcessingTimed: (seconds: number, outcome: 'ok' | 'error') => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -219,6 +221,7 @@ export class MediaService {
       lease_owner: null,
       lease_until: null,
       lease_holder: null,
+      remove_after: null,
     };
     // The bytes are durable before the row that points to them commits.
     await this.storage.putFile(storageKey, ORIGINAL_NAME, file.path);
@@ -414,6 +417,7 @@ export class MediaService {
    */
   private async process(mediaId: string, signal: AbortSignal): Promise<void> {
     let threw = false;
+    let started: number | undefined;
     try {
       const claimed = await this.claim(mediaId);
       if (!claimed) {
@@ -421,11 +425,13 @@ export class MediaService {
         return;
       }
       this.attempts.set(mediaId, claimed.lease);
+      started = performance.now();
       await this.work(claimed.media, claimed.lease, signal);
     } catch (error) {
       threw = true;
       throw error;
     } finally {
+      if (started !== undefined) this.onProcessingTimed((performance.now() - started) / 1000, threw || signal.aborted ? 'error' : 'ok');
       // After a throw or timeout, onFailure takes the lease from `attempts` to fail the row.
       if (!threw && !signal.aborted) this.attempts.delete(mediaId);
       if (!signal.aborted) this.finished(mediaId);

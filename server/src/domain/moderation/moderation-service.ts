@@ -51,9 +51,23 @@ export class ModerationService {
       }, timeoutMs: 10 * 60_000 });
   }
 
+  /**
+   * Whether the default list is on for an account that never chose its hidden words (no row):
+   * an instance setting (domain/instance/instance-settings.ts), read from the process's copy.
+   * It applies to comments and replies written from then on.
+   */
+  private instanceDefaultList: () => Promise<boolean> = async () => false;
+  /** The matcher of the default list alone, for those accounts. */
+  private defaultOnly: Matcher | undefined;
+
+  useInstanceDefaultList(read: () => Promise<boolean>): void {
+    this.instanceDefaultList = read;
+  }
+
   async hiddenWords(viewer: Viewer): Promise<{ use_default_list: boolean; words: string[] }> {
     const row = await this.moderation.hiddenWords(viewer.accountId);
-    return { use_default_list: Boolean(row?.use_default_list), words: row ? (JSON.parse(row.words) as string[]) : [] };
+    if (!row) return { use_default_list: await this.instanceDefaultList(), words: [] };
+    return { use_default_list: Boolean(row.use_default_list), words: JSON.parse(row.words) as string[] };
   }
 
   async setHiddenWords(viewer: Viewer, useDefaultList: boolean, words: string[]): Promise<{ use_default_list: boolean; words: string[] }> {
@@ -70,12 +84,14 @@ export class ModerationService {
   }
 
   private async matcherFor(ownerId: string): Promise<Matcher | undefined> {
-    return this.matcherOf(ownerId, await this.moderation.hiddenWords(ownerId));
+    const row = await this.moderation.hiddenWords(ownerId);
+    return this.matcherOf(ownerId, row, row ? false : await this.instanceDefaultList());
   }
 
-  /** The matcher of an owner's hidden words as read (compiled once per version of the row). */
-  private matcherOf(ownerId: string, row: HiddenWordsTable | undefined): Matcher | undefined {
-    if (!row || (!row.use_default_list && row.words === '[]')) return undefined;
+  /** The matcher of an owner's hidden words as read (compiled once per version of the row); without a row, the instance's default. */
+  private matcherOf(ownerId: string, row: HiddenWordsTable | undefined, instanceDefault: boolean): Matcher | undefined {
+    if (!row) return instanceDefault ? (this.defaultOnly ??= createHiddenWordsMatcher({ useDefaultList: true, words: [] })) : undefined;
+    if (!row.use_default_list && row.words === '[]') return undefined;
     const version = `${row.updated_at}:${row.use_default_list}`;
     const cached = this.matchers.get(ownerId);
     if (cached?.version === version) return cached.matcher;
@@ -97,10 +113,11 @@ export class ModerationService {
   }
 
   /** As decideComment, from the owner's hidden words and restrict already read (CommentRepository.parties). */
-  decideCommentFrom(owner: CommentParty, commenterId: string, text: string): HiddenReason | null {
+  async decideCommentFrom(owner: CommentParty, commenterId: string, text: string): Promise<HiddenReason | null> {
     if (owner.account.id === commenterId) return null;
     if (owner.restrictsCommenter) return 'restricted';
-    return this.matcherOf(owner.account.id, owner.hiddenWords)?.match(text).hidden ? 'hidden_words' : null;
+    const instanceDefault = owner.hiddenWords ? false : await this.instanceDefaultList();
+    return this.matcherOf(owner.account.id, owner.hiddenWords, instanceDefault)?.match(text).hidden ? 'hidden_words' : null;
   }
 
   /** Re-applies the owner's hidden words to every comment on their posts and every story reply. */

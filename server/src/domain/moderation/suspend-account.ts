@@ -16,11 +16,9 @@ import type { SessionEvents } from '../auth/token-repository.ts';
 export async function suspendAccount(db: Db, clock: Clock, accountId: string, sessions?: SessionEvents): Promise<boolean> {
   const now = clock.now().toISOString();
   const suspended = await db.transaction().execute(async (trx) => {
-    const changed = await trx.updateTable('accounts').set({ suspended_at: now }).where('id', '=', accountId).where('suspended_at', 'is', null).executeTakeFirst();
-    if (Number(changed.numUpdatedRows) === 0) return false;
+    if (!(await hideAccount(trx, accountId, now))) return false;
     await trx.updateTable('users').set({ disabled: 1 }).where('account_id', '=', accountId).execute();
     await trx.updateTable('access_tokens').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
-    await countCommentsOf(trx, accountId, -1);
     return true;
   });
   // Once committed: the account's open streams close, in every process.
@@ -30,12 +28,31 @@ export async function suspendAccount(db: Db, clock: Clock, accountId: string, se
 
 export async function unsuspendAccount(db: Db, accountId: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const changed = await trx.updateTable('accounts').set({ suspended_at: null }).where('id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
-    if (Number(changed.numUpdatedRows) === 0) return false;
+    if (!(await showAccount(trx, accountId))) return false;
     await trx.updateTable('users').set({ disabled: 0 }).where('account_id', '=', accountId).execute();
-    await countCommentsOf(trx, accountId, 1);
     return true;
   });
+}
+
+/**
+ * The hiding half of a suspension, in the caller's transaction: `accounts.suspended_at` is set,
+ * so access/account-policy.ts hides the account and what it wrote, and its comments leave the
+ * counters. Account deletion's grace period hides an account the same way
+ * (domain/accounts/account-deletion.ts). False when it was hidden already.
+ */
+export async function hideAccount(trx: Db, accountId: string, now: string): Promise<boolean> {
+  const changed = await trx.updateTable('accounts').set({ suspended_at: now }).where('id', '=', accountId).where('suspended_at', 'is', null).executeTakeFirst();
+  if (Number(changed.numUpdatedRows) === 0) return false;
+  await countCommentsOf(trx, accountId, -1);
+  return true;
+}
+
+/** hideAccount undone: shown again, its comments counted again. False when it was not hidden. */
+export async function showAccount(trx: Db, accountId: string): Promise<boolean> {
+  const changed = await trx.updateTable('accounts').set({ suspended_at: null }).where('id', '=', accountId).where('suspended_at', 'is not', null).executeTakeFirst();
+  if (Number(changed.numUpdatedRows) === 0) return false;
+  await countCommentsOf(trx, accountId, 1);
+  return true;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { type MediaLifecycle, REDRAFT_KEEP_MS } from '../media/media-lifecycle.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -123,6 +124,12 @@ export class PostService {
   }
 
   private messages?: MessageHooks;
+  private mediaLifecycle?: Pick<MediaLifecycle, 'sweep'>;
+
+  /** Wired by services.ts: `delete_media` removes a deleted post's photos at once (media-lifecycle.ts). */
+  useMediaLifecycle(lifecycle: Pick<MediaLifecycle, 'sweep'>): void {
+    this.mediaLifecycle = lifecycle;
+  }
 
   /** Wired by services.ts: direct statuses are messages of the conversations feature. */
   useMessages(messages: MessageHooks): void {
@@ -308,8 +315,11 @@ export class PostService {
     return this.get(viewer, id);
   }
 
-  /** Deletes the post; answers it as it was, as Mastodon does (clients use it to redraft). */
-  async delete(viewer: Viewer, id: string): Promise<HydratedPost> {
+  /**
+   * Deletes the post; answers it as it was, as Mastodon does (clients use it to redraft). Its
+   * photos stay 24 hours for that, unless `deleteMedia` (Mastodon's `delete_media`).
+   */
+  async delete(viewer: Viewer, id: string, options: { deleteMedia?: boolean } = {}): Promise<HydratedPost> {
     const post = await this.get(viewer, id);
     if (post.status.post_id !== null) {
       await this.commentHooks.delete(viewer, post);
@@ -320,10 +330,15 @@ export class PostService {
       // The post's comments go with it (they cascade on post_id's row only via this delete).
       await trx.deleteFrom('statuses').where('post_id', '=', id).execute();
       if (isMessage(post.status)) await this.messages?.messageDeleted(trx, post.status);
+      // The photos stay 24 hours, unattached, for a redraft (as on Mastodon); then the media
+      // sweep removes them with their files (domain/media/media-lifecycle.ts).
+      await this.media.detachFromStatus(id, new Date(this.clock.now().getTime() + (options.deleteMedia ? 0 : REDRAFT_KEEP_MS)).toISOString(), trx);
       await this.posts.delete(id, trx);
       if (!isMessage(post.status)) await this.posts.adjustStatusesCount(viewer.accountId, -1, trx);
     });
     await this.events.onDeleted?.(post);
+    // At once rather than at the next periodic sweep; a crash here leaves them to that one.
+    if (options.deleteMedia && post.media.length > 0) await this.mediaLifecycle?.sweep({ ids: post.media.map((m) => m.id) });
     return post;
   }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { liveStorySql } from '../../access/story-policy.ts';
+import { expiredStorySql, liveStorySql } from '../../access/story-policy.ts';
 import type { HighlightRow, StoryRow } from './story.ts';
 
 export interface TrayRow {
@@ -51,6 +51,14 @@ export class StoryRepository {
   }
 
   /** Live stories of some accounts, oldest first. */
+  /** The author's archive: their expired stories, newest first, below `maxId`. */
+  async archivedIds(authorId: string, now: Date, limit: number, maxId?: string): Promise<string[]> {
+    let q = this.db.selectFrom('stories').select('id').where('account_id', '=', authorId).where(expiredStorySql(now));
+    if (maxId) q = q.where('id', '<', maxId);
+    const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+
   async liveIdsByAuthors(authorIds: string[], now: Date): Promise<string[]> {
     if (authorIds.length === 0) return [];
     const rows = await this.db.selectFrom('stories').select('id').where('account_id', 'in', authorIds).where(liveStorySql(now)).orderBy('id', 'asc').limit(1000).execute();
@@ -122,9 +130,15 @@ export class StoryRepository {
     return q.orderBy('id', 'desc').limit(limit).execute();
   }
 
+  /**
+   * The story, and its reshares with it: a reshare is shown only to those who may see the
+   * original (story-service.ts), so without it no one could see, or delete, one again.
+   */
   async delete(storyId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('notifications').where('story_id', '=', storyId).execute();
+      const reshares = (await trx.selectFrom('stories').select('id').where('reshare_of_id', '=', storyId).execute()).map((r) => r.id);
+      await trx.deleteFrom('notifications').where('story_id', 'in', [storyId, ...reshares]).execute();
+      if (reshares.length > 0) await trx.deleteFrom('stories').where('id', 'in', reshares).execute();
       await trx.deleteFrom('stories').where('id', '=', storyId).execute();
     });
   }

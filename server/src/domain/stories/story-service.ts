@@ -18,6 +18,7 @@ import type { AccountRow } from '../accounts/account.ts';
 import type { RelationshipRepository } from '../follows/relationship-repository.ts';
 import type { MediaRepository } from '../media/media-repository.ts';
 import type { MediaRow } from '../media/media.ts';
+import type { MediaLifecycle } from '../media/media-lifecycle.ts';
 import type { NotificationService } from '../notifications/notification-service.ts';
 import type { NotificationRow } from '../notifications/notification.ts';
 import type { StoryRepository } from './story-repository.ts';
@@ -96,6 +97,12 @@ export class StoryService {
   /** The conversations feature: each reply and reaction is also a message to the author. */
   useConversations(conversations: StoryConversations): void {
     this.conversations = conversations;
+  }
+
+  private mediaLifecycle?: Pick<MediaLifecycle, 'storyDeleted'>;
+  /** A deleted story's photo is removed (unless a reshare still shows it): domain/media/media-lifecycle.ts. */
+  useMediaLifecycle(lifecycle: Pick<MediaLifecycle, 'storyDeleted'>): void {
+    this.mediaLifecycle = lifecycle;
   }
 
   /**
@@ -271,6 +278,18 @@ export class StoryService {
     const story = await this.get(viewer, id);
     if (!story.can.delete) throw notFound();
     await this.stories.delete(id);
+    await this.mediaLifecycle?.storyDeleted(story.story.media_id);
+  }
+
+  /**
+   * The viewer's own archive: their expired stories, newest first (`max_id` paging). Only the
+   * author reads it (it is always the viewer's own); highlights keep showing those they hold.
+   */
+  async archive(viewer: Viewer, limit: number, maxId?: string): Promise<HydratedStory[]> {
+    const ids = await this.stories.archivedIds(viewer.accountId, this.clock.now(), limit, maxId);
+    const hydrated = await this.hydrate(viewer, ids);
+    const order = new Map(ids.map((id, i) => [id, i]));
+    return hydrated.sort((a, b) => order.get(a.story.id)! - order.get(b.story.id)!);
   }
 
   /** Live stories of one account that the viewer may see, oldest first. */

@@ -9,11 +9,28 @@ import { presentAccount } from '../mastodon/presenters/account.presenter.ts';
 import { registrationInput } from '../mastodon/registration-input.ts';
 import { AppError } from '../../errors.ts';
 
-const loginSchema = z.object({ login: text(LIMITS.email).min(1), password: z.string().max(LIMITS.passwordMax) });
+const loginSchema = z.object({
+  login: text(LIMITS.email).min(1),
+  password: z.string().max(LIMITS.passwordMax),
+  /** Two-factor log-in: the authenticator's code or a recovery code (two-factor.route.ts). */
+  code: text(32).optional(),
+});
 const passwordSchema = z.object({
   current_password: z.string().max(LIMITS.passwordMax),
   password: z.string().min(LIMITS.passwordMin, 'is too short (minimum is 8 characters)').max(LIMITS.passwordMax),
 });
+
+/** Sets the web session cookie for an account; answers the account and the session's CSRF token. */
+export async function startWebSession(services: Services, secret: string, reply: FastifyReply, accountId: string) {
+  const token = await services.auth.createSession(accountId);
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: services.config.publicUrl.startsWith('https://'), path: '/', maxAge: 60 * 60 * 24 * 365 });
+  const account = await services.accounts.self({ accountId, role: 'user' });
+  return { account: presentAccount(services.config, account), csrf_token: csrfTokenFor(secret, token) };
+}
+
+/** A staff member who must use two-factor log-in and has not set it up: no session, a ticket to enrol. */
+export const enrolmentRequired = (enrolmentToken: string) =>
+  new AppError(403, 'Two-factor log-in is required for staff accounts on this instance. Set it up to continue.', { two_factor_enrolment_required: true, enrolment_token: enrolmentToken });
 
 /**
  * The web client's cookie session: sign up, log in, log out, change password. The cookie is
@@ -21,14 +38,8 @@ const passwordSchema = z.object({
  */
 export function registerSessionRoutes(app: FastifyInstance, services: Services, secret: string): void {
   const { config } = services;
-  const secure = config.publicUrl.startsWith('https://');
 
-  const startSession = async (reply: FastifyReply, accountId: string) => {
-    const token = await services.auth.createSession(accountId);
-    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 60 * 60 * 24 * 365 });
-    const account = await services.accounts.self({ accountId, role: 'user' });
-    return { account: presentAccount(config, account), csrf_token: csrfTokenFor(secret, token) };
-  };
+  const startSession = (reply: FastifyReply, accountId: string) => startWebSession(services, secret, reply, accountId);
 
   app.get('/api/glimpse/v1/session', { config: { auth: 'user' } }, async (request) => {
     const viewer = requireViewer(request.viewer);
@@ -55,8 +66,13 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
     const input = parseInput(loginSchema, request.body);
     await services.admin.ipBlocks.refuseNoAccess(request.ip);
     const account = await services.auth.checkPassword(input.login, input.password);
+    // The password alone is never enough for an account with two-factor log-in.
+    const gate = await services.twoFactor.checkLogIn(account.id, input.code);
+    if (gate.kind === 'enrolment-required') throw enrolmentRequired(gate.enrolmentToken);
     await services.admin.userIps.record(account.id, request.ip);
-    return startSession(reply, account.id);
+    // Logging in during an account deletion's grace period cancels it (domain/accounts/account-deletion.ts).
+    const deletionCancelled = await services.accountDeletion.cancelOnLogIn(account.id);
+    return { ...(await startSession(reply, account.id)), ...(deletionCancelled ? { deletion_cancelled: true } : {}) };
   });
 
   app.delete('/api/glimpse/v1/session', { config: { auth: 'user', scope: 'write:accounts' } }, async (request, reply) => {
@@ -69,9 +85,11 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services, 
     const input = parseInput(registrationInput, request.body);
     const account = await services.accounts.register({ ...input, ip: request.ip });
     const user = await services.repositories.accounts.findUser(account.id);
-    if (!user?.approved) {
+    // With mail, the account waits for its confirmation link (domain/accounts/email-confirmation.ts): no session yet.
+    const confirmationRequired = user?.email_confirmed_at === null;
+    if (!user?.approved || confirmationRequired) {
       reply.status(202);
-      return { pending_approval: true };
+      return { pending_approval: !user?.approved, ...(confirmationRequired ? { confirmation_required: true } : {}) };
     }
     return startSession(reply, account.id);
   });

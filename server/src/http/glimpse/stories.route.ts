@@ -3,6 +3,7 @@ import type { Services } from '../../services.ts';
 import { STORY_FONTS, STORY_LIMITS, type Overlay } from '../../domain/stories/story.ts';
 import { idParam, intish, parseInput, stringList, text, z } from '../input.ts';
 import { requireViewer } from '../route-config.ts';
+import { setLinkHeader } from '../paging.ts';
 import { presentAccount } from '../mastodon/presenters/account.presenter.ts';
 import { presentHighlight, presentStory, presentTrayEntry } from './presenters/story.presenter.ts';
 
@@ -74,6 +75,15 @@ export function registerStoryRoutes(app: FastifyInstance, services: Services): v
   app.get(`${base}/stories/tray`, { config: { auth: 'user', scope: 'read:statuses' } }, async (request) => {
     const entries = await services.stories.tray(requireViewer(request.viewer));
     return entries.map((e) => presentTrayEntry(ctx, e));
+  });
+
+  // The author's archive of expired stories (GET /stories/archive?max_id=&limit=), newest first.
+  app.get(`${base}/stories/archive`, { config: { auth: 'user', scope: 'read:statuses' } }, async (request, reply) => {
+    const q = parseInput(limitMaxIdQuery, request.query);
+    const limit = q.limit ?? 20;
+    const stories = await services.stories.archive(requireViewer(request.viewer), limit, q.max_id);
+    setLinkHeader(request, reply, services.config.publicUrl, stories.map((s) => s.story.id), limit);
+    return stories.map((s) => presentStory(ctx, s));
   });
 
   app.get(`${base}/stories/replies`, { config: { auth: 'user', scope: 'read:notifications' } }, async (request) => {

@@ -70,51 +70,57 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
     accounts_limits: { display_name: LIMITS.displayName, note: LIMITS.note },
   };
 
-  const rules = async () => rulesOf((await services.repositories.instance.text('rules'))?.value);
+  // Title, description, rules and registrations are the instance settings in force, read on
+  // every call (one query of a few keys), so an admin's change shows at once in every process.
+  const settings = () => services.instanceSettings.current();
+  const rules = async () => rulesOf((await settings()).rules.join('\n'));
 
-  const registrationsOpen = config.registrations !== 'closed';
-  const description = 'A self-hosted place for photo series and 24-hour stories.';
+  app.get('/api/v2/instance', { config: { auth: 'none' } }, async () => {
+    const s = await settings();
+    return {
+      domain: config.domain,
+      title: s.title,
+      version: MASTODON_COMPAT,
+      source_url: `${config.publicUrl}/about`,
+      description: s.description,
+      usage: { users: { active_month: (await usage()).users } },
+      thumbnail: { url: `${config.publicUrl}/static/header-missing.png` },
+      icon: [],
+      languages: ['en'],
+      configuration: { ...configuration, vapid: { public_key: await services.push.publicKey() } },
+      registrations: {
+        enabled: s.registrations !== 'closed',
+        approval_required: s.registrations === 'approval',
+        message: null,
+        url: null,
+      },
+      api_versions: { mastodon: 2 },
+      contact: { email: '', account: await adminContact() },
+      rules: rulesOf(s.rules.join('\n')),
+    };
+  });
 
-  app.get('/api/v2/instance', { config: { auth: 'none' } }, async () => ({
-    domain: config.domain,
-    title: config.instanceTitle,
-    version: MASTODON_COMPAT,
-    source_url: `${config.publicUrl}/about`,
-    description,
-    usage: { users: { active_month: (await usage()).users } },
-    thumbnail: { url: `${config.publicUrl}/static/header-missing.png` },
-    icon: [],
-    languages: ['en'],
-    configuration: { ...configuration, vapid: { public_key: await services.push.publicKey() } },
-    registrations: {
-      enabled: registrationsOpen,
-      approval_required: config.registrations === 'approval',
-      message: null,
-      url: null,
-    },
-    api_versions: { mastodon: 2 },
-    contact: { email: '', account: await adminContact() },
-    rules: await rules(),
-  }));
-
-  app.get('/api/v1/instance', { config: { auth: 'none' } }, async () => ({
-    uri: config.domain,
-    title: config.instanceTitle,
-    short_description: description,
-    description,
-    email: '',
-    version: MASTODON_COMPAT,
-    urls: { streaming_api: streamingUrl },
-    stats: { user_count: (await usage()).users, status_count: await localPosts(), domain_count: 1 },
-    thumbnail: `${config.publicUrl}/static/header-missing.png`,
-    languages: ['en'],
-    registrations: registrationsOpen,
-    approval_required: config.registrations === 'approval',
-    invites_enabled: false,
-    configuration,
-    contact_account: await adminContact(),
-    rules: await rules(),
-  }));
+  app.get('/api/v1/instance', { config: { auth: 'none' } }, async () => {
+    const s = await settings();
+    return {
+      uri: config.domain,
+      title: s.title,
+      short_description: s.description,
+      description: s.description,
+      email: '',
+      version: MASTODON_COMPAT,
+      urls: { streaming_api: streamingUrl },
+      stats: { user_count: (await usage()).users, status_count: await localPosts(), domain_count: 1 },
+      thumbnail: `${config.publicUrl}/static/header-missing.png`,
+      languages: ['en'],
+      registrations: s.registrations !== 'closed',
+      approval_required: s.registrations === 'approval',
+      invites_enabled: false,
+      configuration,
+      contact_account: await adminContact(),
+      rules: rulesOf(s.rules.join('\n')),
+    };
+  });
 
   // No federation yet: no peers, nothing to translate into.
   app.get('/api/v1/instance/peers', { config: { auth: 'none' } }, async () => []);
@@ -153,14 +159,15 @@ export function registerInstanceRoutes(app: FastifyInstance, services: Services)
   app.get('/nodeinfo/2.0', { config: { auth: 'none' } }, async (_request, reply) => {
     reply.header('Content-Type', 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"');
     const { users } = await usage();
+    const s = await settings();
     return {
       version: '2.0',
       software: { name: 'glimpse', version: VERSION },
       protocols: ['activitypub'],
       services: { outbound: [], inbound: [] },
       usage: { users: { total: users, activeMonth: users, activeHalfyear: users }, localPosts: await localPosts() },
-      openRegistrations: config.registrations === 'open',
-      metadata: { nodeName: config.instanceTitle },
+      openRegistrations: s.registrations === 'open',
+      metadata: { nodeName: s.title },
     };
   });
 

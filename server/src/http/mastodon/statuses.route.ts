@@ -60,6 +60,9 @@ const editSchema = z
 const photoTags = (tags: z.infer<typeof photoTagsSchema> | undefined) =>
   tags?.map((t) => ({ mediaId: t.media_id, accountId: t.account_id, x: t.x, y: t.y }));
 
+/** DELETE /api/v1/statuses/:id?delete_media=true */
+const deleteQuery = z.object({ delete_media: boolish.optional() });
+
 export function registerStatusRoutes(app: FastifyInstance, services: Services): void {
   const ctx = { ...services.config, mediaUrls: services.mediaUrls };
   const present = (post: HydratedPost) => presentStatus(ctx, post);
@@ -100,7 +103,10 @@ export function registerStatusRoutes(app: FastifyInstance, services: Services): 
 
   app.delete('/api/v1/statuses/:id', { config: { auth: 'user', scope: 'write:statuses' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
-    const post = await services.posts.delete(requireViewer(request.viewer), id);
+    // Mastodon's `delete_media` (query or body): the photos go at once instead of after 24 hours.
+    const body = request.body && typeof request.body === 'object' ? request.body : {};
+    const { delete_media } = parseInput(deleteQuery, { ...body, ...(request.query as object) });
+    const post = await services.posts.delete(requireViewer(request.viewer), id, { deleteMedia: delete_media === true });
     return { ...present(post), text: post.status.text };
   });
 

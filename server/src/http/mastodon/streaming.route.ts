@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
+import type { Metrics } from '../../infra/metrics/metrics.ts';
 import type { Services } from '../../services.ts';
 import type { Principal } from '../../domain/auth/auth-service.ts';
 import { hasScope } from '../../domain/auth/scopes.ts';
@@ -38,7 +39,7 @@ const streamOf = (s: { name: StreamName; tag?: string }): string[] => (s.tag !==
  * streams at once: the revocation is pushed on the account's `session:<id>` channel (in every
  * process, through the pub/sub), never polled.
  */
-export async function registerStreamingRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function registerStreamingRoutes(app: FastifyInstance, services: Services, metrics: Pick<Metrics, 'streamOpened'>): Promise<void> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const ctx = { ...services.config, mediaUrls: services.mediaUrls };
   /** One load of a post's shared part for all its recipients in this process. */
@@ -102,7 +103,7 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
    * and marks: two queries) and applies its rules. The viewer's filters and home sources are
    * loaded once per connection and reloaded when the viewer changes them.
    */
-  const openSession = (auth: Awaited<ReturnType<typeof authenticate>>, send: (streams: string[], event: string, payload: string) => void, close: () => void) => {
+  const openSession = (transport: 'websocket' | 'sse', auth: Awaited<ReturnType<typeof authenticate>>, send: (streams: string[], event: string, payload: string) => void, close: () => void) => {
     const viewer = auth.principal.viewer!;
     const subscribed = new Map<string, { name: StreamName; tag?: string; list?: string }>();
     /** Ids of the lists this connection streams (the list stream; `list` names the list). */
@@ -240,6 +241,7 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
     };
     // While it lasts, this account is live: the senders publish its posts to its channel.
     unsubscribers.push(services.presence.connect(viewer.accountId));
+    unsubscribers.push(metrics.streamOpened(transport));
     // Revocations of this connection's token, or of every token of its account, end it.
     let ended = false;
     const end = () => {
@@ -304,6 +306,7 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
     (socket, request) => {
       const auth = (request as FastifyRequest & { streamAuth: Awaited<ReturnType<typeof authenticate>> }).streamAuth;
       const session = openSession(
+        'websocket',
         auth,
         (streams, event, payload) => {
           if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ stream: streams, event, payload }));
@@ -341,6 +344,7 @@ export async function registerStreamingRoutes(app: FastifyInstance, services: Se
     res.writeHead(200, { ...(reply.getHeaders() as Record<string, string | number | string[]>), 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
     res.write(':)\n\n');
     const session = openSession(
+      'sse',
       auth,
       (_streams, event, payload) => res.write(`event: ${event}\ndata: ${payload}\n\n`),
       () => res.end(),

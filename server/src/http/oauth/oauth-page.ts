@@ -9,6 +9,8 @@ export interface ConsentPageInput {
   /** The signed-in session's CSRF token, or the log-in form's token. */
   csrfToken?: string;
   error?: string;
+  /** Set after a right password for an account with two-factor log-in: the page asks for the code. */
+  twoFactorChallenge?: string;
 }
 
 /**
@@ -23,7 +25,12 @@ export function renderConsentPage(input: ConsentPageInput): string {
   const login = input.signedInAs
     ? `<p>Signed in as <strong>@${escapeHtml(input.signedInAs)}</strong></p>
       ${csrf}`
-    : `<label>Username or email <input name="login" autocomplete="username" required maxlength="254"></label>
+    : input.twoFactorChallenge
+      ? `<p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+      <label>Two-factor code <input name="two_factor_code" autocomplete="one-time-code" inputmode="numeric" required maxlength="32" autofocus></label>
+      <input type="hidden" name="two_factor_challenge" value="${escapeHtml(input.twoFactorChallenge)}">
+      ${csrf}`
+      : `<label>Username or email <input name="login" autocomplete="username" required maxlength="254"></label>
       <label>Password <input name="password" type="password" autocomplete="current-password" required maxlength="200"></label>
       ${csrf}`;
   return `<!doctype html>

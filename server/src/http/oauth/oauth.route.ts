@@ -19,6 +19,8 @@ import { type ConsentPageInput, renderCodePage, renderConsentPage } from './oaut
  */
 const LOGIN_FORM_COOKIE = 'glimpse_oauth_login';
 const LOGIN_FORM_LIFETIME_MS = 60 * 60 * 1000;
+/** How long the code step may follow a right password. */
+const TWO_FACTOR_CHALLENGE_LIFETIME_MS = 5 * 60 * 1000;
 
 const authorizeSchema = z.object({
   client_id: text(100),
@@ -37,6 +39,9 @@ const formSchema = authorizeSchema.extend({
   login: text(254).optional(),
   password: z.string().max(200).optional(),
   csrf_token: text(100).optional(),
+  /** Two-factor log-in: the code, with the challenge the password step answered. */
+  two_factor_code: text(32).optional(),
+  two_factor_challenge: text(200).optional(),
 });
 
 /**
@@ -111,6 +116,28 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services, se
   };
 
   /**
+   * The code step of a two-factor log-in: after a right password, the page carries a challenge
+   * naming the account, signed over this browser's form nonce and an expiry, instead of the
+   * password. Only the code is asked for then; the password is never carried along.
+   */
+  const signChallenge = (nonce: string, accountId: string, expires: number) =>
+    crypto.createHmac('sha256', secret).update(`oauth-two-factor:${nonce}:${accountId}:${expires}`).digest('base64url');
+
+  const twoFactorChallenge = (request: FastifyRequest, accountId: string): string => {
+    const expires = Math.floor((services.clock.now().getTime() + TWO_FACTOR_CHALLENGE_LIFETIME_MS) / 1000);
+    return `${accountId}.${expires}.${signChallenge(request.cookies[LOGIN_FORM_COOKIE] ?? '', accountId, expires)}`;
+  };
+
+  const challengeAccount = (request: FastifyRequest, challenge: string): string | undefined => {
+    const nonce = request.cookies[LOGIN_FORM_COOKIE];
+    const match = /^([0-9A-Za-z_-]{1,40})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(challenge);
+    if (!nonce || !match) return undefined;
+    const expires = Number(match[2]);
+    if (expires * 1000 <= services.clock.now().getTime() || !safeEqual(match[3], signChallenge(nonce, match[1], expires))) return undefined;
+    return match[1];
+  };
+
+  /**
    * The consent page; its log-in variant always carries a fresh form token. Its form may lead
    * only here and, by the redirect that answers it, to this request's registered redirect URI.
    */
@@ -161,16 +188,36 @@ export function registerOAuthRoutes(app: FastifyInstance, services: Services, se
     if (blocked) return page(request, reply, blocked.status, { appName: client.name, scopes, params, error: blocked.message });
 
     let account: AccountRow | undefined;
-    if (input.login !== undefined) {
+    if (input.login !== undefined || input.two_factor_challenge !== undefined) {
       if (!isValidLoginFormToken(request, input.csrf_token)) {
         return page(request, reply, 403, { appName: client.name, scopes, params, error: 'This form has expired or was not sent from this site. Please sign in again.' });
       }
+      let accountId: string | undefined;
       try {
-        account = await services.auth.checkPassword(input.login, input.password ?? '');
+        if (input.two_factor_challenge !== undefined) {
+          accountId = challengeAccount(request, input.two_factor_challenge);
+          if (!accountId) return page(request, reply, 403, { appName: client.name, scopes, params, error: 'This sign-in has expired. Please sign in again.' });
+        } else {
+          accountId = (await services.auth.checkPassword(input.login ?? '', input.password ?? '')).id;
+        }
+        // The password alone is never enough for an account with two-factor log-in.
+        const gate = await services.twoFactor.checkLogIn(accountId, input.two_factor_code);
+        if (gate.kind === 'enrolment-required') {
+          return page(request, reply, 403, { appName: client.name, scopes, params, error: 'Two-factor log-in is required for staff accounts on this instance. Log in on the web and set it up first.' });
+        }
+        account = await services.repositories.accounts.findById(accountId);
+        if (!account) return page(request, reply, 403, { appName: client.name, scopes, params, error: 'Please sign in to continue.' });
         await services.admin.userIps.record(account.id, request.ip);
+        // Logging in during an account deletion's grace period cancels it, here too.
+        await services.accountDeletion.cancelOnLogIn(account.id);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
+        if (accountId !== undefined && error.details?.two_factor_required) {
+          // Right password: ask for the code (again, after a wrong one).
+          const askedFirst = input.two_factor_challenge === undefined && (input.two_factor_code ?? '') === '';
+          return page(request, reply, askedFirst ? 200 : error.status, { appName: client.name, scopes, params, twoFactorChallenge: twoFactorChallenge(request, accountId), error: askedFirst ? undefined : error.message });
+        }
         return page(request, reply, error.status, { appName: client.name, scopes, params, error: error.message });
       }
     } else {

@@ -45,6 +45,8 @@ export function registerPostPageRoutes(app: FastifyInstance, services: Services)
   };
 
   const authorName = (post: HydratedPost) => post.author.display_name || post.author.username;
+  /** The instance's title as the admin set it (or GLIMPSE_INSTANCE_TITLE), from this process's copy, dropped on every change. */
+  const siteName = async () => (await services.instanceSettings.cached()).title;
 
   app.get('/@:username/:id', { config: { auth: 'none' } }, async (request, reply) => {
     const { username, id } = parseInput(usernameIdParams, request.params);
@@ -53,10 +55,11 @@ export function registerPostPageRoutes(app: FastifyInstance, services: Services)
     if (!post) return spaIndexHtml(); // the web client shows it to those who may see it
     const image = firstImage(post);
     const url = statusUrl(config, post.author.username, post.status.id);
-    const title = `${authorName(post)} (@${post.author.username}) on ${config.instanceTitle}`;
+    const site = await siteName();
+    const title = `${authorName(post)} (@${post.author.username}) on ${site}`;
     const meta = [
       `<meta property="og:type" content="article">`,
-      `<meta property="og:site_name" content="${escapeHtml(config.instanceTitle)}">`,
+      `<meta property="og:site_name" content="${escapeHtml(site)}">`,
       `<meta property="og:title" content="${escapeHtml(title)}">`,
       `<meta property="og:description" content="${escapeHtml(post.status.text.slice(0, 300))}">`,
       `<meta property="og:url" content="${escapeHtml(url)}">`,
@@ -81,6 +84,7 @@ export function registerPostPageRoutes(app: FastifyInstance, services: Services)
     const image = firstImage(post);
     const url = statusUrl(config, post.author.username, post.status.id);
     const profile = `${config.publicUrl}/@${post.author.username}`;
+    const site = await siteName();
     // Embeds are meant to be framed by other sites: this one page relaxes frame-ancestors.
     reply
       .header('Content-Type', 'text/html; charset=utf-8')
@@ -89,14 +93,14 @@ export function registerPostPageRoutes(app: FastifyInstance, services: Services)
     return `<!doctype html>
 <html lang="${escapeHtml(post.status.language ?? 'en')}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`${authorName(post)} on ${config.instanceTitle}`)}</title>
+<title>${escapeHtml(`${authorName(post)} on ${site}`)}</title>
 <link rel="stylesheet" href="/static/embed.css"></head>
 <body><article class="embed">
 <header><a href="${escapeHtml(profile)}" target="_blank" rel="noopener"><strong>${escapeHtml(authorName(post))}</strong> <span>@${escapeHtml(post.author.username)}</span></a></header>
 ${image ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener"><img src="${escapeHtml(image.url)}" width="${image.width}" height="${image.height}" alt="${escapeHtml(image.alt)}"></a>` : ''}
 ${post.media.length > 1 ? `<p class="count">1 of ${post.media.length} photos</p>` : ''}
 <p class="caption">${escapeHtml(post.status.text)}</p>
-<footer><a href="${escapeHtml(url)}" target="_blank" rel="noopener">View this post by @${escapeHtml(post.author.username)} on ${escapeHtml(config.instanceTitle)}</a></footer>
+<footer><a href="${escapeHtml(url)}" target="_blank" rel="noopener">View this post by @${escapeHtml(post.author.username)} on ${escapeHtml(site)}</a></footer>
 </article></body></html>`;
   });
 
@@ -116,7 +120,7 @@ ${post.media.length > 1 ? `<p class="count">1 of ${post.media.length} photos</p>
       title: `${authorName(post)} (@${post.author.username})`,
       author_name: authorName(post),
       author_url: `${config.publicUrl}/@${post.author.username}`,
-      provider_name: config.instanceTitle,
+      provider_name: await siteName(),
       provider_url: `${config.publicUrl}/`,
       cache_age: 86400,
       html: `<iframe src="${escapeHtml(embedUrl)}" class="glimpse-embed" style="max-width: 100%; border: 0" width="${width}"${height ? ` height="${height}"` : ''} allowfullscreen="allowfullscreen" title="${escapeHtml(`Post by @${post.author.username}`)}"></iframe>`,

@@ -39,7 +39,7 @@ export type StreamMessage =
   | { kind: 'cache.changed'; cache: SharedCacheName };
 
 /** The per-process caches of instance-wide settings that a change in one process drops in all. */
-export type SharedCacheName = 'ip-blocks' | 'custom-emojis';
+export type SharedCacheName = 'ip-blocks' | 'custom-emojis' | 'instance-settings';
 /** The channel of changes to those caches. */
 export const CACHE_CHANNEL = 'caches';
 

@@ -306,6 +306,7 @@ export async function bullJobsAdmin(store: JobStore, redisUrl: string, redisPref
   };
   const select = async (id: string | 'all') => (await failedJobs(100_000)).filter((f) => id === 'all' || f.job.id === id);
   return {
+    oldestDue: (now) => store.oldestDue(now),
     async counts(): Promise<JobCount[]> {
       const out: JobCount[] = (await store.counts()).map((c) => ({ queue: c.name, state: `outbox-${c.state}`, count: c.count }));
       for (const queue of queues) {

@@ -57,6 +57,11 @@ export interface JobCount {
 /** What `npm run admin -- jobs` works with. */
 export interface JobsAdmin {
   counts(): Promise<JobCount[]>;
+  /**
+   * When the longest-waiting job due now became due, or undefined: the jobs table's own work
+   * (embedded), or its rows not yet relayed to Redis (BullMQ). Readiness reads it (GET /readyz).
+   */
+  oldestDue(now: Date): Promise<string | undefined>;
   failed(limit?: number): Promise<FailedJob[]>;
   retry(id: string | 'all'): Promise<number>;
   discard(id: string | 'all'): Promise<number>;
@@ -408,6 +413,7 @@ export async function runAttempt(definition: DurableJobDefinition<any>, job: Pic
 export function databaseJobsAdmin(store: JobStore): JobsAdmin {
   return {
     counts: async () => (await store.counts()).map((c) => ({ queue: c.name, state: c.state as JobState, count: c.count })),
+    oldestDue: (now) => store.oldestDue(now),
     failed: (limit) => store.failed(limit),
     retry: (id) => store.retryFailed(id),
     discard: (id) => store.discardFailed(id),

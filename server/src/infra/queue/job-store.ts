@@ -214,6 +214,12 @@ export class JobStore {
 
   // ---- the admin command ----
 
+  /** When the longest-waiting job that is due now became due (undefined: none is waiting). */
+  async oldestDue(now: Date): Promise<string | undefined> {
+    const row = await this.own.selectFrom('jobs').select(sql<string | null>`min(run_at)`.as('due')).where('state', '=', 'queued').where('run_at', '<=', now.toISOString()).executeTakeFirst();
+    return row?.due ?? undefined;
+  }
+
   async counts(): Promise<Array<{ name: string; state: JobState; count: number }>> {
     const rows = await this.own.selectFrom('jobs').select(['name', 'state', sql<number>`count(*)`.as('n')]).groupBy(['name', 'state']).orderBy('name').orderBy('state').execute();
     return rows.map((r) => ({ name: r.name, state: r.state, count: Number(r.n) }));

@@ -17,20 +17,25 @@ export interface RateLimitStore {
   close(): Promise<void>;
 }
 
-/** One named limit: `max` uses per key per `windowMs`, counted in a store. */
+/**
+ * One named limit: `max` uses per key per `windowMs`, counted in a store. `max` may be read per
+ * use (a limit an admin sets: domain/instance/instance-settings.ts); 0 then lets every use through.
+ */
 export class RateLimit {
   constructor(
     private readonly store: RateLimitStore,
     /** Keeps limits apart in the store: `login-name`, `comment` … */
     private readonly name: string,
-    private readonly max: number,
+    private readonly max: number | (() => Promise<number>),
     private readonly windowMs: number,
   ) {}
 
   /** Counts one use; answers whether it is within the limit, and when the window ends. */
   async take(key: string): Promise<{ allowed: boolean; resetInMs: number }> {
+    const max = typeof this.max === 'number' ? this.max : await this.max();
+    if (max <= 0) return { allowed: true, resetInMs: 0 };
     const { count, resetInMs } = await this.store.hit(`${this.name}:${key}`, this.windowMs);
-    return { allowed: count <= this.max, resetInMs };
+    return { allowed: count <= max, resetInMs };
   }
 
   /** Counts one use; over the limit, throws a 429 that says when the window ends. */

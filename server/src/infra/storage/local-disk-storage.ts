@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { MediaStorage } from './media-storage.ts';
+import type { MediaStorage, StoredFile } from './media-storage.ts';
 
 /**
  * Keys and names are ours (a random storage key, a variant name such as `w1080.jpg`), never a
@@ -153,6 +153,26 @@ export class LocalDiskStorage implements MediaStorage {
       return;
     }
     await fsp.rm(this.file(key, name), { force: true });
+  }
+
+  async *list(): AsyncIterable<StoredFile> {
+    let keys: fs.Dirent[];
+    try {
+      keys = await fsp.readdir(this.root, { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for (const key of keys) {
+      // `.incoming` and anything else that is not a storage key is never media.
+      if (!key.isDirectory() || !SAFE_SEGMENT.test(key.name)) continue;
+      const names = await fsp.readdir(path.join(this.root, key.name), { withFileTypes: true }).catch(() => [] as fs.Dirent[]);
+      for (const name of names) {
+        if (!name.isFile() || !SAFE_SEGMENT.test(name.name)) continue;
+        const stat = await fsp.stat(path.join(this.root, key.name, name.name)).catch(() => undefined);
+        if (stat) yield { key: key.name, name: name.name, bytes: stat.size };
+      }
+    }
   }
 }
 

@@ -25,4 +25,12 @@ export interface MediaStorage {
   /** Whether the file is stored (a HEAD on S3). */
   exists(key: string, name: string): Promise<boolean>;
   remove(key: string, name?: string): Promise<void>;
+  /** Every stored file, `<key>/<name>` with its size, in no set order (`admin media`); never uploads being received or half-written files. */
+  list(): AsyncIterable<StoredFile>;
+}
+
+export interface StoredFile {
+  key: string;
+  name: string;
+  bytes: number;
 }

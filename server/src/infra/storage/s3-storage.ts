@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import { LocalDiskStorage, assertSafeSegment } from './local-disk-storage.ts';
-import type { MediaStorage } from './media-storage.ts';
+import type { MediaStorage, StoredFile } from './media-storage.ts';
 
 export type S3StorageConfig = Extract<StorageConfig, { kind: 's3' }>;
 
@@ -189,6 +189,21 @@ export class S3Storage implements MediaStorage {
       const page = await s3.send(new sdk.ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: `${key}/`, ContinuationToken: token })).catch(unavailable);
       for (const object of page.Contents ?? []) {
         if (object.Key) await s3.send(new sdk.DeleteObjectCommand({ Bucket: this.config.bucket, Key: object.Key })).catch(unavailable);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /** Every object of the bucket named like ours (`<key>/<name>`), a page of 1,000 at a time. */
+  async *list(): AsyncIterable<StoredFile> {
+    const { sdk, s3 } = await this.connect();
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new sdk.ListObjectsV2Command({ Bucket: this.config.bucket, ContinuationToken: token })).catch(unavailable);
+      for (const object of page.Contents ?? []) {
+        const [key, name, ...rest] = (object.Key ?? '').split('/');
+        if (!key || !name || rest.length > 0) continue;
+        yield { key, name, bytes: object.Size ?? 0 };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

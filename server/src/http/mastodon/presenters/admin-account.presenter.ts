@@ -5,8 +5,8 @@ import { type PresentContext, presentAccount } from './account.presenter.ts';
 type Ips = ReadonlyMap<string, ReadonlyArray<{ ip: string; used_at: string }>>;
 
 /**
- * Mastodon's Admin::Account. Every Glimpse account is local (`domain` null) and needs no e-mail
- * confirmation (`confirmed` true); Glimpse never silences or sensitizes (both false). `disabled`
+ * Mastodon's Admin::Account. Every Glimpse account is local (`domain` null); `confirmed` is false
+ * only while a sign-up made with mail on awaits its confirmation link; Glimpse never silences or sensitizes (both false). `disabled`
  * is a log-in disabled on its own: a suspension also stops log-in, but shows as `suspended`.
  * `ip` is the address last used to sign up or log in, `ips` the most recent ones.
  */
@@ -25,7 +25,7 @@ export function presentAdminAccount(ctx: PresentContext, row: AdminAccountRow, i
     locale: 'en',
     invite_request: row.registration_reason === '' ? null : row.registration_reason,
     role: { ...role },
-    confirmed: true,
+    confirmed: row.email_confirmed_at !== null,
     suspended,
     silenced: false,
     sensitized: false,
