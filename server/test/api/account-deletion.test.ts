@@ -160,6 +160,37 @@ describe('account deletion with two-factor log-in on', () => {
   });
 });
 
+describe('a staff member enrolling under GLIMPSE_REQUIRE_TWO_FACTOR_STAFF', () => {
+  let world: World;
+  before(async () => {
+    // mara, the first account, is the admin; ines is a user until she is made a moderator.
+    world = await createWorld({ accounts: ['mara', 'ines'], config: { requireTwoFactorStaff: true } });
+  });
+  after(() => world.close());
+
+  const codeNow = (w: World, s: string) => generate({ secret: s, epoch: Math.floor(w.clock.now().getTime() / 1000) });
+
+  test('cancels a deletion in its grace period when the enrolment signs her in, as the password form does', async () => {
+    const session = await webSession(world, 'ines');
+    assert.equal((await askDeletion(world, session, { password: 'ines-password' })).status, 200);
+    // Made a moderator meanwhile: her next log-in gets an enrolment ticket, not a session.
+    await world.app.services.repositories.accounts.updateUser(world.actors.ines.id, { role: 'moderator' });
+    const ticketed = await logIn(world, 'ines');
+    assert.equal(ticketed.status, 403, JSON.stringify(ticketed.body));
+    const ticket = ticketed.body.enrolment_token as string;
+    const started = await world.post(undefined, `${G}/two_factor`, { enrolment_token: ticket });
+    const confirmed = await world.post(undefined, `${G}/two_factor/confirm`, { enrolment_token: ticket, code: await codeNow(world, started.body.secret) });
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    assert.equal(confirmed.body.deletion_cancelled, true);
+    const set = setCookie(confirmed, COOKIE);
+    assert.ok(set);
+    const status = await world.request(undefined, 'GET', DELETION, undefined, { cookie: `${COOKIE}=${set.value}` });
+    assert.equal(status.status, 200);
+    assert.equal(status.body.scheduled, false);
+    assert.equal((await world.get(undefined, `/api/v1/accounts/${world.actors.ines.id}`)).status, 200, 'shown again');
+  });
+});
+
 describe('removing an account after its grace period', () => {
   let world: World;
   let dir: string;

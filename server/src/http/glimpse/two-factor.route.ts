@@ -58,7 +58,9 @@ export function registerTwoFactorRoutes(app: FastifyInstance, services: Services
     const recoveryCodes = await services.twoFactor.confirmEnrolment(accountId, input.code);
     if (!viaTicket) return { recovery_codes: recoveryCodes };
     await services.admin.userIps.record(accountId, request.ip);
-    return { recovery_codes: recoveryCodes, ...(await startWebSession(services, secret, reply, accountId)) };
+    // A log-in like the password form's: it cancels an account deletion in its grace period too.
+    const deletionCancelled = await services.accountDeletion.cancelOnLogIn(accountId);
+    return { recovery_codes: recoveryCodes, ...(await startWebSession(services, secret, reply, accountId)), ...(deletionCancelled ? { deletion_cancelled: true } : {}) };
   });
 
   app.post('/api/glimpse/v1/two_factor/recovery_codes', { config: { auth: 'user', scope: 'write:accounts', ...limitFor(config, 'login') } }, async (request) => {
