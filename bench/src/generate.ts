@@ -322,6 +322,7 @@ const ACCOUNT_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
 const USER_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
   ['account_id', 'text'], ['email', 'text'], ['email_lower', 'text'], ['password_hash', 'text'], ['role', 'text'],
   ['approved', 'int'], ['disabled', 'int'], ['registration_reason', 'text'], ['created_at', 'text'], ['password_changed_at', 'text'],
+  ['email_confirmed_at', 'text'],
 ];
 const FOLLOW_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [['id', 'text'], ['account_id', 'text'], ['target_account_id', 'text'], ['created_at', 'text']];
 const STATUS_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
@@ -405,7 +406,7 @@ export async function generate(options: GenerateOptions): Promise<Manifest> {
     await writeRows(bulk, 'users', USER_COLUMNS, n, (i) => {
       const email = `${usernameOf(i)}@bench.glimpse.test`;
       const at = iso(ACCOUNTS_FROM + i * accountStep);
-      return [ids[i], email, email.toLowerCase(), passwordHash, i === 0 ? 'admin' : 'user', 1, 0, '', at, at];
+      return [ids[i], email, email.toLowerCase(), passwordHash, i === 0 ? 'admin' : 'user', 1, 0, '', at, at, at];
     }, log);
 
     const edges = g.edgeSrc.length;

@@ -199,6 +199,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Account deletions past their grace period are claimed and their removal jobs started.
     services.accountDeletionSweeper.onError = (message, err) => http.log.error({ err }, message);
     services.accountDeletionSweeper.start();
+    // Data archives whose download link ran out are deleted, file and row.
+    services.dataArchiveSweeper.onError = (message, err) => http.log.error({ err }, message);
+    services.dataArchiveSweeper.start();
   } else {
     // A web process receives uploads: what a crash left mid-upload is removed here too.
     await services.media.removeStaleIncoming();
@@ -216,6 +219,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await services.scheduledPublisher.stop();
       await services.mediaSweeper.stop();
       await services.accountDeletionSweeper.stop();
+      await services.dataArchiveSweeper.stop();
       await http.close();
       // Let queued feed work finish (bounded) before the database closes.
       await Promise.race([services.jobs.onIdle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);

@@ -67,6 +67,7 @@ import type { DurableJobQueue, JobsAdmin } from './infra/queue/durable-job-queue
 import { buildJobQueue } from './infra/queue/build-job-queue.ts';
 import { MediaService, mediaLeaseHolder } from './domain/media/media-service.ts';
 import { MediaLifecycle, MediaSweeper } from './domain/media/media-lifecycle.ts';
+import { DataArchiveService, DataArchiveSweeper } from './domain/portability/data-archive.ts';
 import { mediaStorageFor } from './infra/storage/s3-storage.ts';
 import type { MediaStorage } from './infra/storage/media-storage.ts';
 import { TrendRepository } from './domain/trends/trend-repository.ts';
@@ -163,6 +164,10 @@ export interface Services {
   accountDeletionSweeper: AccountDeletionSweeper;
   /** CSV imports of follows, blocks and mutes (Mastodon's formats), worked by durable jobs. */
   relationImports: RelationImportService;
+  /** "Download your data": archives built by a durable job, downloadable by their owner for a week. */
+  dataArchives: DataArchiveService;
+  /** Removes archives whose link ran out, with the media sweep's interval; app.ts starts and stops it. */
+  dataArchiveSweeper: DataArchiveSweeper;
   follows: FollowService;
   notifications: NotificationService;
   /** Uploads, image processing and profile pictures. */
@@ -391,8 +396,11 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     clock,
     config.domain,
   );
+  const dataArchives = new DataArchiveService(db, mediaStorage, notifications, jobs, clock, config.publicUrl);
   return {
     relationImports,
+    dataArchives,
+    dataArchiveSweeper: new DataArchiveSweeper(dataArchives, config.mediaSweepIntervalMs),
     mail,
     instanceSettings,
     passwordResets,

@@ -28,6 +28,7 @@ import * as mail from './migrations/0025-mail.ts';
 import * as twoFactor from './migrations/0026-two-factor.ts';
 import * as mediaLifecycle from './migrations/0027-media-lifecycle.ts';
 import * as accountDeletion from './migrations/0028-account-deletion.ts';
+import * as dataArchives from './migrations/0029-data-archives.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0026-two-factor': twoFactor,
   '0027-media-lifecycle': mediaLifecycle,
   '0028-account-deletion': accountDeletion,
+  '0029-data-archives': dataArchives,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -424,6 +424,18 @@ export interface CloseFriendsTable {
   created_at: string;
 }
 
+/** An archive of an account's data for its owner to download (migration 0029). */
+export interface DataArchivesTable {
+  id: string;
+  account_id: string;
+  state: 'pending' | 'ready' | 'failed';
+  storage_key: string | null;
+  size: number | null;
+  created_at: string;
+  ready_at: string | null;
+  expires_at: string | null;
+}
+
 export interface HighlightsTable {
   id: string;
   account_id: string;
@@ -694,6 +706,7 @@ export interface Database {
   story_reactions: StoryReactionsTable;
   close_friends: CloseFriendsTable;
   highlights: HighlightsTable;
+  data_archives: DataArchivesTable;
   highlight_items: HighlightItemsTable;
   media: MediaTable;
   statuses: StatusesTable;

@@ -152,6 +152,7 @@ export type NotificationType =
   | 'story_reply'
   | 'story_reaction'
   | 'tag'
+  | 'archive_ready'
   | (string & {});
 
 export interface Notification {

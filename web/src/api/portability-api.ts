@@ -31,3 +31,23 @@ export async function startImport(api: ApiClient, file: File, type: RelationKind
 export function fetchImport(api: ApiClient, id: string): Promise<RelationImport> {
   return api.get(`/api/glimpse/v1/imports/${encodeURIComponent(id)}`);
 }
+
+/** "Download your data": an archive being built, ready, or failed (GET /api/glimpse/v1/archives). */
+export interface DataArchive {
+  id: string;
+  state: 'pending' | 'ready' | 'failed';
+  created_at: string;
+  ready_at: string | null;
+  expires_at: string | null;
+  size: number | null;
+  /** The download while its link works (the session cookie goes along). */
+  url: string | null;
+}
+
+export function fetchArchives(api: ApiClient): Promise<DataArchive[]> {
+  return api.get('/api/glimpse/v1/archives');
+}
+
+export function requestArchive(api: ApiClient): Promise<DataArchive> {
+  return api.post('/api/glimpse/v1/archives');
+}

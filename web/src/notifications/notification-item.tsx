@@ -39,6 +39,19 @@ export function describeNotification(type: Notification['type']): string {
 
 export function NotificationItem({ notification }: { notification: Notification }) {
   const { account, type } = notification;
+  // A notice about one's own request: no "who did it" to name.
+  if (type === 'archive_ready') {
+    return (
+      <li className={`notification notification-${type}`}>
+        <p className="notification-text">
+          Your data archive is ready. <RelativeTime className="notification-time" iso={notification.created_at} />
+        </p>
+        <Link to="/settings/import-export" className="button button-primary button-small">
+          Download
+        </Link>
+      </li>
+    );
+  }
   return (
     <li className={`notification notification-${type}`}>
       <Link to={profilePath(account)} className="notification-avatar" tabIndex={-1} aria-hidden="true">

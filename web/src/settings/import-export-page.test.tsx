@@ -14,6 +14,7 @@ describe('settings: import and export', () => {
     signedInAs(server, me);
     const finished = { id: '9', type: 'blocking', mode: 'overwrite', state: 'finished', total_items: 2, processed_items: 2, imported_items: 1, skipped: [{ address: 'x@mastodon.social', reason: 'remote' }] };
     server.on('GET', '/api/glimpse/v1/imports/9', { body: finished });
+    server.on('GET', '/api/glimpse/v1/archives', { body: [] });
     renderApp('/settings/import-export');
 
     const link = (await screen.findByRole('link', { name: 'Accounts you follow (CSV)' })) as HTMLAnchorElement;

@@ -3,6 +3,7 @@ import { useApi } from '../api/api-context.tsx';
 import { EXPORT_LINKS, fetchImport, startImport, type RelationImport, type RelationKind } from '../api/portability-api.ts';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { DataArchiveSection } from './data-archive-section.tsx';
 
 const KINDS: Array<{ value: RelationKind; label: string }> = [
   { value: 'following', label: 'Follows' },
@@ -14,7 +15,7 @@ const POLL_MS = 1000;
 const MAX_POLLS = 300;
 
 /**
- * Settings → Import and export: Mastodon's CSV files of follows, blocks and mutes. Downloads are
+ * Settings → Import and export: the archive of one's data, and Mastodon's CSV files of follows, blocks and mutes. Downloads are
  * plain links; an upload starts an import on the server, whose progress this page follows.
  */
 export function ImportExportPage() {
@@ -58,6 +59,7 @@ export function ImportExportPage() {
   return (
     <section className="settings-section">
       <h1 className="page-title">Import and export</h1>
+      <DataArchiveSection />
       <h2>Export</h2>
       <p>CSV files in Mastodon&rsquo;s format, which other servers can import.</p>
       <ul>

@@ -54,9 +54,13 @@ export class AccountRepository {
     return Number(row?.n ?? 0);
   }
 
+  /**
+   * A new account and its user. An address is confirmed from the start unless the caller says
+   * otherwise (`email_confirmed_at: null`: a sign-up with mail on, awaiting its link).
+   */
   async insert(account: Insertable<AccountsTable>, user: Insertable<UsersTable>, db: Db = this.db): Promise<void> {
     await db.insertInto('accounts').values(account).execute();
-    await db.insertInto('users').values(user).execute();
+    await db.insertInto('users').values({ email_confirmed_at: user.created_at, ...user }).execute();
   }
 
   async update(id: string, changes: Updateable<AccountsTable>): Promise<void> {

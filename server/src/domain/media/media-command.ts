@@ -24,7 +24,7 @@ export async function runMediaCommand(db: DatabaseHandle, config: Config, args: 
   console.log(`storage: ${config.storage.kind === 's3' ? `S3 bucket ${config.storage.bucket}` : `local disk (${config.dataDir}/media)`}`);
   console.log(`rows: ${r.total} (ready ${r.processing + r.failed === 0 ? r.ready : `${r.ready}, processing ${r.processing}, failed ${r.failed}`}); unattached ${r.unattached} (removed 24 hours after upload)`);
   console.log('by kind:');
-  for (const kind of ['originals', 'derivatives', 'avatars and headers', 'custom emojis', 'processing attempts', 'without a row'] as const) {
+  for (const kind of ['originals', 'derivatives', 'avatars and headers', 'custom emojis', 'data archives', 'processing attempts', 'without a row'] as const) {
     console.log(line(kind, report.kinds.get(kind) ?? { files: 0, bytes: 0 }));
   }
   console.log('by type:');

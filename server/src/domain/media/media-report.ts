@@ -8,7 +8,7 @@ import { type MediaRow, variantsOf } from './media.ts';
 
 type Db = Kysely<Database>;
 
-export type StorageKind = 'originals' | 'derivatives' | 'avatars and headers' | 'custom emojis' | 'processing attempts' | 'without a row';
+export type StorageKind = 'originals' | 'derivatives' | 'avatars and headers' | 'custom emojis' | 'data archives' | 'processing attempts' | 'without a row';
 
 export interface Usage {
   files: number;
@@ -64,6 +64,7 @@ export async function mediaReport(db: Db, storage: MediaStorage, clock: Clock): 
     .executeTakeFirst();
   counts.unattached = Number(unattached?.n ?? 0);
   const emojis = new Map((await db.selectFrom('custom_emojis').select(['shortcode', 'storage_key', 'file']).execute()).map((e) => [e.storage_key, e]));
+  const archives = new Set((await db.selectFrom('data_archives').select('storage_key').where('storage_key', 'is not', null).execute()).map((a) => a.storage_key!));
 
   const kinds = new Map<StorageKind, Usage>();
   const types = new Map<string, Usage>();
@@ -82,6 +83,7 @@ export async function mediaReport(db: Db, storage: MediaStorage, clock: Clock): 
     let kind: StorageKind;
     if (row) kind = row.purpose !== 'attachment' ? 'avatars and headers' : file.name === ORIGINAL_NAME ? 'originals' : 'derivatives';
     else if (emojis.has(file.key)) kind = 'custom emojis';
+    else if (archives.has(file.key)) kind = 'data archives';
     else if (attempts.has(file.key)) kind = 'processing attempts';
     else {
       kind = 'without a row';
@@ -103,6 +105,7 @@ export async function mediaReport(db: Db, storage: MediaStorage, clock: Clock): 
       if (r.lease_owner) claimed.add(r.lease_owner);
     }
     for (const e of await db.selectFrom('custom_emojis').select('storage_key').where('storage_key', 'in', keys).execute()) claimed.add(e.storage_key);
+    for (const a of await db.selectFrom('data_archives').select('storage_key').where('storage_key', 'in', keys).execute()) claimed.add(a.storage_key!);
   }
   const filesWithoutRows = { keys: [] as string[], usage: { files: 0, bytes: 0 } };
   for (const [key, files] of orphans) {

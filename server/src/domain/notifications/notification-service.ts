@@ -89,6 +89,30 @@ export class NotificationService {
     return row;
   }
 
+  /**
+   * A notice about the account's own doing (`archive_ready`: the data archive it asked for):
+   * from the account to itself, so no notification policy applies, and never grouped.
+   */
+  async notifySelf(db: Db, type: NotificationType, accountId: string): Promise<NotificationRow> {
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    const row: NotificationRow = {
+      id,
+      group_key: groupKeyFor(id, type, null, now),
+      filtered: 0,
+      account_id: accountId,
+      from_account_id: accountId,
+      type,
+      status_id: null,
+      story_id: null,
+      story_response_id: null,
+      created_at: now.toISOString(),
+    };
+    await this.notifications.insert(row, db);
+    await this.events.onStoring?.(db, row);
+    return row;
+  }
+
   /** Takes back notifications whose cause is gone (a withdrawn or answered request). */
   async withdraw(db: Db, recipientId: string, fromId: string, types: NotificationType[]): Promise<void> {
     await this.notifications.deleteBetween(recipientId, fromId, types, db);

@@ -75,4 +75,23 @@ export function registerDataPortabilityRoutes(app: FastifyInstance, services: Se
     const { id } = parseInput(z.object({ id: z.string().max(40) }), request.params);
     return services.relationImports.get(requireViewer(request.viewer), id);
   });
+
+  // "Download your data" (domain/portability/data-archive.ts).
+  app.post('/api/glimpse/v1/archives', { config: { auth: 'user', scope: 'write:accounts' } }, async (request, reply) => {
+    const archive = await services.dataArchives.request(requireViewer(request.viewer));
+    reply.status(202);
+    return archive;
+  });
+
+  app.get('/api/glimpse/v1/archives', { config: { auth: 'user', scope: 'read:accounts' } }, async (request) => services.dataArchives.list(requireViewer(request.viewer)));
+
+  app.get('/api/glimpse/v1/archives/:id/download', { config: { auth: 'user', scope: 'read:accounts' } }, async (request, reply) => {
+    const { id } = parseInput(z.object({ id: z.string().max(40) }), request.params);
+    const file = await services.dataArchives.download(requireViewer(request.viewer), id);
+    reply.header('content-type', 'application/gzip');
+    reply.header('content-length', String(file.size));
+    reply.header('content-disposition', `attachment; filename="${file.filename}"`);
+    reply.header('cache-control', 'private, no-store');
+    return reply.send(file.stream);
+  });
 }
