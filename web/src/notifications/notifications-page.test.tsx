@@ -31,6 +31,18 @@ describe('notifications page', () => {
     await waitFor(() => expect(screen.queryByText('2 unread')).toBeNull());
   });
 
+  it('says when my data archive is ready and links the page to download it', async () => {
+    const server = installFetchMock();
+    signedInAs(server, mara);
+    server.on('GET', '/api/glimpse/v1/notifications', {
+      body: [{ id: '50', type: 'archive_ready', created_at: new Date().toISOString(), account: mara }],
+    });
+    server.on('POST', '/api/v1/markers', { body: {} });
+    renderApp('/notifications');
+    expect(await screen.findByText((_, el) => el?.tagName === 'P' && el.textContent?.startsWith('Your data archive is ready.') === true)).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Download' }).getAttribute('href')).toBe('/settings/import-export');
+  });
+
   it('shows comments on my posts from the Glimpse list, under their own type', async () => {
     const server = installFetchMock();
     signedInAs(server, mara);
