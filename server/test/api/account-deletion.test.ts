@@ -6,9 +6,9 @@ import path from 'node:path';
 import { generate } from 'otplib';
 import { TEST_DB } from '../support/test-database.ts';
 import { adminCommand } from '../support/admin-command.ts';
-import { createWorld, type Response, type World } from '../support/world.ts';
+import { createWorld, type Actor, type Response, type World } from '../support/world.ts';
 import { postPhotos, uploadPhoto } from '../support/photos.ts';
-import { REDIRECT_URI, createOAuthApp, formRequest, oauthLoginForm, setCookie } from '../support/http.ts';
+import { REDIRECT_URI, createOAuthApp, formRequest, oauthLoginForm, setCookie, tokenWithScopes } from '../support/http.ts';
 import { checkCounters } from '../../src/domain/integrity/integrity-check.ts';
 
 /**
@@ -157,6 +157,49 @@ describe('account deletion with two-factor log-in on', () => {
     const ok = await askDeletion(world, session, { password: 'ines-password', code: await codeNow(world, secret) });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.body.scheduled, true);
+  });
+});
+
+describe('an admin acting on an account waiting to be deleted', () => {
+  let world: World;
+  let admin: Actor;
+  before(async () => {
+    world = await createWorld({ accounts: ['mara', 'ines', 'sam'] });
+    admin = await tokenWithScopes(world, world.actors.mara, ['admin:read', 'admin:write']);
+  });
+  after(() => world.close());
+
+  const hidden = async (name: 'ines' | 'sam') => (await world.get(undefined, `/api/v1/accounts/${world.actors[name].id}`)).status === 404;
+
+  test('a suspension during the grace period sticks: the owner cannot log in to cancel the deletion and show the account again', async () => {
+    assert.equal((await askDeletion(world, await webSession(world, 'ines'), { password: 'ines-password' })).status, 200);
+    const suspended = await world.post(admin, `/api/v1/admin/accounts/${world.actors.ines.id}/action`, { type: 'suspend' });
+    assert.equal(suspended.status, 200, JSON.stringify(suspended.body));
+    assert.notEqual((await logIn(world, 'ines')).status, 200, 'a suspended account cannot log in');
+    assert.equal(await hidden('ines'), true);
+    const row = await world.db.handle.kysely.selectFrom('account_deletions').select('started_at').where('account_id', '=', world.actors.ines.id).executeTakeFirst();
+    assert.ok(row && row.started_at === null, 'the deletion is still scheduled');
+  });
+
+  test('unsuspending during the grace period gives the log-in back but keeps the account hidden until its owner logs in, which cancels the deletion', async () => {
+    assert.equal((await world.post(admin, `/api/v1/admin/accounts/${world.actors.ines.id}/unsuspend`)).status, 200);
+    assert.equal(await hidden('ines'), true, 'still in its grace period');
+    const back = await logIn(world, 'ines');
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    assert.equal(back.body.deletion_cancelled, true);
+    assert.equal(await hidden('ines'), false);
+  });
+
+  test('once its removal has started, unsuspending changes nothing', async () => {
+    assert.equal((await askDeletion(world, await webSession(world, 'sam'), { password: 'sam-password' })).status, 200);
+    world.clock.advance(31 * DAY_MS);
+    // Claimed by the sweep, before its jobs run: as a process would see it mid-removal.
+    await world.app.services.jobs.stop();
+    await world.app.services.accountDeletionSweeper.tick();
+    assert.ok((await world.db.handle.kysely.selectFrom('account_deletions').select('started_at').where('account_id', '=', world.actors.sam.id).executeTakeFirstOrThrow()).started_at);
+    await world.post(admin, `/api/v1/admin/accounts/${world.actors.sam.id}/unsuspend`);
+    assert.equal(await hidden('sam'), true);
+    assert.notEqual((await logIn(world, 'sam')).status, 200);
   });
 });
 

@@ -16,8 +16,11 @@ import type { SessionEvents } from '../auth/token-repository.ts';
 export async function suspendAccount(db: Db, clock: Clock, accountId: string, sessions?: SessionEvents): Promise<boolean> {
   const now = clock.now().toISOString();
   const suspended = await db.transaction().execute(async (trx) => {
-    if (!(await hideAccount(trx, accountId, now))) return false;
-    await trx.updateTable('users').set({ disabled: 1 }).where('account_id', '=', accountId).execute();
+    // Already hidden by its owner's deletion request, the account is still suspended: its
+    // log-in goes off, so the owner cannot log in to cancel the deletion and show it again.
+    const hidden = await hideAccount(trx, accountId, now);
+    const disabled = await trx.updateTable('users').set({ disabled: 1 }).where('account_id', '=', accountId).where('disabled', '=', 0).executeTakeFirst();
+    if (!hidden && Number(disabled.numUpdatedRows) === 0) return false;
     await trx.updateTable('access_tokens').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
     return true;
   });
@@ -26,8 +29,19 @@ export async function suspendAccount(db: Db, clock: Clock, accountId: string, se
   return suspended;
 }
 
+/**
+ * An account whose owner asked for its deletion stays hidden: in the grace period only its
+ * log-in comes back (the owner's log-in then cancels the deletion and shows it); once its
+ * removal has started, nothing changes.
+ */
 export async function unsuspendAccount(db: Db, accountId: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    const deletion = await trx.selectFrom('account_deletions').select('started_at').where('account_id', '=', accountId).executeTakeFirst();
+    if (deletion?.started_at) return false;
+    if (deletion) {
+      const enabled = await trx.updateTable('users').set({ disabled: 0 }).where('account_id', '=', accountId).where('disabled', '=', 1).executeTakeFirst();
+      return Number(enabled.numUpdatedRows) > 0;
+    }
     if (!(await showAccount(trx, accountId))) return false;
     await trx.updateTable('users').set({ disabled: 0 }).where('account_id', '=', accountId).execute();
     return true;
