@@ -322,7 +322,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   conversations.useMediaCheck((viewer, ids, options) => posts.checkMessageMedia(viewer, ids, options));
   posts.useMessages(conversations);
   stories.useConversations(conversations);
-  const mediaLifecycle = new MediaLifecycle(db, mediaStorage, jobs, clock, database.dialect);
+  const mediaLifecycle = new MediaLifecycle(db, mediaStorage, jobs, clock);
   stories.useMediaLifecycle(mediaLifecycle);
   posts.useMediaLifecycle(mediaLifecycle);
   hydrator.useStoryLinks((viewer, ids) => stories.linksFor(viewer, ids));

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isOwnRecord, ownRecordSql } from '../../src/access/own-records-policy.ts';
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.ts';
@@ -179,6 +180,16 @@ describe('access rules: each SQL form selects exactly what its predicate admits'
     const selected = await db.selectFrom('stories').select('id').where('id', 'in', storyIds).where(expiredStorySql(now)).execute();
     assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(rows.filter((r) => isExpired(r, now)).map((r) => r.id)));
     assert.ok(selected.length > 0, 'some stories have expired');
+  });
+
+  test('own records: ownRecordSql selects exactly the rows isOwnRecord admits, for every signed-in viewer', async () => {
+    const rows = await db.selectFrom('stories').select(['id', 'account_id']).where('id', 'in', storyIds).execute();
+    for (const { name, viewer } of viewers) {
+      if (!viewer) continue;
+      const selected = await db.selectFrom('stories as s').select('s.id').where('s.id', 'in', storyIds).where(ownRecordSql(viewer, 's')).execute();
+      assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(rows.filter((r) => isOwnRecord(viewer, r)).map((r) => r.id)), name);
+    }
+    assert.ok(new Set(rows.map((r) => r.account_id)).size > 1, 'the stories have several owners');
   });
 
   test('profile directory: listedInDirectorySql selects exactly the accounts isListedInDirectory admits', async () => {

@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
 import { PeriodicTask } from '../../infra/periodic-task.ts';
 import type { MediaStorage } from '../../infra/storage/media-storage.ts';
+import { lockMediaRows } from '../../db/dialect/lock-rows.ts';
 
 /** An upload nothing points at is removed this long after it was made (or after `remove_after`). */
 export const UNATTACHED_MEDIA_MS = 24 * 60 * 60 * 1000;
@@ -50,7 +51,6 @@ export class MediaLifecycle {
     private readonly storage: MediaStorage,
     private readonly jobs: DurableJobQueue,
     private readonly clock: Clock,
-    private readonly dialect: 'sqlite' | 'postgres',
   ) {
     jobs.define<{ keys: string[] }>('media.remove-files', {
       handler: async ({ keys }) => {
@@ -93,10 +93,8 @@ export class MediaLifecycle {
     const picked = (await candidates.orderBy('m.id').limit(limit).execute()).map((r) => r.id);
     if (picked.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
-      // PostgreSQL: the rows are locked first, so a story being made with one (its foreign key
-      // check holds a key-share lock) commits before the DELETE's check, which then sees it,
-      // rather than the DELETE's cascade taking the new story. (SQLite has one writer.)
-      if (this.dialect === 'postgres') await trx.selectFrom('media').select('id').where('id', 'in', picked).orderBy('id').forUpdate().execute();
+      // Locked first (db/dialect/lock-rows.ts), so a story being made with one commits before the DELETE's check.
+      await lockMediaRows(trx, picked);
       // The conditions again, in the DELETE: a row attached since the pick is not deleted.
       const deleted = await trx
         .deleteFrom('media as m')

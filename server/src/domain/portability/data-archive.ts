@@ -10,6 +10,7 @@ import { newId } from '../../db/ids.ts';
 import type { DataArchivesTable } from '../../db/schema.ts';
 import { notFound, tooManyRequests } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
+import { canDownloadArchive, ownRecordSql } from '../../access/own-records-policy.ts';
 import { PeriodicTask } from '../../infra/periodic-task.ts';
 import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
 import type { MediaStorage } from '../../infra/storage/media-storage.ts';
@@ -99,14 +100,14 @@ export class DataArchiveService {
 
   /** The account's archives, newest first (at most 10). */
   async list(viewer: Viewer): Promise<ArchiveStatus[]> {
-    const rows = await this.db.selectFrom('data_archives').selectAll().where('account_id', '=', viewer.accountId).orderBy('created_at', 'desc').limit(10).execute();
+    const rows = await this.db.selectFrom('data_archives as a').selectAll().where(ownRecordSql(viewer, 'a')).orderBy('created_at', 'desc').limit(10).execute();
     return rows.map((r) => this.present(r));
   }
 
   /** The archive's bytes for its owner while its link works; 404 otherwise. */
   async download(viewer: Viewer, id: string) {
-    const row = await this.db.selectFrom('data_archives').selectAll().where('id', '=', id).where('account_id', '=', viewer.accountId).executeTakeFirst();
-    if (!row || !this.downloadable(row)) throw notFound();
+    const row = await this.db.selectFrom('data_archives').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || !canDownloadArchive(viewer, row, this.clock.now())) throw notFound();
     const file = await this.storage.stream(row.storage_key!, ARCHIVE_FILE);
     if (!file) throw notFound();
     return { ...file, filename: `glimpse-archive-${row.created_at.slice(0, 10)}.tar.gz` };
@@ -127,10 +128,6 @@ export class DataArchiveService {
     return rows.length;
   }
 
-  private downloadable(row: ArchiveRow): boolean {
-    return row.state === 'ready' && row.storage_key !== null && row.expires_at !== null && row.expires_at > this.clock.now().toISOString();
-  }
-
   private present(row: ArchiveRow): ArchiveStatus {
     return {
       id: row.id,
@@ -139,7 +136,7 @@ export class DataArchiveService {
       ready_at: row.ready_at,
       expires_at: row.expires_at,
       size: row.size,
-      url: this.downloadable(row) ? `${this.publicUrl}/api/glimpse/v1/archives/${row.id}/download` : null,
+      url: canDownloadArchive({ accountId: row.account_id }, row, this.clock.now()) ? `${this.publicUrl}/api/glimpse/v1/archives/${row.id}/download` : null,
     };
   }
 

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { RelationImportsTable } from '../../db/schema.ts';
 import { AppError, notFound, unprocessable } from '../../errors.ts';
+import { ownRecordSql } from '../../access/own-records-policy.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import type { DurableJobQueue } from '../../infra/queue/durable-job-queue.ts';
 import type { FollowService } from '../follows/follow-service.ts';
@@ -78,7 +79,7 @@ export class RelationImportService {
 
   /** The owner's import; anyone else's answers 404, as a missing one. */
   async get(viewer: Viewer, id: string): Promise<ImportStatus> {
-    const row = await this.db.selectFrom('relation_imports').selectAll().where('id', '=', id).where('account_id', '=', viewer.accountId).executeTakeFirst();
+    const row = await this.db.selectFrom('relation_imports as i').selectAll().where('i.id', '=', id).where(ownRecordSql(viewer, 'i')).executeTakeFirst();
     if (!row) throw notFound();
     return {
       id: row.id,

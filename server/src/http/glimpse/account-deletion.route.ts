@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import { LIMITS } from '../../domain/accounts/account.ts';
+import { canChangeLogInSecurity } from '../../access/own-records-policy.ts';
 import { forbidden } from '../../errors.ts';
 import { parseInput, text, z } from '../input.ts';
 import { requireViewer } from '../route-config.ts';
@@ -27,7 +28,7 @@ export function registerAccountDeletionRoutes(app: FastifyInstance, services: Se
 
   app.post(PATH, { config: { auth: 'user', scope: 'write:accounts', ...limitFor(services.config, 'login') } }, async (request, reply) => {
     const viewer = requireViewer(request.viewer);
-    if (request.principal?.kind !== 'session') throw forbidden('Accounts are deleted from the web client, signed in with the password');
+    if (!canChangeLogInSecurity(request.principal?.kind)) throw forbidden('Accounts are deleted from the web client, signed in with the password');
     const input = parseInput(deletionSchema, request.body);
     const status = await services.accountDeletion.request(viewer.accountId, input.password, input.code);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

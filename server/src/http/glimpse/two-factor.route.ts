@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { LIMITS } from '../../domain/accounts/account.ts';
+import { canChangeLogInSecurity } from '../../access/own-records-policy.ts';
 import { forbidden, unauthorized } from '../../errors.ts';
 import { parseInput, text, z } from '../input.ts';
 import { limitFor } from '../rate-limits.ts';
@@ -35,7 +36,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, services: Services
 
   const sessionViewer = (request: FastifyRequest) => {
     if (!request.viewer) throw unauthorized();
-    if (request.principal?.kind !== 'session') throw forbidden('Two-factor log-in is set up in the web client only');
+    if (!canChangeLogInSecurity(request.principal?.kind)) throw forbidden('Two-factor log-in is set up in the web client only');
     return request.viewer;
   };
 
