@@ -13,8 +13,13 @@ import { fileURLToPath } from 'node:url';
  * the server stops.
  */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_INDEX = path.join(ROOT, 'web/dist/index.html');
-const BUILD_LOCK = path.join(ROOT, '.tmp/e2e-web-build.lock');
+/**
+ * Where the client under test is built: web/dist, or GLIMPSE_E2E_WEB_DIST, so several people
+ * working in one checkout can each test their own build without emptying each other's.
+ */
+const WEB_DIST = process.env.GLIMPSE_E2E_WEB_DIST ? path.resolve(process.env.GLIMPSE_E2E_WEB_DIST) : path.join(ROOT, 'web/dist');
+const WEB_INDEX = path.join(WEB_DIST, 'index.html');
+const BUILD_LOCK = `${WEB_DIST}.build-lock`;
 
 /** How long start-up may take before the test gives up (a hang guard, not an assertion). */
 const STARTUP_LIMIT_MS = 60_000;
@@ -76,7 +81,7 @@ export async function ensureWebBuilt(): Promise<void> {
   try {
     if (!force && fs.existsSync(WEB_INDEX)) return; // built while we waited
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const { code, output } = await runCommand(npm, ['run', 'build', '-w', 'web']);
+    const { code, output } = await runCommand(npm, ['run', 'build', '-w', 'web', '--', '--outDir', WEB_DIST, '--emptyOutDir']);
     if (code !== 0 || !fs.existsSync(WEB_INDEX)) {
       throw new Error(`npm run build -w web failed (exit ${code}); the browser tests need web/dist:\n${output.slice(-4000)}`);
     }
@@ -114,6 +119,7 @@ async function launchOnce(env: Record<string, string>): Promise<GlimpseServer | 
       HOST: '127.0.0.1',
       GLIMPSE_DATA_DIR: dataDir,
       GLIMPSE_PUBLIC_URL: url,
+      GLIMPSE_WEB_DIST: WEB_DIST,
       GLIMPSE_RATE_LIMITS: 'off',
       GLIMPSE_LOG_LEVEL: 'warn',
       ...env,

@@ -6,7 +6,8 @@ import fastifyStatic from '@fastify/static';
 import { isApiPath } from '../errors.plugin.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const WEB_DIST = path.resolve(here, '../../../../web/dist');
+/** The built web client: web/dist, or GLIMPSE_WEB_DIST (a client built elsewhere, or one per test worker). */
+export const WEB_DIST = process.env.GLIMPSE_WEB_DIST ? path.resolve(process.env.GLIMPSE_WEB_DIST) : path.resolve(here, '../../../../web/dist');
 const ASSETS = path.resolve(here, '../../../assets');
 
 /**
