@@ -15,7 +15,8 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: 'dist',
       emptyOutDir: true,
-      sourcemap: true,
+      // No source maps in production: they would publish the whole client source.
+      sourcemap: false,
     },
     server: {
       proxy: {

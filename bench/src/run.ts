@@ -25,7 +25,8 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { type DbKind, type DbTarget, existingTarget, freshTarget, openHandle } from './db.ts';
-import { type Manifest, defaultDataDir, generate, readManifest } from './generate.ts';
+import { BENCH_PASSWORD, type Manifest, defaultDataDir, generate, readManifest } from './generate.ts';
+import { type WebClientResult, measureWebClient, webClientRows } from './web-client.ts';
 import { type Cluster, startCluster } from './multi-process.ts';
 import { HIDDEN_WORD, type HttpResult, type ReachResult, type StormResult, type Task, type UploadResult } from './load-worker.ts';
 import { makePhotos } from './photos.ts';
@@ -443,6 +444,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     raw.uploadMemory = memory;
     peakRss = Math.max(peakRss ?? 0, memory.peakRssMiB ?? 0) || undefined;
     raw.peakRssMiB = peakRss;
+
+    // The web client as a visitor meets it: initial JS and first paint (skipped if unbuilt).
+    const webDist = process.env.GLIMPSE_WEB_DIST ? path.resolve(process.env.GLIMPSE_WEB_DIST) : path.join(ROOT, 'web/dist');
+    if (fs.existsSync(path.join(webDist, 'index.html'))) {
+      log('web client: initial JavaScript and first paint in Chromium (the celebrity\'s profile signed out, her home feed signed in)');
+      raw.webClient = await measureWebClient(webDist, server.url, { username: manifest.celebrity.username, password: BENCH_PASSWORD }, size.name === 'tiny' ? 1 : 5);
+    } else {
+      log(`web client: not built in ${webDist}, its rows are skipped`);
+    }
   } finally {
     await server.stop();
   }
@@ -563,6 +573,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     },
     { metric: 'server peak RSS', value: peakRss === undefined ? null : round(peakRss, 0), unit: 'MiB', baseline: null, ratio: null, target: '', pass: null },
   );
+  if (raw.webClient) rows.push(...webClientRows(raw.webClient as WebClientResult));
   if (raw.multiProcess) rows.push(...multiProcessRows(raw.multiProcess as MultiProcessResult, { feed, tray, storm, helloRps: h.rps }));
 
   const result: BenchResult = {

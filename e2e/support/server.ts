@@ -17,7 +17,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * Where the client under test is built: web/dist, or GLIMPSE_E2E_WEB_DIST, so several people
  * working in one checkout can each test their own build without emptying each other's.
  */
-const WEB_DIST = process.env.GLIMPSE_E2E_WEB_DIST ? path.resolve(process.env.GLIMPSE_E2E_WEB_DIST) : path.join(ROOT, 'web/dist');
+export const WEB_DIST = process.env.GLIMPSE_E2E_WEB_DIST ? path.resolve(process.env.GLIMPSE_E2E_WEB_DIST) : path.join(ROOT, 'web/dist');
 const WEB_INDEX = path.join(WEB_DIST, 'index.html');
 const BUILD_LOCK = `${WEB_DIST}.build-lock`;
 

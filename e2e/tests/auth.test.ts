@@ -85,6 +85,7 @@ test('logging out ends the session: signed-in pages send you to the log-in form,
   await expectSignedIn(page);
 
   await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL('**/login');
   await page.getByRole('button', { name: 'Log in' }).waitFor();
 
@@ -109,6 +110,7 @@ test('logging in with username or with email works and returns to the page that 
   await page.getByRole('heading', { name: 'Follow requests', exact: true }).waitFor();
 
   await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL('**/login');
   await logInWithForm(page, account.email.toUpperCase(), account.password);
   await expectSignedIn(page);

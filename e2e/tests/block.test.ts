@@ -9,6 +9,8 @@ const glimpse = useGlimpse();
 async function chooseFromMenu(page: Page, item: 'Block' | 'Unblock' | 'Mute' | 'Unmute'): Promise<void> {
   await page.getByRole('button', { name: 'More options' }).click();
   await page.getByRole('button', { name: item, exact: true }).click();
+  // Blocking asks first, in a modal dialog.
+  if (item === 'Block') await page.getByRole('dialog').getByRole('button', { name: 'Block', exact: true }).click();
 }
 
 const notAvailable = (page: Page) => page.getByRole('heading', { name: /this page isn.t available/i });

@@ -41,6 +41,7 @@ async function openAt(size: (typeof SIZES)[number]) {
 async function sharePhoto(page: Page, caption: string) {
   await page.goto('/compose');
   await page.getByLabel('Add photos').setInputFiles([photo]);
+  await page.getByRole('button', { name: 'Add photo', exact: true }).click();
   await page.getByLabel('Alt text for photo 1').fill(`Photo for: ${caption}`);
   await page.waitForFunction(() => !(document.querySelector('.compose-submit button') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 30_000 });
   await page.getByLabel('Caption').fill(caption);

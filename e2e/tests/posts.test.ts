@@ -55,6 +55,9 @@ test('a three-photo carousel is composed with alt text and a mention, seen and l
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New post' }).click();
   await page.waitForURL('**/compose');
   await page.getByLabel('Add photos').setInputFiles(photos);
+  // The crop and filter step comes first; the photos keep their square shape and no filter.
+  await page.getByRole('heading', { name: 'Crop and filter' }).waitFor();
+  await page.getByRole('button', { name: 'Add 3 photos' }).click();
   const share = page.getByRole('button', { name: 'Share' });
   await page.getByLabel('Alt text for photo 3').waitFor();
   // Uploads finish and are processed before Share can be pressed.

@@ -46,6 +46,7 @@ for (const size of ['phone', 'desktop'] as const) {
     // The composer: a photo, a caption, and "Schedule" with a time three days ahead.
     await page.goto('/compose');
     await page.getByLabel('Add photos').setInputFiles([photo]);
+    await page.getByRole('button', { name: 'Add photo', exact: true }).click();
     await page.getByLabel('Alt text for photo 1').fill('The sun over the bay');
     await page.waitForFunction(() => !(document.querySelector('.compose-submit button') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 30_000 });
     await page.getByLabel('Caption').fill('Sunrise over the bay');

@@ -39,6 +39,7 @@ test('set up two-factor log-in in Settings → Security, then log in with the pa
   await page.getByText(/10 of 10 recovery codes left/).waitFor();
 
   await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL('**/login');
   await page.getByLabel('Username or email').fill(account.username);
   await page.getByLabel('Password').fill(account.password);

@@ -30,6 +30,7 @@ import { registerPushRoutes } from './http/mastodon/push.route.ts';
 import { registerTagRoutes } from './http/mastodon/tags.route.ts';
 import { registerFilterRoutes } from './http/mastodon/filters.route.ts';
 import { registerPostPageRoutes } from './http/web/post-page.route.ts';
+import { registerProfilePageRoutes } from './http/web/profile-page.route.ts';
 import { registerStoryRoutes } from './http/glimpse/stories.route.ts';
 import { registerCommentRoutes } from './http/glimpse/comments.route.ts';
 import { registerReportRoutes } from './http/mastodon/reports.route.ts';
@@ -130,6 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerTagRoutes(http, services);
   registerFilterRoutes(http, services);
   registerPostPageRoutes(http, services);
+  registerProfilePageRoutes(http, services);
   registerStoryRoutes(http, services);
   registerCommentRoutes(http, services);
   registerReportRoutes(http, services);

@@ -97,3 +97,22 @@ export const MAX_PINNED_COMMENTS = 3;
 export function canPinComment(ctx: ViewerContext, post: PostFacts, comment: CommentFacts & { in_reply_to_id: string | null }): boolean {
   return canModerateComments(ctx, post) && comment.hidden_reason === null && comment.in_reply_to_id === post.id;
 }
+
+/**
+ * Bulk actions on a storm of near-identical comments (hide all, restrict every author, report)
+ * are the post's author's alone: not admins (they have the report queue), not the commenters.
+ */
+export function canActOnCluster(ctx: ViewerContext, post: PostFacts): boolean {
+  return ctx.viewer !== undefined && isSelf(ctx, post.account_id);
+}
+
+/** A comment a bulk action takes: one still shown, and never the actor's own. */
+export function isBulkTarget(ctx: ViewerContext, comment: CommentFacts): boolean {
+  return comment.hidden_reason === null && !isSelf(ctx, comment.account_id);
+}
+
+/** The SQL form of isBulkTarget, over a comment row (`statuses`). */
+export function bulkTargetSql(ctx: Pick<ViewerContext, 'viewer'>, statuses = 'statuses'): SqlForm {
+  const shown = sql<SqlBool>`${column(statuses, 'hidden_reason')} is null`;
+  return ctx.viewer ? allOf(shown, sql<SqlBool>`${column(statuses, 'account_id')} <> ${ctx.viewer.accountId}`) : shown;
+}

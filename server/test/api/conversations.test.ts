@@ -293,6 +293,20 @@ describe('story replies and reactions land in conversations', () => {
     assert.equal(inesSide.unread, true);
   });
 
+  test('the author answers from the story_reply notification: the reply id is the message id, and the replier receives the answer', async () => {
+    const reply = (await world.post('sam', `${S}/stories/${story.id}/replies`, { text: 'great shot' })).body;
+    const notifications = (await world.get('mara', '/api/v1/notifications?types[]=story_reply')).body;
+    const notified = notifications.find((n: any) => n.story_response?.id === reply.id);
+    assert.ok(notified, 'the author is told of the reply');
+    const answer = await world.post('mara', '/api/v1/statuses', { status: 'thanks!', in_reply_to_id: notified.story_response.id, visibility: 'direct' });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(answer.body.mentions.map((m: any) => m.username), ['sam']);
+    const samSide = (await conversationsOf(world, 'sam')).find((c) => c.last_status?.id === answer.body.id);
+    assert.ok(samSide, 'the replier has the answer as the last message');
+    assert.equal(samSide.unread, true);
+    assert.equal((await world.get('ines', `/api/v1/statuses/${answer.body.id}`)).status, 404);
+  });
+
   test("a reply caught by the author's hidden words is on the sender's side only: never unread or new for the author", async () => {
     await world.post('mara', `/api/v1/conversations/${(await conversationsOf(world, 'mara'))[0].id}/read`);
     const before = await conversationsOf(world, 'mara');

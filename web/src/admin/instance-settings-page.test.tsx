@@ -38,7 +38,7 @@ describe('instance settings page', () => {
     // The stored title says so, with the environment's value beside it; the others are the environment's.
     expect(screen.getByText(/Set here\. The environment’s default is “Glimpse”\./)).toBeTruthy();
     expect(screen.getAllByText('From the environment (the default).').length).toBeGreaterThanOrEqual(5);
-    expect(screen.getByRole('link', { name: 'Instance' })).toBeTruthy();
+    expect(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Instance' })).toBeTruthy();
 
     fireEvent.change(screen.getByRole('textbox', { name: 'Rules' }), { target: { value: 'Be kind\n\n  No spam  \n' } });
     fireEvent.change(screen.getByRole('combobox', { name: 'Sign-ups' }), { target: { value: 'approval' } });

@@ -96,11 +96,11 @@ export class ApiClient {
   }
 
   /**
-   * A multipart POST through XMLHttpRequest, the one browser API that reports upload
+   * A multipart POST (or PATCH) through XMLHttpRequest, the one browser API that reports upload
    * progress. Same cookie, CSRF token and errors as `request`; the browser writes the
    * multipart Content-Type with its boundary. `onProgress` gets 0..1.
    */
-  upload<T>(path: string, form: FormData, options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {}): Promise<ApiResponse<T>> {
+  upload<T>(path: string, form: FormData, options: { onProgress?: (fraction: number) => void; signal?: AbortSignal; method?: 'POST' | 'PATCH' } = {}): Promise<ApiResponse<T>> {
     return new Promise<ApiResponse<T>>((resolve, reject) => {
       const { signal, onProgress } = options;
       if (signal?.aborted) {
@@ -108,7 +108,7 @@ export class ApiClient {
         return;
       }
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', path);
+      xhr.open(options.method ?? 'POST', path);
       xhr.withCredentials = true;
       xhr.setRequestHeader('Accept', 'application/json');
       if (this.csrfToken) xhr.setRequestHeader('X-CSRF-Token', this.csrfToken);

@@ -1,5 +1,5 @@
 import { ApiError, type ApiClient } from './api-client.ts';
-import type { MediaAttachment } from './mastodon-types.ts';
+import type { CredentialAccount, MediaAttachment } from './mastodon-types.ts';
 
 const id = (value: string) => encodeURIComponent(value);
 
@@ -58,4 +58,29 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+export type ProfileImagePurpose = 'avatar' | 'header';
+
+/** Sets the avatar or header (multipart PATCH update_credentials); answers the updated account. */
+export async function uploadProfileImage(
+  api: ApiClient,
+  purpose: ProfileImagePurpose,
+  image: Blob,
+  filename: string,
+  options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
+): Promise<CredentialAccount> {
+  const form = new FormData();
+  form.append(purpose, image, filename);
+  return (await api.upload<CredentialAccount>('/api/v1/accounts/update_credentials', form, { ...options, method: 'PATCH' })).data;
+}
+
+/** DELETE /api/v1/profile/avatar|header: back to the default picture. */
+export function removeProfileImage(api: ApiClient, purpose: ProfileImagePurpose): Promise<CredentialAccount> {
+  return api.delete<CredentialAccount>(`/api/v1/profile/${purpose}`);
+}
+
+/** The server's stand-in when no picture is set (`/static/avatar-missing.png`). */
+export function hasOwnImage(url: string | null | undefined): boolean {
+  return Boolean(url) && !/\/(avatar|header)-missing\.png$/.test(url ?? '');
 }

@@ -1,21 +1,18 @@
+import { Suspense } from 'react';
 import { Link, Outlet } from 'react-router';
 import { useSession } from '../auth/session-context.tsx';
 import { UnreadNotificationsProvider } from '../notifications/unread-notifications-context.tsx';
-import { Loading, LoadError } from '../ui/feedback.tsx';
+import { LoadError } from '../ui/feedback.tsx';
 import { AppNav } from './app-nav.tsx';
+import { PageSkeleton, ShellSkeleton } from './app-shell.tsx';
 import './app-layout.css';
 
 /** The frame around every page except log-in and sign-up. */
 export function AppLayout() {
   const { state, retry } = useSession();
 
-  if (state.status === 'loading') {
-    return (
-      <main className="app-main app-main-centered" id="main">
-        <Loading />
-      </main>
-    );
-  }
+  // The same frame index.html painted, so the page does not flash blank while the session loads.
+  if (state.status === 'loading') return <ShellSkeleton />;
   if (state.status === 'error') {
     return (
       <main className="app-main app-main-centered" id="main">
@@ -45,7 +42,9 @@ export function AppLayout() {
           </div>
         </header>
         <main className="app-main" id="main">
-          <Outlet />
+          <Suspense fallback={<PageSkeleton />}>
+            <Outlet />
+          </Suspense>
         </main>
       </div>
     );
@@ -64,7 +63,9 @@ export function AppLayout() {
               {state.notice}
             </p>
           )}
-          <Outlet />
+          <Suspense fallback={<PageSkeleton />}>
+            <Outlet />
+          </Suspense>
         </main>
       </div>
     </UnreadNotificationsProvider>

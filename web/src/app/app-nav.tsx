@@ -4,15 +4,16 @@ import type { Account } from '../api/mastodon-types.ts';
 import { useSession } from '../auth/session-context.tsx';
 import { useUnreadNotifications } from '../notifications/unread-notifications-context.tsx';
 import { Avatar } from '../ui/avatar.tsx';
+import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
-import { FlagIcon, HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, ServerIcon, SettingsIcon } from '../ui/icons.tsx';
+import { CompassIcon, FlagIcon, HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, ServerIcon, SettingsIcon } from '../ui/icons.tsx';
 import { profilePath } from '../ui/account-name.ts';
 
-function NavItem({ to, label, icon, end, badge }: { to: string; label: string; icon: ReactNode; end?: boolean; badge?: number }) {
+function NavItem({ to, label, icon, end, badge, className }: { to: string; label: string; icon: ReactNode; end?: boolean; badge?: number; className?: string }) {
   const badgeId = `nav-badge-${label.toLowerCase().replace(/\s+/g, '-')}`;
   const hasBadge = badge !== undefined && badge > 0;
   return (
-    <li className="nav-item">
+    <li className={className ? `nav-item ${className}` : 'nav-item'}>
       <NavLink to={to} end={end} className="nav-link" aria-describedby={hasBadge ? badgeId : undefined}>
         <span className="nav-icon">
           {icon}
@@ -41,10 +42,12 @@ export function AppNav({ account }: { account: Account }) {
   const { logOut, state } = useSession();
   // Staff work the report queue: moderators as well as admins (server: access/staff-policy.ts).
   const isAdmin = state.status === 'signed-in' && (state.role === 'admin' || state.role === 'moderator');
+  const isInstanceAdmin = state.status === 'signed-in' && state.role === 'admin';
   const { count } = useUnreadNotifications();
   const navigate = useNavigate();
   const [logoutError, setLogoutError] = useState<unknown>(null);
   const [isLoggingOut, setLoggingOut] = useState(false);
+  const [isConfirmingLogOut, setConfirmingLogOut] = useState(false);
 
   const onLogOut = async () => {
     setLogoutError(null);
@@ -67,29 +70,54 @@ export function AppNav({ account }: { account: Account }) {
         <ul className="nav-list">
           <NavItem to="/" end label="Home" icon={<HomeIcon />} />
           <NavItem to="/search" label="Search" icon={<SearchIcon />} />
+          <NavItem to="/explore" label="Explore" icon={<CompassIcon />} />
           <NavItem to="/compose" label="New post" icon={<PlusSquareIcon />} />
           <NavItem to="/notifications" label="Notifications" icon={<HeartIcon />} badge={count} />
           <NavItem to="/follow-requests" label="Follow requests" icon={<PersonAddIcon />} />
           <NavItem to={profilePath(account)} end label="Profile" icon={<Avatar account={account} size="small" />} />
-          {isAdmin && <NavItem to="/admin/reports" label="Reports" icon={<FlagIcon />} />}
+          {/* Staff links leave the bottom tab bar on a phone (too many tabs); the top bar's menu has them. */}
+          {isAdmin && <NavItem to="/admin/reports" label="Reports" icon={<FlagIcon />} className="nav-item-staff" />}
           {/* Instance settings are for admins only, not moderators (server: access/staff-policy.ts). */}
-          {state.status === 'signed-in' && state.role === 'admin' && <NavItem to="/admin/instance" label="Instance" icon={<ServerIcon />} />}
+          {isInstanceAdmin && <NavItem to="/admin/instance" label="Instance" icon={<ServerIcon />} className="nav-item-staff" />}
         </ul>
       </nav>
       <div className="app-account-actions">
+        {isAdmin && (
+          <nav className="staff-menu" aria-label="Staff">
+            <NavLink to="/admin/reports" className="nav-link">
+              <span className="nav-icon">
+                <FlagIcon />
+              </span>
+              <span className="nav-label">Reports</span>
+            </NavLink>
+            {isInstanceAdmin && (
+              <NavLink to="/admin/instance" className="nav-link">
+                <span className="nav-icon">
+                  <ServerIcon />
+                </span>
+                <span className="nav-label">Instance</span>
+              </NavLink>
+            )}
+          </nav>
+        )}
         <NavLink to="/settings" className="nav-link">
           <span className="nav-icon">
             <SettingsIcon />
           </span>
           <span className="nav-label">Settings</span>
         </NavLink>
-        <button type="button" className="nav-link nav-button" onClick={onLogOut} disabled={isLoggingOut}>
+        <button type="button" className="nav-link nav-button" onClick={() => setConfirmingLogOut(true)} disabled={isLoggingOut}>
           <span className="nav-icon">
             <LogOutIcon />
           </span>
           <span className="nav-label">Log out</span>
         </button>
         {logoutError ? <ErrorMessage error={logoutError} /> : null}
+        {isConfirmingLogOut && (
+          <ConfirmDialog title="Log out of your account?" confirmLabel="Log out" isBusy={isLoggingOut} onConfirm={onLogOut} onCancel={() => setConfirmingLogOut(false)}>
+            <ErrorMessage error={logoutError} />
+          </ConfirmDialog>
+        )}
       </div>
     </header>
   );

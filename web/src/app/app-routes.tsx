@@ -1,43 +1,49 @@
 import { Navigate, Route, Routes } from 'react-router';
 import { AuthLayout } from '../auth/auth-layout.tsx';
-import { LoginPage } from '../auth/login-page.tsx';
 import { GuestOnly, RequireSession } from '../auth/session-gates.tsx';
-import { SignupPage } from '../auth/signup-page.tsx';
-import { ForgotPasswordPage } from '../auth/forgot-password-page.tsx';
-import { ResetPasswordPage } from '../auth/reset-password-page.tsx';
-import { ConfirmEmailPage } from '../auth/confirm-email-page.tsx';
-import { EmailPage } from '../settings/email-page.tsx';
-import { ComposePage } from '../compose/compose-page.tsx';
-import { HomePage } from '../feed/home-page.tsx';
-import { FollowRequestsPage } from '../follow-requests/follow-requests-page.tsx';
-import { NotificationsPage } from '../notifications/notifications-page.tsx';
-import { PostRoute } from '../posts/post-page.tsx';
-import { EditProfilePage } from '../profile/edit-profile-page.tsx';
-import { FollowListRoute, ProfileRoute } from '../profile/profile-route.tsx';
-import { SearchPage } from '../search/search-page.tsx';
-import { BlockedAccountsPage } from '../settings/blocked-accounts-page.tsx';
-import { MutedAccountsPage } from '../settings/muted-accounts-page.tsx';
-import { PasswordPage } from '../settings/password-page.tsx';
-import { DeleteAccountPage } from '../settings/delete-account-page.tsx';
-import { ImportExportPage } from '../settings/import-export-page.tsx';
-import { SecurityPage } from '../settings/security-page.tsx';
-import { SettingsLayout } from '../settings/settings-layout.tsx';
-import { CloseFriendsPage } from '../close-friends/close-friends-page.tsx';
-import { HighlightsSettingsPage } from '../stories/highlights-settings-page.tsx';
-import { StoryArchivePage } from '../stories/story-archive-page.tsx';
-import { StoryComposerPage } from '../stories/story-composer-page.tsx';
-import { AccountStoriesRoute, HighlightStoriesRoute } from '../stories/story-viewer-page.tsx';
-import { HashtagRoute } from '../hashtags/hashtag-page.tsx';
-import { AdminReportsPage } from '../moderation/admin-reports-page.tsx';
-import { InstanceSettingsPage } from '../admin/instance-settings-page.tsx';
-import { CommentSettingsPage } from '../moderation/comment-settings-page.tsx';
-import { DigestRoute } from '../moderation/digest-page.tsx';
-import { HiddenCommentsRoute } from '../moderation/hidden-comments-page.tsx';
-import { HiddenWordsPage } from '../moderation/hidden-words-page.tsx';
-import { FiltersPage } from '../filters/filters-page.tsx';
-import { ScheduledPostsPage } from '../scheduled/scheduled-page.tsx';
 import { AppLayout } from './app-layout.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
+import { lazyPage } from './lazy-page.ts';
+
+// Every page is its own chunk (the frame, the gates and the 404 page stay in the entry).
+const LoginPage = lazyPage(() => import('../auth/login-page.tsx'), 'LoginPage');
+const SignupPage = lazyPage(() => import('../auth/signup-page.tsx'), 'SignupPage');
+const ForgotPasswordPage = lazyPage(() => import('../auth/forgot-password-page.tsx'), 'ForgotPasswordPage');
+const ResetPasswordPage = lazyPage(() => import('../auth/reset-password-page.tsx'), 'ResetPasswordPage');
+const ConfirmEmailPage = lazyPage(() => import('../auth/confirm-email-page.tsx'), 'ConfirmEmailPage');
+const EmailPage = lazyPage(() => import('../settings/email-page.tsx'), 'EmailPage');
+const ComposePage = lazyPage(() => import('../compose/compose-page.tsx'), 'ComposePage');
+const HomePage = lazyPage(() => import('../feed/home-page.tsx'), 'HomePage');
+const FollowRequestsPage = lazyPage(() => import('../follow-requests/follow-requests-page.tsx'), 'FollowRequestsPage');
+const NotificationsPage = lazyPage(() => import('../notifications/notifications-page.tsx'), 'NotificationsPage');
+const ExplorePage = lazyPage(() => import('../explore/explore-page.tsx'), 'ExplorePage');
+const PostRoute = lazyPage(() => import('../posts/post-page.tsx'), 'PostRoute');
+const EditProfilePage = lazyPage(() => import('../profile/edit-profile-page.tsx'), 'EditProfilePage');
+const FollowListRoute = lazyPage(() => import('../profile/profile-route.tsx'), 'FollowListRoute');
+const ProfileRoute = lazyPage(() => import('../profile/profile-route.tsx'), 'ProfileRoute');
+const SearchPage = lazyPage(() => import('../search/search-page.tsx'), 'SearchPage');
+const BlockedAccountsPage = lazyPage(() => import('../settings/account-toggle-list-page.tsx'), 'BlockedAccountsPage');
+const MutedAccountsPage = lazyPage(() => import('../settings/account-toggle-list-page.tsx'), 'MutedAccountsPage');
+const PasswordPage = lazyPage(() => import('../settings/password-page.tsx'), 'PasswordPage');
+const DeleteAccountPage = lazyPage(() => import('../settings/delete-account-page.tsx'), 'DeleteAccountPage');
+const ImportExportPage = lazyPage(() => import('../settings/import-export-page.tsx'), 'ImportExportPage');
+const SecurityPage = lazyPage(() => import('../settings/security-page.tsx'), 'SecurityPage');
+const SettingsLayout = lazyPage(() => import('../settings/settings-layout.tsx'), 'SettingsLayout');
+const CloseFriendsPage = lazyPage(() => import('../close-friends/close-friends-page.tsx'), 'CloseFriendsPage');
+const HighlightsSettingsPage = lazyPage(() => import('../stories/highlights-settings-page.tsx'), 'HighlightsSettingsPage');
+const StoryArchivePage = lazyPage(() => import('../stories/story-archive-page.tsx'), 'StoryArchivePage');
+const StoryComposerPage = lazyPage(() => import('../stories/story-composer-page.tsx'), 'StoryComposerPage');
+const AccountStoriesRoute = lazyPage(() => import('../stories/story-viewer-page.tsx'), 'AccountStoriesRoute');
+const HighlightStoriesRoute = lazyPage(() => import('../stories/story-viewer-page.tsx'), 'HighlightStoriesRoute');
+const HashtagRoute = lazyPage(() => import('../hashtags/hashtag-page.tsx'), 'HashtagRoute');
+const AdminReportsPage = lazyPage(() => import('../moderation/admin-reports-page.tsx'), 'AdminReportsPage');
+const InstanceSettingsPage = lazyPage(() => import('../admin/instance-settings-page.tsx'), 'InstanceSettingsPage');
+const CommentSettingsPage = lazyPage(() => import('../moderation/comment-settings-page.tsx'), 'CommentSettingsPage');
+const DigestRoute = lazyPage(() => import('../moderation/digest-page.tsx'), 'DigestRoute');
+const HiddenCommentsRoute = lazyPage(() => import('../moderation/hidden-comments-page.tsx'), 'HiddenCommentsRoute');
+const HiddenWordsPage = lazyPage(() => import('../moderation/hidden-words-page.tsx'), 'HiddenWordsPage');
+const FiltersPage = lazyPage(() => import('../filters/filters-page.tsx'), 'FiltersPage');
+const ScheduledPostsPage = lazyPage(() => import('../scheduled/scheduled-page.tsx'), 'ScheduledPostsPage');
 
 /**
  * React Router has no partial segments, so `/@username` is matched as `/:handle` and the
@@ -64,6 +70,8 @@ export function AppRoutes() {
       <Route path="stories/:accountId/highlights/:highlightId" element={<HighlightStoriesRoute />} />
       <Route element={<AppLayout />}>
         <Route path="tags/:tag" element={<HashtagRoute />} />
+        {/* Trends are public; suggestions show only when signed in. */}
+        <Route path="explore" element={<ExplorePage />} />
         <Route path=":handle" element={<ProfileRoute />} />
         <Route path=":handle/followers" element={<FollowListRoute kind="followers" />} />
         <Route path=":handle/following" element={<FollowListRoute kind="following" />} />

@@ -1,33 +1,19 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useApi } from '../api/api-context.tsx';
 import { requestPasswordReset } from '../api/mail-api.ts';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 
 /** "Forgot password?": asks for a reset link by e-mail. The answer never says whether the address has an account. */
 export function ForgotPasswordPage() {
   useDocumentTitle('Forgot password');
   const api = useApi();
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [isSubmitting, setSubmitting] = useState(false);
   const [isSent, setSent] = useState(false);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setSubmitting(true);
-    try {
-      await requestPasswordReset(api, email.trim());
-      setSent(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSubmitting(false);
-    }
-  };
+  const { submit, isSubmitting, error } = useFormSubmit(() => requestPasswordReset(api, email.trim()), { onSuccess: () => setSent(true) });
 
   if (isSent) {
     return (

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { installFetchMock } from '../test/fetch-mock.ts';
 import { makeAccount } from '../test/fixtures.ts';
@@ -52,6 +52,8 @@ describe('logging in and out', () => {
     expect(await screen.findByText('2 unread')).toBeTruthy();
 
     fireEvent.click(screen.getByRole('button', { name: 'Log out' }));
+    // Log out asks first.
+    fireEvent.click(within(await screen.findByRole('dialog', { name: 'Log out of your account?' })).getByRole('button', { name: 'Log out' }));
 
     expect(await screen.findByRole('button', { name: 'Log in' })).toBeTruthy();
     const [logout] = server.callsTo('DELETE', '/api/glimpse/v1/session');
@@ -87,6 +89,7 @@ describe('logging out from a deep page', () => {
     renderApp('/settings/muted');
 
     fireEvent.click(await screen.findByRole('button', { name: 'Log out' }));
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Log out' }));
     fireEvent.change(await screen.findByLabelText('Username or email'), { target: { value: 'mara' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'password1' } });
     fireEvent.click(screen.getByRole('button', { name: 'Log in' }));

@@ -1,11 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError, type FieldErrors } from '../api/api-client.ts';
+import { ApiError } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
 import { resetPassword } from '../api/mail-api.ts';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 
 /** The page a mailed reset link opens (/reset-password/:token): choose a new password. */
 export function ResetPasswordPage() {
@@ -14,33 +15,21 @@ export function ResetPasswordPage() {
   const { token = '' } = useParams();
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [isSubmitting, setSubmitting] = useState(false);
   const [outcome, setOutcome] = useState<'done' | 'invalid-link' | null>(null);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setFieldErrors({});
-    if (password !== confirmation) {
-      setError(new Error('The two passwords do not match.'));
-      return;
-    }
-    setSubmitting(true);
-    try {
+  const { submit, isSubmitting, error, fieldErrors } = useFormSubmit(
+    async () => {
+      if (password !== confirmation) throw new Error('The two passwords do not match.');
       await resetPassword(api, token, password);
-      setOutcome('done');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) setOutcome('invalid-link');
-      else {
-        setError(err);
-        if (err instanceof ApiError) setFieldErrors(err.fieldErrors);
-      }
-    } finally {
-      setSubmitting(false);
-    }
-  };
+    },
+    {
+      onSuccess: () => setOutcome('done'),
+      onError: (err) => {
+        if (!(err instanceof ApiError && err.status === 404)) return false;
+        setOutcome('invalid-link');
+        return true;
+      },
+    },
+  );
 
   if (outcome === 'done') {
     return (

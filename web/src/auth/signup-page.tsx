@@ -1,12 +1,13 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { ApiError, type FieldErrors } from '../api/api-client.ts';
+import { ApiError } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
 import { fetchInstance } from '../api/session-api.ts';
 import { useSession } from './session-context.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { CheckboxField, TextAreaField, TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 
 interface Registrations {
   enabled: boolean;
@@ -22,9 +23,6 @@ export function SignupPage() {
   const [password, setPassword] = useState('');
   const [reason, setReason] = useState('');
   const [agreed, setAgreed] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [isSubmitting, setSubmitting] = useState(false);
   const [isPending, setPending] = useState(false);
   const [isConfirmationSent, setConfirmationSent] = useState(false);
   const [isAgreementMissing, setAgreementMissing] = useState(false);
@@ -46,37 +44,30 @@ export function SignupPage() {
     };
   }, [api]);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setFieldErrors({});
-    setAgreementMissing(!agreed);
-    if (!agreed) {
-      setError(new Error('You must agree to the terms to sign up.'));
-      return;
-    }
-    setSubmitting(true);
-    try {
-      const outcome = await signUp({
+  const { submit, isSubmitting, error, fieldErrors } = useFormSubmit(
+    async () => {
+      setAgreementMissing(!agreed);
+      if (!agreed) throw new Error('You must agree to the terms to sign up.');
+      return signUp({
         username: username.trim(),
         email: email.trim(),
         password,
         agreement: true,
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
-      if (outcome === 'pending-approval') setPending(true);
-      if (outcome === 'confirmation-required') setConfirmationSent(true);
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError) {
-        setFieldErrors(err.fieldErrors);
+    },
+    {
+      onSuccess: (outcome) => {
+        if (outcome === 'pending-approval') setPending(true);
+        if (outcome === 'confirmation-required') setConfirmationSent(true);
+      },
+      onError: (err) => {
+        if (!(err instanceof ApiError)) return;
         if (err.fieldErrors.agreement) setAgreementMissing(true);
         if (err.fieldErrors.reason) setRegistrations((r) => ({ ...r, approvalRequired: true }));
-      }
-    } finally {
-      setSubmitting(false);
-    }
-  };
+      },
+    },
+  );
 
   if (isConfirmationSent) {
     return (

@@ -14,7 +14,20 @@ type Busy = 'pin' | 'delete' | 'restrict' | null;
  * or the post's author's), Restrict @user for the post's author, Report for anyone but the
  * comment's author. A disclosure of plain buttons, closed by Escape or a click outside.
  */
-export function CommentMenu({ status, isPinned, onRemove, describedBy }: { status: CommentStatus; isPinned: boolean; onRemove: (status: CommentStatus) => void; describedBy?: string }) {
+export function CommentMenu({
+  status,
+  isPinned,
+  onRemove,
+  onNotice,
+  describedBy,
+}: {
+  status: CommentStatus;
+  isPinned: boolean;
+  onRemove: (status: CommentStatus) => void;
+  /** What an action tells (restricted, reported): the row shows it on a line of its own, not in this menu's place in the row. */
+  onNotice: (notice: string) => void;
+  describedBy?: string;
+}) {
   const api = useApi();
   const { post, viewer, isPostAuthor, reload, restrictions, setRestriction } = useComments();
   const [isOpen, setOpen] = useState(false);
@@ -22,7 +35,6 @@ export function CommentMenu({ status, isPinned, onRemove, describedBy }: { statu
   const [isReporting, setReporting] = useState(false);
   const [busy, setBusy] = useState<Busy>(null);
   const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState('');
   const panelId = useId();
   const wrapRef = useRef<HTMLDivElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
@@ -78,7 +90,7 @@ export function CommentMenu({ status, isPinned, onRemove, describedBy }: { statu
   const run = async (kind: Exclude<Busy, null>, action: () => Promise<void>) => {
     setBusy(kind);
     setError(null);
-    setNotice('');
+    onNotice('');
     try {
       await action();
     } catch (err) {
@@ -107,7 +119,7 @@ export function CommentMenu({ status, isPinned, onRemove, describedBy }: { statu
       const result = await setRestricted(api, author.id, !restricting);
       setRestriction(author.id, result.restricting);
       close();
-      setNotice(
+      onNotice(
         result.restricting
           ? `@${handle} is restricted. Their new comments on your posts are seen only by them until you approve them.`
           : `@${handle} is no longer restricted.`,
@@ -172,17 +184,12 @@ export function CommentMenu({ status, isPinned, onRemove, describedBy }: { statu
         )}
       </div>
       <ErrorMessage error={error} />
-      {notice && (
-        <p className="comment-menu-notice muted" role="status">
-          {notice}
-        </p>
-      )}
       {isReporting && (
         <ReportDialog
           status={status}
           onClose={(sent) => {
             setReporting(false);
-            if (sent) setNotice('Thanks for letting us know. Your report was sent to the moderators.');
+            if (sent) onNotice('Thanks for letting us know. Your report was sent to the moderators.');
             triggerRef.current?.focus();
           }}
         />

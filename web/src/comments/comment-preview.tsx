@@ -5,7 +5,6 @@ import type { Status } from '../api/mastodon-types.ts';
 import { postPath } from '../api/statuses-api.ts';
 import { profilePath } from '../ui/account-name.ts';
 import { SafeContent } from '../posts/safe-content.tsx';
-import { clusterLine } from './cluster-row.tsx';
 import { fetchComments, type CommentItem } from './comments-api.ts';
 import { itemKey } from './use-comment-pages.ts';
 import './comments.css';
@@ -16,6 +15,7 @@ const PREVIEW_SIZE = 2;
 /**
  * Under a card in the feed: "View all N comments" and the first two (top) comments, each
  * opening the post's page where the whole conversation is. Nothing when there are none.
+ * Single comments only: a storm (the page's `similar`) is never previewed under a photo.
  */
 export function CommentPreview({ status }: { status: Status }) {
   const api = useApi();
@@ -28,7 +28,7 @@ export function CommentPreview({ status }: { status: Status }) {
     if (!hasComments) return;
     const controller = new AbortController();
     fetchComments(api, status.id, { sort: 'top', limit: PREVIEW_SIZE }, controller.signal).then(
-      (page) => setItems(page.items.slice(0, PREVIEW_SIZE)),
+      (page) => setItems(page.items.filter((item) => item.type === 'comment').slice(0, PREVIEW_SIZE)),
       // The link to the post stays; the preview is a nicety.
       () => {},
     );
@@ -45,18 +45,10 @@ export function CommentPreview({ status }: { status: Status }) {
         <ul className="comment-preview-list" aria-label={`Comments on the post by ${status.account.acct || status.account.username}`}>
           {items.map((item) => (
             <li key={itemKey(item)} className="comment-preview-item">
-              {item.type === 'comment' ? (
-                <>
-                  <Link to={profilePath(item.status.account)} className="comment-author">
-                    {item.status.account.acct || item.status.account.username}
-                  </Link>{' '}
-                  <SafeContent html={item.status.content} emojis={item.status.emojis} className="comment-content" />
-                </>
-              ) : (
-                <Link to={path} className="comment-preview-cluster">
-                  {clusterLine(item)}
-                </Link>
-              )}
+              <Link to={profilePath(item.status.account)} className="comment-author">
+                {item.status.account.acct || item.status.account.username}
+              </Link>{' '}
+              <SafeContent html={item.status.content} emojis={item.status.emojis} className="comment-content" />
             </li>
           ))}
         </ul>

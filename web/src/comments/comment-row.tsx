@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { profilePath } from '../ui/account-name.ts';
 import { Avatar } from '../ui/avatar.tsx';
@@ -31,6 +31,7 @@ export function CommentRow({ status, pinned, onChange, onRemove }: CommentRowPro
   const liked = Boolean(status.favourited);
   const likes = status.favourites_count ?? 0;
   const isPinned = Boolean(pinned ?? status.glimpse?.pinned);
+  const [notice, setNotice] = useState('');
 
   return (
     <div className="comment">
@@ -57,8 +58,12 @@ export function CommentRow({ status, pinned, onChange, onRemove }: CommentRowPro
               Reply
             </button>
           )}
-          {viewer && <CommentMenu status={status} isPinned={isPinned} onRemove={onRemove} describedBy={textId} />}
+          {viewer && <CommentMenu status={status} isPinned={isPinned} onRemove={onRemove} onNotice={setNotice} describedBy={textId} />}
         </div>
+        {/* Below the row, full width: inside it, a long notice pushed the like button off its column. */}
+        <p className="comment-notice muted" role="status">
+          {notice}
+        </p>
         <ErrorMessage error={error} />
       </div>
       {viewer && (

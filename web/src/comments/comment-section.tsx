@@ -6,10 +6,10 @@ import type { Status } from '../api/mastodon-types.ts';
 import { useSession } from '../auth/session-context.tsx';
 import { Loading } from '../ui/feedback.tsx';
 import { AuthorCommentTools } from './author-comment-tools.tsx';
-import { ClusterRow } from './cluster-row.tsx';
+import { SimilarSection } from './cluster-row.tsx';
 import { CommentBox, type ReplyTarget } from './comment-box.tsx';
 import { CommentThread } from './comment-thread.tsx';
-import { fetchReplies, newCommentKey, postComment, type CommentItem, type CommentSort, type CommentStatus } from './comments-api.ts';
+import { fetchReplies, newCommentKey, postComment, type CommentCluster, type CommentSort, type CommentStatus } from './comments-api.ts';
 import { CLOSED_THREAD, CommentsContext, threadIdOf, type CommentsContextValue, type ThreadState } from './comments-context.tsx';
 import { itemKey, useCommentPages } from './use-comment-pages.ts';
 import './comments.css';
@@ -32,7 +32,8 @@ function mergeReplies(...lists: CommentStatus[][]): CommentStatus[] {
 
 /**
  * The comments under a post: its author's tools, the order (Top or Newest), the comment box
- * (or why there is none), comments with their threads, folded storms, and more as one scrolls.
+ * (or why there is none), comments with their threads, more as one scrolls, and after them
+ * the storms, folded into one "similar comments" section.
  */
 export function CommentSection({ post, onPostChange }: { post: Status; onPostChange?: (status: Status) => void }) {
   // A comment's own page has no comments of its own: they belong to its post.
@@ -48,7 +49,7 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
   const isPostAuthor = viewer?.id === post.account.id;
   const [sort, setSort] = useState<CommentSort>('top');
   const pages = useCommentPages(api, post.id, sort);
-  const { setItems, reload } = pages;
+  const { setItems, setSimilar, reload } = pages;
 
   // Who may comment is decided on the server and presented with the post (glimpse.can); a
   // refusal that comes later (the author narrowed it meanwhile) closes the box too.
@@ -85,17 +86,7 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
 
   const replace = useCallback(
     (next: CommentStatus) => {
-      setItems((items) =>
-        items.map((item) =>
-          item.type === 'comment'
-            ? item.status.id === next.id
-              ? { ...item, status: next }
-              : item
-            : item.sample.some((s) => s.id === next.id)
-              ? { ...item, sample: item.sample.map((s) => (s.id === next.id ? next : s)) }
-              : item,
-        ),
-      );
+      setItems((items) => items.map((item) => (item.status.id === next.id ? { ...item, status: next } : item)));
       setThreads((t) => {
         const threadId = threadIdOf(next);
         const current = t[threadId];
@@ -110,14 +101,7 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
     (gone: CommentStatus) => {
       if (gone.in_reply_to_id === post.id || threadIdOf(gone) === gone.id) {
         // A top-level comment goes with its replies.
-        setItems((items) =>
-          items.flatMap((item): CommentItem[] => {
-            if (item.type === 'comment') return item.status.id === gone.id ? [] : [item];
-            if (!item.sample.some((s) => s.id === gone.id)) return [item];
-            const count = item.count - 1;
-            return count > 0 ? [{ ...item, count, sample: item.sample.filter((s) => s.id !== gone.id) }] : [];
-          }),
-        );
+        setItems((items) => items.filter((item) => item.status.id !== gone.id));
         setThreads((t) => {
           const { [gone.id]: _removed, ...rest } = t;
           return rest;
@@ -130,9 +114,16 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
         if (!current) return t;
         return { ...t, [threadId]: { ...current, replies: current.replies.filter((s) => s.id !== gone.id) } };
       });
-      setItems((items) => items.map((item) => (item.type === 'comment' && item.status.id === threadId ? { ...item, replies_count: Math.max(0, item.replies_count - 1) } : item)));
+      setItems((items) => items.map((item) => (item.status.id === threadId ? { ...item, replies_count: Math.max(0, item.replies_count - 1) } : item)));
     },
     [post.id, setItems],
+  );
+
+  // A cluster hidden in bulk leaves the section (its comments are in Hidden comments now).
+  const clusterHidden = useCallback(
+    (cluster: CommentCluster) =>
+      setSimilar((similar) => similar && { count: similar.count - cluster.count, clusters: similar.clusters.filter((c) => c.id !== cluster.id) }),
+    [setSimilar],
   );
 
   const reply = useCallback(
@@ -172,9 +163,9 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
       setReplyTo(null);
       if (target) {
         const threadId = target.threadId;
-        setItems((items) => items.map((item) => (item.type === 'comment' && item.status.id === threadId ? { ...item, replies_count: item.replies_count + 1 } : item)));
+        setItems((items) => items.map((item) => (item.status.id === threadId ? { ...item, replies_count: item.replies_count + 1 } : item)));
         const known = threads[threadId];
-        const hadReplies = pages.items.some((item) => item.type === 'comment' && item.status.id === threadId && item.replies_count > 0);
+        const hadReplies = pages.items.some((item) => item.status.id === threadId && item.replies_count > 0);
         setThreads((t) => {
           const current = t[threadId] ?? CLOSED_THREAD;
           return { ...t, [threadId]: { ...current, isOpen: true, replies: mergeReplies(current.replies, [created]) } };
@@ -291,16 +282,21 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
               Try again
             </button>
           </p>
-        ) : pages.items.length === 0 ? (
+        ) : pages.items.length === 0 && !pages.similar?.clusters.length ? (
           <p className="comments-empty muted">No comments yet.</p>
         ) : (
-          <ul className="comment-list" aria-label="Comments">
-            {pages.items.map((item) => (
-              <li key={itemKey(item)} className={`comment-item${item.type === 'cluster' ? ' comment-item-cluster' : ''}`}>
-                {item.type === 'cluster' ? <ClusterRow cluster={item} onChange={replace} onRemove={remove} /> : <CommentThread entry={item} onChange={replace} onRemove={remove} />}
-              </li>
-            ))}
-          </ul>
+          <>
+            {pages.items.length > 0 && (
+              <ul className="comment-list" aria-label="Comments">
+                {pages.items.map((item) => (
+                  <li key={itemKey(item)} className="comment-item">
+                    <CommentThread entry={item} onChange={replace} onRemove={remove} />
+                  </li>
+                ))}
+              </ul>
+            )}
+            {pages.similar && <SimilarSection similar={pages.similar} onChange={replace} onRemove={remove} onHidden={clusterHidden} />}
+          </>
         )}
 
         {pages.status === 'ready' && pages.moreError ? (

@@ -6,16 +6,8 @@ export const GLIMPSE_API = '/api/glimpse/v1';
 
 const id = (value: string) => encodeURIComponent(value);
 
-/** A comment is a status replying to a post (or to another comment), with Glimpse's thread fields. */
-export type CommentStatus = Status & {
-  glimpse: Status['glimpse'] & {
-    post_id?: string | null;
-    thread_id?: string | null;
-    pinned?: boolean;
-    /** Present only in the post author's review ('hidden_words' | 'restricted' | 'moderator'). */
-    hidden_reason?: string;
-  };
-};
+/** A comment is a status replying to a post (or to another comment); its thread fields are in `glimpse`. */
+export type CommentStatus = Status;
 
 export type CommentSort = 'top' | 'newest';
 
@@ -26,23 +18,70 @@ export interface CommentEntry {
   pinned: boolean;
 }
 
-/** Near-identical comments folded into one counted line. */
+/**
+ * A storm: one phrase from many distinct accounts, folded out of the conversation. `id` opens
+ * the paged list of all its comments; a `hostile` one is never shown as a headline.
+ */
 export interface CommentCluster {
-  type: 'cluster';
+  id: string;
   text: string;
   count: number;
-  sample: CommentStatus[];
+  accounts: number;
+  tone: 'supportive' | 'critical' | 'question' | 'neutral';
+  hostile: boolean;
 }
 
-export type CommentItem = CommentEntry | CommentCluster;
+/** The one "N similar comments" section: every cluster of the post, largest first. */
+export interface SimilarComments {
+  count: number;
+  clusters: CommentCluster[];
+}
+
+/** Comments come one by one; storms come apart, in `similar` (the first page's only). */
+export type CommentItem = CommentEntry;
 
 export interface CursorPage<T> {
   items: T[];
   next_cursor: string | null;
 }
 
-export function fetchComments(api: ApiClient, postId: string, options: { sort: CommentSort; limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<CursorPage<CommentItem>> {
+export type CommentsPage = CursorPage<CommentItem> & { similar?: SimilarComments | null };
+
+export function fetchComments(api: ApiClient, postId: string, options: { sort: CommentSort; limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<CommentsPage> {
   return api.get(`${GLIMPSE_API}/statuses/${id(postId)}/comments`, { sort: options.sort, limit: options.limit, cursor: options.cursor ?? undefined }, signal);
+}
+
+export const CLUSTER_PAGE_SIZE = 40;
+
+/** One page of a cluster's comments, newest first; `nextPath` (the Link header) pages on. */
+export function fetchClusterComments(api: ApiClient, postId: string, clusterId: string, nextPath: string | null, signal?: AbortSignal) {
+  return nextPath
+    ? api.getPage<CommentStatus>(nextPath, undefined, signal)
+    : api.getPage<CommentStatus>(`${GLIMPSE_API}/statuses/${id(postId)}/clusters/${id(clusterId)}/comments`, { limit: CLUSTER_PAGE_SIZE }, signal);
+}
+
+export type ClusterAction = 'hide' | 'restrict' | 'report';
+
+export interface ClusterActionResult {
+  comments: number;
+  accounts: number;
+}
+
+/**
+ * The post author's action on a whole cluster. The server takes a bounded number of comments a
+ * call and says where to go on; this goes on until it is done (or a hundred calls, a safety stop).
+ */
+export async function actOnCluster(api: ApiClient, postId: string, clusterId: string, action: ClusterAction, body: { comment?: string; category?: ReportCategory } = {}): Promise<ClusterActionResult> {
+  const total = { comments: 0, accounts: 0 };
+  let maxId: string | null = null;
+  for (let call = 0; call < 100; call++) {
+    const done: ClusterActionResult & { next_max_id: string | null } = await api.post(`${GLIMPSE_API}/statuses/${id(postId)}/clusters/${id(clusterId)}/${action}`, { ...body, ...(maxId ? { max_id: maxId } : {}) });
+    total.comments += done.comments;
+    total.accounts += done.accounts;
+    maxId = done.next_max_id;
+    if (!maxId) break;
+  }
+  return total;
 }
 
 export function fetchReplies(api: ApiClient, commentId: string, cursor?: string | null, signal?: AbortSignal): Promise<CursorPage<CommentStatus>> {

@@ -33,7 +33,7 @@ function entry(status: CommentStatus, replies = 0, pinned = false): CommentItem 
 /** Post 70 by mara; `can` is the viewer's on it (the author's AUTHOR_CAN, else a stranger's). */
 function servePost(server: FetchMock, options: { policy?: CommentPolicy; canComment?: boolean; can?: PostCapabilities; items?: CommentItem[]; repliesCount?: number } = {}) {
   const can = { ...(options.can ?? { comment: true, pin: false, edit: false, delete: false }), ...(options.canComment === undefined ? {} : { comment: options.canComment }) };
-  const post = makeStatus(mara, { id: '70', replies_count: options.repliesCount ?? 3, glimpse: { hide_like_count: false, like_count_hidden: false, comment_policy: options.policy ?? 'everyone', can } });
+  const post = makeStatus(mara, { id: '70', replies_count: options.repliesCount ?? 3, glimpse: { post_id: null, thread_id: null, pinned: false, hide_like_count: false, like_count_hidden: false, comment_policy: options.policy ?? 'everyone', can } });
   server.on('GET', '/api/v1/statuses/70', { body: post });
   server.on('GET', `${G}/statuses/70/comments`, { body: { items: options.items ?? [], next_cursor: null } });
   return post;
@@ -44,28 +44,100 @@ function commentBox() {
 }
 
 describe('the comment section', () => {
-  it('folds a storm into one counted line that opens to show comments like it', async () => {
+  it('shows single comments first, then one collapsed "similar comments" section whose clusters page all their comments', async () => {
     const server = installFetchMock();
     signedInAs(server, ines);
     server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2', { following: true })] });
-    const samples = [makeComment(sam, 'Not Ines'), makeComment(pat, 'not ines!!!')];
-    servePost(server, { items: [{ type: 'cluster', text: 'Not Ines', count: 12403, sample: samples }, entry(makeComment(pat, 'So lovely'))] });
+    const similar = {
+      count: 12503,
+      clusters: [
+        { id: 'Tm90SW5lcw', text: 'Not Ines', count: 12403, accounts: 800, tone: 'critical', hostile: true },
+        { id: 'UXVlZW4', text: 'Queen', count: 100, accounts: 90, tone: 'supportive', hostile: false },
+      ],
+    };
+    servePost(server, { items: [entry(makeComment(pat, 'So lovely'))] });
+    server.on('GET', `${G}/statuses/70/comments`, { body: { items: [entry(makeComment(pat, 'So lovely'))], next_cursor: null, similar } });
+    const first = [makeComment(sam, 'Queen'), makeComment(pat, 'queen!!')];
+    server.on('GET', `${G}/statuses/70/clusters/UXVlZW4/comments`, (call) =>
+      call.url.searchParams.get('max_id') === '10'
+        ? { body: [makeComment(mara, 'QUEEN 👑')] }
+        : { body: first, headers: { Link: `<http://localhost${G}/statuses/70/clusters/UXVlZW4/comments?limit=40&max_id=10>; rel="next"` } },
+    );
     renderApp('/@mara/70');
 
-    const fold = await screen.findByRole('button', { name: /Show comments like this/ });
-    expect(fold.textContent).toContain('“Not Ines” · 12,403 comments');
-    expect(fold.getAttribute('aria-expanded')).toBe('false');
-    expect(screen.getByText('So lovely')).toBeTruthy();
-    expect(screen.queryByText('not ines!!!')).toBeNull();
+    const comments = await screen.findByRole('list', { name: 'Comments' });
+    expect(within(comments).getByText('So lovely')).toBeTruthy();
+    const section = screen.getByRole('region', { name: 'Similar comments' });
+    // The conversation comes before the section.
+    expect(comments.compareDocumentPosition(section) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    const toggle = within(section).getByRole('button', { name: '12,503 similar comments' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByText(/Not Ines/)).toBeNull();
+    fireEvent.click(toggle);
 
-    fireEvent.click(fold);
-    expect(fold.getAttribute('aria-expanded')).toBe('true');
-    const sample = screen.getByRole('list', { name: 'Comments like “Not Ines”' });
-    expect(within(sample).getByText('not ines!!!')).toBeTruthy();
-    expect(within(sample).getAllByRole('button', { name: 'Like comment' })).toHaveLength(2);
-    expect(screen.getByText('Showing 2 of 12,403.')).toBeTruthy();
-    // The request asked for the first page of the top order.
+    // Largest first; the hostile one muted, its words behind "Show".
+    const groups = within(section).getAllByRole('listitem');
+    expect(groups[0].textContent).toContain('Hostile comments · 12,403 comments');
+    expect(groups[0].textContent).not.toContain('Not Ines');
+    expect(groups[1].textContent).toContain('“Queen” · 100 comments');
+    fireEvent.click(within(groups[0]).getByRole('button', { name: 'Show' }));
+    expect(groups[0].textContent).toContain('“Not Ines” · 12,403 comments');
+    // Not the author: no bulk actions.
+    expect(screen.queryByRole('button', { name: 'Hide all' })).toBeNull();
+
+    fireEvent.click(within(groups[1]).getByRole('button', { name: 'View all' }));
+    const list = await screen.findByRole('list', { name: 'Comments like “Queen”' });
+    expect(await within(list).findByText('queen!!')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: /More of these/ }));
+    expect(await within(list).findByText('QUEEN 👑')).toBeTruthy();
+    expect(within(list).getAllByRole('button', { name: 'Like comment' })).toHaveLength(3);
+    expect(server.callsTo('GET', `${G}/statuses/70/clusters/UXVlZW4/comments`).map((c) => c.url.searchParams.get('max_id'))).toEqual([null, '10']);
     expect(server.callsTo('GET', `${G}/statuses/70/comments`)[0].url.searchParams.get('sort')).toBe('top');
+  });
+
+  it('gives the post author bulk actions on a cluster: hide all (until done), restrict every author, report', async () => {
+    const server = installFetchMock();
+    signedInAs(server, mara);
+    const similar = { count: 2500, clusters: [{ id: 'Tm90SW5lcw', text: 'Not Ines', count: 2500, accounts: 8, tone: 'critical', hostile: true }] };
+    servePost(server, { can: AUTHOR_CAN });
+    server.on('GET', `${G}/statuses/70/comments`, { body: { items: [], next_cursor: null, similar } });
+    server.on('GET', `${G}/statuses/70/hidden_comments`, { body: [] });
+    server.on('POST', `${G}/statuses/70/clusters/Tm90SW5lcw/restrict`, { body: { comments: 2000, accounts: 8, next_max_id: null } });
+    server.on('POST', `${G}/statuses/70/clusters/Tm90SW5lcw/report`, { body: { comments: 2000, accounts: 8, next_max_id: null } });
+    server.on('POST', `${G}/statuses/70/clusters/Tm90SW5lcw/hide`, (call) =>
+      (call.body as { max_id?: string } | undefined)?.max_id ? { body: { comments: 500, accounts: 3, next_max_id: null } } : { body: { comments: 2000, accounts: 8, next_max_id: '99' } },
+    );
+    renderApp('/@mara/70');
+
+    fireEvent.click(await screen.findByRole('button', { name: '2,500 similar comments' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Restrict every author' }));
+    expect(await screen.findByText('8 accounts restricted.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Report' }));
+    expect(await screen.findByText('8 accounts reported to the moderators.')).toBeTruthy();
+    expect((server.callsTo('POST', `${G}/statuses/70/clusters/Tm90SW5lcw/report`)[0].body as { category: string }).category).toBe('violation');
+    fireEvent.click(screen.getByRole('button', { name: 'Hide all' }));
+    // Hidden, the cluster leaves the section, and the section with it.
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Similar comments' })).toBeNull());
+    expect(server.callsTo('POST', `${G}/statuses/70/clusters/Tm90SW5lcw/hide`).map((c) => (c.body as { max_id?: string }).max_id)).toEqual([undefined, '99']);
+  });
+
+  it('renders "Newest" in the order the server gives, the newest first', async () => {
+    const server = installFetchMock();
+    signedInAs(server, ines);
+    server.on('GET', '/api/v1/accounts/relationships', { body: [makeRelationship('2')] });
+    servePost(server);
+    server.on('GET', `${G}/statuses/70/comments`, (call) =>
+      call.url.searchParams.get('sort') === 'newest'
+        ? { body: { items: [entry(makeComment(pat, 'the latest', { id: '9003' })), entry(makeComment(sam, 'the earliest', { id: '9001' }))], next_cursor: null, similar: null } }
+        : { body: { items: [entry(makeComment(sam, 'the earliest', { id: '9001' })), entry(makeComment(pat, 'the latest', { id: '9003' }))], next_cursor: null, similar: null } },
+    );
+    renderApp('/@mara/70');
+    await screen.findByText('the earliest');
+    fireEvent.click(screen.getByRole('button', { name: 'Newest' }));
+    await waitFor(() => {
+      const rows = within(screen.getByRole('list', { name: 'Comments' })).getAllByRole('listitem');
+      expect(rows.map((r) => r.querySelector('.comment-content')?.textContent)).toEqual(['the latest', 'the earliest']);
+    });
   });
 
   it('opens a thread, prefills a reply to a reply, and posts it into that thread', async () => {
@@ -193,7 +265,10 @@ describe('the comment section', () => {
     expect(within(comments).getByRole('button', { name: 'Pin' })).toBeTruthy();
     expect(within(comments).getByRole('button', { name: 'Delete' })).toBeTruthy();
     fireEvent.click(await screen.findByRole('button', { name: 'Restrict @sam' }));
-    expect(await screen.findByText(/@sam is restricted/)).toBeTruthy();
+    const notice = await screen.findByText(/@sam is restricted/);
+    // The notice has a line of its own under the row, not a place in its row of buttons.
+    expect(notice.closest('.comment-meta')).toBeNull();
+    expect(notice.closest('.comment-main')).toBeTruthy();
     expect(server.callsTo('POST', `${G}/accounts/${sam.id}/restrict`)).toHaveLength(1);
 
     fireEvent.click(screen.getByRole('button', { name: 'Comment options' }));
@@ -314,19 +389,24 @@ describe('the comment section', () => {
 });
 
 describe('comments under a feed card', () => {
-  it('links to all comments and shows the first two', async () => {
+  it('links to all comments and shows the first two single comments, never a cluster', async () => {
     const server = installFetchMock();
     signedInAs(server, ines);
     server.on('GET', '/api/v1/timelines/home', { body: [makeStatus(mara, { id: '70', replies_count: 12 })] });
     server.on('GET', `${G}/statuses/70/comments`, {
-      body: { items: [{ type: 'cluster', text: 'Not Ines', count: 5, sample: [] }, entry(makeComment(sam, 'Lovely')), entry(makeComment(pat, 'third'))], next_cursor: null },
+      body: {
+        items: [entry(makeComment(sam, 'Lovely')), entry(makeComment(pat, 'second')), entry(makeComment(pat, 'third'))],
+        next_cursor: null,
+        similar: { count: 5, clusters: [{ id: 'Tm90SW5lcw', text: 'Not Ines', count: 5, accounts: 5, tone: 'critical', hostile: true }] },
+      },
     });
     renderApp('/');
     const card = await screen.findByRole('article', { name: 'Mara' });
     expect(within(card).getByRole('link', { name: 'View all 12 comments' }).getAttribute('href')).toBe('/@mara/70');
     expect(await within(card).findByText('Lovely')).toBeTruthy();
-    expect(within(card).getByText('“Not Ines” · 5 comments')).toBeTruthy();
+    expect(within(card).getByText('second')).toBeTruthy();
     expect(within(card).queryByText('third')).toBeNull();
+    expect(within(card).queryByText(/Not Ines/)).toBeNull();
   });
 });
 

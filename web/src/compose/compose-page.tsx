@@ -1,4 +1,6 @@
-import { useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type ChangeEvent, type CSSProperties, type FormEvent } from 'react';
+import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import { SortableContext, rectSortingStrategy, sortableKeyboardCoordinates, useSortable } from '@dnd-kit/sortable';
 import { useNavigate } from 'react-router';
 import { useApi } from '../api/api-context.tsx';
 import type { CommentPolicy } from '../api/mastodon-types.ts';
@@ -13,8 +15,11 @@ import type { ScheduledState } from '../scheduled/scheduled-page.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { CheckboxField } from '../ui/form-fields.tsx';
 import { CameraIcon } from '../ui/icons.tsx';
+import { croppedName, renderCrop } from '../ui/crop-math.ts';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import { MentionTextarea } from './mention-textarea.tsx';
+import { PhotoEditor } from './photo-editor.tsx';
+import { aspectRatio, filterCss, limitsFor, type AspectId, type PhotoDraft } from './photo-edits.ts';
 import { PhotoTagger } from './photo-tagger.tsx';
 import { MAX_PHOTOS, usePhotoUploads, type ComposerPhoto, type PhotoUploads } from './use-photo-uploads.ts';
 import './compose.css';
@@ -31,6 +36,8 @@ export const COMMENT_POLICY_OPTIONS: Array<{ value: CommentPolicy; label: string
 ];
 
 /** 128 random bits as hex; crypto.getRandomValues works outside secure contexts too. */
+let nextDraft = 0;
+
 export function newIdempotencyKey(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
@@ -60,6 +67,13 @@ export function ComposePage() {
     return () => controller.abort();
   }, [api]);
   const [taggingKey, setTaggingKey] = useState<string | null>(null);
+  // Chosen photos wait here for their crop and filter; only the result is uploaded.
+  const [drafts, setDrafts] = useState<PhotoDraft[]>([]);
+  const [aspect, setAspect] = useState<AspectId>('square');
+  const [isRendering, setRendering] = useState(false);
+  const draftsRef = useRef(drafts);
+  draftsRef.current = drafts;
+  useEffect(() => () => draftsRef.current.forEach((d) => d.url && URL.revokeObjectURL?.(d.url)), []);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [isSharing, setSharing] = useState(false);
@@ -74,12 +88,46 @@ export function ComposePage() {
   const tagging = photos.find((p) => p.key === taggingKey) ?? null;
   const pending = photos.filter((p) => p.phase === 'uploading' || p.phase === 'processing').length;
   const failed = photos.filter((p) => p.phase === 'failed').length;
-  const canShare = uploads.isAllReady && !isSharing && caption.length <= CAPTION_LIMIT;
+  const canShare = uploads.isAllReady && drafts.length === 0 && !isSharing && caption.length <= CAPTION_LIMIT;
+  const room = MAX_PHOTOS - photos.length - drafts.length;
 
   const onFiles = (event: ChangeEvent<HTMLInputElement>) => {
     const files = Array.from(event.target.files ?? []);
     event.target.value = '';
-    if (files.length > 0) setNotice(uploads.add(files));
+    if (files.length === 0) return;
+    const photosOnly = files.filter((file) => file.type.startsWith('image/'));
+    const problems = files.filter((file) => !file.type.startsWith('image/')).map((file) => `${file.name} is not a photo.`);
+    if (photosOnly.length > room) problems.push(`A post can have at most ${MAX_PHOTOS} photos.`);
+    setNotice(problems.length > 0 ? problems.join(' ') : null);
+    const added = photosOnly.slice(0, Math.max(0, room)).map((file) => ({ key: `draft-${++nextDraft}`, file, url: typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : '', area: null, percentages: null, filter: 'normal' as const }));
+    if (added.length > 0) setDrafts((current) => [...current, ...added]);
+  };
+
+  const cancelDrafts = () => {
+    drafts.forEach((d) => d.url && URL.revokeObjectURL?.(d.url));
+    setDrafts([]);
+  };
+
+  // Crop and filter each photo on a canvas, then upload what came out.
+  const addDrafts = async () => {
+    setRendering(true);
+    try {
+      const ratio = aspectRatio(aspect);
+      const limits = limitsFor(ratio);
+      const files = await Promise.all(
+        drafts.map(async (draft) => {
+          const blob = await renderCrop(draft.url, draft.area, { ...limits, aspect: ratio, filter: filterCss(draft.filter), type: 'image/jpeg' });
+          return new File([blob], croppedName(draft.file.name, 'image/jpeg'), { type: 'image/jpeg' });
+        }),
+      );
+      const problem = uploads.add(files);
+      if (problem) setNotice(problem);
+      cancelDrafts();
+    } catch (err) {
+      setNotice(err instanceof Error ? err.message : 'The photos could not be prepared.');
+    } finally {
+      setRendering(false);
+    }
   };
 
   const share = async (event: FormEvent) => {
@@ -127,8 +175,8 @@ export function ComposePage() {
       <form className="compose-form" onSubmit={share} noValidate>
         <section className="compose-section" aria-label="Photos">
           <div className="compose-picker">
-            <input id={fileInputId} className="visually-hidden compose-file-input" type="file" accept="image/*" multiple onChange={onFiles} disabled={photos.length >= MAX_PHOTOS} />
-            <label htmlFor={fileInputId} className={`button button-secondary compose-file-label${photos.length >= MAX_PHOTOS ? ' is-disabled' : ''}`}>
+            <input id={fileInputId} className="visually-hidden compose-file-input" type="file" accept="image/*" multiple onChange={onFiles} disabled={room <= 0 || isRendering} />
+            <label htmlFor={fileInputId} className={`button button-secondary compose-file-label${room <= 0 ? ' is-disabled' : ''}`}>
               <CameraIcon />
               Add photos
             </label>
@@ -141,8 +189,25 @@ export function ComposePage() {
               {notice}
             </p>
           )}
+          {drafts.length > 0 && (
+            <PhotoEditor
+              drafts={drafts}
+              aspect={aspect}
+              isAspectLocked={photos.length > 0}
+              isBusy={isRendering}
+              onAspect={(next) => {
+                // A crop chosen for another shape no longer fits: each photo starts centred again.
+                setAspect(next);
+                setDrafts((current) => current.map((d) => ({ ...d, area: null, percentages: null })));
+              }}
+              onChange={(key, change) => setDrafts((current) => current.map((d) => (d.key === key ? { ...d, ...change } : d)))}
+              onDone={addDrafts}
+              onCancel={cancelDrafts}
+            />
+          )}
           {photos.length === 0 ? (
-            <p className="compose-empty muted">Choose up to {MAX_PHOTOS} photos. They upload while you write the caption.</p>
+            drafts.length === 0 && 
+<p className="compose-empty muted">Choose up to {MAX_PHOTOS} photos. They upload while you write the caption.</p>
           ) : (
             <PhotoList uploads={uploads} taggingKey={taggingKey} onTag={(key) => setTaggingKey((current) => (current === key ? null : key))} />
           )}
@@ -192,7 +257,9 @@ export function ComposePage() {
             {scheduleAt !== null ? (isSharing ? 'Scheduling…' : 'Schedule post') : isSharing ? 'Sharing…' : 'Share'}
           </button>
           <span id={shareHintId} className="field-hint" role="status">
-            {photos.length === 0
+            {drafts.length > 0
+              ? 'Finish cropping the chosen photos first.'
+              : photos.length === 0
               ? 'Add at least one photo.'
               : failed > 0
                 ? 'Remove or retry the photos that failed.'
@@ -212,7 +279,9 @@ function PhotoList({ uploads, taggingKey, onTag }: { uploads: PhotoUploads; tagg
   const [announcement, setAnnouncement] = useState('');
   const [focusAfterMove, setFocusAfterMove] = useState<{ key: string; direction: 'left' | 'right' } | null>(null);
   const buttons = useRef(new Map<string, { left: HTMLButtonElement | null; right: HTMLButtonElement | null }>());
-  const dragKey = useRef<string | null>(null);
+  // Drag by pointer (after a few pixels, so a tap stays a tap) or by keyboard: Space, arrows, Space.
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const numberOf = (id: string | number) => photos.findIndex((p) => p.key === id) + 1;
 
   // After a move the pressed button keeps focus, or its twin when it reached the end.
   useEffect(() => {
@@ -233,15 +302,29 @@ function PhotoList({ uploads, taggingKey, onTag }: { uploads: PhotoUploads; tagg
     setFocusAfterMove({ key: photo.key, direction });
   };
 
-  const onDrop = (event: DragEvent, index: number) => {
-    event.preventDefault();
-    const key = dragKey.current;
-    dragKey.current = null;
-    if (key) uploads.moveTo(key, index);
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    if (!over || active.id === over.id) return;
+    const to = photos.findIndex((p) => p.key === over.id);
+    uploads.moveTo(String(active.id), to);
+    setAnnouncement(`Photo moved to position ${to + 1} of ${photos.length}.`);
   };
 
   return (
-    <>
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      onDragEnd={onDragEnd}
+      accessibility={{
+        screenReaderInstructions: { draggable: 'To move a photo, press Space, then the arrow keys, then Space again to drop it, or Escape to cancel.' },
+        announcements: {
+          onDragStart: ({ active }) => `Picked up photo ${numberOf(active.id)}.`,
+          onDragOver: ({ active, over }) => (over ? `Photo ${numberOf(active.id)} is over position ${numberOf(over.id)}.` : undefined),
+          onDragEnd: ({ active, over }) => (over ? `Photo dropped at position ${numberOf(over.id)}.` : `Photo ${numberOf(active.id)} dropped.`),
+          onDragCancel: ({ active }) => `Moving photo ${numberOf(active.id)} was cancelled.`,
+        },
+      }}
+    >
+      <SortableContext items={photos.map((p) => p.key)} strategy={rectSortingStrategy}>
       <ol className="compose-photos" aria-label="Chosen photos">
         {photos.map((photo, index) => (
           <PhotoTile
@@ -261,17 +344,14 @@ function PhotoList({ uploads, taggingKey, onTag }: { uploads: PhotoUploads; tagg
             onRetry={() => uploads.retry(photo.key)}
             onAlt={(alt) => uploads.setAlt(photo.key, alt)}
             onTag={() => onTag(photo.key)}
-            onDragStart={() => {
-              dragKey.current = photo.key;
-            }}
-            onDrop={(event) => onDrop(event, index)}
           />
         ))}
       </ol>
+      </SortableContext>
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
-    </>
+    </DndContext>
   );
 }
 
@@ -287,40 +367,20 @@ interface PhotoTileProps {
   onRetry: () => void;
   onAlt: (alt: string) => void;
   onTag: () => void;
-  onDragStart: () => void;
-  onDrop: (event: DragEvent) => void;
 }
 
-function PhotoTile({ photo, number, isFirst, isLast, isTagging, buttonRefs, onMove, onRemove, onRetry, onAlt, onTag, onDragStart, onDrop }: PhotoTileProps) {
+function PhotoTile({ photo, number, isFirst, isLast, isTagging, buttonRefs, onMove, onRemove, onRetry, onAlt, onTag }: PhotoTileProps) {
   const titleId = useId();
   const altId = useId();
   const pair = useRef<{ left: HTMLButtonElement | null; right: HTMLButtonElement | null }>({ left: null, right: null });
-  const [isDropTarget, setDropTarget] = useState(false);
   const tagCount = photo.tags.length;
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging, isOver } = useSortable({ id: photo.key });
+  // Set through the style object (CSSOM), which the CSP allows.
+  const style: CSSProperties = { transform: transform ? `translate3d(${transform.x}px, ${transform.y}px, 0)` : undefined, transition, zIndex: isDragging ? 2 : undefined };
 
   return (
-    <li
-      className={`compose-photo${isDropTarget ? ' is-drop-target' : ''}`}
-      aria-labelledby={titleId}
-      onDragOver={(event) => {
-        event.preventDefault();
-        setDropTarget(true);
-      }}
-      onDragLeave={() => setDropTarget(false)}
-      onDrop={(event) => {
-        setDropTarget(false);
-        onDrop(event);
-      }}
-    >
-      <div
-        className="compose-photo-preview"
-        draggable
-        onDragStart={(event) => {
-          event.dataTransfer.effectAllowed = 'move';
-          event.dataTransfer.setData('text/plain', photo.key);
-          onDragStart();
-        }}
-      >
+    <li ref={setNodeRef} style={style} className={`compose-photo${isOver && !isDragging ? ' is-drop-target' : ''}${isDragging ? ' is-dragging' : ''}`} aria-labelledby={titleId}>
+      <div className="compose-photo-preview compose-drag-handle" ref={setActivatorNodeRef} {...attributes} {...listeners} aria-label={`Drag to reorder photo ${number}`} aria-roledescription="sortable photo">
         {photo.previewUrl ? <img src={photo.previewUrl} alt="" draggable={false} /> : <span className="compose-photo-placeholder" aria-hidden="true" />}
         {photo.phase === 'uploading' && (
           <div className="progress" role="progressbar" aria-label={`Uploading photo ${number}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={photo.progress} aria-valuetext={`${photo.progress}%`}>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError, isAbort } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
@@ -66,14 +66,23 @@ export function AdminReportsPage() {
     }
   };
 
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
+    event.preventDefault();
+    const resolved = event.key === 'End' || (event.key !== 'Home' && !showResolved);
+    setShowResolved(resolved);
+    document.getElementById(resolved ? 'reports-tab-resolved' : 'reports-tab-open')?.focus();
+  };
+
   return (
     <div className="page page-narrow moderation-page">
       <h1 className="page-title">Reports</h1>
-      <div className="report-tabs" role="group" aria-label="Which reports">
-        <button type="button" className={`button button-small ${showResolved ? 'button-secondary' : ''}`} aria-pressed={!showResolved} onClick={() => setShowResolved(false)}>
+      {/* Tabs in the ARIA pattern: arrow keys move between them, only the selected one is in the tab order. */}
+      <div className="report-tabs" role="tablist" aria-label="Which reports" onKeyDown={onTabKey}>
+        <button type="button" role="tab" id="reports-tab-open" className="report-tab" aria-selected={!showResolved} aria-controls="reports-panel" tabIndex={showResolved ? -1 : 0} onClick={() => setShowResolved(false)}>
           Open
         </button>
-        <button type="button" className={`button button-small ${showResolved ? '' : 'button-secondary'}`} aria-pressed={showResolved} onClick={() => setShowResolved(true)}>
+        <button type="button" role="tab" id="reports-tab-resolved" className="report-tab" aria-selected={showResolved} aria-controls="reports-panel" tabIndex={showResolved ? 0 : -1} onClick={() => setShowResolved(true)}>
           Resolved
         </button>
       </div>
@@ -81,71 +90,73 @@ export function AdminReportsPage() {
         {announcement}
       </p>
       <ErrorMessage error={actionError} />
-      {load.status === 'loading' ? (
-        <Loading />
-      ) : load.status === 'error' ? (
-        <LoadError error={load.error} onRetry={() => setAttempt((a) => a + 1)} />
-      ) : load.reports.length === 0 ? (
-        <EmptyState title={showResolved ? 'No resolved reports' : 'No open reports'}>
-          <p>Reports people send about accounts and comments show up here.</p>
-        </EmptyState>
-      ) : (
-        <ul className="report-list" aria-label={showResolved ? 'Resolved reports' : 'Open reports'}>
-          {load.reports.map((report) => (
-            <li key={report.id} className="report-card" aria-labelledby={`report-${report.id}`}>
-              <p id={`report-${report.id}`} className="report-heading">
-                <Link to={profilePath(report.target_account)} className="text-link">
-                  @{report.target_account.acct}
-                </Link>{' '}
-                reported by{' '}
-                <Link to={profilePath(report.account)} className="text-link">
-                  @{report.account.acct}
-                </Link>
-              </p>
-              <p className="report-meta">
-                <span className="report-category">{report.category}</span>
-                <span aria-hidden="true"> · </span>
-                <RelativeTime iso={report.created_at} />
-              </p>
-              {report.comment ? <blockquote className="report-comment">{report.comment}</blockquote> : null}
-              {report.statuses.length > 0 && (
-                <ul className="report-statuses" aria-label="Reported posts and comments">
-                  {report.statuses.map((status) => (
-                    <li key={status.id} className="report-status">
-                      <SafeContent html={status.content} className="comment-content" />{' '}
-                      <Link to={postPath(status)} className="text-link report-status-link">
-                        Open
-                      </Link>
-                    </li>
-                  ))}
-                </ul>
-              )}
-              {report.action_taken ? (
-                <p className="report-meta">Resolved {report.action_taken_at ? <RelativeTime iso={report.action_taken_at} /> : null}</p>
-              ) : (
-                <div className="report-actions">
-                  {ACTIONS.filter((a) => a.action !== 'hide' || report.statuses.length > 0).map(({ action, label, done }) => (
-                    <button
-                      key={action}
-                      type="button"
-                      className={`button button-small ${action === 'dismiss' ? 'button-secondary' : action === 'suspend' ? 'button-danger' : ''}`}
-                      disabled={busyId !== null}
-                      aria-busy={busyId === report.id}
-                      aria-describedby={`report-${report.id}`}
-                      onClick={() => {
-                        if (action === 'suspend' && !window.confirm(`Suspend @${report.target_account.acct}? They are logged out everywhere.`)) return;
-                        void resolve(report, action, done);
-                      }}
-                    >
-                      {label}
-                    </button>
-                  ))}
-                </div>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <div role="tabpanel" id="reports-panel" aria-labelledby={showResolved ? 'reports-tab-resolved' : 'reports-tab-open'}>
+        {load.status === 'loading' ? (
+          <Loading />
+        ) : load.status === 'error' ? (
+          <LoadError error={load.error} onRetry={() => setAttempt((a) => a + 1)} />
+        ) : load.reports.length === 0 ? (
+          <EmptyState title={showResolved ? 'No resolved reports' : 'No open reports'}>
+            <p>Reports people send about accounts and comments show up here.</p>
+          </EmptyState>
+        ) : (
+          <ul className="report-list" aria-label={showResolved ? 'Resolved reports' : 'Open reports'}>
+            {load.reports.map((report) => (
+              <li key={report.id} className="report-card" aria-labelledby={`report-${report.id}`}>
+                <p id={`report-${report.id}`} className="report-heading">
+                  <Link to={profilePath(report.target_account)} className="text-link">
+                    @{report.target_account.acct}
+                  </Link>{' '}
+                  reported by{' '}
+                  <Link to={profilePath(report.account)} className="text-link">
+                    @{report.account.acct}
+                  </Link>
+                </p>
+                <p className="report-meta">
+                  <span className="report-category">{report.category}</span>
+                  <span aria-hidden="true"> · </span>
+                  <RelativeTime iso={report.created_at} />
+                </p>
+                {report.comment ? <blockquote className="report-comment">{report.comment}</blockquote> : null}
+                {report.statuses.length > 0 && (
+                  <ul className="report-statuses" aria-label="Reported posts and comments">
+                    {report.statuses.map((status) => (
+                      <li key={status.id} className="report-status">
+                        <SafeContent html={status.content} className="comment-content" />{' '}
+                        <Link to={postPath(status)} className="text-link report-status-link">
+                          Open
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {report.action_taken ? (
+                  <p className="report-meta">Resolved {report.action_taken_at ? <RelativeTime iso={report.action_taken_at} /> : null}</p>
+                ) : (
+                  <div className="report-actions">
+                    {ACTIONS.filter((a) => a.action !== 'hide' || report.statuses.length > 0).map(({ action, label, done }) => (
+                      <button
+                        key={action}
+                        type="button"
+                        className={`button button-small ${action === 'dismiss' ? 'button-secondary' : action === 'suspend' ? 'button-danger' : ''}`}
+                        disabled={busyId !== null}
+                        aria-busy={busyId === report.id}
+                        aria-describedby={`report-${report.id}`}
+                        onClick={() => {
+                          if (action === 'suspend' && !window.confirm(`Suspend @${report.target_account.acct}? They are logged out everywhere.`)) return;
+                          void resolve(report, action, done);
+                        }}
+                      >
+                        {label}
+                      </button>
+                    ))}
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
     </div>
   );
 }

@@ -29,7 +29,7 @@ describe('admin report queue', () => {
     expect(within(cards[0]).getByText('Same line on every post')).toBeTruthy();
     // A report without statuses offers no "hide the comments".
     expect(within(cards[1]).queryByRole('button', { name: 'Hide the reported comments' })).toBeNull();
-    expect(screen.getByRole('link', { name: 'Reports' })).toBeTruthy();
+    expect(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Reports' })).toBeTruthy();
 
     fireEvent.click(within(cards[0]).getByRole('button', { name: 'Hide the reported comments' }));
     expect(await screen.findByText('Report on @rex resolved: the comments are hidden from everyone.')).toBeTruthy();
@@ -45,7 +45,10 @@ describe('admin report queue', () => {
     server.on('GET', `${G}/admin/reports`, (call) => ({ body: call.url.searchParams.get('resolved') === 'true' ? [{ ...report('9'), action_taken: true, action_taken_at: new Date().toISOString() }] : [] }));
     renderApp('/admin/reports');
     expect(await screen.findByText('No open reports')).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Resolved' }));
+    expect(screen.getByRole('tab', { name: 'Open' }).getAttribute('aria-selected')).toBe('true');
+    fireEvent.click(screen.getByRole('tab', { name: 'Resolved' }));
+    expect(screen.getByRole('tab', { name: 'Resolved' }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByRole('tab', { name: 'Open' }).getAttribute('aria-selected')).toBe('false');
     const list = await screen.findByRole('list', { name: 'Resolved reports' });
     expect(within(list).queryByRole('button')).toBeNull();
   });

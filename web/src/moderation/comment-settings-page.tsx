@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useApi } from '../api/api-context.tsx';
 import type { CommentPolicy } from '../api/mastodon-types.ts';
@@ -7,6 +7,7 @@ import { isCommentPolicy } from '../comments/comment-policy.ts';
 import { fetchCommentSettings, saveCommentSettings } from '../comments/comments-api.ts';
 import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { useResource } from '../ui/use-resource.ts';
 import './moderation.css';
 
@@ -37,23 +38,12 @@ function CommentSettingsForm({ initial }: { initial: CommentPolicy }) {
   const api = useApi();
   const [policy, setPolicy] = useState<CommentPolicy>(initial);
   const [savedPolicy, setSavedPolicy] = useState<CommentPolicy | null>(null);
-  const [isSaving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      const result = await saveCommentSettings(api, { default_comment_policy: policy });
+  const { submit, isSubmitting: isSaving, error } = useFormSubmit(() => saveCommentSettings(api, { default_comment_policy: policy }), {
+    onSuccess: (result) => {
       setPolicy(result.default_comment_policy);
       setSavedPolicy(result.default_comment_policy);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  });
 
   return (
     <form className="settings-form" onSubmit={submit}>

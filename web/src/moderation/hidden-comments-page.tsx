@@ -149,7 +149,7 @@ export function HiddenCommentsPage({ postId }: { postId: string }) {
                   <SafeContent html={comment.content} className="comment-content" />
                 </div>
                 <p className="hidden-comment-meta">
-                  <span className="hidden-comment-reason">{hiddenReasonLabel(comment.glimpse?.hidden_reason)}</span>
+                  <span className="hidden-comment-reason">{hiddenReasonLabel(comment.glimpse?.hidden_reason ?? undefined)}</span>
                   <span aria-hidden="true"> · </span>
                   <RelativeTime iso={comment.created_at} />
                 </p>

@@ -14,7 +14,7 @@ import { useResource } from '../ui/use-resource.ts';
 import { Carousel } from './carousel.tsx';
 import { CommentPreview } from '../comments/comment-preview.tsx';
 import { BlurredMedia, FilteredNotice, useStatusFilter } from '../filters/filtered-post.tsx';
-import { LikeButton } from './like-button.tsx';
+import { PostActions } from './post-actions.tsx';
 import { SafeContent } from './safe-content.tsx';
 import { useLike } from './use-like.ts';
 import './posts.css';
@@ -29,10 +29,14 @@ export interface PostCardProps {
   actions?: ReactNode;
   /** The first post of a page loads its photo with priority. */
   priority?: boolean;
+  /** The post page: focus its comment box (Comment). */
+  onComment?: () => void;
+  /** The post page: what goes under the caption (the comments). */
+  children?: ReactNode;
 }
 
 /** A photo post: author, carousel, like, like count, caption and time. */
-export function PostCard({ status, onChange, size = 'feed', actions, priority }: PostCardProps) {
+export function PostCard({ status, onChange, size = 'feed', actions, priority, onComment, children }: PostCardProps) {
   const { account: viewer } = useSession();
   const { setLiked, error } = useLike(status, onChange);
   const headingId = useId();
@@ -44,53 +48,76 @@ export function PostCard({ status, onChange, size = 'feed', actions, priority }:
   const filter = useStatusFilter(status);
   if (filter.mode === 'warn') return <FilteredNotice filter={filter} className={`post-card post-card-${size}`} />;
 
+  const header = (
+    <header className="post-header">
+      <Link to={profilePath(author)} className="post-author" tabIndex={-1} aria-hidden="true">
+        <Avatar account={author} size="small" />
+      </Link>
+      <h2 className="post-author-name" id={headingId}>
+        <Link to={profilePath(author)}>{name}</Link>
+      </h2>
+      <span className="post-header-dot" aria-hidden="true">
+        •
+      </span>
+      <Link to={path} className="post-time">
+        <span className="visually-hidden">Open post, shared </span>
+        <RelativeTime iso={status.created_at} />
+      </Link>
+      {status.edited_at ? <span className="post-edited">· Edited</span> : null}
+      {actions && <div className="post-header-actions">{actions}</div>}
+    </header>
+  );
+  const media = (
+    <BlurredMedia filter={filter}>
+      <Carousel
+        media={status.media_attachments}
+        label={`Photos by ${name}`}
+        onDoubleTap={viewer ? () => setLiked(true) : undefined}
+        sizes={size === 'large' ? '(max-width: 999px) 100vw, 60vw' : undefined}
+        priority={priority}
+      />
+    </BlurredMedia>
+  );
+  const footer = (
+    <>
+      {viewer && <PostActions status={status} onChange={onChange} liked={liked} onToggleLike={() => setLiked(!liked)} onComment={onComment} />}
+      <ErrorMessage error={error} />
+      <LikeCount status={status} isAuthor={viewer?.id === author.id} />
+    </>
+  );
+  const caption = status.content && (
+    <div className="post-caption">
+      <Link to={profilePath(author)} className="post-caption-author">
+        {author.acct || author.username}
+      </Link>{' '}
+      <SafeContent html={status.content} emojis={status.emojis} className="post-caption-text" />
+    </div>
+  );
+
+  // The post page: photos on the left and, on a wide screen, a column on the right with the
+  // header, the caption and comments (scrolling), and the actions (posts.css).
+  if (size === 'large') {
+    return (
+      <article ref={filter.articleRef} tabIndex={filter.wasCollapsed ? -1 : undefined} className="post-card post-card-large post-detail" aria-labelledby={headingId}>
+        <div className="post-detail-header">{header}</div>
+        <div className="post-detail-media">{media}</div>
+        <div className="post-body post-detail-footer">{footer}</div>
+        <div className="post-detail-scroll">
+          {caption}
+          {children}
+        </div>
+      </article>
+    );
+  }
+
   return (
     <article ref={filter.articleRef} tabIndex={filter.wasCollapsed ? -1 : undefined} className={`post-card post-card-${size}`} aria-labelledby={headingId}>
-      <header className="post-header">
-        <Link to={profilePath(author)} className="post-author" tabIndex={-1} aria-hidden="true">
-          <Avatar account={author} size="small" />
-        </Link>
-        <h2 className="post-author-name" id={headingId}>
-          <Link to={profilePath(author)}>{name}</Link>
-        </h2>
-        <span className="post-header-dot" aria-hidden="true">
-          •
-        </span>
-        <Link to={path} className="post-time">
-          <span className="visually-hidden">Open post, shared </span>
-          <RelativeTime iso={status.created_at} />
-        </Link>
-        {status.edited_at ? <span className="post-edited">· Edited</span> : null}
-        {actions && <div className="post-header-actions">{actions}</div>}
-      </header>
-
-      <BlurredMedia filter={filter}>
-        <Carousel
-          media={status.media_attachments}
-          label={`Photos by ${name}`}
-          onDoubleTap={viewer ? () => setLiked(true) : undefined}
-          sizes={size === 'large' ? '(max-width: 935px) 100vw, 935px' : undefined}
-          priority={priority}
-        />
-      </BlurredMedia>
-
+      {header}
+      {media}
       <div className="post-body">
-        {viewer && (
-          <div className="post-actions">
-            <LikeButton liked={liked} onToggle={() => setLiked(!liked)} />
-          </div>
-        )}
-        <ErrorMessage error={error} />
-        <LikeCount status={status} isAuthor={viewer?.id === author.id} />
-        {status.content && (
-          <div className="post-caption">
-            <Link to={profilePath(author)} className="post-caption-author">
-              {author.acct || author.username}
-            </Link>{' '}
-            <SafeContent html={status.content} emojis={status.emojis} className="post-caption-text" />
-          </div>
-        )}
-        {size === 'feed' && <CommentPreview status={status} />}
+        {footer}
+        {caption}
+        <CommentPreview status={status} />
       </div>
     </article>
   );

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Navigate, useNavigate, useParams } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
 import type { Status } from '../api/mastodon-types.ts';
@@ -13,6 +13,7 @@ import { useResource } from '../ui/use-resource.ts';
 import { PostCard } from './post-card.tsx';
 import { CommentSection } from '../comments/comment-section.tsx';
 import { EditPostForm } from './edit-post.tsx';
+import type { PostPageState } from './post-actions.tsx';
 import './posts.css';
 
 /** `/@username/:id`; anything else with two segments is not a page. */
@@ -30,6 +31,23 @@ export function PostPage({ username, postId }: { username: string; postId: strin
   const [state, { reload, update }] = useResource((signal) => fetchStatus(api, postId, signal), postId);
   const post = state.status === 'ready' ? state.data : null;
   useDocumentTitle(post ? postTitle(post) : 'Post');
+  const pageRef = useRef<HTMLDivElement>(null);
+  const location = useLocation();
+  const navigate = useNavigate();
+  // The comment box belongs to the comment section; it is found by its class in this page.
+  const focusCommentBox = () => {
+    const box = pageRef.current?.querySelector<HTMLTextAreaElement>('textarea.comment-box-input');
+    box?.focus();
+    box?.scrollIntoView?.({ block: 'nearest' });
+  };
+  // Arriving from a feed card's Comment: the box has focus, once, then the state is dropped.
+  const wantsFocus = Boolean((location.state as PostPageState | null)?.focusComment);
+  const isReady = post !== null;
+  useEffect(() => {
+    if (!wantsFocus || !isReady) return;
+    focusCommentBox();
+    navigate(`${location.pathname}${location.search}`, { replace: true, state: null });
+  }, [wantsFocus, isReady, navigate, location.pathname, location.search]);
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') {
@@ -54,8 +72,11 @@ export function PostPage({ username, postId }: { username: string; postId: strin
       </>
     ) : null;
   return (
-    <div className="page page-post">
-      <PostCard status={status} onChange={(next) => update(() => next)} size="large" actions={actions} priority />
+    <div className="page page-post" ref={pageRef}>
+      <h1 className="visually-hidden">{postHeading(status)}</h1>
+      <PostCard status={status} onChange={(next) => update(() => next)} size="large" actions={actions} priority onComment={focusCommentBox}>
+        <CommentSection post={status} onPostChange={(next) => update(() => next)} />
+      </PostCard>
       <p className="visually-hidden" role="status">
         {announcement}
       </p>
@@ -70,9 +91,13 @@ export function PostPage({ username, postId }: { username: string; postId: strin
           }}
         />
       )}
-      <CommentSection post={status} onPostChange={(next) => update(() => next)} />
     </div>
   );
+}
+
+/** The page's one h1: "Post by Mara", or "Comment by Mara" on a comment's own page. */
+function postHeading(status: Status): string {
+  return `${status.in_reply_to_id ? 'Comment' : 'Post'} by ${displayNameOf(status.account)}`;
 }
 
 function postTitle(status: Status): string {

@@ -4,11 +4,12 @@ import { useApi } from '../api/api-context.tsx';
 import { updateCredentials, verifyCredentials } from '../api/accounts-api.ts';
 import type { CredentialAccount } from '../api/mastodon-types.ts';
 import { useSession } from '../auth/session-context.tsx';
-import { Avatar } from '../ui/avatar.tsx';
 import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { CheckboxField, TextAreaField, TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import { useResource } from '../ui/use-resource.ts';
+import { ProfileImages } from './profile-images.tsx';
+import './profile.css';
 
 export const DISPLAY_NAME_MAX = 100;
 export const BIO_MAX = 500;
@@ -59,10 +60,14 @@ function EditProfileForm({ initial }: { initial: CredentialAccount }) {
   return (
     <section className="settings-section">
       <h1 className="page-title">Edit profile</h1>
-      <div className="edit-profile-identity">
-        <Avatar account={account} size="medium" />
-        <p className="edit-profile-username">@{account.acct}</p>
-      </div>
+      <ProfileImages
+        account={account}
+        onSaved={(saved) => {
+          setAccount(saved);
+          replaceAccount(saved);
+        }}
+      />
+      <p className="edit-profile-username">@{account.acct}</p>
       <form className="settings-form" onSubmit={submit}>
         <TextField label="Display name" name="display_name" autoComplete="nickname" maxLength={DISPLAY_NAME_MAX} value={displayName} errors={fieldErrors.display_name} onChange={(e) => setDisplayName(e.target.value)} />
         <TextAreaField

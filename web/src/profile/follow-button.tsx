@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { useApi } from '../api/api-context.tsx';
 import { accountAction } from '../api/accounts-api.ts';
 import type { Relationship } from '../api/mastodon-types.ts';
@@ -20,27 +20,43 @@ const HINTS: Record<FollowState, string | undefined> = {
   following: 'Press to unfollow.',
 };
 
+/** The relationship as it looks once the button is pressed, before the server answers. */
+export function optimisticFollow(relationship: Relationship, locked: boolean): Relationship {
+  if (followStateOf(relationship) !== 'follow') return { ...relationship, following: false, requested: false };
+  return { ...relationship, following: !locked, requested: locked };
+}
+
 /**
  * Follow → (Requested on a private account) → Following. Pressing Requested cancels the
  * request and pressing Following unfollows, both at once, as the server allows undoing either.
+ * The button changes in the same tick (a mutation with rollback): the server's answer then
+ * replaces the guess, and a refusal puts the relationship back as it was.
  */
-export function FollowButton({ accountId, relationship, onChange }: { accountId: string; relationship: Relationship; onChange: (relationship: Relationship) => void }) {
+export function FollowButton({
+  accountId,
+  relationship,
+  onChange,
+  locked = false,
+}: {
+  accountId: string;
+  relationship: Relationship;
+  onChange: (relationship: Relationship) => void;
+  /** A private account: the guess is Requested, not Following. */
+  locked?: boolean;
+}) {
   const api = useApi();
-  const [isBusy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const state = followStateOf(relationship);
   const hintId = `follow-hint-${accountId}`;
+  const { mutate, isPending, error, reset } = useMutation({
+    mutationFn: (action: 'follow' | 'unfollow') => accountAction(api, accountId, action),
+  });
 
-  const press = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onChange(await accountAction(api, accountId, state === 'follow' ? 'follow' : 'unfollow'));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  const press = () => {
+    const before = relationship;
+    onChange(optimisticFollow(before, locked));
+    reset();
+    // A `mutate` call's own callbacks run for the latest press only.
+    mutate(state === 'follow' ? 'follow' : 'unfollow', { onSuccess: onChange, onError: () => onChange(before) });
   };
 
   return (
@@ -49,8 +65,7 @@ export function FollowButton({ accountId, relationship, onChange }: { accountId:
         type="button"
         className={`button ${state === 'follow' ? 'button-primary' : 'button-secondary'}`}
         onClick={press}
-        disabled={isBusy}
-        aria-busy={isBusy}
+        aria-busy={isPending}
         aria-describedby={HINTS[state] ? hintId : undefined}
       >
         {LABELS[state]}

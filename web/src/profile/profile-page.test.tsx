@@ -1,4 +1,4 @@
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { installFetchMock } from '../test/fetch-mock.ts';
 import { makeAccount, makeMedia, makeRelationship, makeStatus } from '../test/fixtures.ts';
@@ -81,6 +81,8 @@ describe('profile page', () => {
     fireEvent.click(menuButton);
     expect(menuButton.getAttribute('aria-expanded')).toBe('true');
     fireEvent.click(screen.getByRole('button', { name: 'Remove follower' }));
+    // Removing a follower asks first.
+    fireEvent.click(within(await screen.findByRole('dialog', { name: /Remove .* as a follower\?/ })).getByRole('button', { name: 'Remove' }));
     await screen.findByRole('button', { name: 'More options', expanded: false });
     expect(screen.queryByText('Follows you')).toBeNull();
 
@@ -91,6 +93,15 @@ describe('profile page', () => {
 
     fireEvent.click(menuButton);
     fireEvent.click(screen.getByRole('button', { name: 'Block' }));
+    // Block asks first: Cancel keeps things as they were, Block blocks.
+    const ask = await screen.findByRole('dialog', { name: /^Block .*\?$/ });
+    expect(ask.getAttribute('aria-modal')).toBe('true');
+    fireEvent.click(within(ask).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.queryByText('You blocked this account')).toBeNull();
+    fireEvent.click(menuButton);
+    fireEvent.click(screen.getByRole('button', { name: 'Block' }));
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Block' }));
     expect(await screen.findByText('You blocked this account')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Follow' })).toBeNull();
     fireEvent.click(menuButton);

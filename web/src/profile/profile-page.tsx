@@ -85,9 +85,9 @@ function ProfileView({ account, viewer, onAccountChanged }: { account: Account; 
                   {relationship.blocking ? (
                     <span className="profile-blocked-note">You blocked this account</span>
                   ) : (
-                    <FollowButton accountId={account.id} relationship={relationship} onChange={onRelationship} />
+                    <FollowButton accountId={account.id} relationship={relationship} onChange={onRelationship} locked={account.locked} />
                   )}
-                  <ProfileActionsMenu accountId={account.id} relationship={relationship} onChange={onRelationship} />
+                  <ProfileActionsMenu accountId={account.id} name={account.acct} relationship={relationship} onChange={onRelationship} />
                 </>
               ) : null}
             </div>

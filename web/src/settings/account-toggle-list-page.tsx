@@ -17,6 +17,32 @@ interface ToggleListConfig {
   redo: { action: AccountAction; label: string };
 }
 
+const BLOCKED: ToggleListConfig = {
+  title: 'Blocked accounts',
+  path: '/api/v1/blocks',
+  emptyTitle: 'You haven’t blocked anyone',
+  emptyText: 'People you block can’t find your profile, see your posts or follow you.',
+  undo: { action: 'unblock', label: 'Unblock' },
+  redo: { action: 'block', label: 'Block' },
+};
+
+const MUTED: ToggleListConfig = {
+  title: 'Muted accounts',
+  path: '/api/v1/mutes',
+  emptyTitle: 'You haven’t muted anyone',
+  emptyText: 'Muted accounts don’t know they are muted; their posts and notifications stay out of your way.',
+  undo: { action: 'unmute', label: 'Unmute' },
+  redo: { action: 'mute', label: 'Mute' },
+};
+
+export function BlockedAccountsPage() {
+  return <AccountToggleListPage config={BLOCKED} />;
+}
+
+export function MutedAccountsPage() {
+  return <AccountToggleListPage config={MUTED} />;
+}
+
 function ToggleRow({ account, config }: { account: Account; config: ToggleListConfig }) {
   const api = useApi();
   const [isUndone, setUndone] = useState(false);
@@ -50,7 +76,7 @@ function ToggleRow({ account, config }: { account: Account; config: ToggleListCo
  * Blocked and muted accounts. Undoing keeps the row (with the opposite button) until the
  * page is left, so a mistaken press can be taken back.
  */
-export function AccountToggleListPage({ config }: { config: ToggleListConfig }) {
+function AccountToggleListPage({ config }: { config: ToggleListConfig }) {
   useDocumentTitle(config.title);
   const api = useApi();
   const loadPage = useCallback((path: string, signal?: AbortSignal) => fetchAccountPage(api, path, signal), [api]);

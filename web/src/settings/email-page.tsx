@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError, type FieldErrors } from '../api/api-client.ts';
+import { useCallback, useEffect, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { changeEmail, fetchEmail, type EmailState } from '../api/mail-api.ts';
 import { ErrorMessage, LoadError, Loading } from '../ui/feedback.tsx';
 import { TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 
 /** The account's e-mail address: shown, and changed with the current password. */
 export function EmailPage() {
@@ -14,10 +14,6 @@ export function EmailPage() {
   const [loadError, setLoadError] = useState<unknown>(null);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [isSaving, setSaving] = useState(false);
-  const [savedMessage, setSavedMessage] = useState('');
 
   const load = useCallback(() => {
     setLoadError(null);
@@ -25,29 +21,17 @@ export function EmailPage() {
   }, [api]);
   useEffect(load, [load]);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setFieldErrors({});
-    setSavedMessage('');
-    setSaving(true);
-    try {
-      const { pending } = await changeEmail(api, email.trim(), password);
-      setSavedMessage(
-        pending
-          ? `We sent a link to ${email.trim()}. Your address changes when you follow it; until then, your current address stays in use.`
-          : 'Your e-mail address has been changed.',
-      );
+  const { submit, isSubmitting: isSaving, error, fieldErrors, success: savedMessage } = useFormSubmit(() => changeEmail(api, email.trim(), password), {
+    onSuccess: ({ pending }) => {
+      const message = pending
+        ? `We sent a link to ${email.trim()}. Your address changes when you follow it; until then, your current address stays in use.`
+        : 'Your e-mail address has been changed.';
       setEmail('');
       setPassword('');
       load();
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError) setFieldErrors(err.fieldErrors);
-    } finally {
-      setSaving(false);
-    }
-  };
+      return message;
+    },
+  });
 
   if (loadError) return <LoadError error={loadError} onRetry={load} />;
   if (!state) return <Loading />;

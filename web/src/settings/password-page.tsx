@@ -1,39 +1,23 @@
-import { useState, type FormEvent } from 'react';
-import { ApiError, type FieldErrors } from '../api/api-client.ts';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { changePassword } from '../api/session-api.ts';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 
 export function PasswordPage() {
   useDocumentTitle('Change password');
   const api = useApi();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [isSaving, setSaving] = useState(false);
-  const [savedMessage, setSavedMessage] = useState('');
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setFieldErrors({});
-    setSavedMessage('');
-    setSaving(true);
-    try {
-      await changePassword(api, current, next);
+  const { submit, isSubmitting: isSaving, error, fieldErrors, success } = useFormSubmit(() => changePassword(api, current, next), {
+    onSuccess: () => {
       setCurrent('');
       setNext('');
-      setSavedMessage('Your password has been changed. Other devices have been logged out.');
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError) setFieldErrors(err.fieldErrors);
-    } finally {
-      setSaving(false);
-    }
-  };
+      return 'Your password has been changed. Other devices have been logged out.';
+    },
+  });
 
   return (
     <section className="settings-section">
@@ -55,7 +39,7 @@ export function PasswordPage() {
         />
         <ErrorMessage error={error} />
         <p className="success-message" role="status">
-          {savedMessage}
+          {success}
         </p>
         <button type="submit" className="button button-primary" disabled={isSaving} aria-busy={isSaving}>
           Save

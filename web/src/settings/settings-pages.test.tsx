@@ -6,7 +6,12 @@ import { makeAccount } from '../test/fixtures.ts';
 import { CSRF, renderApp, signedInAs } from '../test/render-app.tsx';
 
 const me = makeAccount('ines', { id: '1', display_name: 'Ines' });
-const credentials: CredentialAccount = { ...me, note: '<p>Hello</p>', source: { note: 'Hello', privacy: 'public' } };
+const credentials: CredentialAccount = {
+  ...me,
+  note: '<p>Hello</p>',
+  source: { note: 'Hello', privacy: 'public', sensitive: false, language: null, fields: [], follow_requests_count: 0, hide_collections: false, discoverable: true, indexable: true },
+  role: { id: '-99', name: '', permissions: '0', color: '', highlighted: false },
+};
 
 describe('settings', () => {
   it('edits display name, bio and privacy, and saves them', async () => {

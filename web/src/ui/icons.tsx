@@ -154,3 +154,36 @@ export const FlagIcon = () => (
     <path d="M5 4h11l-2 4 2 4H5" />
   </Icon>
 );
+
+export const CompassIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="9" />
+    <path d="m15.5 8.5-2 5-5 2 2-5z" />
+  </Icon>
+);
+
+/** A speech bubble: comment on a post. */
+export const CommentIcon = () => (
+  <Icon>
+    <path d="M20.5 11.5a8.5 8.5 0 0 1-12.4 7.6L3.5 20.5l1.4-4.3A8.5 8.5 0 1 1 20.5 11.5z" />
+  </Icon>
+);
+
+/** A paper plane: share a post. */
+export const ShareIcon = () => (
+  <Icon>
+    <path d="M21.5 3 10 14.5M21.5 3l-7 18-4.5-6.5L3 10z" />
+  </Icon>
+);
+
+export const BookmarkIcon = () => (
+  <Icon>
+    <path d="M19 21l-7-5.5L5 21V4a1 1 0 0 1 1-1h12a1 1 0 0 1 1 1z" />
+  </Icon>
+);
+
+export const BookmarkFilledIcon = () => (
+  <Icon filled>
+    <path d="M19 21l-7-5.5L5 21V4a1 1 0 0 1 1-1h12a1 1 0 0 1 1 1z" />
+  </Icon>
+);

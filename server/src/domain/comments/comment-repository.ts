@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { byUnsuspendedAccountSql } from '../../access/account-policy.ts';
-import { listedCommentSql } from '../../access/comment-policy.ts';
+import { bulkTargetSql, listedCommentSql } from '../../access/comment-policy.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import type { Db } from '../../db/database.ts';
 import type { HiddenWordsTable } from '../../db/schema.ts';
@@ -32,6 +32,8 @@ export interface CommentCursor {
   /** rank_score for the top sort. */
   score?: number;
   id: string;
+  /** Comments the first page showed ahead of the order (from people the viewer follows): not repeated. */
+  skip?: string[];
 }
 
 /**
@@ -124,26 +126,91 @@ export class CommentRepository {
   }
 
   /**
-   * The newest few visible comments of each fold: one statement for all folds of a page, one
-   * short backward walk of `statuses_comments_fold` per fold (a window over the whole fold
-   * would read all its comments: 42 ms for a storm of 42,000).
+   * How many distinct accounts wrote each fold, counted over its newest `scan` shown comments:
+   * one statement for all folds, each a bounded backward walk of `statuses_comments_fold`, so a
+   * fold of 42,000 costs no more than one of `scan`. A storm by many accounts shows many of them
+   * in its newest comments; one account's flood does not.
    */
-  async foldSamples(postId: string, keys: string[], perFold: number): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
+  async foldAccounts(postId: string, keys: string[], scan: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
     if (keys.length === 0) return out;
     const perKey = keys.map(
-      (key) => sql`SELECT * FROM (SELECT id, fold_key FROM statuses WHERE post_id = ${postId} AND fold_key = ${key} AND hidden_reason IS NULL ORDER BY id DESC LIMIT ${perFold}) AS s`,
+      (key) =>
+        sql`SELECT CAST(${key} AS text) AS fold_key, count(DISTINCT s.account_id) AS n FROM (SELECT account_id FROM statuses WHERE post_id = ${postId} AND fold_key = ${key} AND hidden_reason IS NULL ORDER BY id DESC LIMIT ${scan}) AS s`,
     );
-    const rows = await sql<{ id: string; fold_key: string }>`${sql.join(perKey, sql` UNION ALL `)}`.execute(this.db);
-    for (const r of rows.rows) out.set(r.fold_key, [...(out.get(r.fold_key) ?? []), r.id]);
+    const rows = await sql<{ fold_key: string; n: number }>`${sql.join(perKey, sql` UNION ALL `)}`.execute(this.db);
+    for (const r of rows.rows) out.set(r.fold_key, Number(r.n));
     return out;
+  }
+
+  /** A page of one fold's comments the viewer may have listed, newest first (`statuses_comments_fold`). */
+  async foldIds(postId: string, key: string, viewer: Viewer | undefined, maxId: string | undefined, limit: number): Promise<string[]> {
+    let q = this.db.selectFrom('statuses').select('id').where('post_id', '=', postId).where('fold_key', '=', key).where(listedCommentSql({ viewer }));
+    if (maxId) q = q.where('id', '<', maxId);
+    return (await q.orderBy('id', 'desc').limit(limit).execute()).map((r) => r.id);
+  }
+
+  /** Up to `limit` of one fold's comments a bulk action of `viewer` takes, newest first, older than `maxId`. */
+  async bulkTargets(postId: string, key: string, viewer: Viewer, maxId: string | undefined, limit: number) {
+    let q = this.db
+      .selectFrom('statuses')
+      .select(['id', 'account_id'])
+      .where('post_id', '=', postId)
+      .where('fold_key', '=', key)
+      .where(bulkTargetSql({ viewer }));
+    if (maxId) q = q.where('id', '<', maxId);
+    return q.orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  /** Hides shown comments of one fold (chunked statements), keeping the counters exact; the number hidden. */
+  async hideMany(db: Db, postId: string, key: string, ids: readonly string[]): Promise<number> {
+    let hidden = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const res = await db.updateTable('statuses').set({ hidden_reason: 'moderator', approved: 0 }).where('id', 'in', chunk).where('hidden_reason', 'is', null).executeTakeFirst();
+      hidden += Number(res.numUpdatedRows);
+    }
+    await this.bumpCounts(db, postId, 0, hidden);
+    await this.bumpFold(db, postId, key, '', -hidden);
+    return hidden;
+  }
+
+  /** Restricts many accounts at once (already restricted ones stay as they are). */
+  async restrictMany(db: Db, accountId: string, targetIds: readonly string[], nowIso: string): Promise<void> {
+    for (let i = 0; i < targetIds.length; i += 500) {
+      const values = targetIds.slice(i, i + 500).map((target_account_id) => ({ account_id: accountId, target_account_id, created_at: nowIso }));
+      await db.insertInto('restricts').values(values).onConflict((oc) => oc.columns(['account_id', 'target_account_id']).doNothing()).execute();
+    }
+  }
+
+  async insertReports(db: Db, rows: Array<{ id: string; account_id: string; target_account_id: string; status_ids: string; comment: string; category: string; forward: number; created_at: string }>): Promise<void> {
+    for (let i = 0; i < rows.length; i += 200) {
+      await db.insertInto('reports').values(rows.slice(i, i + 200).map((r) => ({ ...r, action_taken: null, action_taken_at: null, action_taken_by: null }))).execute();
+    }
+  }
+
+  /**
+   * The first page's comments from people the viewer follows, best ranked first: they come
+   * before the rest of the "top" order. Pinned and folded ones are shown apart.
+   */
+  async followedTopIds(postId: string, viewer: Viewer, foldedKeys: string[], limit: number): Promise<Array<{ id: string; rank_score: number }>> {
+    let q = this.db
+      .selectFrom('statuses')
+      .select(['id', 'rank_score'])
+      .where('post_id', '=', postId)
+      .where('in_reply_to_id', '=', postId)
+      .where('pinned_at', 'is', null)
+      .where('account_id', 'in', (eb) => eb.selectFrom('follows').select('target_account_id').where('follows.account_id', '=', viewer.accountId))
+      .where(listedCommentSql({ viewer }));
+    if (foldedKeys.length) q = q.where('fold_key', 'not in', foldedKeys);
+    return q.orderBy('rank_score', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
   /**
    * One page of a post's top-level comments, skipping folded ones and pinned ones (shown
    * apart), hidden ones except the viewer's own.
    */
-  async topLevelIds(postId: string, options: { sort: 'top' | 'newest'; cursor?: CommentCursor; foldedKeys: string[]; viewer?: Viewer; limit: number }): Promise<Array<{ id: string; rank_score: number }>> {
+  async topLevelIds(postId: string, options: { sort: 'top' | 'newest'; cursor?: CommentCursor; foldedKeys: string[]; skip?: string[]; viewer?: Viewer; limit: number }): Promise<Array<{ id: string; rank_score: number }>> {
     let q = this.db
       .selectFrom('statuses')
       .select(['id', 'rank_score'])
@@ -152,6 +219,7 @@ export class CommentRepository {
       .where('pinned_at', 'is', null)
       .where(listedCommentSql({ viewer: options.viewer }));
     if (options.foldedKeys.length) q = q.where((eb) => eb.or([eb('fold_key', 'not in', options.foldedKeys), eb('account_id', '=', options.viewer?.accountId ?? '')]));
+    if (options.skip?.length) q = q.where('id', 'not in', options.skip);
     const c = options.cursor;
     if (options.sort === 'newest') {
       if (c) q = q.where('id', '<', c.id);

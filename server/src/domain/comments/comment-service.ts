@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { AppError, notFound, unprocessable } from '../../errors.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
-import { MAX_PINNED_COMMENTS, canComment, canDeleteComment, canModerateComments, canPinComment, canSeeComment } from '../../access/comment-policy.ts';
+import { MAX_PINNED_COMMENTS, canActOnCluster, canComment, canDeleteComment, canModerateComments, canPinComment, canSeeComment } from '../../access/comment-policy.ts';
 import { shouldNotify } from '../../access/account-policy.ts';
 import { canViewPost } from '../../access/post-policy.ts';
 import { threadKeysOf } from '../../access/thread-policy.ts';
@@ -21,18 +21,49 @@ import type { RateLimit } from '../../infra/rate-limit/rate-limit-store.ts';
 import { GroupCommit } from '../../db/group-commit.ts';
 import { type CommentCursor, type CommentRepository } from './comment-repository.ts';
 import { foldKey } from './fold-key.ts';
-import { classifyTone } from './tone.ts';
+import { classifyTone, type Tone } from './tone.ts';
 
-/** Comments fold into one counted line from this many near-identical ones. */
-export const FOLD_MIN = 3;
-const FOLD_SAMPLES = 3;
+/**
+ * A storm: near-identical comments from at least this many distinct accounts fold into the
+ * "similar comments" section. Three friends saying the same thing stay a conversation.
+ */
+export const STORM_MIN_ACCOUNTS = 5;
+/** Distinct accounts are counted over a fold's newest this many comments (a bounded read). */
+export const STORM_SCAN = 1000;
+/** How many comments from people the viewer follows lead the first page of the "top" order. */
+export const FOLLOWED_FIRST = 3;
+/** The most comments one bulk action on a cluster takes per call; the answer says where to go on. */
+export const CLUSTER_BULK_MAX = 2000;
+/** Comment ids a bulk report names per account. */
+const REPORT_IDS_MAX = 50;
 const LIKE_SCORE = 2;
 const REPLY_SCORE = 3;
 const AUTHOR_REPLY_SCORE = 10;
 
-export type CommentItem =
-  | { type: 'comment'; post: HydratedPost; pinned: boolean }
-  | { type: 'cluster'; text: string; count: number; sample: HydratedPost[] };
+export type CommentItem = { type: 'comment'; post: HydratedPost; pinned: boolean };
+
+/** A storm of near-identical comments, by its opaque id (the fold key, base64url). */
+export interface CommentCluster {
+  id: string;
+  text: string;
+  count: number;
+  /** Distinct accounts among its newest STORM_SCAN comments. */
+  accounts: number;
+  tone: Tone;
+  /** Its text is hostile: never a headline, shown on request. */
+  hostile: boolean;
+}
+
+export type ClusterAction = 'hide' | 'restrict' | 'report';
+
+export const clusterIdOf = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+
+function clusterKeyOf(id: string): string {
+  const key = /^[A-Za-z0-9_-]{1,400}$/.test(id) ? Buffer.from(id, 'base64url').toString('utf8') : '';
+  // A key never round-trips to another id: anything else is no cluster.
+  if (key === '' || clusterIdOf(key) !== id) throw notFound();
+  return key;
+}
 
 export interface CommentInput {
   text: string;
@@ -64,7 +95,8 @@ function decodeCursor(raw: string | undefined): CommentCursor | undefined {
   if (!raw) return undefined;
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (typeof c?.id === 'string' && /^\d{1,20}$/.test(c.id) && (c.score === undefined || Number.isInteger(c.score))) return c;
+    const skipOk = c?.skip === undefined || (Array.isArray(c.skip) && c.skip.length <= FOLLOWED_FIRST && c.skip.every((s: unknown) => typeof s === 'string' && /^\d{1,20}$/.test(s)));
+    if (typeof c?.id === 'string' && /^\d{1,20}$/.test(c.id) && (c.score === undefined || Number.isInteger(c.score)) && skipOk) return c;
   } catch {
     // fall through
   }
@@ -266,41 +298,111 @@ export class CommentService {
   }
 
   /**
-   * A page of a post's comments. The first page starts with pinned comments and the folds of
-   * near-identical comments (their counts kept as comments arrive); then single comments in
-   * the chosen order. One hydration for the whole page.
+   * A page of a post's comments: conversation first, storms apart. The first page starts with
+   * pinned comments, then (in the "top" order, for a signed-in viewer) the best comments from
+   * people the viewer follows, then single comments in the chosen order: "top" by rank (likes,
+   * replies, the post author's replies), "newest" newest first. Comments of storms (a phrase
+   * from STORM_MIN_ACCOUNTS distinct accounts or more) are left out of the pages and listed on
+   * the first page as clusters, largest first. One hydration for the whole page.
    */
-  async list(viewer: Viewer | undefined, postId: string, options: { sort: 'top' | 'newest'; cursor?: string; limit: number }): Promise<{ items: CommentItem[]; nextCursor: string | null }> {
+  async list(
+    viewer: Viewer | undefined,
+    postId: string,
+    options: { sort: 'top' | 'newest'; cursor?: string; limit: number },
+  ): Promise<{ items: CommentItem[]; nextCursor: string | null; clusters: CommentCluster[] | null }> {
     const post = await this.visiblePost(viewer, postId);
     if (post.status.post_id !== null) throw notFound();
     const cursor = decodeCursor(options.cursor);
-    const folds = await this.comments.folds(postId, FOLD_MIN, 100);
     const firstPage = cursor === undefined;
-    const [pinnedIds, samples, page] = await Promise.all([
+    const storms = await this.storms(postId);
+    const stormKeys = storms.map((f) => f.key);
+    const [pinnedIds, followed] = await Promise.all([
       firstPage ? this.comments.pinnedIds(postId) : Promise.resolve([]),
-      firstPage ? this.comments.foldSamples(postId, folds.map((f) => f.key), FOLD_SAMPLES) : Promise.resolve(new Map<string, string[]>()),
-      this.comments.topLevelIds(postId, { sort: options.sort, cursor, foldedKeys: folds.map((f) => f.key), viewer, limit: options.limit }),
+      firstPage && viewer && options.sort === 'top' ? this.comments.followedTopIds(postId, viewer, stormKeys, FOLLOWED_FIRST) : Promise.resolve([]),
     ]);
-    const hydrated = await this.hydrator.hydrate(viewer, [...pinnedIds, ...[...samples.values()].flat(), ...page.map((p) => p.id)]);
+    const skip = firstPage ? followed.map((f) => f.id) : (cursor.skip ?? []);
+    const page = await this.comments.topLevelIds(postId, { sort: options.sort, cursor, foldedKeys: stormKeys, skip, viewer, limit: options.limit });
+    const hydrated = await this.hydrator.hydrate(viewer, [...pinnedIds, ...followed.map((f) => f.id), ...page.map((p) => p.id)]);
     const byId = new Map(hydrated.map((h) => [h.status.id, h]));
     const items: CommentItem[] = [];
     for (const id of pinnedIds) {
       const h = byId.get(id);
       if (h) items.push({ type: 'comment', post: h, pinned: true });
     }
-    if (firstPage) {
-      for (const fold of folds) {
-        const sample = (samples.get(fold.key) ?? []).flatMap((id) => byId.get(id) ?? []);
-        items.push({ type: 'cluster', text: fold.text, count: fold.count, sample });
-      }
-    }
-    for (const p of page) {
+    for (const p of [...followed, ...page]) {
       const h = byId.get(p.id);
       if (h) items.push({ type: 'comment', post: h, pinned: false });
     }
     const last = page[page.length - 1];
-    const nextCursor = page.length === options.limit && last ? encodeCursor(options.sort === 'top' ? { score: last.rank_score, id: last.id } : { id: last.id }) : null;
-    return { items, nextCursor };
+    const next: CommentCursor | undefined = last && (options.sort === 'top' ? { score: last.rank_score, id: last.id } : { id: last.id });
+    if (next && skip.length) next.skip = skip;
+    const nextCursor = page.length === options.limit && next ? encodeCursor(next) : null;
+    const clusters = firstPage
+      ? storms.map((f) => {
+          const tone = classifyTone(f.text);
+          return { id: clusterIdOf(f.key), text: f.text, count: f.count, accounts: f.accounts, tone, hostile: tone === 'critical' };
+        })
+      : null;
+    return { items, nextCursor, clusters };
+  }
+
+  /** The post's storms, largest first: folds of STORM_MIN_ACCOUNTS comments or more, by as many distinct accounts. */
+  private async storms(postId: string): Promise<Array<{ key: string; text: string; count: number; accounts: number }>> {
+    const candidates = await this.comments.folds(postId, STORM_MIN_ACCOUNTS, 100);
+    const accounts = await this.comments.foldAccounts(postId, candidates.map((f) => f.key), STORM_SCAN);
+    return candidates.map((f) => ({ ...f, accounts: accounts.get(f.key) ?? 0 })).filter((f) => f.accounts >= STORM_MIN_ACCOUNTS);
+  }
+
+  /** Every comment of one cluster the viewer may see, newest first, paged by max_id. */
+  async clusterComments(viewer: Viewer | undefined, postId: string, clusterId: string, options: { maxId?: string; limit: number }): Promise<{ items: HydratedPost[]; ids: string[] }> {
+    const post = await this.visiblePost(viewer, postId);
+    if (post.status.post_id !== null) throw notFound();
+    // The page's ids page on, even when the viewer's blocks and mutes drop some of its comments.
+    const ids = await this.comments.foldIds(postId, clusterKeyOf(clusterId), viewer, options.maxId, options.limit);
+    return { items: await this.hydrator.hydrate(viewer, ids), ids };
+  }
+
+  /**
+   * The post author's bulk action on a cluster: hide its shown comments from everyone (they go
+   * to the hidden-comments review, where each can be un-hidden), restrict every author, or
+   * report every author with their comments. At most CLUSTER_BULK_MAX comments a call, newest
+   * first; `nextMaxId` is where the next call goes on (null: done).
+   */
+  async clusterAction(
+    viewer: Viewer,
+    postId: string,
+    clusterId: string,
+    action: ClusterAction,
+    options: { maxId?: string; comment?: string; category?: string } = {},
+  ): Promise<{ comments: number; accounts: number; nextMaxId: string | null }> {
+    const post = await this.visiblePost(viewer, postId);
+    const ctx = await this.relationships.loadViewerContext(viewer, [post.author.id]);
+    if (post.status.post_id !== null || !canActOnCluster(ctx, post.status)) throw notFound();
+    const key = clusterKeyOf(clusterId);
+    const rows = await this.comments.bulkTargets(postId, key, viewer, options.maxId, CLUSTER_BULK_MAX);
+    const byAccount = new Map<string, string[]>();
+    for (const r of rows) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), r.id]);
+    const nowIso = this.clock.now().toISOString();
+    let comments = rows.length;
+    await this.db.transaction().execute(async (trx) => {
+      if (action === 'hide') comments = await this.comments.hideMany(trx, postId, key, rows.map((r) => r.id));
+      else if (action === 'restrict') await this.comments.restrictMany(trx, viewer.accountId, [...byAccount.keys()], nowIso);
+      else {
+        const reports = [...byAccount].map(([accountId, ids]) => ({
+          id: newId(this.clock.now().getTime()),
+          account_id: viewer.accountId,
+          target_account_id: accountId,
+          status_ids: JSON.stringify(ids.slice(0, REPORT_IDS_MAX)),
+          comment: options.comment ?? '',
+          category: options.category ?? 'other',
+          forward: 0,
+          created_at: nowIso,
+        }));
+        await this.comments.insertReports(trx, reports);
+      }
+    });
+    const last = rows[rows.length - 1];
+    return { comments, accounts: byAccount.size, nextMaxId: rows.length === CLUSTER_BULK_MAX && last ? last.id : null };
   }
 
   /** Replies in a comment's thread, oldest first. */

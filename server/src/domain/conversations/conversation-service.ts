@@ -50,6 +50,8 @@ export interface SendMessageInput {
 
 /** A story reply or reaction, written as a message from its sender to the story's author. */
 export interface StoryResponseMessage {
+  /** The story reply's or reaction's own id: the message shares it, so answering that id answers the message. */
+  id?: string;
   senderId: string;
   storyAuthorId: string;
   storyId: string;
@@ -177,7 +179,7 @@ export class ConversationService {
    */
   async recordStoryResponse(trx: Db, input: StoryResponseMessage): Promise<MessageWritten> {
     const now = this.clock.now();
-    const row = this.statusRow(newId(now.getTime()), input.senderId, input.text, now, { storyId: input.storyId });
+    const row = this.statusRow(input.id ?? newId(now.getTime()), input.senderId, input.text, now, { storyId: input.storyId });
     const recipients = input.hidden ? [] : [input.storyAuthorId];
     return this.write(trx, row, [input.storyAuthorId], recipients, []);
   }

@@ -16,24 +16,10 @@ import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { AccountRow } from '../accounts/account.ts';
 import type { NotificationService } from '../notifications/notification-service.ts';
 import type { RelationshipRepository, EdgeRow } from './relationship-repository.ts';
+import type { Relationship } from '../../http/mastodon/entities.ts';
 
-export interface Relationship {
-  id: string;
-  following: boolean;
-  showing_reblogs: boolean;
-  notifying: boolean;
-  languages: string[] | null;
-  followed_by: boolean;
-  blocking: boolean;
-  blocked_by: boolean;
-  muting: boolean;
-  muting_notifications: boolean;
-  requested: boolean;
-  requested_by: boolean;
-  domain_blocking: boolean;
-  endorsed: boolean;
-  note: string;
-}
+// The entity the API sends as it is: its type is the one the web client reads too.
+export type { Relationship };
 
 export interface Paging {
   maxId?: string;

@@ -368,7 +368,7 @@ export class StoryService {
     const replyId = newId(now.getTime());
     const { notification, message } = await this.db.transaction().execute(async (trx) => {
       await this.stories.insertReply({ id: replyId, story_id: id, story_author_id: story.author.id, account_id: viewer.accountId, text, hidden: hidden ? 1 : 0, created_at: now.toISOString() }, trx);
-      const message = await this.conversations?.recordStoryResponse(trx, { senderId: viewer.accountId, storyAuthorId: story.author.id, storyId: id, text, hidden });
+      const message = await this.conversations?.recordStoryResponse(trx, { id: replyId, senderId: viewer.accountId, storyAuthorId: story.author.id, storyId: id, text, hidden });
       return { notification: hidden ? undefined : await this.notifications.notify(trx, 'story_reply', story.author.id, viewer.accountId, null, id, replyId), message };
     });
     this.notifications.published(notification);
@@ -382,7 +382,7 @@ export class StoryService {
     const reactionId = newId(now.getTime());
     const { notification, message } = await this.db.transaction().execute(async (trx) => {
       await this.stories.insertReaction({ id: reactionId, story_id: id, story_author_id: story.author.id, account_id: viewer.accountId, emoji, hidden: 0, created_at: now.toISOString() }, trx);
-      const message = await this.conversations?.recordStoryResponse(trx, { senderId: viewer.accountId, storyAuthorId: story.author.id, storyId: id, text: emoji, hidden: false });
+      const message = await this.conversations?.recordStoryResponse(trx, { id: reactionId, senderId: viewer.accountId, storyAuthorId: story.author.id, storyId: id, text: emoji, hidden: false });
       return { notification: await this.notifications.notify(trx, 'story_reaction', story.author.id, viewer.accountId, null, id, reactionId), message };
     });
     this.notifications.published(notification);

@@ -1,16 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
-import type { CommentItem } from '../../domain/comments/comment-service.ts';
 import { COMMENT_POLICIES } from '../../domain/posts/post.ts';
 import { boolish, idParam, intish, parseInput, text, z } from '../input.ts';
 import { requireViewer } from '../route-config.ts';
 import { presentStatus } from '../mastodon/presenters/status.presenter.ts';
+import { parsePaging, setLinkHeader } from '../paging.ts';
+import { presentCommentItem, presentSimilar } from './presenters/comment.presenter.ts';
 
 // Schemas are built once: zod compiles each on first use, which is costly per request.
 const idCommentIdParams = z.object({ id: text(32), comment_id: text(32) });
 const limitMaxIdQuery = z.object({ limit: intish(1, 80).optional(), max_id: text(32).optional() });
 const idQuery = z.object({ id: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(text(32)).max(100)) }).passthrough();
 const defaultCommentPolicyBody = z.object({ default_comment_policy: z.enum(COMMENT_POLICIES) });
+
+const clusterParams = z.object({ id: text(32), cluster_id: text(400) });
+const clusterActionBody = z
+  .object({
+    max_id: z.string().regex(/^\d{1,20}$/, 'must be an id').optional(),
+    comment: z.string().max(1000).optional(),
+    category: z.enum(['spam', 'legal', 'violation', 'other']).optional(),
+  })
+  .default({});
 
 const listSchema = z.object({
   sort: z.enum(['top', 'newest']).default('top'),
@@ -22,17 +32,31 @@ const listSchema = z.object({
 export function registerCommentRoutes(app: FastifyInstance, services: Services): void {
   const ctx = { ...services.config, mediaUrls: services.mediaUrls };
   const base = '/api/glimpse/v1';
-  const present = (item: CommentItem) =>
-    item.type === 'comment'
-      ? { type: 'comment' as const, status: presentStatus(ctx, item.post), replies_count: item.post.repliesCount, pinned: item.pinned }
-      : { type: 'cluster' as const, text: item.text, count: item.count, sample: item.sample.map((p) => presentStatus(ctx, p)) };
 
   app.get(`${base}/statuses/:id/comments`, { config: { auth: 'optional', scope: 'read:statuses' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);
     const q = parseInput(listSchema, request.query);
     const page = await services.comments.list(request.viewer, id, { sort: q.sort, cursor: q.cursor, limit: q.limit ?? 20 });
-    return { items: page.items.map(present), next_cursor: page.nextCursor };
+    // `similar` is the first page's alone: the storms, folded out of the pages.
+    return { items: page.items.map((item) => presentCommentItem(ctx, item)), next_cursor: page.nextCursor, similar: page.clusters ? presentSimilar(page.clusters) : null };
   });
+
+  app.get(`${base}/statuses/:id/clusters/:cluster_id/comments`, { config: { auth: 'optional', scope: 'read:statuses' } }, async (request, reply) => {
+    const { id, cluster_id } = parseInput(clusterParams, request.params);
+    const paging = parsePaging(request.query, 40, 80);
+    const page = await services.comments.clusterComments(request.viewer, id, cluster_id, { maxId: paging.maxId, limit: paging.limit });
+    setLinkHeader(request, reply, services.config.publicUrl, page.ids, paging.limit);
+    return page.items.map((p) => presentStatus(ctx, p));
+  });
+
+  for (const action of ['hide', 'restrict', 'report'] as const) {
+    app.post(`${base}/statuses/:id/clusters/:cluster_id/${action}`, { config: { auth: 'user', scope: action === 'restrict' ? 'write:blocks' : action === 'report' ? 'write:reports' : 'write:statuses' } }, async (request) => {
+      const { id, cluster_id } = parseInput(clusterParams, request.params);
+      const body = parseInput(clusterActionBody, request.body ?? {});
+      const done = await services.comments.clusterAction(requireViewer(request.viewer), id, cluster_id, action, { maxId: body.max_id, comment: body.comment, category: body.category });
+      return { comments: done.comments, accounts: done.accounts, next_max_id: done.nextMaxId };
+    });
+  }
 
   app.get(`${base}/comments/:id/replies`, { config: { auth: 'optional', scope: 'read:statuses' } }, async (request) => {
     const { id } = parseInput(idParam, request.params);

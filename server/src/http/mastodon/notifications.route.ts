@@ -10,6 +10,7 @@ import { requireViewer } from '../route-config.ts';
 import { presentNotificationRows } from './presenters/notification-page.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { notFound } from '../../errors.ts';
+import type { GroupedNotificationsResults, Status } from './entities.ts';
 
 // Schemas are built once: zod compiles each on first use, which is costly per request.
 const limitQuery = z.object({ limit: intish(1, 1000).optional() }).passthrough();
@@ -130,7 +131,7 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
 
   // Grouped notifications (Mastodon 4.3).
   type Group = Awaited<ReturnType<Services['notifications']['group']>>;
-  const presentGroups = async (viewer: Viewer, groups: Group[], expand: 'full' | 'partial_avatars', withPage: boolean) => {
+  const presentGroups = async (viewer: Viewer, groups: Group[], expand: 'full' | 'partial_avatars', withPage: boolean): Promise<GroupedNotificationsResults> => {
     const rows = groups.map((g) => g.row);
     const presented = await presentNotificationRows(services, viewer, rows, 'mastodon');
     const shown = new Map(presented.map((n) => [n.id, n]));
@@ -140,8 +141,8 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
     // With partial_avatars, only each group's most recent account comes in full.
     const fullIds = new Set(expand === 'full' ? accountIds : kept.map((g) => g.sample_account_ids[0]));
     const presentedAccounts = accountIds.flatMap((id) => { const a = accounts.get(id); return a ? [presentAccount(ctx, a)] : []; });
-    const statuses = new Map<string, unknown>();
-    for (const n of presented) if (n.status) statuses.set((n.status as { id: string }).id, n.status);
+    const statuses = new Map<string, Status>();
+    for (const n of presented) if (n.status) statuses.set(n.status.id, n.status);
     return {
       accounts: presentedAccounts.filter((a) => fullIds.has(a.id)),
       ...(expand === 'partial_avatars'
@@ -157,7 +158,7 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
           most_recent_notification_id: g.row.id,
           ...(withPage ? { page_min_id: g.page_min_id, page_max_id: g.page_max_id, latest_page_notification_at: g.row.created_at } : {}),
           sample_account_ids: g.sample_account_ids.filter((id) => accounts.has(id)),
-          ...(n.status ? { status_id: (n.status as { id: string }).id } : {}),
+          ...(n.status ? { status_id: n.status.id } : {}),
         };
       }),
     };

@@ -6,15 +6,20 @@ import { variantsOf } from '../../domain/media/media.ts';
 import { AppError } from '../../errors.ts';
 import { escapeHtml } from '../text-html.ts';
 import { intish, parseInput, text, z } from '../input.ts';
-import { statusUrl } from '../mastodon/presenters/status.presenter.ts';
+import { renderStatusContent, statusUrl } from '../mastodon/presenters/status.presenter.ts';
+import { presentAccount } from '../mastodon/presenters/account.presenter.ts';
 import { spaIndexHtml } from './spa.route.ts';
 import { CONTENT_SECURITY_POLICY } from './security-headers.ts';
 
 // Schemas are built once: zod compiles each on first use, which is costly per request.
 const usernameIdParams = z.object({ username: text(40), id: text(32) });
+/** `?comments=0` hides the comments (what `data-glimpse-comments="off"` on the embed snippet asks for). */
+const embedQuery = z.object({ comments: z.enum(['0', '1']).optional() });
 const urlMaxwidthMaxheightQuery = z.object({ url: text(2000), maxwidth: intish(50, 4000).optional(), maxheight: intish(50, 4000).optional(), format: text(10).optional() });
 
 const EMBED_WIDTH = 400;
+/** The newest comments an embed shows. */
+const EMBED_COMMENTS = 5;
 
 /**
  * The public face of a post: its page at /@username/:id (the web client with Open Graph tags
@@ -36,12 +41,18 @@ export function registerPostPageRoutes(app: FastifyInstance, services: Services)
     return isPubliclyEmbeddable(post.status, post.author) ? post : undefined;
   };
 
-  const firstImage = (post: HydratedPost) => {
-    const media = post.media.find((m) => m.state === 'ready');
-    if (!media) return undefined;
+  /** A photo as the public sees it: the 1080 px JPEG, with the other JPEG sizes for srcset. */
+  const imageOf = (media: HydratedPost['media'][number]) => {
     const variants = variantsOf(media);
     const variant = variants.find((v) => v.name === 'w1080' && v.format === 'jpeg') ?? variants.find((v) => v.format === 'jpeg') ?? variants[0];
-    return variant ? { url: services.mediaUrls.url(media, variant, false), width: variant.width, height: variant.height, alt: media.description } : undefined;
+    if (!variant) return undefined;
+    const jpegs = variants.filter((v) => v.format === variant.format);
+    const srcset = jpegs.length > 1 ? jpegs.map((v) => `${services.mediaUrls.url(media, v, false)} ${v.width}w`).join(', ') : undefined;
+    return { url: services.mediaUrls.url(media, variant, false), srcset, width: variant.width, height: variant.height, alt: media.description };
+  };
+  const firstImage = (post: HydratedPost) => {
+    const media = post.media.find((m) => m.state === 'ready');
+    return media ? imageOf(media) : undefined;
   };
 
   const authorName = (post: HydratedPost) => post.author.display_name || post.author.username;
@@ -79,13 +90,49 @@ export function registerPostPageRoutes(app: FastifyInstance, services: Services)
 
   app.get('/@:username/:id/embed', { config: { auth: 'none' } }, async (request, reply) => {
     const { username, id } = parseInput(usernameIdParams, request.params);
+    const { comments: commentsOption } = parseInput(embedQuery, request.query);
     const post = await embeddable(username, id);
     if (!post) return notEmbeddable(reply);
-    const image = firstImage(post);
     const url = statusUrl(config, post.author.username, post.status.id);
     const profile = `${config.publicUrl}/@${post.author.username}`;
     const site = await siteName();
-    // Embeds are meant to be framed by other sites: this one page relaxes frame-ancestors.
+    const name = authorName(post);
+    // The comments an anonymous reader may see (the comment list read with no viewer: the
+    // rules of access/ for anonymous readers), newest first, storms left folded out. One page
+    // of twice as many, since the hydration drops some (a private account's, say).
+    const comments =
+      commentsOption === '0' ? [] : (await services.comments.list(undefined, post.status.id, { sort: 'newest', limit: EMBED_COMMENTS * 2 })).items.slice(0, EMBED_COMMENTS).map((item) => item.post);
+    const photos = post.media.filter((m) => m.state === 'ready').flatMap((m) => {
+      const image = imageOf(m);
+      return image ? [image] : [];
+    });
+    const slides = photos
+      .map(
+        (image, i) =>
+          `<li class="slide" id="photo-${i + 1}"><a href="${escapeHtml(url)}" target="_blank" rel="noopener"><img src="${escapeHtml(image.url)}"${image.srcset ? ` srcset="${escapeHtml(image.srcset)}" sizes="(max-width: 540px) 100vw, 540px"` : ''} width="${image.width}" height="${image.height}" alt="${escapeHtml(image.alt)}"${i > 0 ? ' loading="lazy"' : ''}></a></li>`,
+      )
+      .join('');
+    const dots =
+      photos.length > 1
+        ? `<p class="count" aria-live="polite"><span class="current">1</span> of ${photos.length} photos</p><nav class="dots" aria-label="Photos">${photos.map((_, i) => `<a href="#photo-${i + 1}" class="dot"${i === 0 ? ' aria-current="true"' : ''}><span class="visually-hidden">Photo ${i + 1} of ${photos.length}</span></a>`).join('')}</nav>`
+        : '';
+    const caption = renderStatusContent(config, post, post.status.text);
+    const commentCount = post.repliesCount;
+    const commentsHtml =
+      commentsOption === '0'
+        ? ''
+        : `<section class="comments" aria-labelledby="embed-comments-title"><h2 id="embed-comments-title" class="visually-hidden">Comments</h2>${
+            comments.length
+              ? `<ol class="comment-list">${comments
+                  .map(
+                    (c) =>
+                      `<li class="comment"><a class="author" href="${escapeHtml(`${config.publicUrl}/@${c.author.username}`)}" target="_blank" rel="noopener">${escapeHtml(c.author.username)}</a> <span class="text">${inEmbed(renderStatusContent(config, c, c.status.text))}</span> <time datetime="${escapeHtml(c.status.created_at)}">${escapeHtml(shortDate(c.status.created_at))}</time></li>`,
+                  )
+                  .join('')}</ol>`
+              : ''
+          }${commentCount > 0 ? `<p class="all-comments"><a href="${escapeHtml(url)}" target="_blank" rel="noopener">${commentCount === 1 ? 'View 1 comment' : `View all ${commentCount} comments`}</a></p>` : ''}</section>`;
+    // Embeds are meant to be framed by other sites: this one page relaxes frame-ancestors. The
+    // policy is otherwise the site's: the carousel's script is a file of our own, nothing inline.
     reply
       .header('Content-Type', 'text/html; charset=utf-8')
       .header('Content-Security-Policy', CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", 'frame-ancestors *'))
@@ -93,15 +140,17 @@ export function registerPostPageRoutes(app: FastifyInstance, services: Services)
     return `<!doctype html>
 <html lang="${escapeHtml(post.status.language ?? 'en')}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`${authorName(post)} on ${site}`)}</title>
-<link rel="stylesheet" href="/static/embed.css"></head>
-<body><article class="embed">
-<header><a href="${escapeHtml(profile)}" target="_blank" rel="noopener"><strong>${escapeHtml(authorName(post))}</strong> <span>@${escapeHtml(post.author.username)}</span></a></header>
-${image ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener"><img src="${escapeHtml(image.url)}" width="${image.width}" height="${image.height}" alt="${escapeHtml(image.alt)}"></a>` : ''}
-${post.media.length > 1 ? `<p class="count">1 of ${post.media.length} photos</p>` : ''}
-<p class="caption">${escapeHtml(post.status.text)}</p>
+<title>${escapeHtml(`${name} on ${site}`)}</title>
+<link rel="stylesheet" href="/static/embed.css">
+<script src="/static/embed.js" defer></script></head>
+<body><main class="embed">
+<h1 class="visually-hidden">${escapeHtml(`Post by ${name}`)}</h1>
+<header><a href="${escapeHtml(profile)}" target="_blank" rel="noopener"><img class="avatar" src="${escapeHtml(presentAccount(config, post.author).avatar)}" width="32" height="32" alt=""><strong>${escapeHtml(name)}</strong> <span>@${escapeHtml(post.author.username)}</span></a></header>
+${photos.length ? `<div class="carousel" role="region" aria-roledescription="carousel" aria-label="${escapeHtml(`Photos by ${name}`)}"><ul class="slides" tabindex="0" aria-label="${escapeHtml(`${photos.length} ${photos.length === 1 ? 'photo' : 'photos'}`)}">${slides}</ul>${dots}</div>` : ''}
+${caption ? `<div class="caption"><a class="author" href="${escapeHtml(profile)}" target="_blank" rel="noopener">${escapeHtml(post.author.username)}</a> ${inEmbed(caption)}</div>` : ''}
+${commentsHtml}
 <footer><a href="${escapeHtml(url)}" target="_blank" rel="noopener">View this post by @${escapeHtml(post.author.username)} on ${escapeHtml(site)}</a></footer>
-</article></body></html>`;
+</main></body></html>`;
   });
 
   app.get('/api/oembed', { config: { auth: 'none' } }, async (request) => {
@@ -133,6 +182,18 @@ ${post.media.length > 1 ? `<p class="count">1 of ${post.media.length} photos</p>
 
 function notEmbeddable(reply: FastifyReply) {
   return reply.status(404).header('Content-Type', 'text/html; charset=utf-8').send('<!doctype html><title>Not found</title><p>This post cannot be shown here.</p>');
+}
+
+/** Links in the caption and comments leave the frame: the embed is a window onto the site. */
+function inEmbed(html: string): string {
+  return html.replace(/<a (?![^>]*\btarget=)/g, '<a target="_blank" ');
+}
+
+/** "Dec 3" (with the year when not this one), the same for every reader of a cached embed. */
+function shortDate(iso: string): string {
+  const date = new Date(iso);
+  const sameYear = date.getUTCFullYear() === new Date().getUTCFullYear();
+  return date.toLocaleDateString('en', { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }), timeZone: 'UTC' });
 }
 
 function escapeRegExp(s: string): string {

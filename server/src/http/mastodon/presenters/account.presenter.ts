@@ -2,6 +2,7 @@ import { type AccountRow, type UserRow, profileFieldsOf } from '../../../domain/
 import { renderCaptionHtml } from '../../../domain/posts/caption.ts';
 import { plainToHtml } from '../../text-html.ts';
 import { type CustomEmojiCatalog, presentEmojisIn } from './custom-emoji.presenter.ts';
+import type { Account, AccountField, CredentialAccount } from '../entities.ts';
 
 export interface PresentContext {
   publicUrl: string;
@@ -14,7 +15,7 @@ export interface PresentContext {
  * Profile fields as Mastodon shows them: the name as typed, the value as HTML rendered like a
  * caption (everything escaped, links and hashtags linked) on one line. Nothing is verified.
  */
-function presentFields(ctx: PresentContext, account: AccountRow) {
+function presentFields(ctx: PresentContext, account: AccountRow): AccountField[] {
   return profileFieldsOf(account).map((f) => ({
     name: f.name,
     value: renderCaptionHtml(f.value.replace(/\s*[\r\n]+\s*/g, ' '), ctx.publicUrl, new Map()).replace(/^<p>|<\/p>$/g, ''),
@@ -23,7 +24,7 @@ function presentFields(ctx: PresentContext, account: AccountRow) {
 }
 
 /** The Mastodon Account entity. */
-export function presentAccount(ctx: PresentContext, account: AccountRow) {
+export function presentAccount(ctx: PresentContext, account: AccountRow): Account {
   // Profile images are public by policy (media-policy.ts): their stored path needs no signature.
   const avatar = account.avatar_path ? `${ctx.publicUrl}${account.avatar_path}` : `${ctx.publicUrl}/static/avatar-missing.png`;
   const header = account.header_path ? `${ctx.publicUrl}${account.header_path}` : `${ctx.publicUrl}/static/header-missing.png`;
@@ -58,7 +59,7 @@ export function presentAccount(ctx: PresentContext, account: AccountRow) {
 }
 
 /** verify_credentials and update_credentials add the account's own settings. */
-export function presentCredentialAccount(ctx: PresentContext, account: AccountRow, user: UserRow, followRequestsCount: number) {
+export function presentCredentialAccount(ctx: PresentContext, account: AccountRow, user: UserRow, followRequestsCount: number): CredentialAccount {
   return {
     ...presentAccount(ctx, account),
     source: {

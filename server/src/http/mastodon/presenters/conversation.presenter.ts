@@ -1,9 +1,10 @@
 import type { ConversationView } from '../../../domain/conversations/conversation-service.ts';
 import { presentAccount } from './account.presenter.ts';
 import { type StatusPresentContext, presentStatus } from './status.presenter.ts';
+import type { Conversation } from '../entities.ts';
 
 /** The Mastodon Conversation entity, as one participant sees it. */
-export function presentConversation(ctx: StatusPresentContext, conversation: ConversationView) {
+export function presentConversation(ctx: StatusPresentContext, conversation: ConversationView): Conversation {
   return {
     id: conversation.id,
     unread: conversation.unread,
@@ -12,4 +13,4 @@ export function presentConversation(ctx: StatusPresentContext, conversation: Con
   };
 }
 
-export type PresentedConversation = ReturnType<typeof presentConversation>;
+export type PresentedConversation = Conversation;

@@ -1,11 +1,12 @@
 import { type MediaUrls, extensionOf } from '../../../domain/media/media-urls.ts';
 import { type MediaRow, type MediaVariant, variantsOf } from '../../../domain/media/media.ts';
+import type { MediaAttachment, PhotoTag } from '../entities.ts';
 
 export interface MediaAttachmentOptions {
   /** Hand out signed, expiring URLs (media-policy.ts decides). */
   restricted: boolean;
   /** People tagged in the photo, already presented. */
-  tags?: Array<{ account: any; x: number; y: number }>;
+  tags?: PhotoTag[];
 }
 
 const sizeMeta = (width: number, height: number) => ({ width, height, size: `${width}x${height}`, aspect: height > 0 ? width / height : 1 });
@@ -22,7 +23,7 @@ function pick(variants: MediaVariant[], name: string, format: MediaVariant['form
  * per photo made this entity 1.8 KB. While processing (or after a failure) the URLs are null, as
  * Mastodon does for a 202.
  */
-export function presentMediaAttachment(urls: MediaUrls, media: MediaRow, options: MediaAttachmentOptions) {
+export function presentMediaAttachment(urls: MediaUrls, media: MediaRow, options: MediaAttachmentOptions): MediaAttachment {
   const ready = media.state === 'ready';
   const variants = ready ? variantsOf(media) : [];
   const url = (v: MediaVariant | undefined) => (v ? urls.url(media, v, options.restricted) : null);
@@ -64,4 +65,4 @@ export function presentMediaAttachment(urls: MediaUrls, media: MediaRow, options
   };
 }
 
-export type PresentedMediaAttachment = ReturnType<typeof presentMediaAttachment>;
+export type PresentedMediaAttachment = MediaAttachment;

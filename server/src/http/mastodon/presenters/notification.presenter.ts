@@ -1,13 +1,9 @@
 import type { AccountRow } from '../../../domain/accounts/account.ts';
 import { type NotificationApi, type NotificationRow, presentedType } from '../../../domain/notifications/notification.ts';
 import { type PresentContext, presentAccount } from './account.presenter.ts';
+import type { Notification, Status, StoryResponse } from '../entities.ts';
 
-/** A story reply's words or a story reaction's emoji, sent to the story's author only. */
-export interface StoryResponse {
-  id: string;
-  text: string | null;
-  emoji: string | null;
-}
+export type { StoryResponse };
 
 /**
  * Notifications of a page, with their accounts batch-loaded by the caller. Story replies and
@@ -18,11 +14,11 @@ export function presentNotifications(
   ctx: PresentContext,
   rows: NotificationRow[],
   accounts: Map<string, AccountRow>,
-  statuses: Map<string, unknown>,
+  statuses: Map<string, Status>,
   stories: Map<string, unknown> = new Map(),
   responses: Map<string, StoryResponse> = new Map(),
   api: NotificationApi = 'mastodon',
-) {
+): Notification[] {
   return rows.flatMap((row) => {
     const account = accounts.get(row.from_account_id);
     if (!account) return [];

@@ -6,6 +6,7 @@ import { presentMediaAttachment } from './media-attachment.presenter.ts';
 import type { Filtered } from '../../../domain/filters/filter-matcher.ts';
 import { presentFilterResult } from './filter.presenter.ts';
 import { presentEmojisIn } from './custom-emoji.presenter.ts';
+import type { CommentPolicy, Status, StatusGlimpse } from '../entities.ts';
 
 export interface StatusPresentContext extends PresentContext {
   mediaUrls: MediaUrls;
@@ -26,7 +27,7 @@ export function renderStatusContent(ctx: PresentContext, post: Pick<HydratedPost
  * It is made of four parts: what every viewer sees alike (statusSharedFields, sharedGlimpse), the
  * author, and the viewer's own fields; status-json.ts serialises the shared parts once per post.
  */
-export function presentStatus(ctx: StatusPresentContext, post: HydratedPost & Filtered) {
+export function presentStatus(ctx: StatusPresentContext, post: HydratedPost & Filtered): Status {
   return {
     ...statusSharedFields(ctx, post),
     ...statusViewerFields(post),
@@ -36,7 +37,7 @@ export function presentStatus(ctx: StatusPresentContext, post: HydratedPost & Fi
 }
 
 /** What every viewer of the post is shown alike, but its author (shown as its own Account). */
-export function statusSharedFields(ctx: StatusPresentContext, post: HydratedPost) {
+export function statusSharedFields(ctx: StatusPresentContext, post: HydratedPost): Omit<Status, StatusViewerField | 'account' | 'glimpse'> {
   const { status, author } = post;
   return {
     id: status.id,
@@ -73,7 +74,7 @@ export function statusSharedFields(ctx: StatusPresentContext, post: HydratedPost
 }
 
 /** The viewer's own fields: its marks, the counts as it may see them, the caption's source to its author. */
-export function statusViewerFields(post: HydratedPost & Filtered) {
+export function statusViewerFields(post: HydratedPost & Filtered): Pick<Status, StatusViewerField> {
   const { status } = post;
   return {
     replies_count: post.repliesCount,
@@ -88,9 +89,10 @@ export function statusViewerFields(post: HydratedPost & Filtered) {
 }
 
 /** `glimpse` fields every viewer sees alike. */
-export function sharedGlimpse({ status }: HydratedPost) {
+export function sharedGlimpse({ status }: HydratedPost): Pick<StatusGlimpse, SharedGlimpseField> {
   return {
-    comment_policy: status.comment_policy,
+    // Checked on the way in (status-input.ts); the column is plain text.
+    comment_policy: status.comment_policy as CommentPolicy,
     post_id: status.post_id,
     thread_id: status.thread_id,
     pinned: status.pinned_at !== null,
@@ -99,7 +101,7 @@ export function sharedGlimpse({ status }: HydratedPost) {
 }
 
 /** `glimpse` fields of this viewer. */
-export function viewerGlimpse(ctx: StatusPresentContext, post: HydratedPost) {
+export function viewerGlimpse(ctx: StatusPresentContext, post: HydratedPost): Omit<StatusGlimpse, SharedGlimpseField> {
   return {
     // Decided in access/comment-policy.ts (canSeeHiddenReason): reviewers only, never the comment's author.
     ...(post.hiddenReasonVisible ? { hidden_reason: post.status.hidden_reason } : {}),
@@ -112,4 +114,8 @@ export function viewerGlimpse(ctx: StatusPresentContext, post: HydratedPost) {
   };
 }
 
-export type PresentedStatus = ReturnType<typeof presentStatus>;
+export type PresentedStatus = Status;
+
+/** The fields of a Status that are the viewer's own (statusViewerFields). */
+type StatusViewerField = 'replies_count' | 'favourites_count' | 'favourited' | 'muted' | 'bookmarked' | 'pinned' | 'text' | 'filtered';
+type SharedGlimpseField = 'comment_policy' | 'post_id' | 'thread_id' | 'pinned' | 'hide_like_count';
