@@ -8,7 +8,7 @@ export type ApiSession = (method: string, url: string, body?: FormData | object)
 /**
  * Signs `account` in over HTTP and returns a caller for the API with that session, so a test
  * sets up its world the way the client would and spends its browser steps on what it tests.
- * An answer other than 200 or 202 throws with the server's message.
+ * An answer other than 200, 202 or 206 (media still processing) throws with the server's message.
  */
 export async function sessionOf(server: GlimpseServer, account: TestAccount): Promise<ApiSession> {
   const response = await fetch(`${server.url}/api/glimpse/v1/session`, {
@@ -33,7 +33,7 @@ export async function sessionOf(server: GlimpseServer, account: TestAccount): Pr
     });
     const text = await res.text();
     const json = text ? JSON.parse(text) : {};
-    if (res.status !== 200 && res.status !== 202) throw new Error(`${account.username} ${method} ${url} answered ${res.status}: ${text}`);
+    if (![200, 202, 206].includes(res.status)) throw new Error(`${account.username} ${method} ${url} answered ${res.status}: ${text}`);
     return json;
   };
 }
@@ -47,11 +47,18 @@ export interface PhotoOptions {
   description?: string;
 }
 
+type Colour = { r: number; g: number; b: number };
+
+/** A JPEG of a diagonal gradient from one colour to another. */
+export function gradientJpeg(width: number, height: number, from: Colour, to: Colour): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="rgb(${from.r},${from.g},${from.b})"/><stop offset="1" stop-color="rgb(${to.r},${to.g},${to.b})"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer();
+}
+
 /** A generated JPEG, uploaded and waited for until the server has processed it; its media id. */
 export async function uploadPhoto(api: ApiSession, options: PhotoOptions = {}): Promise<string> {
   const { width = 900, height = 900, from = { r: 220, g: 120, b: 40 }, to = from, description = 'A generated photo' } = options;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="rgb(${from.r},${from.g},${from.b})"/><stop offset="1" stop-color="rgb(${to.r},${to.g},${to.b})"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`;
-  const jpeg = await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer();
+  const jpeg = await gradientJpeg(width, height, from, to);
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'photo.jpg');
   form.append('description', description);
