@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
+import { sessionOf, uploadPhoto } from '../support/api-session.ts';
 import { assertAccessible } from '../support/axe.ts';
 import { errorsOf } from '../support/browser.ts';
 import { createAccount, signIn, useGlimpse, type TestAccount } from '../support/glimpse.ts';
-import type { GlimpseServer } from '../support/server.ts';
 
 /**
  * axe on every page of the client, at phone and desktop size, signed in as an admin (so the
@@ -22,41 +20,6 @@ interface World {
 }
 let world: World;
 
-/** An HTTP session of one account as the web client holds it (cookie and CSRF token). */
-async function sessionOf(server: GlimpseServer, account: TestAccount) {
-  const response = await fetch(`${server.url}/api/glimpse/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ login: account.username, password: account.password }),
-  });
-  const { csrf_token } = (await response.json()) as { csrf_token: string };
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return async (method: string, url: string, body?: FormData | object) => {
-    const form = body instanceof FormData;
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf_token, 'Idempotency-Key': crypto.randomUUID(), ...(form || !body ? {} : { 'Content-Type': 'application/json' }) },
-      body: form ? body : body ? JSON.stringify(body) : undefined,
-    });
-    const json = (await res.json()) as any;
-    if (res.status !== 200 && res.status !== 202) throw new Error(`${account.username} ${method} ${url} answered ${res.status}: ${JSON.stringify(json)}`);
-    return json;
-  };
-}
-
-async function uploadPhoto(api: Awaited<ReturnType<typeof sessionOf>>, colour: { r: number; g: number; b: number }) {
-  const jpeg = await sharp({ create: { width: 900, height: 900, channels: 3, background: colour } }).jpeg().toBuffer();
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'photo.jpg');
-  form.append('description', 'An orange square');
-  let media = await api('POST', '/api/v2/media', form);
-  for (let tries = 0; media.url === null && tries < 240; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    media = await api('GET', `/api/v1/media/${media.id}`);
-  }
-  return media.id as string;
-}
-
 /** Seeded once, inside the first test (the harness's server starts in its own before hook). */
 let seeding: Promise<void> | undefined;
 const seeded = () => (seeding ??= seed());
@@ -69,8 +32,8 @@ async function seed(): Promise<void> {
   const api = await sessionOf(server, mara);
   const me = await api('GET', '/api/v1/accounts/verify_credentials');
   await api('PATCH', '/api/v1/accounts/update_credentials', { note: 'Night skies and city lights' });
-  const post = await api('POST', '/api/v1/statuses', { status: 'Sunset over the bay #sunset', media_ids: [await uploadPhoto(api, { r: 220, g: 120, b: 40 })] });
-  await api('POST', '/api/glimpse/v1/stories', { media_id: await uploadPhoto(api, { r: 40, g: 120, b: 220 }) });
+  const post = await api('POST', '/api/v1/statuses', { status: 'Sunset over the bay #sunset', media_ids: [await uploadPhoto(api, { from: { r: 220, g: 120, b: 40 }, description: 'An orange square' })] });
+  await api('POST', '/api/glimpse/v1/stories', { media_id: await uploadPhoto(api, { from: { r: 40, g: 120, b: 220 }, description: 'An orange square' }) });
   const fanApi = await sessionOf(server, fan);
   await fanApi('POST', `/api/v1/accounts/${me.id}/follow`);
   await fanApi('POST', '/api/v1/statuses', { status: 'Lovely colours', in_reply_to_id: post.id });

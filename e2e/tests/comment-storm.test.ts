@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
+import { sessionOf, type ApiSession } from '../support/api-session.ts';
 import { assertAccessible } from '../support/axe.ts';
 import { errorsOf } from '../support/browser.ts';
 import { createAccount, signIn, useGlimpse, type TestAccount } from '../support/glimpse.ts';
-import type { GlimpseServer } from '../support/server.ts';
 
 /**
  * Issue 15, item 3: a storm view that keeps the conversation. Eight accounts flood Mara's post
@@ -16,28 +15,6 @@ import type { GlimpseServer } from '../support/server.ts';
  * puts the newest first. Everything set up over HTTP.
  */
 const glimpse = useGlimpse();
-
-/** An HTTP session of one account as the web client holds it (cookie and CSRF token). */
-async function sessionOf(server: GlimpseServer, account: TestAccount) {
-  const response = await fetch(`${server.url}/api/glimpse/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ login: account.username, password: account.password }),
-  });
-  const { csrf_token } = (await response.json()) as { csrf_token: string };
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return async (method: string, url: string, body?: FormData | object) => {
-    const form = body instanceof FormData;
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf_token, 'Idempotency-Key': crypto.randomUUID(), ...(form || !body ? {} : { 'Content-Type': 'application/json' }) },
-      body: form ? body : body ? JSON.stringify(body) : undefined,
-    });
-    const json = (await res.json()) as any;
-    if (res.status !== 200 && res.status !== 202) throw new Error(`${account.username} ${method} ${url} answered ${res.status}: ${JSON.stringify(json)}`);
-    return json;
-  };
-}
 
 const STORM_VARIANTS = ['Not Ines', 'not ines!!!', 'NOT INES 😡', 'Not   Innnes', 'not ines.', '#NotInes'];
 let postPath = '';
@@ -65,7 +42,7 @@ async function seed(): Promise<void> {
   }
   const post = await maraApi('POST', '/api/v1/statuses', { status: 'What a night 🎉', media_ids: [media.id] });
   postPath = `/@mara/${post.id}`;
-  const comment = (api: Awaited<ReturnType<typeof sessionOf>>, text: string, to = post.id as string) => api('POST', '/api/v1/statuses', { status: text, in_reply_to_id: to });
+  const comment = (api: ApiSession, text: string, to = post.id as string) => api('POST', '/api/v1/statuses', { status: text, in_reply_to_id: to });
 
   const [leaApi, samApi, danaApi] = await Promise.all([lea, sam, dana].map((a) => sessionOf(server, a)));
   await leaApi('POST', `/api/v1/accounts/${maraId}/follow`);

@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
+import { sessionOf, uploadPhoto } from '../support/api-session.ts';
 import { assertAccessible } from '../support/axe.ts';
 import { errorsOf } from '../support/browser.ts';
 import { createAccount, signIn, useGlimpse, type TestAccount } from '../support/glimpse.ts';
-import type { GlimpseServer } from '../support/server.ts';
 
 /**
  * The post on a phone and a desktop (issue 15 items 4 and 11): photos beside the comments on a
@@ -19,41 +17,6 @@ const glimpse = useGlimpse();
 
 let fan: TestAccount;
 let postPath = '';
-
-/** An HTTP session of one account as the web client holds it (cookie and CSRF token). */
-async function sessionOf(server: GlimpseServer, account: TestAccount) {
-  const response = await fetch(`${server.url}/api/glimpse/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ login: account.username, password: account.password }),
-  });
-  const { csrf_token } = (await response.json()) as { csrf_token: string };
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return async (method: string, url: string, body?: FormData | object) => {
-    const form = body instanceof FormData;
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf_token, 'Idempotency-Key': crypto.randomUUID(), ...(form || !body ? {} : { 'Content-Type': 'application/json' }) },
-      body: form ? body : body ? JSON.stringify(body) : undefined,
-    });
-    const json = (await res.json()) as any;
-    if (res.status !== 200 && res.status !== 202) throw new Error(`${account.username} ${method} ${url} answered ${res.status}: ${JSON.stringify(json)}`);
-    return json;
-  };
-}
-
-async function uploadPhoto(api: Awaited<ReturnType<typeof sessionOf>>, colour: { r: number; g: number; b: number }, description: string) {
-  const jpeg = await sharp({ create: { width: 800, height: 800, channels: 3, background: colour } }).jpeg().toBuffer();
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'photo.jpg');
-  form.append('description', description);
-  let media = await api('POST', '/api/v2/media', form);
-  for (let tries = 0; media.url === null && tries < 240; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    media = await api('GET', `/api/v1/media/${media.id}`);
-  }
-  return media.id as string;
-}
 
 /** Root before-hooks run side by side in node:test, so the seeding waits for the harness here, once. */
 let seeding: Promise<void> | undefined;
@@ -67,9 +30,9 @@ async function seed() {
   const api = await sessionOf(server, mara);
   const me = await api('GET', '/api/v1/accounts/verify_credentials');
   const media = [
-    await uploadPhoto(api, { r: 220, g: 60, b: 40 }, 'A red square'),
-    await uploadPhoto(api, { r: 40, g: 160, b: 60 }, 'A green square'),
-    await uploadPhoto(api, { r: 40, g: 70, b: 200 }, 'A blue square'),
+    await uploadPhoto(api, { width: 800, height: 800, from: { r: 220, g: 60, b: 40 }, description: 'A red square' }),
+    await uploadPhoto(api, { width: 800, height: 800, from: { r: 40, g: 160, b: 60 }, description: 'A green square' }),
+    await uploadPhoto(api, { width: 800, height: 800, from: { r: 40, g: 70, b: 200 }, description: 'A blue square' }),
   ];
   const post = await api('POST', '/api/v1/statuses', { status: 'Three squares #colours, more at https://example.com/squares', media_ids: media });
   const fanApi = await sessionOf(server, fan);
