@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
 import type { Status } from '../api/mastodon-types.ts';
 import { useSession } from '../auth/session-context.tsx';
 import { Loading } from '../ui/feedback.tsx';
+import { InfiniteScrollTrigger } from '../ui/infinite-scroll-trigger.tsx';
 import { AuthorCommentTools } from './author-comment-tools.tsx';
 import { SimilarSection } from './cluster-row.tsx';
 import { CommentBox, type ReplyTarget } from './comment-box.tsx';
@@ -309,7 +310,7 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
         ) : null}
         {pages.status === 'ready' && pages.hasMore && (
           <>
-            {!pages.moreError && <MoreSentinel onVisible={pages.loadMore} isLoading={pages.isLoadingMore} itemCount={pages.items.length} />}
+            {!pages.moreError && <InfiniteScrollTrigger onVisible={pages.loadMore} isLoading={pages.isLoadingMore} itemCount={pages.items.length} margin="400px" className="comments-sentinel" />}
             <div className="load-more">
               <button type="button" className="button button-secondary" onClick={pages.loadMore} disabled={pages.isLoadingMore} aria-busy={pages.isLoadingMore}>
                 {pages.isLoadingMore ? 'Loading…' : 'Load more comments'}
@@ -320,24 +321,4 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
       </section>
     </CommentsContext.Provider>
   );
-}
-
-/** Loads the next page as the end of the comments comes near; the button stays as the fallback. */
-function MoreSentinel({ onVisible, isLoading, itemCount }: { onVisible: () => void; isLoading: boolean; itemCount: number }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const onVisibleRef = useRef(onVisible);
-  onVisibleRef.current = onVisible;
-  useEffect(() => {
-    const element = ref.current;
-    if (!element || isLoading || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((entry) => entry.isIntersecting)) onVisibleRef.current();
-      },
-      { rootMargin: '400px 0px' },
-    );
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [isLoading, itemCount]);
-  return <div ref={ref} className="comments-sentinel" aria-hidden="true" />;
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useApi } from '../api/api-context.tsx';
 import type { Status } from '../api/mastodon-types.ts';
@@ -7,6 +7,7 @@ import { PostCard } from '../posts/post-card.tsx';
 import { StoryTray } from '../stories/story-tray.tsx';
 import { LoadMoreButton } from '../ui/account-row.tsx';
 import { EmptyState, ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
+import { InfiniteScrollTrigger } from '../ui/infinite-scroll-trigger.tsx';
 import { CameraIcon } from '../ui/icons.tsx';
 import { usePagedList } from '../ui/use-paged-list.ts';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
@@ -70,7 +71,7 @@ export function HomePage() {
           {list.error ? <ErrorMessage error={list.error} /> : null}
           {list.hasMore ? (
             <>
-              {!list.error && <InfiniteScrollSentinel onVisible={list.loadMore} isLoading={list.isLoadingMore} itemCount={list.items.length} />}
+              {!list.error && <InfiniteScrollTrigger onVisible={list.loadMore} isLoading={list.isLoadingMore} itemCount={list.items.length} className="feed-sentinel" />}
               <LoadMoreButton isLoading={list.isLoadingMore} onClick={list.loadMore} />
             </>
           ) : (
@@ -80,30 +81,4 @@ export function HomePage() {
       )}
     </div>
   );
-}
-
-/**
- * Loads the next page as the end of the list comes near. The observer is made again after
- * each page, so a sentinel still in view asks once more; the Load more button stays as the
- * fallback where there is no IntersectionObserver.
- */
-function InfiniteScrollSentinel({ onVisible, isLoading, itemCount }: { onVisible: () => void; isLoading: boolean; itemCount: number }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const onVisibleRef = useRef(onVisible);
-  onVisibleRef.current = onVisible;
-
-  useEffect(() => {
-    const element = ref.current;
-    if (!element || isLoading || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((entry) => entry.isIntersecting)) onVisibleRef.current();
-      },
-      { rootMargin: '800px 0px' },
-    );
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [isLoading, itemCount]);
-
-  return <div ref={ref} className="feed-sentinel" aria-hidden="true" />;
 }

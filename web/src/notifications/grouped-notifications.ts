@@ -1,25 +1,6 @@
 import { withQuery, type ApiClient } from '../api/api-client.ts';
-import type { Account, Notification, NotificationType, Status } from '../api/mastodon-types.ts';
+import type { Account, GroupedNotificationsResults, Notification, NotificationGroup, NotificationType, Status } from '../api/mastodon-types.ts';
 import type { Story } from '../stories/stories-api.ts';
-
-/** One group as `GET /api/v2/notifications` sends it (Mastodon 4.3's grouped notifications). */
-export interface NotificationGroup {
-  group_key: string;
-  notifications_count: number;
-  type: NotificationType;
-  most_recent_notification_id: string;
-  page_min_id?: string;
-  page_max_id?: string;
-  latest_page_notification_at?: string;
-  sample_account_ids: string[];
-  status_id?: string;
-}
-
-export interface GroupedNotificationsResponse {
-  accounts: Account[];
-  statuses: Status[];
-  notification_groups: NotificationGroup[];
-}
 
 /** A group ready to draw: its accounts and post looked up, comments under their own type. */
 export interface GroupedNotification {
@@ -71,7 +52,7 @@ export function resolvedType(group: Pick<NotificationGroup, 'type' | 'group_key'
 }
 
 /** Joins a page's groups with its accounts and statuses; a group whose senders are all gone is dropped. */
-export function resolveGroups(response: GroupedNotificationsResponse): GroupedNotification[] {
+export function resolveGroups(response: GroupedNotificationsResults): GroupedNotification[] {
   const accounts = new Map((response.accounts ?? []).map((a) => [a.id, a]));
   const statuses = new Map((response.statuses ?? []).map((s) => [s.id, s]));
   return (response.notification_groups ?? []).flatMap((group) => {
@@ -121,7 +102,7 @@ async function withStories(api: ApiClient, path: string, items: GroupedNotificat
 }
 
 export async function fetchGroupedPage(api: ApiClient, path: string, signal?: AbortSignal): Promise<GroupedPage> {
-  const response = await api.request<GroupedNotificationsResponse>('GET', path, { signal });
+  const response = await api.request<GroupedNotificationsResults>('GET', path, { signal });
   const items = await withStories(api, path, resolveGroups(response.data ?? { accounts: [], statuses: [], notification_groups: [] }), signal);
   return { items, nextPath: response.nextPath };
 }

@@ -11,7 +11,7 @@ import { displayNameOf, profilePath } from '../ui/account-name.ts';
 import { htmlToText } from '../ui/html-to-text.ts';
 import { RelativeTime } from '../ui/relative-time.tsx';
 import { formatWhole, postIdOf, type GroupedNotification } from './grouped-notifications.ts';
-import { describeNotification } from './notification-item.tsx';
+import { describeNotification } from './describe-notification.ts';
 
 /** The server lists at most this many senders of a group. */
 const SAMPLE_LIMIT = 8;
