@@ -64,7 +64,10 @@ test('sign up, confirm from the mail, forget the password, reset it from the mai
   await page.getByRole('link', { name: 'Log in' }).click();
 
   await page.getByRole('link', { name: 'Forgot password?' }).click();
-  await page.getByLabel('Email').fill('forgetful@example.com');
+  // The page first (a lazy chunk under CI load can lag the click), and the field by its exact
+  // label: "Email" alone also matches the log-in page's "Username or email".
+  await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+  await page.getByLabel('Email', { exact: true }).fill('forgetful@example.com');
   await page.getByRole('button', { name: 'Send reset link' }).click();
   await page.getByRole('status').filter({ hasText: 'a link to choose a new password is on its way' }).waitFor();
 

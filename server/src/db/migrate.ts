@@ -29,6 +29,7 @@ import * as twoFactor from './migrations/0026-two-factor.ts';
 import * as mediaLifecycle from './migrations/0027-media-lifecycle.ts';
 import * as accountDeletion from './migrations/0028-account-deletion.ts';
 import * as dataArchives from './migrations/0029-data-archives.ts';
+import * as commentsByAccount from './migrations/0030-comments-by-account.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -61,6 +62,7 @@ const migrations: Record<string, Migration> = {
   '0027-media-lifecycle': mediaLifecycle,
   '0028-account-deletion': accountDeletion,
   '0029-data-archives': dataArchives,
+  '0030-comments-by-account': commentsByAccount,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

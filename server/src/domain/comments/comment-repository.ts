@@ -190,20 +190,39 @@ export class CommentRepository {
   }
 
   /**
-   * The first page's comments from people the viewer follows, best ranked first: they come
-   * before the rest of the "top" order. Pinned and folded ones are shown apart.
+   * The first page's comments from people the viewer follows, best ranked first, one per
+   * followed account (three friends rather than one friend three times): they come before the
+   * rest of the "top" order. Pinned and folded ones are shown apart. The walk starts from the
+   * viewer's follows and takes each one's best comment on the post from
+   * `statuses_comments_account`, so its cost follows the viewer's follows, never the post's
+   * 50,000 storm comments (walking those by rank and testing every author was 18 ms a request
+   * on SQLite for a viewer who follows none of them).
    */
   async followedTopIds(postId: string, viewer: Viewer, foldedKeys: string[], limit: number): Promise<Array<{ id: string; rank_score: number }>> {
-    let q = this.db
+    return this.db
       .selectFrom('statuses')
       .select(['id', 'rank_score'])
-      .where('post_id', '=', postId)
-      .where('in_reply_to_id', '=', postId)
-      .where('pinned_at', 'is', null)
-      .where('account_id', 'in', (eb) => eb.selectFrom('follows').select('target_account_id').where('follows.account_id', '=', viewer.accountId))
-      .where(listedCommentSql({ viewer }));
-    if (foldedKeys.length) q = q.where('fold_key', 'not in', foldedKeys);
-    return q.orderBy('rank_score', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('follows as f')
+          .select((inner) => {
+            let best = inner
+              .selectFrom('statuses as s')
+              .select('s.id')
+              .where('s.post_id', '=', postId)
+              .whereRef('s.account_id', '=', 'f.target_account_id')
+              .where('s.in_reply_to_id', '=', postId)
+              .where('s.pinned_at', 'is', null)
+              .where(listedCommentSql({ viewer }, 's'));
+            if (foldedKeys.length) best = best.where('s.fold_key', 'not in', foldedKeys);
+            return best.orderBy('s.rank_score', 'desc').orderBy('s.id', 'desc').limit(1).as('best');
+          })
+          .where('f.account_id', '=', viewer.accountId),
+      )
+      .orderBy('rank_score', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   /**

@@ -30,7 +30,7 @@ import { classifyTone, type Tone } from './tone.ts';
 export const STORM_MIN_ACCOUNTS = 5;
 /** Distinct accounts are counted over a fold's newest this many comments (a bounded read). */
 export const STORM_SCAN = 1000;
-/** How many comments from people the viewer follows lead the first page of the "top" order. */
+/** How many comments from people the viewer follows (the best of each, one per account) lead the first page of the "top" order. */
 export const FOLLOWED_FIRST = 3;
 /** The most comments one bulk action on a cluster takes per call; the answer says where to go on. */
 export const CLUSTER_BULK_MAX = 2000;
@@ -299,8 +299,8 @@ export class CommentService {
 
   /**
    * A page of a post's comments: conversation first, storms apart. The first page starts with
-   * pinned comments, then (in the "top" order, for a signed-in viewer) the best comments from
-   * people the viewer follows, then single comments in the chosen order: "top" by rank (likes,
+   * pinned comments, then (in the "top" order, for a signed-in viewer) the best comment of each of
+   * up to three people the viewer follows, then single comments in the chosen order: "top" by rank (likes,
    * replies, the post author's replies), "newest" newest first. Comments of storms (a phrase
    * from STORM_MIN_ACCOUNTS distinct accounts or more) are left out of the pages and listed on
    * the first page as clusters, largest first. One hydration for the whole page.
