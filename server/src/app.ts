@@ -33,6 +33,7 @@ import { registerPostPageRoutes } from './http/web/post-page.route.ts';
 import { registerProfilePageRoutes } from './http/web/profile-page.route.ts';
 import { registerStoryRoutes } from './http/glimpse/stories.route.ts';
 import { registerCommentRoutes } from './http/glimpse/comments.route.ts';
+import { registerGlimpseConversationRoutes } from './http/glimpse/conversations.route.ts';
 import { registerReportRoutes } from './http/mastodon/reports.route.ts';
 import { registerAdminRoutes } from './http/mastodon/admin.route.ts';
 import { registerInstanceSettingsRoutes } from './http/glimpse/instance-settings.route.ts';
@@ -134,6 +135,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerProfilePageRoutes(http, services);
   registerStoryRoutes(http, services);
   registerCommentRoutes(http, services);
+  registerGlimpseConversationRoutes(http, services);
   registerReportRoutes(http, services);
   registerAdminRoutes(http, services);
   registerInstanceSettingsRoutes(http, services);

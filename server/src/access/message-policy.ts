@@ -1,6 +1,6 @@
 import { type SqlBool, sql } from 'kysely';
 import { type AccountFacts, canSeeAccount, isSuspended } from './account-policy.ts';
-import { type SqlForm, column } from './sql-form.ts';
+import { type SqlForm, anyOf, column } from './sql-form.ts';
 import { type StoryFacts, canViewStory, isExpired } from './story-policy.ts';
 import { type ViewerContext, isBlockedEitherWay, isSelf } from './viewer-context.ts';
 
@@ -22,6 +22,27 @@ export function notMessageSql(statuses = 'statuses'): SqlForm {
 /** A message of a conversation (direct statuses written since conversations exist). */
 export function isConversationMessage(status: { visibility: string; conversation_id: string | null }): boolean {
   return isMessage(status) && status.conversation_id !== null;
+}
+
+/**
+ * Whether the viewer reads a message in its conversation's thread: its sender, and the
+ * accounts it was delivered to (its `mentions`), as canViewPost reads a direct status. A story
+ * reply the author's hidden words caught was delivered to nobody: only its sender reads it.
+ * (The thread's hydration then applies canViewPost itself: blocks and suspensions.)
+ */
+export function isMessageReader(ctx: ViewerContext, message: { account_id: string }, facts: { isMentioned: boolean }): boolean {
+  if (ctx.viewer === undefined) return false;
+  return isSelf(ctx, message.account_id) || facts.isMentioned;
+}
+
+/** The SQL form of isMessageReader over a `statuses` row (the `mentions` table holds deliveries). */
+export function messageReaderSql(ctx: Pick<ViewerContext, 'viewer'>, statuses = 'statuses'): SqlForm {
+  if (ctx.viewer === undefined) return sql<SqlBool>`1 = 0`;
+  const id = ctx.viewer.accountId;
+  return anyOf(
+    sql<SqlBool>`${column(statuses, 'account_id')} = ${id}`,
+    sql<SqlBool>`exists (select 1 from mentions as mr where mr.status_id = ${column(statuses, 'id')} and mr.account_id = ${id})`,
+  );
 }
 
 /**

@@ -8,8 +8,8 @@ import { newId } from '../../src/db/ids.ts';
 import type { Viewer, ViewerContext } from '../../src/access/viewer-context.ts';
 import { accountNotSuspendedSql, byUnsuspendedAccountSql, isHiddenBySuspension, isListedInDirectory, isSuspended, listedInDirectorySql } from '../../src/access/account-policy.ts';
 import { authorPostsVisibleSql, canViewPost, homeFeedAuthorSql, isHomeFeedAuthor, isPubliclyListable, publiclyListableSql } from '../../src/access/post-policy.ts';
-import { isMessage, notMessageSql } from '../../src/access/message-policy.ts';
-import { isListedComment, listedCommentSql } from '../../src/access/comment-policy.ts';
+import { isMessage, isMessageReader, messageReaderSql, notMessageSql } from '../../src/access/message-policy.ts';
+import { bulkTargetSql, isBulkTarget, isListedComment, listedCommentSql } from '../../src/access/comment-policy.ts';
 import { expiredStorySql, isExpired, liveStorySql } from '../../src/access/story-policy.ts';
 import type { StatusRow } from '../../src/domain/posts/post.ts';
 import { createWorld, type Actor, type World } from '../support/world.ts';
@@ -126,6 +126,36 @@ describe('access rules: each SQL form selects exactly what its predicate admits'
     const expected = rows.filter((r) => !isMessage(r)).map((r) => r.id);
     assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected));
     assert.ok(expected.length > 0 && expected.length < rows.length, 'some statuses are messages, not all');
+  });
+
+  test('message threads: messageReaderSql selects exactly the messages isMessageReader admits (sender and recipients), for every viewer', async () => {
+    // Each direct post is delivered to sam and to bo (its mentions); the direct comments to nobody.
+    const messages = (await statusesWithAuthors()).filter((r) => r.visibility === 'direct');
+    const delivered = messages.filter((r) => r.post_id === null);
+    await db.insertInto('mentions').values(delivered.flatMap((r) => [world.actors.sam, world.actors.bo].map((a) => ({ status_id: r.id, account_id: a.id })))).execute();
+    try {
+      for (const { name, viewer } of viewers) {
+        const ctx = await contextOf(viewer, messages.map((r) => r.account_id));
+        const selected = await db.selectFrom('statuses').select('id').where('id', 'in', messages.map((r) => r.id)).where(messageReaderSql(ctx)).execute();
+        const isMentioned = (r: { id: string; post_id: string | null }) => viewer !== undefined && r.post_id === null && [world.actors.sam.id, world.actors.bo.id].includes(viewer.accountId);
+        const expected = messages.filter((r) => isMessageReader(ctx, r, { isMentioned: isMentioned(r) }));
+        assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected.map((r) => r.id)), name);
+        if (viewer?.accountId === world.actors.sam.id) assert.ok(expected.length > 0 && expected.length < messages.length, 'a recipient reads the messages delivered to them, not all');
+      }
+    } finally {
+      await db.deleteFrom('mentions').where('status_id', 'in', delivered.map((r) => r.id)).execute();
+    }
+  });
+
+  test('cluster bulk actions: bulkTargetSql selects exactly the comments isBulkTarget admits (shown, not the actor\'s own), for every viewer', async () => {
+    const rows = (await statusesWithAuthors()).filter((r) => r.post_id !== null);
+    for (const { name, viewer } of viewers) {
+      const ctx = await contextOf(viewer, rows.map((r) => r.account_id));
+      const selected = await db.selectFrom('statuses').select('id').where('id', 'in', rows.map((r) => r.id)).where(bulkTargetSql(ctx)).execute();
+      const expected = rows.filter((r) => isBulkTarget(ctx, r));
+      assert.deepEqual(sorted(selected.map((r) => r.id)), sorted(expected.map((r) => r.id)), name);
+      assert.ok(expected.length > 0 && expected.length < rows.length, `${name}: some comments are targets, not all`);
+    }
   });
 
   test('suspension: accountNotSuspendedSql and byUnsuspendedAccountSql agree with isHiddenBySuspension for every viewer', async () => {

@@ -163,6 +163,38 @@ describe('direct messages and conversations', () => {
     assert.equal(back.unread, true);
   });
 
+  test("a conversation's thread lists the messages its reader reads, newest first, paged with Link headers, and is 404 to anyone else", async () => {
+    const a = await dm(world, 'mara', '@remi shall we shoot at dawn?');
+    const b = (await world.post('remi', '/api/v1/statuses', { status: 'yes, 6am', in_reply_to_id: a.id })).body;
+    const c = (await world.post('mara', '/api/v1/statuses', { status: 'see you there', in_reply_to_id: b.id })).body;
+    const conversationId = a.glimpse.conversation_id;
+    assert.ok(conversationId, 'a message names its conversation');
+    assert.deepEqual([b.glimpse.conversation_id, c.glimpse.conversation_id], [conversationId, conversationId]);
+    for (const reader of ['mara', 'remi'] as const) {
+      const thread = await world.get(reader, `${S}/conversations/${conversationId}/messages`);
+      assert.equal(thread.status, 200);
+      assert.deepEqual(thread.body.map((m: any) => m.id), [c.id, b.id, a.id], reader);
+    }
+    const first = await world.get('remi', `${S}/conversations/${conversationId}/messages?limit=2`);
+    assert.deepEqual(first.body.map((m: any) => m.id), [c.id, b.id]);
+    const next = linkTargets(first, world.config.publicUrl).next!;
+    assert.deepEqual((await world.get('remi', next)).body.map((m: any) => m.id), [a.id]);
+    const one = await world.get('remi', `${S}/conversations/${conversationId}`);
+    assert.equal(one.status, 200);
+    assert.deepEqual([one.body.id, one.body.last_status.id, one.body.unread], [conversationId, c.id, true]);
+    assert.deepEqual(one.body.accounts.map((x: any) => x.username), ['mara']);
+    // Not a participant, or nothing there: the same 404.
+    for (const url of [`${S}/conversations/${conversationId}`, `${S}/conversations/${conversationId}/messages`, `${S}/conversations/999999/messages`]) {
+      const res = await world.get('sam', url);
+      assert.deepEqual([res.status, res.body], [404, { error: 'Record not found' }], url);
+    }
+    assert.equal((await world.get(undefined, `${S}/conversations/${conversationId}/messages`)).status, 401);
+    // Removed from the list: its thread is gone for that participant too, until a new message.
+    await world.request('remi', 'DELETE', `/api/v1/conversations/${conversationId}`);
+    assert.equal((await world.get('remi', `${S}/conversations/${conversationId}/messages`)).status, 404);
+    assert.equal((await world.get('mara', `${S}/conversations/${conversationId}/messages`)).status, 200);
+  });
+
   test("someone else's conversation is 404 to read or remove", async () => {
     const sent = await dm(world, 'mara', '@ines private');
     const conversation = (await conversationsOf(world, 'ines')).find((c) => c.last_status?.id === sent.id);
@@ -317,6 +349,10 @@ describe('story replies and reactions land in conversations', () => {
     assert.equal(samSide.last_status.content, '<p>pineapple on pizza</p>');
     assert.deepEqual(samSide.accounts.map((a: any) => a.username), ['mara']);
     assert.equal((await world.get('mara', `/api/v1/statuses/${samSide.last_status.id}`)).status, 404);
+    // In the thread too: the sender reads it, the author does not.
+    const thread = (as: 'mara' | 'sam') => world.get(as, `${S}/conversations/${samSide.id}/messages`);
+    assert.equal((await thread('sam')).body[0].id, samSide.last_status.id);
+    assert.equal((await thread('mara')).body.some((m: any) => m.id === samSide.last_status.id), false);
   });
 
   test('once the story has expired the message still shows which story it answers, without its photo', async () => {

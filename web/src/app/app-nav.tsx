@@ -6,7 +6,7 @@ import { useUnreadNotifications } from '../notifications/unread-notifications-co
 import { Avatar } from '../ui/avatar.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
-import { CompassIcon, FlagIcon, HeartIcon, HomeIcon, LogOutIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, ServerIcon, SettingsIcon } from '../ui/icons.tsx';
+import { CompassIcon, FlagIcon, HeartIcon, HomeIcon, LogOutIcon, MessagesIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, ServerIcon, SettingsIcon } from '../ui/icons.tsx';
 import { profilePath } from '../ui/account-name.ts';
 
 function NavItem({ to, label, icon, end, badge, className }: { to: string; label: string; icon: ReactNode; end?: boolean; badge?: number; className?: string }) {
@@ -73,6 +73,8 @@ export function AppNav({ account }: { account: Account }) {
           <NavItem to="/explore" label="Explore" icon={<CompassIcon />} />
           <NavItem to="/compose" label="New post" icon={<PlusSquareIcon />} />
           <NavItem to="/notifications" label="Notifications" icon={<HeartIcon />} badge={count} />
+          {/* On a phone Messages is in the top bar instead (app-layout.css). */}
+          <NavItem to="/direct" label="Messages" icon={<MessagesIcon />} className="nav-item-messages" />
           <NavItem to="/follow-requests" label="Follow requests" icon={<PersonAddIcon />} />
           <NavItem to={profilePath(account)} end label="Profile" icon={<Avatar account={account} size="small" />} />
           {/* Staff links leave the bottom tab bar on a phone (too many tabs); the top bar's menu has them. */}
@@ -100,6 +102,12 @@ export function AppNav({ account }: { account: Account }) {
             )}
           </nav>
         )}
+        <NavLink to="/direct" className="nav-link nav-messages-top">
+          <span className="nav-icon">
+            <MessagesIcon />
+          </span>
+          <span className="nav-label">Messages</span>
+        </NavLink>
         <NavLink to="/settings" className="nav-link">
           <span className="nav-icon">
             <SettingsIcon />

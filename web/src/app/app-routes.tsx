@@ -44,6 +44,9 @@ const HiddenCommentsRoute = lazyPage(() => import('../moderation/hidden-comments
 const HiddenWordsPage = lazyPage(() => import('../moderation/hidden-words-page.tsx'), 'HiddenWordsPage');
 const FiltersPage = lazyPage(() => import('../filters/filters-page.tsx'), 'FiltersPage');
 const ScheduledPostsPage = lazyPage(() => import('../scheduled/scheduled-page.tsx'), 'ScheduledPostsPage');
+const InboxPage = lazyPage(() => import('../conversations/inbox-page.tsx'), 'InboxPage');
+const NewMessagePage = lazyPage(() => import('../conversations/new-message-page.tsx'), 'NewMessagePage');
+const ConversationRoute = lazyPage(() => import('../conversations/thread-page.tsx'), 'ConversationRoute');
 
 /**
  * React Router has no partial segments, so `/@username` is matched as `/:handle` and the
@@ -82,6 +85,9 @@ export function AppRoutes() {
           <Route path="compose" element={<ComposePage />} />
           <Route path="stories/new" element={<StoryComposerPage />} />
           <Route path="notifications" element={<NotificationsPage />} />
+          <Route path="direct" element={<InboxPage />} />
+          <Route path="direct/new" element={<NewMessagePage />} />
+          <Route path="direct/:conversationId" element={<ConversationRoute />} />
           <Route path="admin/reports" element={<AdminReportsPage />} />
           <Route path="admin/instance" element={<InstanceSettingsPage />} />
           <Route path="follow-requests" element={<FollowRequestsPage />} />

@@ -134,6 +134,12 @@ export const NotificationGroupRow = forwardRef<HTMLLIElement, { item: GroupedNot
           Review request
         </Link>
       )}
+      {(type === 'story_reply' || type === 'story_reaction') && first && (
+        // The answer lands in the conversation the reply started (the same two people).
+        <Link to={`/direct/new?to=${encodeURIComponent(first.acct)}`} className="button button-secondary button-small">
+          Reply
+        </Link>
+      )}
       <ViewStoryLink notification={single} />
       {item.status && <PostThumbnail item={item} />}
     </li>

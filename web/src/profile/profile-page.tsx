@@ -85,7 +85,12 @@ function ProfileView({ account, viewer, onAccountChanged }: { account: Account; 
                   {relationship.blocking ? (
                     <span className="profile-blocked-note">You blocked this account</span>
                   ) : (
-                    <FollowButton accountId={account.id} relationship={relationship} onChange={onRelationship} locked={account.locked} />
+                    <>
+                      <FollowButton accountId={account.id} relationship={relationship} onChange={onRelationship} locked={account.locked} />
+                      <Link className="button button-secondary" to={`/direct/new?to=${encodeURIComponent(account.acct)}`}>
+                        Message
+                      </Link>
+                    </>
                   )}
                   <ProfileActionsMenu accountId={account.id} name={account.acct} relationship={relationship} onChange={onRelationship} />
                 </>

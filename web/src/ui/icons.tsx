@@ -187,3 +187,11 @@ export const BookmarkFilledIcon = () => (
     <path d="M19 21l-7-5.5L5 21V4a1 1 0 0 1 1-1h12a1 1 0 0 1 1 1z" />
   </Icon>
 );
+
+/** A speech bubble with a paper plane's fold: direct messages. */
+export const MessagesIcon = () => (
+  <Icon>
+    <path d="M12 3a9 8.5 0 0 0-7.6 13L3 21l5-1.6A9 8.5 0 1 0 12 3z" />
+    <path d="m7.5 13.5 3-3 2.5 2 3.5-3.5" />
+  </Icon>
+);

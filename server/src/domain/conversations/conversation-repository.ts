@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Viewer } from '../../access/viewer-context.ts';
+import { messageReaderSql } from '../../access/message-policy.ts';
 
 export interface ConversationRow {
   id: string;
@@ -83,6 +85,18 @@ export class ConversationRepository {
       return rows.reverse() as AccountConversationRow[];
     }
     return (await q.orderBy('ac.last_status_id', 'desc').limit(paging.limit).execute()) as AccountConversationRow[];
+  }
+
+  /** A page of the messages of one conversation the viewer reads (messageReaderSql), newest first (`statuses_conversation`). */
+  async messageIds(conversationId: string, viewer: Viewer, paging: ConversationPaging): Promise<string[]> {
+    let q = this.db.selectFrom('statuses').select('id').where('conversation_id', '=', conversationId).where(messageReaderSql({ viewer }));
+    if (paging.maxId) q = q.where('id', '<', paging.maxId);
+    if (paging.sinceId) q = q.where('id', '>', paging.sinceId);
+    if (paging.minId) {
+      const rows = await q.where('id', '>', paging.minId).orderBy('id', 'asc').limit(paging.limit).execute();
+      return rows.map((r) => r.id).reverse();
+    }
+    return (await q.orderBy('id', 'desc').limit(paging.limit).execute()).map((r) => r.id);
   }
 
   /** The account's state of one conversation (removed ones included). */

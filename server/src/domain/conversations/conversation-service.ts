@@ -207,6 +207,16 @@ export class ConversationService {
     return view;
   }
 
+  /**
+   * One conversation's messages the viewer reads, newest first, paged by id (max_id, since_id,
+   * min_id): the thread of the inbox. 404 unless the conversation is the viewer's and not removed.
+   */
+  async messages(viewer: Viewer, id: string, paging: ConversationPaging): Promise<{ messages: HydratedPost[]; ids: string[] }> {
+    await this.get(viewer, id);
+    const ids = await this.conversations.messageIds(id, viewer, paging);
+    return { messages: await this.hydrator.hydrate(viewer, ids), ids };
+  }
+
   /** Marks the conversation read (or, with `read` false, unread again) for the viewer. */
   async markRead(viewer: Viewer, id: string, read = true): Promise<ConversationView> {
     await this.get(viewer, id);

@@ -257,6 +257,8 @@ export interface StatusGlimpse {
   like_count_hidden: boolean;
   /** What the viewer may do with it; the client shows it and never decides again. */
   can: PostCapabilities;
+  /** A direct message's conversation: its thread is GET /api/glimpse/v1/conversations/:id/messages. */
+  conversation_id?: string;
   /** A message answering a story: its photo while the viewer may see it live. */
   story?: { id: string; preview_url: string | null; expired: boolean };
 }

@@ -107,6 +107,8 @@ export function viewerGlimpse(ctx: StatusPresentContext, post: HydratedPost): Om
     ...(post.hiddenReasonVisible ? { hidden_reason: post.status.hidden_reason } : {}),
     like_count_hidden: !post.likeCountVisible,
     can: post.can,
+    // A message's conversation (GET /api/glimpse/v1/conversations/:id/messages); only its participants see a message at all.
+    ...(post.status.conversation_id ? { conversation_id: post.status.conversation_id } : {}),
     // A message answering a story (a story reply or reaction): its photo while the viewer may see it live.
     ...(post.story
       ? { story: { id: post.story.id, preview_url: post.story.preview ? presentMediaAttachment(ctx.mediaUrls, post.story.preview, { restricted: true }).preview_url : null, expired: post.story.expired } }
