@@ -22,6 +22,7 @@ import { GroupCommit } from '../../db/group-commit.ts';
 import { type CommentCursor, type CommentRepository } from './comment-repository.ts';
 import { foldKey } from './fold-key.ts';
 import { classifyTone, type Tone } from './tone.ts';
+import { StormCache, type Storm } from './storm-cache.ts';
 
 /**
  * A storm: near-identical comments from at least this many distinct accounts fold into the
@@ -121,6 +122,8 @@ export class CommentService {
     private readonly limiter: RateLimit | undefined,
     /** New comments commit in groups: a storm pays one commit per group, not per comment. */
     private readonly commentWrites: GroupCommit = new GroupCommit(db),
+    /** The storms of the biggest posts, kept a few seconds (storm-cache.ts); capacity 0 reads them every time. */
+    private readonly stormCache: StormCache = new StormCache(0),
   ) {}
 
   private async visiblePost(viewer: Viewer | undefined, id: string): Promise<HydratedPost> {
@@ -314,7 +317,7 @@ export class CommentService {
     if (post.status.post_id !== null) throw notFound();
     const cursor = decodeCursor(options.cursor);
     const firstPage = cursor === undefined;
-    const storms = await this.storms(postId);
+    const storms = await this.stormCache.get(postId, post.repliesCount, () => this.storms(postId));
     const stormKeys = storms.map((f) => f.key);
     const [pinnedIds, followed] = await Promise.all([
       firstPage ? this.comments.pinnedIds(postId) : Promise.resolve([]),
@@ -347,7 +350,7 @@ export class CommentService {
   }
 
   /** The post's storms, largest first: folds of STORM_MIN_ACCOUNTS comments or more, by as many distinct accounts. */
-  private async storms(postId: string): Promise<Array<{ key: string; text: string; count: number; accounts: number }>> {
+  private async storms(postId: string): Promise<Storm[]> {
     const candidates = await this.comments.folds(postId, STORM_MIN_ACCOUNTS, 100);
     const accounts = await this.comments.foldAccounts(postId, candidates.map((f) => f.key), STORM_SCAN);
     return candidates.map((f) => ({ ...f, accounts: accounts.get(f.key) ?? 0 })).filter((f) => f.accounts >= STORM_MIN_ACCOUNTS);
@@ -401,6 +404,7 @@ export class CommentService {
         await this.comments.insertReports(trx, reports);
       }
     });
+    this.stormCache.forget(postId);
     const last = rows[rows.length - 1];
     return { comments, accounts: byAccount.size, nextMaxId: rows.length === CLUSTER_BULK_MAX && last ? last.id : null };
   }
@@ -456,6 +460,7 @@ export class CommentService {
         await this.comments.bumpFold(trx, row.post_id!, row.fold_key, row.text.trim().slice(0, 100), 1);
       }
     });
+    this.stormCache.forget(row.post_id!);
     return this.visiblePost(viewer, commentId);
   }
 
