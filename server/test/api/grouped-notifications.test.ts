@@ -50,6 +50,11 @@ describe('notification types Mastodon clients understand', () => {
     assert.deepEqual(res.body.map((n: any) => [n.type, n.story?.id, n.story_response?.text]), [['story_reply', storyId, 'Wow']]);
     const grouped = await world.get('mara', '/api/v2/notifications?types[]=story_reply');
     assert.deepEqual(grouped.body.notification_groups.map((g: any) => g.type), ['story_reply']);
+    // The group carries the story and the words, as the Glimpse list does: no second request.
+    const [group] = grouped.body.notification_groups;
+    assert.equal(group.glimpse.story.id, storyId);
+    assert.equal(group.glimpse.story_response.text, 'Wow');
+    assert.equal((await world.get('mara', '/api/v2/notifications?types[]=follow')).body.notification_groups[0].glimpse, undefined);
   });
 
   test('the Glimpse API (the web client) shows every type under its own name, comments as comments', async () => {
@@ -109,6 +114,13 @@ describe('grouped notifications', () => {
     assert.equal(group.type, 'mention');
     assert.equal(group.notifications_count, 3);
     assert.deepEqual(group.sample_account_ids, [world.actors.mara.id, world.actors.sam.id, world.actors.ines.id]);
+    // The comment and the post it is on are both in the page's statuses: the row's thumbnail is the post's.
+    const body = (await world.get(me, '/api/v2/notifications')).body;
+    const comment = body.statuses.find((st: any) => st.id === group.status_id);
+    assert.equal(comment.glimpse.post_id, post.id);
+    const parent = body.statuses.find((st: any) => st.id === post.id);
+    assert.ok(parent, 'the commented post is in the page');
+    assert.equal(parent.media_attachments.length, 1);
   });
 
   test('paging by group: limit, max_id from the Link header, and a group whose older notifications come on the next page', async () => {

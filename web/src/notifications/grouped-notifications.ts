@@ -11,6 +11,8 @@ export interface GroupedNotification {
   accounts: Account[];
   /** The post liked, or the newest comment or mention. */
   status: Status | null;
+  /** The post the row is about: `status`, or the post a comment is on (the page carries both). */
+  post: Status | null;
   mostRecentId: string;
   createdAt: string;
   /** Glimpse: the story and the reply or reaction of a story notification. */
@@ -58,53 +60,27 @@ export function resolveGroups(response: GroupedNotificationsResults): GroupedNot
   return (response.notification_groups ?? []).flatMap((group) => {
     const senders = group.sample_account_ids.flatMap((id) => (accounts.has(id) ? [accounts.get(id)!] : []));
     if (senders.length === 0) return [];
+    const status = group.status_id ? (statuses.get(group.status_id) ?? null) : null;
+    const postId = status?.glimpse.post_id ?? status?.id;
     return [
       {
         key: group.group_key,
         type: resolvedType(group),
         count: Math.max(1, group.notifications_count),
         accounts: senders,
-        status: group.status_id ? (statuses.get(group.status_id) ?? null) : null,
+        status,
+        post: postId ? (statuses.get(postId) ?? null) : null,
         mostRecentId: group.most_recent_notification_id,
         createdAt: group.latest_page_notification_at ?? '',
+        ...(group.glimpse ? { story: (group.glimpse.story ?? null) as Story | null, story_response: group.glimpse.story_response ?? null } : {}),
       },
     ];
   });
 }
 
-/**
- * The post a notification is about: a comment's post (Glimpse's `post_id`), otherwise the
- * status itself. Null when it is not in the page (then it is loaded on its own).
- */
-export function postIdOf(item: GroupedNotification): string | null {
-  if (!item.status) return null;
-  const postId = (item.status as Status & { glimpse: { post_id?: string | null } }).glimpse?.post_id;
-  return postId ?? item.status.id;
-}
-
-/**
- * The v2 groups leave out Glimpse's story fields, so a page holding story notifications reads
- * them from the Glimpse list under the same cursor: story notifications are never grouped, so
- * the page's are the newest ones below that cursor (one request per page, only when needed).
- */
-async function withStories(api: ApiClient, path: string, items: GroupedNotification[], signal?: AbortSignal): Promise<GroupedNotification[]> {
-  const storyItems = items.filter((item) => STORY_TYPES.includes(item.type));
-  if (storyItems.length === 0) return items;
-  const maxId = new URL(path, 'http://placeholder.invalid').searchParams.get('max_id');
-  const page = await api
-    .getPage<Notification & { story?: Story | null }>('/api/glimpse/v1/notifications', { types: STORY_TYPES, limit: 40, max_id: maxId }, signal)
-    .catch(() => ({ items: [] as Array<Notification & { story?: Story | null }> }));
-  const byId = new Map(page.items.map((n) => [n.id, n]));
-  return items.map((item) => {
-    const found = byId.get(item.mostRecentId);
-    return found ? { ...item, story: found.story ?? null, story_response: found.story_response ?? null } : item;
-  });
-}
-
 export async function fetchGroupedPage(api: ApiClient, path: string, signal?: AbortSignal): Promise<GroupedPage> {
   const response = await api.request<GroupedNotificationsResults>('GET', path, { signal });
-  const items = await withStories(api, path, resolveGroups(response.data ?? { accounts: [], statuses: [], notification_groups: [] }), signal);
-  return { items, nextPath: response.nextPath };
+  return { items: resolveGroups(response.data ?? { accounts: [], statuses: [], notification_groups: [] }), nextPath: response.nextPath };
 }
 
 const number = new Intl.NumberFormat('en');

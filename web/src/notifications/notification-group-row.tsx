@@ -1,16 +1,14 @@
-import { useQuery } from '@tanstack/react-query';
 import { forwardRef, type CSSProperties } from 'react';
 import { Link } from 'react-router';
-import { useApi } from '../api/api-context.tsx';
 import type { Account, Notification, Status } from '../api/mastodon-types.ts';
-import { fetchStatus, postPath } from '../api/statuses-api.ts';
+import { postPath } from '../api/statuses-api.ts';
 import { imageSources } from '../posts/media-sources.ts';
 import { StoryReplyText, ViewStoryLink } from '../stories/story-notification.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { displayNameOf, profilePath } from '../ui/account-name.ts';
 import { htmlToText } from '../ui/html-to-text.ts';
 import { RelativeTime } from '../ui/relative-time.tsx';
-import { formatWhole, postIdOf, type GroupedNotification } from './grouped-notifications.ts';
+import { formatWhole, type GroupedNotification } from './grouped-notifications.ts';
 import { describeNotification } from './describe-notification.ts';
 
 /** The server lists at most this many senders of a group. */
@@ -46,18 +44,8 @@ export function groupSentence(item: Pick<GroupedNotification, 'type' | 'count' |
   }
 }
 
-/** The post's first photo, beside the row; a comment's post is loaded when the page lacks it. */
-function PostThumbnail({ item }: { item: GroupedNotification }) {
-  const api = useApi();
-  const postId = postIdOf(item);
-  const inPage = item.status && item.status.id === postId ? item.status : null;
-  const loaded = useQuery({
-    queryKey: ['status', postId],
-    queryFn: ({ signal }) => fetchStatus(api, postId!, signal),
-    enabled: postId !== null && inPage === null,
-    staleTime: 5 * 60_000,
-  });
-  const post = inPage ?? loaded.data ?? null;
+/** The post's first photo, beside the row (the page carries the post a comment is on). */
+function PostThumbnail({ post }: { post: Status | null }) {
   const media = post?.media_attachments[0];
   if (!post || !media) return null;
   const { src } = imageSources(media, 'small');
@@ -141,7 +129,7 @@ export const NotificationGroupRow = forwardRef<HTMLLIElement, { item: GroupedNot
         </Link>
       )}
       <ViewStoryLink notification={single} />
-      {item.status && <PostThumbnail item={item} />}
+      <PostThumbnail post={item.post} />
     </li>
   );
 });

@@ -50,7 +50,6 @@ describe('grouped notifications', () => {
     const server = installFetchMock();
     signedInAs(server, mara);
     server.on('GET', '/api/v1/follow_requests', { body: [makeAccount('stranger', { id: '30' })] });
-    server.on('GET', '/api/v1/statuses/500', { body: photo });
     server.on('GET', '/api/v2/notifications', {
       body: {
         accounts: [ines, sam],
@@ -69,6 +68,8 @@ describe('grouped notifications', () => {
     expect(screen.getByText(textOf('Sam and ines left 300 comments on your post: Happy birthday!'))).toBeTruthy();
     await waitFor(() => expect(screen.getAllByRole('link', { name: 'Open post' })).toHaveLength(2));
     expect(screen.getAllByRole('link', { name: 'Open post' })[0].getAttribute('href')).toBe('/@mara/500');
+    // The comment's post came with the page: no request per row.
+    expect(server.calls.filter((c) => c.path.startsWith('/api/v1/statuses/'))).toHaveLength(0);
     await screen.findByText('stranger', { selector: '.pending-requests-who' });
     const pending = document.querySelector('a.pending-requests')!;
     expect(pending.getAttribute('href')).toBe('/follow-requests');
@@ -80,6 +81,26 @@ describe('grouped notifications', () => {
     expect(asked).toContain('mention');
     expect(asked).toContain('follow_request');
   }, 15_000);
+
+  it('a story reply shows its words and a Reply link from the group itself, without another request', async () => {
+    const server = installFetchMock();
+    signedInAs(server, mara);
+    server.on('GET', '/api/v1/follow_requests', { body: [] });
+    server.on('POST', '/api/v1/markers', { body: {} });
+    server.on('GET', '/api/v2/notifications', {
+      body: {
+        accounts: [ines],
+        statuses: [],
+        notification_groups: [
+          { group_key: 'ungrouped-70', type: 'story_reply', notifications_count: 1, most_recent_notification_id: '70', latest_page_notification_at: now, sample_account_ids: ['7'], glimpse: { story: null, story_response: { id: '71', text: 'Happy birthday!', emoji: null } } },
+        ],
+      },
+    });
+    renderApp('/notifications');
+    expect(await screen.findByText('Happy birthday!')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Reply' }).getAttribute('href')).toBe('/direct/new?to=ines');
+    expect(server.callsTo('GET', '/api/glimpse/v1/notifications')).toHaveLength(0);
+  });
 
   it('filters with tabs on the server: mentions and comments, follow requests', async () => {
     const server = installFetchMock();
@@ -131,6 +152,7 @@ describe('grouped notifications', () => {
       count: 2,
       accounts: [ines, sam],
       status: null,
+      post: null,
       mostRecentId: String(20_000 - i),
       createdAt: now,
     }));

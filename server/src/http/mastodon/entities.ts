@@ -311,9 +311,14 @@ export interface NotificationGroup {
   latest_page_notification_at?: string;
   sample_account_ids: string[];
   status_id?: string;
+  /** Glimpse: a story notification's story (null once it expired or went) and reply or reaction, as the Glimpse list sends them. */
+  glimpse?: { story?: unknown; story_response?: StoryResponse | null };
 }
 
-/** GET /api/v2/notifications: the groups with their accounts and statuses, each sent once. */
+/**
+ * GET /api/v2/notifications: the groups with their accounts and statuses, each sent once. A
+ * comment's post is among the statuses too (its `glimpse.post_id`), for the row's thumbnail.
+ */
 export interface GroupedNotificationsResults {
   accounts: Account[];
   partial_accounts?: PartialAccount[];

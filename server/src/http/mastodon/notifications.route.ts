@@ -11,6 +11,7 @@ import { presentNotificationRows } from './presenters/notification-page.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { notFound } from '../../errors.ts';
 import type { GroupedNotificationsResults, Status } from './entities.ts';
+import { presentStatus } from './presenters/status.presenter.ts';
 
 // Schemas are built once: zod compiles each on first use, which is costly per request.
 const limitQuery = z.object({ limit: intish(1, 1000).optional() }).passthrough();
@@ -143,6 +144,9 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
     const presentedAccounts = accountIds.flatMap((id) => { const a = accounts.get(id); return a ? [presentAccount(ctx, a)] : []; });
     const statuses = new Map<string, Status>();
     for (const n of presented) if (n.status) statuses.set(n.status.id, n.status);
+    // The posts the page's comments are on, in one batch: a row shows its post's photo.
+    const parentIds = [...new Set([...statuses.values()].flatMap((st) => (st.glimpse.post_id && !statuses.has(st.glimpse.post_id) ? [st.glimpse.post_id] : [])))];
+    if (parentIds.length) for (const p of await services.hydrator.hydrate(viewer, parentIds)) statuses.set(p.status.id, presentStatus(ctx, p));
     return {
       accounts: presentedAccounts.filter((a) => fullIds.has(a.id)),
       ...(expand === 'partial_avatars'
@@ -159,6 +163,7 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
           ...(withPage ? { page_min_id: g.page_min_id, page_max_id: g.page_max_id, latest_page_notification_at: g.row.created_at } : {}),
           sample_account_ids: g.sample_account_ids.filter((id) => accounts.has(id)),
           ...(n.status ? { status_id: n.status.id } : {}),
+          ...(n.story !== undefined || n.story_response !== undefined ? { glimpse: { story: n.story ?? null, story_response: n.story_response ?? null } } : {}),
         };
       }),
     };
