@@ -66,6 +66,8 @@ const signedInPaths = () => [
   '/compose',
   '/stories/new',
   '/notifications',
+  '/direct',
+  '/direct/new',
   '/follow-requests',
   '/@mara',
   '/@mara/followers',

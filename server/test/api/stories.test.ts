@@ -46,6 +46,15 @@ describe('stories: the birthday story with text and a mention', () => {
     assert.equal(Date.parse(story.expires_at) - Date.parse(story.created_at), 24 * HOUR);
   });
 
+  test('a text layer may have an outline colour, kept as given; anything but a colour is 422', async () => {
+    const outlined = await postStory(world, 'mara', { overlays: [{ type: 'text', text: 'Party!', x: 0.5, y: 0.5, color: '#ffffff', outline: '#000000' }] });
+    assert.equal(outlined.overlays[0].outline, '#000000');
+    const media_id = await uploadPhoto(world, 'mara');
+    const bad = await world.post('mara', `${S}/stories`, { media_id, overlays: [{ type: 'text', text: 'x', x: 0.5, y: 0.5, outline: 'red; background: url(x)' }] });
+    assert.equal(bad.status, 422);
+    assert.match(bad.body.error, /outline/);
+  });
+
   test('the mentioned friend gets a story_mention notification carrying the story', async () => {
     const res = await world.get('ines', '/api/v1/notifications?types[]=story_mention');
     assert.equal(res.body.length, 1);

@@ -27,6 +27,8 @@ export interface TextOverlay {
   scale?: number;
   color?: string;
   background?: string;
+  /** A contrasting edge around the letters (Glimpse's outline text style). */
+  outline?: string;
   font?: StoryFont | (string & {});
   align?: StoryAlign;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { isAbort, messageOf } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
 import type { Account, MediaAttachment } from '../api/mastodon-types.ts';
@@ -171,7 +171,12 @@ export function StoryComposerPage() {
 
   return (
     <div className="page story-composer">
-      <h1 className="page-title">New story</h1>
+      <div className="story-composer-header">
+        <h1 className="page-title">New story</h1>
+        <Link to="/" className="button button-secondary button-small">
+          Cancel
+        </Link>
+      </div>
       <form className="story-composer-form" onSubmit={share} noValidate>
         <div className="composer-photo-picker">
           <input id={fileId} className="visually-hidden composer-file" type="file" accept="image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif" onChange={onFile} />
@@ -433,8 +438,12 @@ function LayerEditor({
           </div>
           <div className="layer-options">
             <label className="composer-check">
-              <input type="checkbox" checked={layer.hasBackground} onChange={(e) => setText({ hasBackground: e.target.checked })} />
+              <input type="checkbox" checked={layer.hasBackground} onChange={(e) => setText({ hasBackground: e.target.checked, ...(e.target.checked ? { hasOutline: false } : {}) })} />
               Background
+            </label>
+            <label className="composer-check">
+              <input type="checkbox" checked={layer.hasOutline} onChange={(e) => setText({ hasOutline: e.target.checked, ...(e.target.checked ? { hasBackground: false } : {}) })} />
+              Outline
             </label>
             <label className="composer-select">
               <span>Font</span>

@@ -80,6 +80,22 @@ describe('the story composer', () => {
     });
   });
 
+  it('the outline style puts a contrasting edge around the letters, and takes the place of a background', async () => {
+    const server = installFetchMock();
+    server.on('POST', '/api/glimpse/v1/stories', { body: {} });
+    await withPhoto(server);
+    fireEvent.click(screen.getByRole('button', { name: 'Add text' }));
+    fireEvent.change(screen.getByLabelText('Story text'), { target: { value: 'Party!' } });
+    fireEvent.click(screen.getByLabelText('Background'));
+    fireEvent.click(screen.getByLabelText('Outline'));
+    expect((screen.getByLabelText('Background') as HTMLInputElement).checked).toBe(false);
+    const drawn = screen.getByRole('button', { name: /^Text layer 1: Party!/ }).querySelector('p')!;
+    expect(drawn.style.textShadow).toContain('#000000');
+    fireEvent.click(shareButton());
+    await waitFor(() => expect(server.callsTo('POST', '/api/glimpse/v1/stories')).toHaveLength(1));
+    expect((server.callsTo('POST', '/api/glimpse/v1/stories')[0].body as { overlays: unknown[] }).overlays[0]).toEqual({ type: 'text', text: 'Party!', x: 0.5, y: 0.5, color: '#ffffff', outline: '#000000', font: 'classic', align: 'center' });
+  });
+
   it('drags a layer with the pointer, kept on the picture', async () => {
     const server = installFetchMock();
     await withPhoto(server);

@@ -13,6 +13,8 @@ export interface TextLayer {
   /** The chosen colour: of the letters, or of the box behind them when `hasBackground`. */
   colour: string;
   hasBackground: boolean;
+  /** An edge of the contrasting colour around the letters (never with a background). */
+  hasOutline: boolean;
   font: StoryFont;
   align: StoryAlign;
 }
@@ -56,7 +58,7 @@ export function canAddLayer(layers: readonly Layer[]): boolean {
 }
 
 export function newTextLayer(): TextLayer {
-  return { key: newKey(), type: 'text', text: '', x: 0.5, y: 0.5, rotation: 0, scale: 1, colour: '#ffffff', hasBackground: false, font: 'classic', align: 'center' };
+  return { key: newKey(), type: 'text', text: '', x: 0.5, y: 0.5, rotation: 0, scale: 1, colour: '#ffffff', hasBackground: false, hasOutline: false, font: 'classic', align: 'center' };
 }
 
 export function newMentionLayer(account: Account): MentionLayer {
@@ -84,8 +86,9 @@ export function contrastOn(hex: string): string {
 }
 
 /** The colours a text layer is drawn with. */
-export function textColours(layer: Pick<TextLayer, 'colour' | 'hasBackground'>): { color: string; background?: string } {
-  return layer.hasBackground ? { color: contrastOn(layer.colour), background: layer.colour } : { color: layer.colour };
+export function textColours(layer: Pick<TextLayer, 'colour' | 'hasBackground'> & { hasOutline?: boolean }): { color: string; background?: string; outline?: string } {
+  if (layer.hasBackground) return { color: contrastOn(layer.colour), background: layer.colour };
+  return layer.hasOutline ? { color: layer.colour, outline: contrastOn(layer.colour) } : { color: layer.colour };
 }
 
 export function isTextTooLong(layer: Layer): boolean {

@@ -21,16 +21,23 @@ describe('story notifications', () => {
       { id: 'n2', type: 'story_reply', created_at: at, account: ines, story: mine, story_response: { id: 'r1', text: 'شكرا Thank you!! ❤️', emoji: null } },
       { id: 'n1', type: 'story_mention', created_at: at, account: ines, story: theirs },
     ];
-    // The grouped list (notifications page) leaves out story fields; the page reads them from the Glimpse list.
+    // The grouped list carries each story notification's story and words under the group's glimpse.
     server.on('GET', '/api/v2/notifications', {
       body: {
         accounts: [ines],
         statuses: [],
-        notification_groups: notifications.map((n) => ({ group_key: `ungrouped-${n.id}`, type: n.type, notifications_count: 1, most_recent_notification_id: n.id, latest_page_notification_at: at, sample_account_ids: [ines.id] })),
+        notification_groups: notifications.map((n) => ({
+          group_key: `ungrouped-${n.id}`,
+          type: n.type,
+          notifications_count: 1,
+          most_recent_notification_id: n.id,
+          latest_page_notification_at: at,
+          sample_account_ids: [ines.id],
+          glimpse: { story: n.story, story_response: n.story_response ?? null },
+        })),
       },
     });
     server.on('GET', '/api/v1/follow_requests', { body: [] });
-    server.on('GET', '/api/glimpse/v1/notifications', { body: notifications });
     server.on('POST', '/api/v1/markers', { body: {} });
     renderApp('/notifications');
     await screen.findByText(/mentioned you in their story/);
@@ -43,7 +50,8 @@ describe('story notifications', () => {
     expect(items[1].querySelector('q')?.getAttribute('dir')).toBe('auto');
     expect(items[0].querySelector('.notification-text')?.textContent).toMatch(/^Ines reacted to your story 😍/);
     expect(within(items[0]).getByRole('link', { name: 'View story' }).getAttribute('href')).toBe('/stories/1?story=s2');
-    // The words come with the notifications: no request per row.
+    // The words come with the groups: no request per row, and no second list.
     expect(server.unmatched).toEqual([]);
+    expect(server.callsTo('GET', '/api/glimpse/v1/notifications')).toHaveLength(0);
   });
 });

@@ -36,10 +36,13 @@ export function fontClass(font: string | undefined): string {
 }
 
 /** How a text layer looks, apart from where it is. */
-export function textAppearance(overlay: Pick<TextOverlay, 'color' | 'background' | 'align'>): CSSProperties {
+export function textAppearance(overlay: Pick<TextOverlay, 'color' | 'background' | 'align' | 'outline'>): CSSProperties {
+  const outline = safeColour(overlay.outline);
   return {
     color: safeColour(overlay.color) ?? '#ffffff',
     backgroundColor: safeColour(overlay.background),
+    // The outline style: an edge drawn by shadows on every side, legible on any photo.
+    ...(outline && outline !== 'transparent' ? { textShadow: `-1.5px -1.5px 0 ${outline}, 1.5px -1.5px 0 ${outline}, -1.5px 1.5px 0 ${outline}, 1.5px 1.5px 0 ${outline}, 0 0 3px ${outline}` } : {}),
     textAlign: overlay.align === 'left' || overlay.align === 'right' ? overlay.align : 'center',
   };
 }

@@ -13,6 +13,8 @@ export interface TextOverlay {
   scale?: number;
   color?: string;
   background?: string;
+  /** A contrasting edge around the letters, so the words read on any photo (#rrggbb). */
+  outline?: string;
   font?: string;
   align?: 'left' | 'center' | 'right';
 }

@@ -30,6 +30,7 @@ const overlaySchema = z.discriminatedUnion('type', [
     scale,
     color: colour,
     background: colour,
+    outline: colour,
     font: z.enum(STORY_FONTS).optional(),
     align: z.enum(['left', 'center', 'right']).optional(),
   }),
