@@ -71,6 +71,12 @@ test('on a desktop the photos are on the left and the comments beside them; save
   assert.ok(comments.y < media.y + media.height && media.y < comments.y + comments.height, 'photos and comments are at the same height');
   assert.ok(actions.x >= media.x + media.width - 1 && actions.y >= comments.y + comments.height - 1, 'the actions are under the comments, in the column');
   assert.ok(media.width > comments.width, 'the photos take the larger part');
+  // The comment box is last in the column, under the comments, at the bottom of the scroll area.
+  const compose = await box(page, '.comments-compose');
+  const list = await box(page, '.comment-list');
+  assert.ok(compose.y >= list.y + list.height - 1, 'the box is under the comments');
+  assert.ok(compose.x >= comments.x && compose.y + compose.height <= comments.y + comments.height + 1, 'the box is in the right column');
+  assert.ok(comments.y + comments.height - (compose.y + compose.height) < 40, 'the box sits at the bottom of the column');
   await assertAccessible(page, 'the post page, desktop');
 
   // Save, kept by the server; and unsave.

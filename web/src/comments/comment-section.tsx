@@ -249,27 +249,6 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
           </div>
         </div>
 
-        {canWrite ? (
-          <CommentBox
-            ref={boxRef}
-            value={text}
-            onChange={setText}
-            onSubmit={submit}
-            replyTo={replyTo}
-            onCancelReply={cancelReply}
-            isPosting={isPosting}
-            error={boxError}
-          />
-        ) : viewer ? (
-          <p className="comments-limited muted">Comments are limited on this post.</p>
-        ) : (
-          <p className="comments-limited muted">
-            <Link to="/login" state={{ from: location.pathname }} className="text-link">
-              Log in
-            </Link>{' '}
-            to add a comment.
-          </p>
-        )}
         <p className="visually-hidden" role="status">
           {announcement}
         </p>
@@ -318,6 +297,30 @@ function CommentSectionOf({ post, onPostChange }: { post: Status; onPostChange?:
             </div>
           </>
         )}
+        {/* Last, as in Instagram: kept in view at the bottom of the comments (the right column on a desktop). */}
+        <div className="comments-compose">
+          {canWrite ? (
+            <CommentBox
+              ref={boxRef}
+              value={text}
+              onChange={setText}
+              onSubmit={submit}
+              replyTo={replyTo}
+              onCancelReply={cancelReply}
+              isPosting={isPosting}
+              error={boxError}
+            />
+          ) : viewer ? (
+            <p className="comments-limited muted">Comments are limited on this post.</p>
+          ) : (
+            <p className="comments-limited muted">
+              <Link to="/login" state={{ from: location.pathname }} className="text-link">
+                Log in
+              </Link>{' '}
+              to add a comment.
+            </p>
+          )}
+        </div>
       </section>
     </CommentsContext.Provider>
   );
