@@ -6,6 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { errorsOf } from '../support/browser.ts';
+import { waitUntilEnabled } from '../support/wait.ts';
 import { passwordFor, useGlimpse } from '../support/glimpse.ts';
 
 /**
@@ -80,10 +81,7 @@ test('Mara posts a birthday story mentioning Ines; Ines is notified, watches it,
 
   await mara.getByRole('radio', { name: 'Followers' }).check();
   // The photo is uploaded and processed before the story can be shared.
-  await mara.waitForFunction(() => {
-    const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Share to story');
-    return button !== undefined && !button.disabled;
-  }, undefined, { timeout: 30_000 });
+  await waitUntilEnabled(share);
   await share.click();
   await mara.waitForURL((url) => url.pathname === '/');
   const own = tray(mara).getByRole('button', { name: 'Your story' });

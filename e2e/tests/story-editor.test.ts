@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gradientJpeg, sessionOf } from '../support/api-session.ts';
 import { assertAccessible } from '../support/axe.ts';
+import { waitUntilEnabled } from '../support/wait.ts';
 import { createAccount, signIn, useGlimpse } from '../support/glimpse.ts';
 
 /**
@@ -54,10 +55,7 @@ test('(phone) the story editor fills the screen; text dragged on the picture in 
     await assertAccessible(page, 'story editor (phone)');
 
     const share = page.getByRole('button', { name: 'Share to story' });
-    await page.waitForFunction(() => {
-      const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Share to story');
-      return button !== undefined && !button.disabled;
-    }, undefined, { timeout: 30_000 });
+    await waitUntilEnabled(share);
     await share.click();
     await page.waitForURL((url) => url.pathname === '/');
 

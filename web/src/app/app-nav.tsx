@@ -34,6 +34,16 @@ function NavItem({ to, label, icon, end, badge, className }: { to: string; label
   );
 }
 
+/** A link of the account actions (the top bar on a phone): an icon and its label. */
+function BarLink({ to, label, icon, className = 'nav-link' }: { to: string; label: string; icon: ReactNode; className?: string }) {
+  return (
+    <NavLink to={to} className={className}>
+      <span className="nav-icon">{icon}</span>
+      <span className="nav-label">{label}</span>
+    </NavLink>
+  );
+}
+
 /**
  * One set of links for every screen size: a left sidebar on desktop; on a phone the same
  * header becomes a top bar (logo, settings, log out) and the links a bottom tab bar.
@@ -86,34 +96,12 @@ export function AppNav({ account }: { account: Account }) {
       <div className="app-account-actions">
         {isAdmin && (
           <nav className="staff-menu" aria-label="Staff">
-            <NavLink to="/admin/reports" className="nav-link">
-              <span className="nav-icon">
-                <FlagIcon />
-              </span>
-              <span className="nav-label">Reports</span>
-            </NavLink>
-            {isInstanceAdmin && (
-              <NavLink to="/admin/instance" className="nav-link">
-                <span className="nav-icon">
-                  <ServerIcon />
-                </span>
-                <span className="nav-label">Instance</span>
-              </NavLink>
-            )}
+            <BarLink to="/admin/reports" label="Reports" icon={<FlagIcon />} />
+            {isInstanceAdmin && <BarLink to="/admin/instance" label="Instance" icon={<ServerIcon />} />}
           </nav>
         )}
-        <NavLink to="/direct" className="nav-link nav-messages-top">
-          <span className="nav-icon">
-            <MessagesIcon />
-          </span>
-          <span className="nav-label">Messages</span>
-        </NavLink>
-        <NavLink to="/settings" className="nav-link">
-          <span className="nav-icon">
-            <SettingsIcon />
-          </span>
-          <span className="nav-label">Settings</span>
-        </NavLink>
+        <BarLink to="/direct" label="Messages" icon={<MessagesIcon />} className="nav-link nav-messages-top" />
+        <BarLink to="/settings" label="Settings" icon={<SettingsIcon />} />
         <button type="button" className="nav-link nav-button" onClick={() => setConfirmingLogOut(true)} disabled={isLoggingOut}>
           <span className="nav-icon">
             <LogOutIcon />
