@@ -42,7 +42,7 @@ import { ConversationRepository } from './domain/conversations/conversation-repo
 import { ConversationService } from './domain/conversations/conversation-service.ts';
 import { CommentRepository } from './domain/comments/comment-repository.ts';
 import { CommentService } from './domain/comments/comment-service.ts';
-import { StormCache } from './domain/comments/storm-cache.ts';
+import { STORM_CACHE_POSTS, StormCache } from './domain/comments/storm-cache.ts';
 import { ModerationRepository } from './domain/moderation/moderation-repository.ts';
 import { ModerationService } from './domain/moderation/moderation-service.ts';
 import { type AdminServices, buildAdminServices } from './domain/admin/admin-services.ts';
@@ -310,7 +310,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     config.rateLimitsEnabled ? new RateLimit(rateLimitStore, name, async () => (await instanceSettings.cached()).limits[limit], 60_000) : undefined;
   const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock, perMinute('story-response', 'story_responses'));
   const moderation = new ModerationService(db, repositories.moderation, repositories.comments, repositories.accounts, repositories.relationships, repositories.tokens, hydrator, clock, jobs);
-  const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, perMinute('comment', 'comments'), undefined, new StormCache(config.postCacheSize > 0 ? 1000 : 0));
+  const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, perMinute('comment', 'comments'), undefined, new StormCache(config.postCacheSize > 0 ? STORM_CACHE_POSTS : 0));
   const scheduled = new ScheduledStatusService(db, new ScheduledStatusRepository(db), posts, repositories.accounts, repositories.media, clock);
   posts.useComments(comments, (accountId) => moderation.defaultCommentPolicy(accountId));
   stories.useReplyModeration({ isHidden: (authorId, text) => moderation.isHiddenByWords(authorId, text) });

@@ -5,7 +5,6 @@ import type { Conversation } from '../api/mastodon-types.ts';
 import { useSession } from '../auth/session-context.tsx';
 import { LoadMoreButton } from '../ui/account-row.tsx';
 import { Avatar } from '../ui/avatar.tsx';
-import { displayNameOf } from '../ui/account-name.ts';
 import { EmptyState, Loading, LoadError } from '../ui/feedback.tsx';
 import { MessagesIcon } from '../ui/icons.tsx';
 import { InfiniteScrollTrigger } from '../ui/infinite-scroll-trigger.tsx';
@@ -13,13 +12,7 @@ import { RelativeTime } from '../ui/relative-time.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import { usePagedList } from '../ui/use-paged-list.ts';
 import { CONVERSATIONS_PATH, fetchConversationPage } from './conversations-api.ts';
-import { messageText } from './message-text.ts';
-
-/** Who a conversation is with, as its row and its thread's header name it. */
-export function conversationTitle(conversation: Pick<Conversation, 'accounts'>): string {
-  if (conversation.accounts.length === 0) return 'Unavailable account';
-  return conversation.accounts.map(displayNameOf).join(', ');
-}
+import { conversationTitle, messageText } from './message-text.ts';
 
 /** The newest message in one line: "You: …", or what a story reply was. */
 function preview(conversation: Conversation, viewerId: string | undefined): string {

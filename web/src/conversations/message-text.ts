@@ -1,4 +1,5 @@
-import type { Status } from '../api/mastodon-types.ts';
+import type { Conversation, Status } from '../api/mastodon-types.ts';
+import { displayNameOf } from '../ui/account-name.ts';
 import { htmlToText } from '../ui/html-to-text.ts';
 
 /**
@@ -14,4 +15,10 @@ export function messageText(status: Pick<Status, 'content' | 'mentions'>): strin
     if (!lead || !recipients.has(lead[1].toLowerCase())) return text;
     text = text.slice(lead[0].length);
   }
+}
+
+/** Who a conversation is with, as its inbox row and its thread's header name it. */
+export function conversationTitle(conversation: Pick<Conversation, 'accounts'>): string {
+  if (conversation.accounts.length === 0) return 'Unavailable account';
+  return conversation.accounts.map(displayNameOf).join(', ');
 }

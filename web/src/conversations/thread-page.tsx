@@ -7,6 +7,7 @@ import type { Conversation, Status } from '../api/mastodon-types.ts';
 import { useSession } from '../auth/session-context.tsx';
 import { NotFoundPage } from '../app/not-found-page.tsx';
 import { ApiError } from '../api/api-client.ts';
+import { LoadMoreButton } from '../ui/account-row.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { profilePath } from '../ui/account-name.ts';
 import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
@@ -16,8 +17,7 @@ import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { pagedListKey, usePagedList } from '../ui/use-paged-list.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { fetchConversation, fetchMessagePage, markConversationRead, messagesPath, sendMessage } from './conversations-api.ts';
-import { conversationTitle } from './inbox-page.tsx';
-import { messageText } from './message-text.ts';
+import { conversationTitle, messageText } from './message-text.ts';
 
 /** How often an open thread asks for new messages. */
 const POLL_MS = 5000;
@@ -145,13 +145,7 @@ export function ConversationRoute() {
         </h1>
       </header>
       <section className="thread-messages" aria-label="Messages">
-        {messages.hasMore && (
-          <div className="load-more">
-            <button type="button" className="button button-secondary button-small" onClick={messages.loadMore} disabled={messages.isLoadingMore} aria-busy={messages.isLoadingMore}>
-              {messages.isLoadingMore ? 'Loading…' : 'Load older messages'}
-            </button>
-          </div>
-        )}
+        {messages.hasMore && <LoadMoreButton isLoading={messages.isLoadingMore} onClick={messages.loadMore} label="Load older messages" />}
         {messages.status === 'loading' ? (
           <Loading label="Loading messages…" />
         ) : messages.status === 'error' ? (

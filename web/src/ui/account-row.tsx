@@ -22,11 +22,11 @@ export function AccountRow({ account, children, detail, below }: { account: Acco
   );
 }
 
-export function LoadMoreButton({ isLoading, onClick }: { isLoading: boolean; onClick: () => void }) {
+export function LoadMoreButton({ isLoading, onClick, label = 'Load more' }: { isLoading: boolean; onClick: () => void; label?: string }) {
   return (
     <div className="load-more">
       <button type="button" className="button button-secondary" onClick={onClick} disabled={isLoading} aria-busy={isLoading}>
-        {isLoading ? 'Loading…' : 'Load more'}
+        {isLoading ? 'Loading…' : label}
       </button>
     </div>
   );

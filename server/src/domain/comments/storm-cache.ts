@@ -10,6 +10,8 @@ export interface Storm {
 
 /** Posts with at least this many shown comments keep their storms for STORM_CACHE_MS; smaller ones are read every time. */
 export const STORM_CACHE_MIN_COMMENTS = 1000;
+/** How many big posts' storms a process keeps at most. */
+export const STORM_CACHE_POSTS = 1000;
 /** How long a big post's storms are kept in a process: how late a new storm, or a cluster's count, may show. */
 export const STORM_CACHE_MS = 3000;
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { type IdPaging, pageIds } from '../../db/id-paging.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { messageReaderSql } from '../../access/message-policy.ts';
 
@@ -17,12 +18,7 @@ export interface AccountConversationRow {
   participants_key: string;
 }
 
-export interface ConversationPaging {
-  maxId?: string;
-  sinceId?: string;
-  minId?: string;
-  limit: number;
-}
+export type ConversationPaging = IdPaging;
 
 /** The participants' ids of a key (sorted, comma-joined). */
 export const participantsOf = (key: string): string[] => (key === '' ? [] : key.split(','));
@@ -71,32 +67,20 @@ export class ConversationRepository {
 
   /** A page of the account's conversations that are not removed, newest last status first. */
   async page(accountId: string, paging: ConversationPaging): Promise<AccountConversationRow[]> {
-    let q = this.db
+    const q = this.db
       .selectFrom('account_conversations as ac')
       .innerJoin('conversations as c', 'c.id', 'ac.conversation_id')
       .select(['ac.conversation_id', 'ac.last_status_id', 'ac.unread', 'c.participants_key'])
       .where('ac.account_id', '=', accountId)
       .where('ac.removed', '=', 0)
       .where('ac.last_status_id', 'is not', null);
-    if (paging.maxId) q = q.where('ac.last_status_id', '<', paging.maxId);
-    if (paging.sinceId) q = q.where('ac.last_status_id', '>', paging.sinceId);
-    if (paging.minId) {
-      const rows = await q.where('ac.last_status_id', '>', paging.minId).orderBy('ac.last_status_id', 'asc').limit(paging.limit).execute();
-      return rows.reverse() as AccountConversationRow[];
-    }
-    return (await q.orderBy('ac.last_status_id', 'desc').limit(paging.limit).execute()) as AccountConversationRow[];
+    return pageIds<AccountConversationRow>(q, 'ac.last_status_id', paging);
   }
 
   /** A page of the messages of one conversation the viewer reads (messageReaderSql), newest first (`statuses_conversation`). */
   async messageIds(conversationId: string, viewer: Viewer, paging: ConversationPaging): Promise<string[]> {
-    let q = this.db.selectFrom('statuses').select('id').where('conversation_id', '=', conversationId).where(messageReaderSql({ viewer }));
-    if (paging.maxId) q = q.where('id', '<', paging.maxId);
-    if (paging.sinceId) q = q.where('id', '>', paging.sinceId);
-    if (paging.minId) {
-      const rows = await q.where('id', '>', paging.minId).orderBy('id', 'asc').limit(paging.limit).execute();
-      return rows.map((r) => r.id).reverse();
-    }
-    return (await q.orderBy('id', 'desc').limit(paging.limit).execute()).map((r) => r.id);
+    const q = this.db.selectFrom('statuses').select('id').where('conversation_id', '=', conversationId).where(messageReaderSql({ viewer }));
+    return (await pageIds<{ id: string }>(q, 'id', paging)).map((r) => r.id);
   }
 
   /** The account's state of one conversation (removed ones included). */

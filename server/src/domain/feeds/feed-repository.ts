@@ -1,31 +1,13 @@
 import { type Compilable, sql } from 'kysely';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import type { Db } from '../../db/database.ts';
+import { type IdPaging, pageIds, paged } from '../../db/id-paging.ts';
+
+export type { IdPaging };
 import { homeFeedAuthorSql, publiclyListableSql } from '../../access/post-policy.ts';
 import { notMessageSql } from '../../access/message-policy.ts';
 import type { Viewer } from '../../access/viewer-context.ts';
 import { type Clock, systemClock } from '../../clock.ts';
-
-export interface IdPaging {
-  maxId?: string;
-  sinceId?: string;
-  minId?: string;
-  limit: number;
-}
-
-/** Mastodon paging applied to a query of ids, not run: newest first, or with min_id the oldest just above it. */
-function paged(q: any, column: string, paging: IdPaging): any {
-  if (paging.maxId) q = q.where(column, '<', paging.maxId);
-  if (paging.sinceId) q = q.where(column, '>', paging.sinceId);
-  if (paging.minId) return q.where(column, '>', paging.minId).orderBy(column, 'asc').limit(paging.limit);
-  return q.orderBy(column, 'desc').limit(paging.limit);
-}
-
-/** Page ids newest first; with min_id, the oldest ones just above it (then reversed). */
-function pageIds(q: any, column: string, paging: IdPaging): Promise<Array<Record<string, string>>> {
-  const rows = paged(q, column, paging).execute();
-  return paging.minId ? rows.then((r: any[]) => r.reverse()) : rows;
-}
 
 /** A page's lower bound: the greater of min_id and since_id, or undefined without either. */
 export function lowerBound(paging: IdPaging): string | undefined {
