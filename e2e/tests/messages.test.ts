@@ -26,7 +26,11 @@ async function run(size: 'phone' | 'desktop') {
   const { context, page } = await glimpse[size]();
   await signIn(context, server, author);
   await page.goto('/');
-  await page.getByRole('link', { name: 'Messages' }).filter({ visible: true }).click();
+  // Messages carries the count of unread conversations (the tab on a desktop, the top bar on a phone).
+  const messagesLink = page.getByRole('link', { name: 'Messages' }).filter({ visible: true });
+  await messagesLink.locator('.nav-badge', { hasText: '1' }).waitFor();
+  assert.equal(await messagesLink.getAttribute('aria-describedby').then((id) => page.locator(`#${id}`).textContent()), '1 unread');
+  await messagesLink.click();
   await page.getByRole('heading', { level: 1, name: 'Messages' }).waitFor();
   const row = page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`Ines ${size}\\W*unread`) });
   await row.getByText('Replied to your story: Happy birthday!! 🎂').waitFor();
@@ -41,9 +45,13 @@ async function run(size: 'phone' | 'desktop') {
   const conversationPath = new URL(page.url()).pathname;
   assert.match(conversationPath, /^\/direct\/\d+$/);
   const box = page.getByLabel('Message', { exact: true });
-  await box.fill('Thank you! See you tonight');
+  await box.fill('Thank you! See you tonight https://example.com/party');
   await box.press('Enter');
   await thread.getByText('Thank you! See you tonight').waitFor();
+  // A link in a message is a real link, not text.
+  assert.equal(await thread.getByRole('link', { name: 'https://example.com/party' }).getAttribute('href'), 'https://example.com/party');
+  // Reading the thread cleared the badge.
+  await messagesLink.locator('.nav-badge').waitFor({ state: 'detached' });
   await assertComposerOnScreen(page, size);
   await assertAccessible(page, `conversation (${size})`);
 

@@ -41,6 +41,9 @@ export const boolish = z.preprocess((v) => {
 export const intish = (min: number, max: number) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number().int().min(min).max(max));
 
+/** `?limit=` of an unread count: how far to count (1 to 1000). */
+export const countLimitQuery = z.object({ limit: intish(1, 1000).optional() }).passthrough();
+
 /** A bounded string, trimmed of nothing: what the person typed is what is stored. */
 export const text = (max: number) => z.string().max(max, `is too long (maximum is ${max} characters)`);
 

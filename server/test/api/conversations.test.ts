@@ -145,12 +145,24 @@ describe('direct messages and conversations', () => {
     assert.equal((await world.post('remi', '/api/v1/statuses', { status: '@pat psst', visibility: 'direct', in_reply_to_id: photo.id })).status, 422);
   });
 
-  test('read marks a conversation read, remove hides it until a new message arrives', async () => {
+  test('read marks a conversation read, remove hides it until a new message arrives, and the unread count follows both', async () => {
+    const unreadOf = async (as: WorldName) => {
+      const res = await world.get(as, `${S}/conversations/unread_count`);
+      assert.equal(res.status, 200);
+      return res.body.count as number;
+    };
+    const before = await unreadOf('sam');
     const sent = await dm(world, 'mara', '@sam one');
+    assert.equal(await unreadOf('sam'), before + 1);
+    const senderUnread = await unreadOf('mara');
     const conversation = (await conversationsOf(world, 'sam')).find((c) => c.last_status?.id === sent.id);
     const read = await world.post('sam', `/api/v1/conversations/${conversation.id}/read`);
     assert.equal(read.status, 200);
     assert.equal(read.body.unread, false);
+    assert.equal(await unreadOf('sam'), before);
+    assert.equal(await unreadOf('mara'), senderUnread, "the sender's own message is not unread for them");
+    assert.equal((await world.get('sam', `${S}/conversations/unread_count?limit=0`)).status, 422);
+    assert.equal((await world.get(undefined, `${S}/conversations/unread_count`)).status, 401);
     assert.equal((await conversationsOf(world, 'sam')).find((c) => c.id === conversation.id).unread, false);
     const removed = await world.request('sam', 'DELETE', `/api/v1/conversations/${conversation.id}`);
     assert.deepEqual([removed.status, removed.body], [200, {}]);
@@ -161,6 +173,7 @@ describe('direct messages and conversations', () => {
     const back = (await conversationsOf(world, 'sam')).find((c) => c.id === conversation.id);
     assert.equal(back.last_status.id, again.id);
     assert.equal(back.unread, true);
+    assert.equal(await unreadOf('sam'), before + 1);
   });
 
   test("a conversation's thread lists the messages its reader reads, newest first, paged with Link headers, and is 404 to anyone else", async () => {

@@ -12,8 +12,9 @@ export function fetchNotificationPage(api: ApiClient, path: string = NOTIFICATIO
   return api.getPage<Notification>(path, undefined, signal);
 }
 
-export async function fetchUnreadCount(api: ApiClient): Promise<number> {
-  const { count } = await api.get<{ count: number }>(`${NOTIFICATIONS_PATH}/unread_count`);
+/** An unread count (`{count}`): the notifications' by default, or another list's such as the inbox's. */
+export async function fetchUnreadCount(api: ApiClient, path = `${NOTIFICATIONS_PATH}/unread_count`): Promise<number> {
+  const { count } = await api.get<{ count: number }>(path);
   return typeof count === 'number' ? count : 0;
 }
 

@@ -9,38 +9,56 @@ import { ErrorMessage } from '../ui/feedback.tsx';
 import { CompassIcon, FlagIcon, HeartIcon, HomeIcon, LogOutIcon, MessagesIcon, PersonAddIcon, PlusSquareIcon, SearchIcon, ServerIcon, SettingsIcon } from '../ui/icons.tsx';
 import { profilePath } from '../ui/account-name.ts';
 
-function NavItem({ to, label, icon, end, badge, className }: { to: string; label: string; icon: ReactNode; end?: boolean; badge?: number; className?: string }) {
-  const badgeId = `nav-badge-${label.toLowerCase().replace(/\s+/g, '-')}`;
-  const hasBadge = badge !== undefined && badge > 0;
+/** A link's icon, with its unread count on top (99+ past 99). */
+function NavIcon({ icon, badge }: { icon: ReactNode; badge?: number }) {
   return (
-    <li className={className ? `nav-item ${className}` : 'nav-item'}>
-      <NavLink to={to} end={end} className="nav-link" aria-describedby={hasBadge ? badgeId : undefined}>
-        <span className="nav-icon">
-          {icon}
-          {hasBadge && (
-            <span className="nav-badge" aria-hidden="true">
-              {badge > 99 ? '99+' : badge}
-            </span>
-          )}
-        </span>
-        <span className="nav-label">{label}</span>
-      </NavLink>
-      {hasBadge && (
-        <span id={badgeId} className="visually-hidden">
-          {badge} unread
+    <span className="nav-icon">
+      {icon}
+      {badge !== undefined && badge > 0 && (
+        <span className="nav-badge" aria-hidden="true">
+          {badge > 99 ? '99+' : badge}
         </span>
       )}
+    </span>
+  );
+}
+
+/** The count read out as the link's description; outside the link, so its name stays its label. */
+function BadgeDescription({ id, badge }: { id: string; badge?: number }) {
+  if (!badge) return null;
+  return (
+    <span id={id} className="visually-hidden">
+      {badge} unread
+    </span>
+  );
+}
+
+const badgeIdOf = (label: string, where: string) => `nav-badge-${where}-${label.toLowerCase().replace(/\s+/g, '-')}`;
+
+function NavItem({ to, label, icon, end, badge, className }: { to: string; label: string; icon: ReactNode; end?: boolean; badge?: number; className?: string }) {
+  const badgeId = badgeIdOf(label, 'tab');
+  return (
+    <li className={className ? `nav-item ${className}` : 'nav-item'}>
+      <NavLink to={to} end={end} className="nav-link" aria-describedby={badge ? badgeId : undefined}>
+        <NavIcon icon={icon} badge={badge} />
+        <span className="nav-label">{label}</span>
+      </NavLink>
+      <BadgeDescription id={badgeId} badge={badge} />
     </li>
   );
 }
 
 /** A link of the account actions (the top bar on a phone): an icon and its label. */
-function BarLink({ to, label, icon, className = 'nav-link' }: { to: string; label: string; icon: ReactNode; className?: string }) {
+function BarLink({ to, label, icon, badge, className = 'nav-link' }: { to: string; label: string; icon: ReactNode; badge?: number; className?: string }) {
+  const badgeId = badgeIdOf(label, 'bar');
   return (
-    <NavLink to={to} className={className}>
-      <span className="nav-icon">{icon}</span>
-      <span className="nav-label">{label}</span>
-    </NavLink>
+    <>
+      <NavLink to={to} className={className} aria-describedby={badge ? badgeId : undefined}>
+        <NavIcon icon={icon} badge={badge} />
+        <span className="nav-label">{label}</span>
+      </NavLink>
+      <BadgeDescription id={badgeId} badge={badge} />
+    </>
   );
 }
 
@@ -53,7 +71,7 @@ export function AppNav({ account }: { account: Account }) {
   // Staff work the report queue: moderators as well as admins (server: access/staff-policy.ts).
   const isAdmin = state.status === 'signed-in' && (state.role === 'admin' || state.role === 'moderator');
   const isInstanceAdmin = state.status === 'signed-in' && state.role === 'admin';
-  const { count } = useUnreadNotifications();
+  const { count, unreadMessages } = useUnreadNotifications();
   const navigate = useNavigate();
   const [logoutError, setLogoutError] = useState<unknown>(null);
   const [isLoggingOut, setLoggingOut] = useState(false);
@@ -84,7 +102,7 @@ export function AppNav({ account }: { account: Account }) {
           <NavItem to="/compose" label="New post" icon={<PlusSquareIcon />} />
           <NavItem to="/notifications" label="Notifications" icon={<HeartIcon />} badge={count} />
           {/* On a phone Messages is in the top bar instead (app-layout.css). */}
-          <NavItem to="/direct" label="Messages" icon={<MessagesIcon />} className="nav-item-messages" />
+          <NavItem to="/direct" label="Messages" icon={<MessagesIcon />} badge={unreadMessages} className="nav-item-messages" />
           <NavItem to="/follow-requests" label="Follow requests" icon={<PersonAddIcon />} />
           <NavItem to={profilePath(account)} end label="Profile" icon={<Avatar account={account} size="small" />} />
           {/* Staff links leave the bottom tab bar on a phone (too many tabs); the top bar's menu has them. */}
@@ -100,7 +118,7 @@ export function AppNav({ account }: { account: Account }) {
             {isInstanceAdmin && <BarLink to="/admin/instance" label="Instance" icon={<ServerIcon />} />}
           </nav>
         )}
-        <BarLink to="/direct" label="Messages" icon={<MessagesIcon />} className="nav-link nav-messages-top" />
+        <BarLink to="/direct" label="Messages" icon={<MessagesIcon />} badge={unreadMessages} className="nav-link nav-messages-top" />
         <BarLink to="/settings" label="Settings" icon={<SettingsIcon />} />
         <button type="button" className="nav-link nav-button" onClick={() => setConfirmingLogOut(true)} disabled={isLoggingOut}>
           <span className="nav-icon">

@@ -1,5 +1,6 @@
 import type { ApiClient, Page } from '../api/api-client.ts';
 import type { Conversation, Status } from '../api/mastodon-types.ts';
+import { fetchUnreadCount } from '../api/notifications-api.ts';
 
 /** Mastodon's conversation list, newest message first (paged by Link headers). */
 export const CONVERSATIONS_PATH = '/api/v1/conversations';
@@ -19,6 +20,11 @@ export function fetchConversation(api: ApiClient, id: string, signal?: AbortSign
 
 export function fetchMessagePage(api: ApiClient, path: string, signal?: AbortSignal): Promise<Page<Status>> {
   return api.getPage<Status>(path, undefined, signal);
+}
+
+/** How many conversations are unread, for the badge on Messages (Glimpse's extension). */
+export function fetchUnreadConversationCount(api: ApiClient): Promise<number> {
+  return fetchUnreadCount(api, '/api/glimpse/v1/conversations/unread_count');
 }
 
 export function markConversationRead(api: ApiClient, id: string): Promise<Conversation> {

@@ -22,6 +22,8 @@ describe('message text', () => {
     const m = message(ines, '10', '<p><span class="h-card"><a href="/@mara">@<span>mara</span></a></span> have you met <a href="/@sam">@sam</a>?</p>');
     expect(messageText(m)).toBe('have you met @sam?');
     expect(messageText({ ...m, mentions: [] })).toBe('@mara have you met @sam?');
+    expect(messageText({ ...m, content: '<p>@mara   @ines  </p>' , mentions: [...m.mentions, { id: '2', username: 'ines', acct: 'ines', url: '' }] })).toBe('');
+    expect(messageText({ ...m, content: '<p>hi @mara</p>' })).toBe('hi @mara');
   });
 
   it('names each recipient not named yet, and reads usernames typed with @ and commas', () => {
@@ -74,6 +76,31 @@ describe('direct messages', () => {
     await messages.findByText('yes, six');
     expect(server.callsTo('POST', '/api/v1/statuses')[0].body).toEqual({ status: '@ines yes, six', visibility: 'direct', in_reply_to_id: '12' });
     expect((screen.getByLabelText('Message') as HTMLTextAreaElement).value).toBe('');
+  });
+
+  it('a link in a message stays a link, and the Messages badge counts unread conversations until the thread is read', async () => {
+    const server = installFetchMock();
+    signedInAs(server, mara);
+    let unread = 2;
+    server.on('GET', '/api/glimpse/v1/conversations/unread_count', () => ({ body: { count: unread } }));
+    server.on('GET', '/api/glimpse/v1/conversations/50', { body: { id: '50', unread: true, accounts: [ines], last_status: null } });
+    const linked = '<p><span class="h-card"><a href="/@mara" class="u-url mention">@<span>mara</span></a></span> the venue: <a href="https://example.com/party" rel="nofollow">example.com/party</a></p>';
+    server.on('GET', '/api/glimpse/v1/conversations/50/messages', { body: [message(ines, '12', linked)] });
+    server.on('POST', '/api/v1/conversations/50/read', () => {
+      unread = 1;
+      return { body: { id: '50', unread: false, accounts: [ines], last_status: null } };
+    });
+    renderApp('/direct/50');
+
+    const messages = within(await screen.findByRole('region', { name: 'Messages' }));
+    const link = await messages.findByRole('link', { name: 'example.com/party' });
+    expect(link.getAttribute('href')).toBe('https://example.com/party');
+    expect(messages.getByRole('listitem').querySelector('.message-text')?.textContent).toBe('the venue: example.com/party');
+    expect(messages.queryByRole('link', { name: '@mara' })).toBeNull();
+
+    const badgeOf = () => screen.getAllByRole('link', { name: 'Messages' }).map((l) => document.getElementById(l.getAttribute('aria-describedby') ?? '')?.textContent ?? '');
+    await waitFor(() => expect(badgeOf()).toEqual(['1 unread', '1 unread']));
+    expect(server.callsTo('POST', '/api/v1/conversations/50/read')).toHaveLength(1);
   });
 
   it('a conversation that is not the viewer\'s is the not-found page', async () => {

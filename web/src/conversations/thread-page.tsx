@@ -5,6 +5,7 @@ import './conversations.css';
 import { useApi } from '../api/api-context.tsx';
 import type { Conversation, Status } from '../api/mastodon-types.ts';
 import { useSession } from '../auth/session-context.tsx';
+import { useUnreadNotifications } from '../notifications/unread-notifications-context.tsx';
 import { NotFoundPage } from '../app/not-found-page.tsx';
 import { ApiError } from '../api/api-client.ts';
 import { LoadMoreButton } from '../ui/account-row.tsx';
@@ -17,7 +18,8 @@ import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { pagedListKey, usePagedList } from '../ui/use-paged-list.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { fetchConversation, fetchMessagePage, markConversationRead, messagesPath, sendMessage } from './conversations-api.ts';
-import { conversationTitle, messageText } from './message-text.ts';
+import { conversationTitle, messageHtml } from './message-text.ts';
+import { SafeContent } from '../posts/safe-content.tsx';
 
 /** How often an open thread asks for new messages. */
 const POLL_MS = 5000;
@@ -27,7 +29,7 @@ const MESSAGE_MAX = 2200;
 const timeOf = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 function MessageBubble({ message, mine }: { message: Status; mine: boolean }) {
-  const text = messageText(message);
+  const html = messageHtml(message);
   const story = message.glimpse.story;
   return (
     <li className={mine ? 'message message-mine' : 'message message-theirs'}>
@@ -42,7 +44,7 @@ function MessageBubble({ message, mine }: { message: Status; mine: boolean }) {
         {message.media_attachments.map((m) => (
           <img key={m.id} src={m.preview_url ?? m.url ?? ''} alt={m.description ?? ''} className="message-photo" />
         ))}
-        {text && <p className="message-text">{text}</p>}
+        <SafeContent html={html} className="message-text" emojis={message.emojis} />
         <time className="message-time" dateTime={message.created_at} title={timeOf(message.created_at)}>
           {timeOf(message.created_at)}
         </time>
@@ -94,6 +96,7 @@ export function ConversationRoute() {
   const api = useApi();
   const queryClient = useQueryClient();
   const { account: viewer } = useSession();
+  const { refresh: refreshBadges } = useUnreadNotifications();
   const [state] = useResource((signal) => fetchConversation(api, conversationId, signal), conversationId, { queryKey: ['conversation'] });
   const path = messagesPath(conversationId);
   const messages = usePagedList<Status>(path, (p, signal) => fetchMessagePage(api, p, signal));
@@ -116,11 +119,14 @@ export function ConversationRoute() {
     readUpTo.current = newest.id;
     if (newest.account.id !== viewer?.id || conversation.unread) {
       markConversationRead(api, conversation.id).then(
-        () => void queryClient.invalidateQueries({ queryKey: pagedListKey('/api/v1/conversations') }),
+        () => {
+          void queryClient.invalidateQueries({ queryKey: pagedListKey('/api/v1/conversations') });
+          refreshBadges();
+        },
         () => undefined,
       );
     }
-  }, [api, queryClient, conversation, newest, viewer?.id]);
+  }, [api, queryClient, conversation, newest, viewer?.id, refreshBadges]);
 
   // Keep the newest message in view as messages arrive.
   const end = useRef<HTMLDivElement>(null);

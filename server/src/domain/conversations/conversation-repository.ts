@@ -83,6 +83,20 @@ export class ConversationRepository {
     return (await pageIds<{ id: string }>(q, 'id', paging)).map((r) => r.id);
   }
 
+  /** How many of the account's conversations (not removed) are unread, counted up to `limit` (`account_conversations_page`). */
+  async unreadCount(accountId: string, limit: number): Promise<number> {
+    const unread = this.db
+      .selectFrom('account_conversations')
+      .select('conversation_id')
+      .where('account_id', '=', accountId)
+      .where('removed', '=', 0)
+      .where('last_status_id', 'is not', null)
+      .where('unread', '=', 1)
+      .limit(limit);
+    const row = await this.db.selectFrom(unread.as('u')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** The account's state of one conversation (removed ones included). */
   async findFor(accountId: string, conversationId: string): Promise<(AccountConversationRow & { removed: number }) | undefined> {
     const row = await this.db

@@ -217,6 +217,11 @@ export class ConversationService {
     return { messages: await this.hydrator.hydrate(viewer, ids), ids };
   }
 
+  /** The viewer's unread conversations, as the inbox's badge counts them (up to `limit`). */
+  unreadCount(viewer: Viewer, limit: number): Promise<number> {
+    return this.conversations.unreadCount(viewer.accountId, limit);
+  }
+
   /** Marks the conversation read (or, with `read` false, unread again) for the viewer. */
   async markRead(viewer: Viewer, id: string, read = true): Promise<ConversationView> {
     await this.get(viewer, id);

@@ -4,7 +4,7 @@ import { GROUPED_TYPES, type NotificationApi } from '../../domain/notifications/
 import type { NotificationFilter } from '../../domain/notifications/notification-service.ts';
 import type { RequestRow } from '../../domain/notifications/notification-repository.ts';
 import { presentAccount } from './presenters/account.presenter.ts';
-import { boolish, idParam, intish, parseInput, stringList, text, z } from '../input.ts';
+import { boolish, countLimitQuery, idParam, intish, parseInput, stringList, text, z } from '../input.ts';
 import { parsePaging, setLinkHeader } from '../paging.ts';
 import { requireViewer } from '../route-config.ts';
 import { presentNotificationRows } from './presenters/notification-page.ts';
@@ -14,7 +14,6 @@ import type { GroupedNotificationsResults, Status } from './entities.ts';
 import { presentStatus } from './presenters/status.presenter.ts';
 
 // Schemas are built once: zod compiles each on first use, which is costly per request.
-const limitQuery = z.object({ limit: intish(1, 1000).optional() }).passthrough();
 const timelineQuery = z.object({ timeline: stringList(2, 20).optional() }).passthrough();
 
 const listSchema = z.object({
@@ -59,7 +58,7 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
     return presentNotificationRows(services, viewer, rows, api);
   };
   const unreadRoute = (api: NotificationApi, grouped: boolean) => async (request: FastifyRequest) => {
-    const q = parseInput(limitQuery, request.query);
+    const q = parseInput(countLimitQuery, request.query);
     const g = parseInput(groupedSchema, request.query);
     const count = await services.notifications.unreadCount(requireViewer(request.viewer), filterOf(api, request.query), q.limit ?? 100, grouped ? (g.grouped_types ?? [...GROUPED_TYPES]) : undefined);
     return { count };
@@ -187,7 +186,7 @@ export function registerNotificationRoutes(app: FastifyInstance, services: Servi
   });
   app.get('/api/v2/notifications/:group_key/accounts', read, async (request) => {
     const { group_key } = parseInput(groupKeyParam, request.params);
-    const q = parseInput(limitQuery, request.query);
+    const q = parseInput(countLimitQuery, request.query);
     const viewer = requireViewer(request.viewer);
     const ids = await services.notifications.groupAccounts(viewer, filterOf('mastodon', {}), group_key, Math.min(q.limit ?? 40, 80));
     const accounts = await services.repositories.accounts.findByIds(ids);
