@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { MoreIcon } from '../ui/icons.tsx';
+import { useDisclosure } from '../ui/use-disclosure.ts';
 import { deleteComment, fetchRestricting, setCommentPinned, setRestricted, type CommentStatus } from './comments-api.ts';
 import { useComments } from './comments-context.tsx';
 import { ReportDialog } from './report-dialog.tsx';
@@ -30,15 +31,11 @@ export function CommentMenu({
 }) {
   const api = useApi();
   const { post, viewer, isPostAuthor, reload, restrictions, setRestriction } = useComments();
-  const [isOpen, setOpen] = useState(false);
   const [isConfirmingDelete, setConfirmingDelete] = useState(false);
+  const { isOpen, close, toggle, panelId, wrapRef, triggerRef, panelRef } = useDisclosure({ onClose: () => setConfirmingDelete(false) });
   const [isReporting, setReporting] = useState(false);
   const [busy, setBusy] = useState<Busy>(null);
   const [error, setError] = useState<unknown>(null);
-  const panelId = useId();
-  const wrapRef = useRef<HTMLDivElement>(null);
-  const triggerRef = useRef<HTMLButtonElement>(null);
-  const panelRef = useRef<HTMLDivElement>(null);
 
   const author = status.account;
   const handle = author.acct || author.username;
@@ -49,32 +46,6 @@ export function CommentMenu({
   const isCommentAuthor = viewer?.id === author.id;
   const canRestrict = isPostAuthor && !isCommentAuthor;
   const restricting = restrictions.get(author.id);
-
-  const close = (refocus = true) => {
-    setOpen(false);
-    setConfirmingDelete(false);
-    if (refocus) triggerRef.current?.focus();
-  };
-
-  useEffect(() => {
-    if (!isOpen) return;
-    panelRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
-    const onPointer = (event: MouseEvent) => {
-      if (wrapRef.current && !wrapRef.current.contains(event.target as Node)) {
-        setOpen(false);
-        setConfirmingDelete(false);
-      }
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') close();
-    };
-    document.addEventListener('mousedown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('mousedown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [isOpen]);
 
   // Whether the author is restricted already, asked when the post's author opens the menu.
   useEffect(() => {
@@ -110,7 +81,7 @@ export function CommentMenu({
   const remove = () =>
     run('delete', async () => {
       await deleteComment(api, status.id);
-      setOpen(false);
+      close(false);
       onRemove(status);
     });
 
@@ -136,7 +107,7 @@ export function CommentMenu({
         aria-expanded={isOpen}
         aria-controls={panelId}
         aria-describedby={describedBy}
-        onClick={() => (isOpen ? close(false) : setOpen(true))}
+        onClick={toggle}
       >
         <MoreIcon />
       </button>
@@ -173,7 +144,7 @@ export function CommentMenu({
                 type="button"
                 className="menu-item menu-item-danger"
                 onClick={() => {
-                  setOpen(false);
+                  close(false);
                   setReporting(true);
                 }}
               >

@@ -1,15 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from 'react-router';
 import { useApi } from '../api/api-context.tsx';
 import type { Account, Relationship, Status } from '../api/mastodon-types.ts';
-import { postPath } from '../api/statuses-api.ts';
 import { useSession } from '../auth/session-context.tsx';
-import { imageSources } from '../posts/media-sources.ts';
 import { FollowButton } from '../profile/follow-button.tsx';
-import { gridLabel } from '../profile/profile-grid.tsx';
+import { PhotoGrid } from '../posts/photo-grid.tsx';
 import { AccountRow } from '../ui/account-row.tsx';
 import { EmptyState, ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
-import { CameraIcon, CarouselIcon, PersonAddIcon } from '../ui/icons.tsx';
+import { CameraIcon, PersonAddIcon } from '../ui/icons.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import './explore.css';
 
@@ -46,24 +43,7 @@ function TrendingGrid() {
     );
   }
   return (
-    <ul className="explore-grid">
-      {posts.map((status) => {
-        const media = status.media_attachments[0];
-        const { src, srcSet } = imageSources(media, 'small');
-        return (
-          <li key={status.id} className="explore-grid-item">
-            <Link to={postPath(status)} className="explore-grid-link" aria-label={gridLabel(status)}>
-              {src && <img src={src} srcSet={srcSet} sizes="(max-width: 735px) 33vw, 300px" alt="" loading="lazy" decoding="async" />}
-              {status.media_attachments.length > 1 && (
-                <span className="explore-grid-marker" aria-hidden="true">
-                  <CarouselIcon />
-                </span>
-              )}
-            </Link>
-          </li>
-        );
-      })}
-    </ul>
+    <PhotoGrid posts={posts} />
   );
 }
 

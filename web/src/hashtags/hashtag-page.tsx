@@ -4,7 +4,7 @@ import { useApi } from '../api/api-context.tsx';
 import type { Status } from '../api/mastodon-types.ts';
 import { fetchStatusPage } from '../api/statuses-api.ts';
 import { NotFoundPage } from '../app/not-found-page.tsx';
-import { ProfileGrid } from '../profile/profile-grid.tsx';
+import { PhotoGrid } from '../posts/photo-grid.tsx';
 import { LoadMoreButton } from '../ui/account-row.tsx';
 import { EmptyState, ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
@@ -41,7 +41,7 @@ export function HashtagPage({ tag }: { tag: string }) {
         </EmptyState>
       ) : (
         <section aria-label={`Posts with #${tag}`}>
-          <ProfileGrid posts={withPhotos} />
+          <PhotoGrid posts={withPhotos} />
           {list.error ? <ErrorMessage error={list.error} /> : null}
           {list.hasMore && <LoadMoreButton isLoading={list.isLoadingMore} onClick={list.loadMore} />}
         </section>

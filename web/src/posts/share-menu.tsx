@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Status } from '../api/mastodon-types.ts';
 import { ShareIcon } from '../ui/icons.tsx';
+import { useDisclosure } from '../ui/use-disclosure.ts';
 import { copyText, embedCode } from './posts-api.ts';
 
 type Copyable = { label: string; notice: string; text: () => string };
@@ -11,13 +12,9 @@ type Copyable = { label: string; notice: string; text: () => string };
  * shown, selected, to copy by hand.
  */
 export function ShareMenu({ status }: { status: Status }) {
-  const [isOpen, setOpen] = useState(false);
+  const { isOpen, close, toggle, panelId: menuId, wrapRef, triggerRef, panelRef: menuRef } = useDisclosure({ focusSelector: '[role="menuitem"]' });
   const [notice, setNotice] = useState('');
   const [manual, setManual] = useState<string | null>(null);
-  const menuId = useId();
-  const wrapRef = useRef<HTMLDivElement>(null);
-  const triggerRef = useRef<HTMLButtonElement>(null);
-  const menuRef = useRef<HTMLDivElement>(null);
   const link = status.url ?? new URL(`/@${status.account.acct || status.account.username}/${status.id}`, window.location.href).href;
   const withUrl = { ...status, url: link };
 
@@ -26,28 +23,6 @@ export function ShareMenu({ status }: { status: Status }) {
     { label: 'Copy embed code', notice: 'Embed code copied.', text: () => embedCode(withUrl) },
     { label: 'Copy embed code without comments', notice: 'Embed code copied.', text: () => embedCode(withUrl, 'off') },
   ];
-
-  const close = (refocus: boolean) => {
-    setOpen(false);
-    if (refocus) triggerRef.current?.focus();
-  };
-
-  useEffect(() => {
-    if (!isOpen) return;
-    menuRef.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
-    const onPointer = (event: MouseEvent) => {
-      if (wrapRef.current && !wrapRef.current.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') close(true);
-    };
-    document.addEventListener('mousedown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('mousedown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [isOpen]);
 
   // Up and Down move between the items, as in any menu.
   const onMenuKey = (event: React.KeyboardEvent<HTMLDivElement>) => {
@@ -80,7 +55,7 @@ export function ShareMenu({ status }: { status: Status }) {
         aria-haspopup="menu"
         aria-expanded={isOpen}
         aria-controls={menuId}
-        onClick={() => (isOpen ? close(false) : setOpen(true))}
+        onClick={toggle}
       >
         <ShareIcon />
       </button>

@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { accountAction, type AccountAction } from '../api/accounts-api.ts';
 import type { Relationship } from '../api/mastodon-types.ts';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { MoreIcon } from '../ui/icons.tsx';
+import { useDisclosure } from '../ui/use-disclosure.ts';
 
 /** The actions that are hard to take back ask first, as Instagram does. */
 const CONFIRMED: Partial<Record<AccountAction, { title: (name: string) => string; body: string; label: string }>> = {
@@ -37,34 +38,10 @@ export function ProfileActionsMenu({
   onChange: (relationship: Relationship) => void;
 }) {
   const api = useApi();
-  const [isOpen, setOpen] = useState(false);
   const [busy, setBusy] = useState<AccountAction | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [confirming, setConfirming] = useState<AccountAction | null>(null);
-  const panelId = useId();
-  const wrapRef = useRef<HTMLDivElement>(null);
-  const triggerRef = useRef<HTMLButtonElement>(null);
-  const panelRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!isOpen || confirming) return;
-    panelRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
-    const onPointer = (event: MouseEvent) => {
-      if (wrapRef.current && !wrapRef.current.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        setOpen(false);
-        triggerRef.current?.focus();
-      }
-    };
-    document.addEventListener('mousedown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('mousedown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [isOpen, confirming]);
+  const { isOpen, close, toggle, panelId, wrapRef, triggerRef, panelRef } = useDisclosure({ paused: confirming !== null });
 
   const run = async (action: AccountAction) => {
     setBusy(action);
@@ -72,8 +49,7 @@ export function ProfileActionsMenu({
     try {
       onChange(await accountAction(api, accountId, action));
       setConfirming(null);
-      setOpen(false);
-      triggerRef.current?.focus();
+      close();
     } catch (err) {
       setError(err);
     } finally {
@@ -96,7 +72,7 @@ export function ProfileActionsMenu({
         aria-label="More options"
         aria-expanded={isOpen}
         aria-controls={panelId}
-        onClick={() => setOpen((open) => !open)}
+        onClick={toggle}
       >
         <MoreIcon />
       </button>
@@ -115,7 +91,7 @@ export function ProfileActionsMenu({
           onConfirm={() => run(confirming)}
           onCancel={() => {
             setConfirming(null);
-            setOpen(false);
+            close(false);
             // After the dialog has handed focus back to the (now hidden) item.
             setTimeout(() => triggerRef.current?.focus(), 0);
           }}

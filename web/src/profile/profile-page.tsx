@@ -19,7 +19,7 @@ import { usePagedList } from '../ui/use-paged-list.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { FollowButton } from './follow-button.tsx';
 import { ProfileActionsMenu } from './profile-actions-menu.tsx';
-import { ProfileGrid } from './profile-grid.tsx';
+import { PhotoGrid } from '../posts/photo-grid.tsx';
 import { ProfileHighlights } from '../stories/highlights.tsx';
 import './profile.css';
 
@@ -174,7 +174,7 @@ function ProfilePosts({ account, isSelf }: { account: Account; isSelf: boolean }
   }
   return (
     <>
-      <ProfileGrid posts={withPhotos} />
+      <PhotoGrid posts={withPhotos} />
       {list.error ? <ErrorMessage error={list.error} /> : null}
       {list.hasMore && <LoadMoreButton isLoading={list.isLoadingMore} onClick={list.loadMore} />}
     </>

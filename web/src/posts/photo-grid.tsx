@@ -1,9 +1,10 @@
 import { Link } from 'react-router';
 import type { Status } from '../api/mastodon-types.ts';
 import { postPath } from '../api/statuses-api.ts';
-import { imageSources } from '../posts/media-sources.ts';
+import { imageSources } from './media-sources.ts';
 import { htmlToText } from '../ui/html-to-text.ts';
 import { CarouselIcon } from '../ui/icons.tsx';
+import './photo-grid.css';
 
 /** What a grid tile is called: its caption (or first alt text), and how many photos it holds. */
 export function gridLabel(status: Status): string {
@@ -14,8 +15,8 @@ export function gridLabel(status: Status): string {
   return count > 1 ? `${short} (${count} photos)` : short;
 }
 
-/** Three columns of first photos, each opening its post; a marker shows a post of several. */
-export function ProfileGrid({ posts }: { posts: Status[] }) {
+/** Three columns of first photos, each opening its post; a marker shows a post of several (profiles, hashtags, explore). */
+export function PhotoGrid({ posts }: { posts: Status[] }) {
   return (
     <ul className="post-grid">
       {posts.map((status) => {
