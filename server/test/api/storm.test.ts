@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { createWorld, type World } from '../support/world.ts';
 import { postPhotos } from '../support/photos.ts';
 import { bulkActors } from '../support/bulk.ts';
+import { countQueries } from '../support/query-count.ts';
+import { STORM_CACHE_MIN_COMMENTS } from '../../src/domain/comments/storm-cache.ts';
 
 const G = '/api/glimpse/v1';
 
@@ -82,5 +84,29 @@ describe('a storm of near-identical comments', () => {
     assert.equal((await world.post(me, `/api/v1/statuses/${sample.id}/favourite`)).body.favourites_count, 1);
     const grid = await world.get(me, `/api/v1/accounts/${author.id}/statuses?limit=40`);
     assert.ok(grid.body.some((s: any) => s.id === sample.id));
+  });
+
+  // Last: it hides the fold.
+  test("a big post's storms are read once for readers arriving together, and the author's bulk actions show at once", async () => {
+    const list = `${G}/statuses/${post.id}/comments?sort=top`;
+    assert.ok((await world.get(undefined, `/api/v1/statuses/${post.id}`)).body.replies_count >= STORM_CACHE_MIN_COMMENTS, 'a post big enough for the storm cache');
+    const [cluster] = (await world.get(undefined, list)).body.similar.clusters;
+    const act = async (action: string) => {
+      const res = await world.post('mara', `${G}/statuses/${post.id}/clusters/${cluster.id}/${action}`, action === 'report' ? { category: 'spam' } : {});
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    };
+    // A bulk action forgets the post's storms: the next reader reads them afresh…
+    await act('report');
+    const cold = await countQueries(world.db.handle.kysely, () => world.get(undefined, list));
+    assert.equal(cold.result.body.similar.clusters[0].id, cluster.id);
+    // …and the reader right after is answered from the kept storms: fewer queries, the same page.
+    const warm = await countQueries(world.db.handle.kysely, () => world.get(undefined, list));
+    assert.ok(warm.queries < cold.queries, `kept storms save their read: ${warm.queries} < ${cold.queries}`);
+    assert.deepEqual(warm.result.body, cold.result.body);
+    // Hiding the fold shows at once, though its storms were just kept.
+    await act('hide');
+    const after = (await world.get(undefined, list)).body;
+    assert.deepEqual(after.similar?.clusters ?? [], []);
+    assert.ok(!after.items.some((i: any) => i.type === 'comment' && /not\s+in+es/i.test(i.status.content)), 'no comment of the hidden fold is listed');
   });
 });
