@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { NotFoundPage } from '../app/not-found-page.tsx';
 import { useSession } from '../auth/session-context.tsx';
 import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { useResource } from '../ui/use-resource.ts';
 import {
   fetchInstanceSettings,
@@ -133,8 +134,6 @@ function InstanceSettingsForm({ initial }: { initial: InstanceSettings }) {
   const [settings, setSettings] = useState(initial);
   const [draft, setDraft] = useState(() => draftOf(initial));
   const [cleared, setCleared] = useState<ReadonlySet<Field>>(new Set());
-  const [isSaving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [savedAs, setSavedAs] = useState<string | null>(null);
   const problems = instanceSettingsProblems(draft);
   const hasProblem = Object.keys(problems).length > 0;
@@ -167,24 +166,15 @@ function InstanceSettingsForm({ initial }: { initial: InstanceSettings }) {
     setCleared((c) => new Set(c).add(field));
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (hasProblem) return;
-    setSaving(true);
-    setError(null);
-    try {
-      const result = await saveInstanceSettings(api, changeOf(settings, draft, cleared));
+  const { submit, isSubmitting: isSaving, error } = useFormSubmit(() => saveInstanceSettings(api, changeOf(settings, draft, cleared)), {
+    onSuccess: (result) => {
       const next = draftOf(result);
       setSettings(result);
       setDraft(next);
       setCleared(new Set());
       setSavedAs(JSON.stringify([next, []]));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  });
 
   const source = (field: Field, view: SettingView<unknown>, shown: string) => (
     <SourceNote isCleared={cleared.has(field)} view={view} shownDefault={shown} name={FIELD_NAMES[field]} onUseDefault={() => useDefault(field)} />
@@ -192,7 +182,7 @@ function InstanceSettingsForm({ initial }: { initial: InstanceSettings }) {
   const quoted = (text: string) => (text === '' ? 'empty' : `“${text}”`);
 
   return (
-    <form className="settings-form instance-settings-form" onSubmit={submit} noValidate>
+    <form className="settings-form instance-settings-form" onSubmit={(event) => (hasProblem ? event.preventDefault() : submit(event))} noValidate>
       <fieldset className="instance-settings-group">
         <legend>About this server</legend>
         <Setting id={ids.title} label="Title" problem={problems.title} note={source('title', settings.title, quoted(settings.title.default))}>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useSession } from './session-context.tsx';
 import { StaffEnrolment } from './staff-enrolment.tsx';
@@ -7,6 +7,7 @@ import type { ReturnState } from './session-gates.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 
 export function LoginPage() {
   useDocumentTitle('Log in');
@@ -18,29 +19,22 @@ export function LoginPage() {
   const [code, setCode] = useState('');
   const [isCodeAsked, setCodeAsked] = useState(false);
   const [enrolment, setEnrolment] = useState<{ token: string; message: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [isSubmitting, setSubmitting] = useState(false);
   const returnState = location.state as ReturnState | null;
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setSubmitting(true);
-    try {
-      // On success the session changes and the guest-only route sends us onwards.
-      await logIn(login.trim(), password, isCodeAsked ? code.trim() : undefined);
-    } catch (err) {
+  // On success the session changes and the guest-only route sends us onwards.
+  const { submit, isSubmitting, error } = useFormSubmit(() => logIn(login.trim(), password, isCodeAsked ? code.trim() : undefined), {
+    onError: (err) => {
       const body = err instanceof ApiError ? err.body : {};
       if (body.two_factor_enrolment_required && typeof body.enrolment_token === 'string') {
         setEnrolment({ token: body.enrolment_token, message: (err as Error).message });
-      } else if (body.two_factor_required && !isCodeAsked) {
-        setCodeAsked(true); // The password was right: now the code, no error yet.
-      } else {
-        setError(err);
+        return true;
       }
-      setSubmitting(false);
-    }
-  };
+      if (body.two_factor_required && !isCodeAsked) {
+        setCodeAsked(true); // The password was right: now the code, no error yet.
+        return true;
+      }
+    },
+  });
 
   if (enrolment) return <StaffEnrolment enrolmentToken={enrolment.token} message={enrolment.message} />;
 

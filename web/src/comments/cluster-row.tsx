@@ -6,6 +6,7 @@ import { ErrorMessage } from '../ui/feedback.tsx';
 import { actOnCluster, fetchClusterComments, type ClusterAction, type CommentCluster, type CommentStatus } from './comments-api.ts';
 import { useComments } from './comments-context.tsx';
 import { CommentRow } from './comment-row.tsx';
+import { ReportDialog, shortQuote, type ReportInput } from './report-dialog.tsx';
 
 const fullCount = new Intl.NumberFormat('en');
 
@@ -36,6 +37,7 @@ export function ClusterRow({ cluster, onChange, onRemove, onHidden }: { cluster:
   const [isShown, setShown] = useState(!cluster.hostile);
   const [busy, setBusy] = useState<ClusterAction | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [isReporting, setReporting] = useState(false);
   const [notice, setNotice] = useState('');
   const listId = useId();
   const textId = useId();
@@ -63,11 +65,15 @@ export function ClusterRow({ cluster, onChange, onRemove, onHidden }: { cluster:
   };
 
   const run = async (action: ClusterAction) => {
+    if (action === 'report') {
+      setReporting(true);
+      return;
+    }
     setBusy(action);
     setError(null);
     setNotice('');
     try {
-      const done = await actOnCluster(api, post.id, cluster.id, action, action === 'report' ? { category: 'violation', comment: `A storm of similar comments: “${cluster.text}”` } : {});
+      const done = await actOnCluster(api, post.id, cluster.id, action);
       setNotice(ACTIONS.find((a) => a.action === action)!.done(done));
       if (action === 'hide') onHidden(cluster);
     } catch (err) {
@@ -75,6 +81,14 @@ export function ClusterRow({ cluster, onChange, onRemove, onHidden }: { cluster:
     } finally {
       setBusy(null);
     }
+  };
+  // A report of the whole storm: the moderators see its phrase beside what the author wrote.
+  const report = async ({ category, comment }: ReportInput) => {
+    const phrase = `A storm of similar comments: “${cluster.text}”`;
+    // Within the server's 1,000 characters for a report's note.
+    const note = (comment ? `${phrase}\n\n${comment}` : phrase).slice(0, 1000);
+    const done = await actOnCluster(api, post.id, cluster.id, 'report', { category, comment: note });
+    setNotice(ACTIONS.find((a) => a.action === 'report')!.done(done));
   };
 
   return (
@@ -113,6 +127,14 @@ export function ClusterRow({ cluster, onChange, onRemove, onHidden }: { cluster:
         {notice}
       </p>
       <ErrorMessage error={error} />
+      {isReporting && (
+        <ReportDialog
+          title="Report every author of these comments"
+          what={isShown ? `“${shortQuote(cluster.text)}” · ${commentCount(cluster.count)}` : `Hostile comments · ${commentCount(cluster.count)}`}
+          send={report}
+          onClose={() => setReporting(false)}
+        />
+      )}
       <div id={listId} hidden={!isOpen}>
         {isOpen && (
           <>

@@ -3,9 +3,10 @@ import { useApi } from '../api/api-context.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { MoreIcon } from '../ui/icons.tsx';
 import { useDisclosure } from '../ui/use-disclosure.ts';
-import { deleteComment, fetchRestricting, setCommentPinned, setRestricted, type CommentStatus } from './comments-api.ts';
+import { deleteComment, fetchRestricting, reportComment, setCommentPinned, setRestricted, type CommentStatus } from './comments-api.ts';
 import { useComments } from './comments-context.tsx';
-import { ReportDialog } from './report-dialog.tsx';
+import { ReportDialog, shortQuote } from './report-dialog.tsx';
+import { htmlToText } from '../ui/html-to-text.ts';
 
 type Busy = 'pin' | 'delete' | 'restrict' | null;
 
@@ -157,7 +158,9 @@ export function CommentMenu({
       <ErrorMessage error={error} />
       {isReporting && (
         <ReportDialog
-          status={status}
+          title="Report comment"
+          what={`@${handle}: “${shortQuote(htmlToText(status.content))}”`}
+          send={(report) => reportComment(api, { ...report, account_id: author.id, status_ids: [status.id] })}
           onClose={(sent) => {
             setReporting(false);
             if (sent) onNotice('Thanks for letting us know. Your report was sent to the moderators.');

@@ -112,9 +112,15 @@ describe('the comment section', () => {
     fireEvent.click(await screen.findByRole('button', { name: '2,500 similar comments' }));
     fireEvent.click(screen.getByRole('button', { name: 'Restrict every author' }));
     expect(await screen.findByText('8 accounts restricted.')).toBeTruthy();
+    // Report asks why, as for one comment, and sends the storm's phrase with the note.
     fireEvent.click(screen.getByRole('button', { name: 'Report' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Report every author of these comments' }));
+    fireEvent.change(dialog.getByLabelText('Why are you reporting it?'), { target: { value: 'spam' } });
+    fireEvent.change(dialog.getByLabelText('Anything the moderators should know?'), { target: { value: 'eight accounts, all new' } });
+    fireEvent.click(dialog.getByRole('button', { name: 'Send report' }));
     expect(await screen.findByText('8 accounts reported to the moderators.')).toBeTruthy();
-    expect((server.callsTo('POST', `${G}/statuses/70/clusters/Tm90SW5lcw/report`)[0].body as { category: string }).category).toBe('violation');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(server.callsTo('POST', `${G}/statuses/70/clusters/Tm90SW5lcw/report`)[0].body).toEqual({ category: 'spam', comment: 'A storm of similar comments: “Not Ines”\n\neight accounts, all new' });
     fireEvent.click(screen.getByRole('button', { name: 'Hide all' }));
     // Hidden, the cluster leaves the section, and the section with it.
     await waitFor(() => expect(screen.queryByRole('region', { name: 'Similar comments' })).toBeNull());

@@ -1,9 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useApi } from '../api/api-context.tsx';
+import { useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { TextAreaField } from '../ui/form-fields.tsx';
-import { htmlToText } from '../ui/html-to-text.ts';
-import { reportComment, type CommentStatus, type ReportCategory } from './comments-api.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
+import type { ReportCategory } from './comments-api.ts';
 
 const CATEGORIES: Array<{ value: ReportCategory; label: string }> = [
   { value: 'violation', label: 'Harassment, hate or another rule broken' },
@@ -14,18 +13,28 @@ const CATEGORIES: Array<{ value: ReportCategory; label: string }> = [
 
 const COMMENT_LIMIT = 1000;
 
-/** Report a comment to the instance's moderators: a category and an optional note. */
-export function ReportDialog({ status, onClose }: { status: CommentStatus; onClose: (sent: boolean) => void }) {
-  const api = useApi();
+/** A quote for the dialog: one line, at most 140 characters. */
+export function shortQuote(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 140 ? `${line.slice(0, 140)}…` : line;
+}
+
+export interface ReportInput {
+  category: ReportCategory;
+  /** The note to the moderators, trimmed; may be empty. */
+  comment: string;
+}
+
+/**
+ * Report to the instance's moderators: a category and an optional note, for one comment or a
+ * whole storm of them. `what` is the quoted subject; `send` makes the report.
+ */
+export function ReportDialog({ title, what, send, onClose }: { title: string; what: string; send: (input: ReportInput) => Promise<unknown>; onClose: (sent: boolean) => void }) {
   const [category, setCategory] = useState<ReportCategory>('violation');
   const [comment, setComment] = useState('');
-  const [isSending, setSending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const titleId = useId();
   const categoryId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
-  const handle = status.account.acct || status.account.username;
-  const quote = htmlToText(status.content).replace(/\s+/g, ' ').trim();
 
   useEffect(() => {
     dialogRef.current?.querySelector<HTMLElement>('select, textarea, button')?.focus();
@@ -37,28 +46,18 @@ export function ReportDialog({ status, onClose }: { status: CommentStatus; onClo
     // Focus once on open; onClose is stable enough for Escape.
   }, []);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSending(true);
-    setError(null);
-    try {
-      await reportComment(api, { account_id: status.account.id, status_ids: [status.id], comment: comment.trim(), category });
-      onClose(true);
-    } catch (err) {
-      setError(err);
-      setSending(false);
-    }
-  };
+  const { submit, isSubmitting: isSending, error } = useFormSubmit(
+    () => send({ category, comment: comment.trim() }),
+    { onSuccess: () => onClose(true) },
+  );
 
   return (
     <div className="dialog-backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={dialogRef}>
         <h2 className="dialog-title" id={titleId}>
-          Report comment
+          {title}
         </h2>
-        <p className="muted report-quote">
-          @{handle}: “{quote.length > 140 ? `${quote.slice(0, 140)}…` : quote}”
-        </p>
+        <p className="muted report-quote">{what}</p>
         <form onSubmit={submit}>
           <div className="field">
             <label className="field-label" htmlFor={categoryId}>

@@ -17,6 +17,7 @@ import { CheckboxField } from '../ui/form-fields.tsx';
 import { CameraIcon } from '../ui/icons.tsx';
 import { croppedName, renderCrop } from '../ui/crop-math.ts';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { MentionTextarea } from './mention-textarea.tsx';
 import { PhotoEditor } from './photo-editor.tsx';
 import { aspectRatio, filterCss, limitsFor, type AspectId, type PhotoDraft } from './photo-edits.ts';
@@ -75,8 +76,6 @@ export function ComposePage() {
   draftsRef.current = drafts;
   useEffect(() => () => draftsRef.current.forEach((d) => d.url && URL.revokeObjectURL?.(d.url)), []);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [isSharing, setSharing] = useState(false);
   // Schedule: null shares now; otherwise the chosen time as a datetime-local value (local time).
   const [scheduleAt, setScheduleAt] = useState<string | null>(null);
   // One key per compose attempt: pressing Share again after a lost answer cannot post twice.
@@ -84,6 +83,36 @@ export function ComposePage() {
   const fileInputId = useId();
   const policyId = useId();
   const shareHintId = useId();
+
+  // A time that can't be used, said at once in place of the form's error.
+  const [scheduleIssue, setScheduleIssue] = useState<string | null>(null);
+  const { submit, isSubmitting: isSharing, error } = useFormSubmit(
+    async () => {
+      // Alt text is typed while the photo uploads; it is saved on the media just before posting.
+      await Promise.all(
+        photos.map((photo) => {
+          const alt = photo.alt.trim();
+          return alt !== (photo.media!.description ?? '') ? updateMediaDescription(api, photo.media!.id, alt) : null;
+        }),
+      );
+      const mediaTags: NewPhotoTag[] = photos.flatMap((photo) => photo.tags.map((tag) => ({ media_id: photo.media!.id, account_id: tag.account.id, x: tag.x, y: tag.y })));
+      const post: NewPost = {
+        status: caption,
+        media_ids: photos.map((photo) => photo.media!.id),
+        hide_like_count: hideLikeCount,
+        comment_policy: commentPolicy,
+        ...(mediaTags.length > 0 ? { media_tags: mediaTags } : {}),
+      };
+      if (scheduleAt !== null) return { scheduled: await schedulePost(api, post, localInputToIso(scheduleAt)!, idempotencyKey) };
+      return { posted: await createStatus(api, post, idempotencyKey) };
+    },
+    {
+      onSuccess: (done) => {
+        if ('scheduled' in done) navigate(SCHEDULED_PAGE, { state: { scheduled: done.scheduled } satisfies ScheduledState });
+        else navigate('/', { state: { posted: done.posted } satisfies FeedState });
+      },
+    },
+  );
 
   const tagging = photos.find((p) => p.key === taggingKey) ?? null;
   const pending = photos.filter((p) => p.phase === 'uploading' || p.phase === 'processing').length;
@@ -130,43 +159,12 @@ export function ComposePage() {
     }
   };
 
-  const share = async (event: FormEvent) => {
+  const share = (event: FormEvent) => {
     event.preventDefault();
     if (!canShare) return;
-    const scheduleIssue = scheduleAt === null ? null : scheduleProblem(scheduleAt);
-    if (scheduleIssue) {
-      setError(new Error(scheduleIssue));
-      return;
-    }
-    setSharing(true);
-    setError(null);
-    try {
-      // Alt text is typed while the photo uploads; it is saved on the media just before posting.
-      await Promise.all(
-        photos.map((photo) => {
-          const alt = photo.alt.trim();
-          return alt !== (photo.media!.description ?? '') ? updateMediaDescription(api, photo.media!.id, alt) : null;
-        }),
-      );
-      const mediaTags: NewPhotoTag[] = photos.flatMap((photo) => photo.tags.map((tag) => ({ media_id: photo.media!.id, account_id: tag.account.id, x: tag.x, y: tag.y })));
-      const post: NewPost = {
-        status: caption,
-        media_ids: photos.map((photo) => photo.media!.id),
-        hide_like_count: hideLikeCount,
-        comment_policy: commentPolicy,
-        ...(mediaTags.length > 0 ? { media_tags: mediaTags } : {}),
-      };
-      if (scheduleAt !== null) {
-        const scheduled = await schedulePost(api, post, localInputToIso(scheduleAt)!, idempotencyKey);
-        navigate(SCHEDULED_PAGE, { state: { scheduled } satisfies ScheduledState });
-        return;
-      }
-      const status = await createStatus(api, post, idempotencyKey);
-      navigate('/', { state: { posted: status } satisfies FeedState });
-    } catch (err) {
-      setError(err);
-      setSharing(false);
-    }
+    const issue = scheduleAt === null ? null : scheduleProblem(scheduleAt);
+    setScheduleIssue(issue);
+    if (!issue) submit();
   };
 
   return (
@@ -251,7 +249,7 @@ export function ComposePage() {
 
         <ScheduleField value={scheduleAt} onChange={setScheduleAt} />
 
-        <ErrorMessage error={error} />
+        <ErrorMessage error={error}>{scheduleIssue}</ErrorMessage>
         <div className="compose-submit">
           <button type="submit" className="button button-primary" disabled={!canShare} aria-busy={isSharing} aria-describedby={shareHintId}>
             {scheduleAt !== null ? (isSharing ? 'Scheduling…' : 'Schedule post') : isSharing ? 'Sharing…' : 'Share'}

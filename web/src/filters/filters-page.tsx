@@ -4,6 +4,7 @@ import type { Filter, FilterAction, FilterContext } from '../api/mastodon-types.
 import { EmptyState, ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { CheckboxField, TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { createFilter, deleteFilter, fetchFilters, updateFilter, type FilterInput, type KeywordAttributes } from './filters-api.ts';
 import './filters.css';
@@ -313,8 +314,6 @@ function FilterForm({ initial, onCancel, onSaved }: { initial?: Filter; onCancel
   const hasExpiry = Boolean(initial?.expires_at);
   const [expiry, setExpiry] = useState(hasExpiry ? 'keep' : 'never');
   const [problem, setProblem] = useState<{ field: 'title' | 'keywords' | 'context'; message: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [isSaving, setSaving] = useState(false);
   const [focusKeyword, setFocusKeyword] = useState<string | null>(null);
   // The fields are the shared TextField (no ref of its own): found in their rows.
   const keywordRows = useRef(new Map<string, HTMLLIElement>());
@@ -331,9 +330,24 @@ function FilterForm({ initial, onCancel, onSaved }: { initial?: Filter; onCancel
 
   const setDraft = (key: string, change: Partial<KeywordDraft>) => setKeywords((drafts) => drafts.map((d) => (d.key === key ? { ...d, ...change } : d)));
 
-  const submit = async (event: FormEvent) => {
+  const { submit, isSubmitting: isSaving, error } = useFormSubmit(
+    () => {
+      const chosen = EXPIRY_OPTIONS.find((o) => o.value === expiry);
+      const input: FilterInput = {
+        title: title.trim(),
+        context: contexts,
+        filter_action: action,
+        keywords_attributes: keywordChanges(initial, keywords),
+        ...(expiry === 'keep' ? {} : { expires_in: chosen?.seconds ?? null }),
+      };
+      return initial ? updateFilter(api, initial.id, input) : createFilter(api, input);
+    },
+    { onSuccess: onSaved },
+  );
+
+  // What is missing is said (and focused) at once, without a request.
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
     const typed = keywords.filter((k) => k.keyword.trim() !== '');
     const check =
       title.trim() === ''
@@ -350,25 +364,11 @@ function FilterForm({ initial, onCancel, onSaved }: { initial?: Filter; onCancel
       else firstContext.current?.querySelector('input')?.focus();
       return;
     }
-    const chosen = EXPIRY_OPTIONS.find((o) => o.value === expiry);
-    const input: FilterInput = {
-      title: title.trim(),
-      context: contexts,
-      filter_action: action,
-      keywords_attributes: keywordChanges(initial, keywords),
-      ...(expiry === 'keep' ? {} : { expires_in: chosen?.seconds ?? null }),
-    };
-    setSaving(true);
-    try {
-      onSaved(initial ? await updateFilter(api, initial.id, input) : await createFilter(api, input));
-    } catch (err) {
-      setError(err);
-      setSaving(false);
-    }
+    submit();
   };
 
   return (
-    <form className="filter-form" aria-labelledby={headingId} onSubmit={submit} noValidate>
+    <form className="filter-form" aria-labelledby={headingId} onSubmit={onSubmit} noValidate>
       <h2 className="filter-form-title" id={headingId}>
         {initial ? `Edit filter “${initial.title}”` : 'New filter'}
       </h2>
@@ -478,8 +478,8 @@ function FilterForm({ initial, onCancel, onSaved }: { initial?: Filter; onCancel
         </select>
       </div>
 
-      {problem && <ErrorMessage>{problem.message}</ErrorMessage>}
-      <ErrorMessage error={error} />
+      {/* A problem replaces an earlier refusal, as a new try does. */}
+      {problem ? <ErrorMessage>{problem.message}</ErrorMessage> : <ErrorMessage error={error} />}
       <div className="filter-form-actions">
         <button type="submit" className="button button-primary" disabled={isSaving} aria-busy={isSaving}>
           {initial ? 'Save filter' : 'Create filter'}

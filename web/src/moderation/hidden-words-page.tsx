@@ -1,8 +1,9 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { CheckboxField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { fetchHiddenWords, HIDDEN_WORD_MAX_LENGTH, HIDDEN_WORDS_MAX, saveHiddenWords, type HiddenWords } from './moderation-api.ts';
 import './moderation.css';
@@ -44,8 +45,6 @@ function HiddenWordsForm({ initial }: { initial: HiddenWords }) {
   const api = useApi();
   const [useDefault, setUseDefault] = useState(initial.use_default_list);
   const [text, setText] = useState(initial.words.join('\n'));
-  const [isSaving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   // The form as last saved: the note stays while nothing has changed since.
   const [savedAs, setSavedAs] = useState<string | null>(null);
   const fieldId = useId();
@@ -54,26 +53,17 @@ function HiddenWordsForm({ initial }: { initial: HiddenWords }) {
   const snapshot = JSON.stringify([useDefault, text]);
   const saved = savedAs === snapshot ? 'Saved. Comments on your posts are checked again with this list.' : '';
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (problem) return;
-    setSaving(true);
-    setError(null);
-    try {
-      const result = await saveHiddenWords(api, { use_default_list: useDefault, words });
+  const { submit, isSubmitting: isSaving, error } = useFormSubmit(() => saveHiddenWords(api, { use_default_list: useDefault, words }), {
+    onSuccess: (result) => {
       setUseDefault(result.use_default_list);
       const savedText = result.words.join('\n');
       setText(savedText);
       setSavedAs(JSON.stringify([result.use_default_list, savedText]));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  });
 
   return (
-    <form className="settings-form" onSubmit={submit} noValidate>
+    <form className="settings-form" onSubmit={(event) => (problem ? event.preventDefault() : submit(event))} noValidate>
       <CheckboxField
         label="Hide comments with common offensive words"
         hint="A list of common offensive words in English, kept up to date for you."

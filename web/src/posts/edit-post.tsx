@@ -5,6 +5,7 @@ import type { Status } from '../api/mastodon-types.ts';
 import { editStatus, fetchStatusSource } from '../api/statuses-api.ts';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
 import { formatCount } from '../ui/format-count.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 
 export const CAPTION_LIMIT = 2200;
 export const ALT_TEXT_LIMIT = 1500;
@@ -19,8 +20,15 @@ export function EditPostForm({ status, onSaved, onCancel }: { status: Status; on
   const [caption, setCaption] = useState<string | null>(null);
   const [altTexts, setAltTexts] = useState(() => status.media_attachments.map((m) => m.description ?? ''));
   const [loadError, setLoadError] = useState<unknown>(null);
-  const [saveError, setSaveError] = useState<unknown>(null);
-  const [isSaving, setSaving] = useState(false);
+  const { submit, isSubmitting: isSaving, error: saveError } = useFormSubmit(
+    () =>
+      editStatus(api, status.id, {
+        // The form is shown only once the caption is loaded.
+        status: caption ?? '',
+        media_attributes: status.media_attachments.map((m, i) => ({ id: m.id, description: altTexts[i] ?? '' })),
+      }),
+    { onSuccess: onSaved },
+  );
 
   useEffect(() => {
     const controller = new AbortController();
@@ -37,29 +45,11 @@ export function EditPostForm({ status, onSaved, onCancel }: { status: Status; on
   if (caption === null) return <Loading label="Loading the caption…" />;
 
   const isOver = caption.length > CAPTION_LIMIT || altTexts.some((t) => t.length > ALT_TEXT_LIMIT);
-  const save = async () => {
-    setSaving(true);
-    setSaveError(null);
-    try {
-      const next = await editStatus(api, status.id, {
-        status: caption,
-        media_attributes: status.media_attachments.map((m, i) => ({ id: m.id, description: altTexts[i] ?? '' })),
-      });
-      onSaved(next);
-    } catch (error) {
-      setSaveError(error);
-      setSaving(false);
-    }
-  };
-
   return (
     <form
       className="edit-post"
       aria-label="Edit post"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!isOver) void save();
-      }}
+      onSubmit={(event) => (isOver ? event.preventDefault() : submit(event))}
     >
       <label className="field-label" htmlFor={`${id}-caption`}>
         Caption

@@ -1,5 +1,4 @@
-import { useState, type FormEvent } from 'react';
-import { ApiError, type FieldErrors } from '../api/api-client.ts';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { updateCredentials, verifyCredentials } from '../api/accounts-api.ts';
 import type { CredentialAccount } from '../api/mastodon-types.ts';
@@ -7,6 +6,7 @@ import { useSession } from '../auth/session-context.tsx';
 import { ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { CheckboxField, TextAreaField, TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { ProfileImages } from './profile-images.tsx';
 import './profile.css';
@@ -30,32 +30,20 @@ function EditProfileForm({ initial }: { initial: CredentialAccount }) {
   const [displayName, setDisplayName] = useState(initial.display_name ?? '');
   const [bio, setBio] = useState(initial.source?.note ?? '');
   const [isLocked, setLocked] = useState(Boolean(initial.locked));
-  const [error, setError] = useState<unknown>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [isSaving, setSaving] = useState(false);
-  const [savedMessage, setSavedMessage] = useState('');
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setFieldErrors({});
-    setSavedMessage('');
-    setSaving(true);
-    try {
-      const saved = await updateCredentials(api, { display_name: displayName.trim(), note: bio, locked: isLocked });
-      setAccount(saved);
-      setDisplayName(saved.display_name ?? '');
-      setBio(saved.source?.note ?? bio);
-      setLocked(Boolean(saved.locked));
-      replaceAccount(saved);
-      setSavedMessage('Profile saved.');
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError) setFieldErrors(err.fieldErrors);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { submit, isSubmitting: isSaving, error, fieldErrors, success: savedMessage } = useFormSubmit(
+    () => updateCredentials(api, { display_name: displayName.trim(), note: bio, locked: isLocked }),
+    {
+      onSuccess: (saved) => {
+        setAccount(saved);
+        setDisplayName(saved.display_name ?? '');
+        setBio(saved.source?.note ?? bio);
+        setLocked(Boolean(saved.locked));
+        replaceAccount(saved);
+        return 'Profile saved.';
+      },
+    },
+  );
 
   return (
     <section className="settings-section">

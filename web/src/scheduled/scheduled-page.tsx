@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useApi } from '../api/api-context.tsx';
 import type { ScheduledStatus } from '../api/mastodon-types.ts';
@@ -6,6 +6,7 @@ import { LoadMoreButton } from '../ui/account-row.tsx';
 import { EmptyState, ErrorMessage, Loading, LoadError } from '../ui/feedback.tsx';
 import { usePagedList } from '../ui/use-paged-list.ts';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import {
   cancelScheduled,
   earliestScheduleTime,
@@ -168,25 +169,14 @@ function RescheduleForm({ item, onCancel, onSaved }: { item: ScheduledStatus; on
   const inputId = useId();
   const hintId = useId();
   const [value, setValue] = useState(() => toLocalInputValue(new Date(item.scheduled_at)));
-  const [error, setError] = useState<unknown>(null);
-  const [isSaving, setSaving] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problem = scheduleProblem(value);
-    if (problem) {
-      setError(new Error(problem));
-      return;
-    }
-    setError(null);
-    setSaving(true);
-    try {
-      onSaved(await reschedule(api, item.id, localInputToIso(value)!));
-    } catch (err) {
-      setError(err);
-      setSaving(false);
-    }
-  };
+  const { submit, isSubmitting: isSaving, error } = useFormSubmit(
+    () => {
+      const problem = scheduleProblem(value);
+      if (problem) throw new Error(problem);
+      return reschedule(api, item.id, localInputToIso(value)!);
+    },
+    { onSuccess: onSaved },
+  );
 
   return (
     <form className="scheduled-reschedule" aria-label="Reschedule" onSubmit={submit} noValidate>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { fetchAccountDeletion, requestAccountDeletion } from '../api/account-deletion-api.ts';
 import { fetchTwoFactor } from '../api/two-factor-api.ts';
@@ -6,6 +6,7 @@ import { useSession } from '../auth/session-context.tsx';
 import { ErrorMessage, LoadError, Loading } from '../ui/feedback.tsx';
 import { CheckboxField, TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { useResource } from '../ui/use-resource.ts';
 
 const formatDate = (iso: string) => new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
@@ -27,27 +28,16 @@ export function DeleteAccountPage() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [isUnderstood, setUnderstood] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [isSubmitting, setSubmitting] = useState(false);
+  const twoFactorOn = resource.status === 'ready' && resource.data.twoFactorOn;
+  const { submit, isSubmitting, error } = useFormSubmit(() => requestAccountDeletion(api, password, twoFactorOn ? code.trim() : undefined), {
+    // The server ended every session, this one too: the log-in page says what happens next.
+    onSuccess: (scheduled) =>
+      sessionEnded(`Your account is hidden and will be deleted on ${formatDate(scheduled.due_at ?? new Date().toISOString())}. Changed your mind? Log in before then and nothing will be deleted.`),
+  });
 
   if (resource.status === 'loading') return <Loading />;
   if (resource.status === 'error') return <LoadError error={resource.error} onRetry={reload} />;
-  const { deletion, twoFactorOn } = resource.data;
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setSubmitting(true);
-    try {
-      const scheduled = await requestAccountDeletion(api, password, twoFactorOn ? code.trim() : undefined);
-      // The server ended every session, this one too: the log-in page says what happens next.
-      sessionEnded(`Your account is hidden and will be deleted on ${formatDate(scheduled.due_at ?? new Date().toISOString())}. Changed your mind? Log in before then and nothing will be deleted.`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSubmitting(false);
-    }
-  };
+  const { deletion } = resource.data;
 
   return (
     <section className="settings-section">

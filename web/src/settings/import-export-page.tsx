@@ -1,8 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { EXPORT_LINKS, fetchImport, startImport, type RelationImport, type RelationKind } from '../api/portability-api.ts';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { DataArchiveSection } from './data-archive-section.tsx';
 
 const KINDS: Array<{ value: RelationKind; label: string }> = [
@@ -24,9 +25,9 @@ export function ImportExportPage() {
   const [type, setType] = useState<RelationKind>('following');
   const [mode, setMode] = useState<'merge' | 'overwrite'>('merge');
   const [file, setFile] = useState<File | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [isSubmitting, setSubmitting] = useState(false);
   const [current, setCurrent] = useState<RelationImport | null>(null);
+  // A failed progress check; the form shows whichever error came last.
+  const [pollError, setPollError] = useState<unknown>(null);
 
   // Follows the import until its jobs are done.
   useEffect(() => {
@@ -36,25 +37,20 @@ export function ImportExportPage() {
       if (++polls > MAX_POLLS) return clearInterval(timer);
       fetchImport(api, current.id).then(
         (next) => setCurrent((shown) => (shown?.id === next.id ? next : shown)),
-        (err: unknown) => setError(err),
+        (err: unknown) => setPollError(err),
       );
     }, POLL_MS);
     return () => clearInterval(timer);
   }, [api, current?.id, current?.state]);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (!file) return;
-    setError(null);
-    setSubmitting(true);
-    try {
-      setCurrent(await startImport(api, file, type, mode));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSubmitting(false);
-    }
-  };
+  const { submit, isSubmitting, error } = useFormSubmit(
+    () => {
+      setPollError(null);
+      // The form sends only with a file chosen.
+      return startImport(api, file!, type, mode);
+    },
+    { onSuccess: setCurrent, onError: () => setPollError(null) },
+  );
 
   return (
     <section className="settings-section">
@@ -72,7 +68,7 @@ export function ImportExportPage() {
         ))}
       </ul>
       <h2>Import</h2>
-      <form className="settings-form" onSubmit={submit} aria-label="Import accounts">
+      <form className="settings-form" onSubmit={(event) => (file ? submit(event) : event.preventDefault())} aria-label="Import accounts">
         <label className="field">
           <span className="field-label">What the file holds</span>
           <select name="type" value={type} onChange={(e) => setType(e.target.value as RelationKind)}>
@@ -96,7 +92,7 @@ export function ImportExportPage() {
           <span className="field-label">CSV file (at most 1 MiB, 10,000 accounts)</span>
           <input type="file" name="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         </label>
-        <ErrorMessage error={error} />
+        <ErrorMessage error={pollError ?? error} />
         <button type="submit" className="button button-primary" disabled={isSubmitting || !file} aria-busy={isSubmitting}>
           Import
         </button>

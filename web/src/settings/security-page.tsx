@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { disableTwoFactor, fetchTwoFactor, regenerateRecoveryCodes } from '../api/two-factor-api.ts';
 import { ErrorMessage, LoadError, Loading } from '../ui/feedback.tsx';
 import { TextField } from '../ui/form-fields.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { useResource } from '../ui/use-resource.ts';
 import { RecoveryCodes, TwoFactorEnrolmentForm } from './two-factor-enrolment.tsx';
 
@@ -78,20 +79,7 @@ export function SecurityPage() {
 function RegenerateForm({ onCodes }: { onCodes: (codes: string[]) => void }) {
   const api = useApi();
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [isSaving, setSaving] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setSaving(true);
-    try {
-      const { recovery_codes } = await regenerateRecoveryCodes(api, code.trim());
-      onCodes(recovery_codes);
-    } catch (err) {
-      setError(err);
-      setSaving(false);
-    }
-  };
+  const { submit, isSubmitting: isSaving, error } = useFormSubmit(() => regenerateRecoveryCodes(api, code.trim()), { onSuccess: ({ recovery_codes }) => onCodes(recovery_codes) });
   return (
     <form className="settings-form" onSubmit={submit} aria-label="New recovery codes">
       <h3>New recovery codes</h3>
@@ -108,20 +96,15 @@ function DisableForm({ onDisabled }: { onDisabled: () => void }) {
   const api = useApi();
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [isSaving, setSaving] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setSaving(true);
-    try {
-      await disableTwoFactor(api, password, code.trim());
+  // Once off, the button stays busy until the page has reloaded and drops this form.
+  const [isOff, setOff] = useState(false);
+  const { submit, isSubmitting, error } = useFormSubmit(() => disableTwoFactor(api, password, code.trim()), {
+    onSuccess: () => {
+      setOff(true);
       onDisabled();
-    } catch (err) {
-      setError(err);
-      setSaving(false);
-    }
-  };
+    },
+  });
+  const isSaving = isSubmitting || isOff;
   return (
     <form className="settings-form" onSubmit={submit} aria-label="Turn off two-factor log-in">
       <h3>Turn off</h3>

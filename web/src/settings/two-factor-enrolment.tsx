@@ -1,8 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { confirmTwoFactor, startTwoFactor, type ConfirmedEnrolment, type TwoFactorEnrolment } from '../api/two-factor-api.ts';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
 import { TextField } from '../ui/form-fields.tsx';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 
 /**
  * Setting up two-factor log-in: the server's QR code and secret, then one code from the app to
@@ -13,33 +14,22 @@ export function TwoFactorEnrolmentForm({ enrolmentToken, onConfirmed }: { enrolm
   const api = useApi();
   const [enrolment, setEnrolment] = useState<TwoFactorEnrolment | null>(null);
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [isSaving, setSaving] = useState(false);
+  const [startError, setStartError] = useState<unknown>(null);
 
   useEffect(() => {
     let isCurrent = true;
     startTwoFactor(api, enrolmentToken).then(
       (started) => isCurrent && setEnrolment(started),
-      (err: unknown) => isCurrent && setError(err),
+      (err: unknown) => isCurrent && setStartError(err),
     );
     return () => {
       isCurrent = false;
     };
   }, [api, enrolmentToken]);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    setSaving(true);
-    try {
-      onConfirmed(await confirmTwoFactor(api, code.trim(), enrolmentToken));
-    } catch (err) {
-      setError(err);
-      setSaving(false);
-    }
-  };
+  const { submit, isSubmitting: isSaving, error } = useFormSubmit(() => confirmTwoFactor(api, code.trim(), enrolmentToken), { onSuccess: onConfirmed });
 
-  if (!enrolment) return error ? <ErrorMessage error={error} /> : <Loading label="Preparing two-factor log-in…" />;
+  if (!enrolment) return startError ? <ErrorMessage error={startError} /> : <Loading label="Preparing two-factor log-in…" />;
   return (
     <form className="settings-form two-factor-enrolment" onSubmit={submit}>
       <p>Scan this QR code with an authenticator app (such as Aegis, FreeOTP, Google Authenticator or 1Password), then enter the 6-digit code it shows.</p>

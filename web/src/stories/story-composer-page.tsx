@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
+import { useEffect, useId, useRef, useState, type ChangeEvent, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { isAbort, messageOf } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
@@ -8,6 +8,7 @@ import { displayNameOf } from '../ui/account-name.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { createStory, STORY_FONTS, STORY_LIMITS, type StoryAlign, type StoryAudience, type StoryFont } from './stories-api.ts';
 import {
   canAddLayer,
@@ -110,8 +111,19 @@ export function StoryComposerPage() {
   const [audience, setAudience] = useState<StoryAudience>('followers');
   const [alt, setAlt] = useState('');
   const [aspect, setAspect] = useState(9 / 16);
-  const [isSharing, setSharing] = useState(false);
-  const [shareError, setShareError] = useState<unknown>(null);
+  const { submit: share, isSubmitting: isSharing, error: shareError } = useFormSubmit(
+    async () => {
+      // The form sends only once the photo is uploaded.
+      const mediaId = photo!.media!.id;
+      if (alt.trim()) await updateMediaDescription(api, mediaId, alt.trim());
+      await createStory(api, { media_id: mediaId, audience, overlays: toOverlays(layers) });
+    },
+    {
+      onSuccess: () => {
+        navigate('/', { replace: true });
+      },
+    },
+  );
   const textRef = useRef<HTMLTextAreaElement>(null);
   const [focusText, setFocusText] = useState(0);
 
@@ -154,21 +166,6 @@ export function StoryComposerPage() {
     setMentioning(false);
   };
 
-  const share = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!canShare || !photo?.media) return;
-    setSharing(true);
-    setShareError(null);
-    try {
-      if (alt.trim()) await updateMediaDescription(api, photo.media.id, alt.trim());
-      await createStory(api, { media_id: photo.media.id, audience, overlays: toOverlays(layers) });
-      navigate('/', { replace: true });
-    } catch (error) {
-      setShareError(error);
-      setSharing(false);
-    }
-  };
-
   return (
     <div className="page story-composer">
       <div className="story-composer-header">
@@ -177,7 +174,7 @@ export function StoryComposerPage() {
           Cancel
         </Link>
       </div>
-      <form className="story-composer-form" onSubmit={share} noValidate>
+      <form className="story-composer-form" onSubmit={(event) => (canShare ? share(event) : event.preventDefault())} noValidate>
         <div className="composer-photo-picker">
           <input id={fileId} className="visually-hidden composer-file" type="file" accept="image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif" onChange={onFile} />
           <label htmlFor={fileId} className="button button-secondary composer-file-label">

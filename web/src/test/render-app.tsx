@@ -29,7 +29,8 @@ export function renderApp(path: string) {
 export function signedInAs(server: FetchMock, account: Account, role = 'user') {
   server
     .on('GET', '/api/glimpse/v1/session', { body: { account, role, csrf_token: CSRF } })
-    .on('GET', '/api/glimpse/v1/notifications/unread_count', { body: { count: 0 } });
+    .on('GET', '/api/glimpse/v1/notifications/unread_count', { body: { count: 0 } })
+    .on('GET', '/api/glimpse/v1/conversations/unread_count', { body: { count: 0 } });
 }
 
 export function signedOut(server: FetchMock) {
