@@ -308,7 +308,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   // feed only, so their effect is seen on the same data before anything else changed it.
   const pageFile = path.join(dataDir, 'home-page.json');
   {
-    const uncached = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-uncached.log'), env: { GLIMPSE_POST_CACHE_SIZE: '0', GLIMPSE_FILTER_CACHE_SIZE: '0', GLIMPSE_RELATIONS_CACHE_SIZE: '0' } });
+    const uncached = await startServer({ target, fanoutThreshold: threshold, logFile: path.join(dataDir, 'server-uncached.log'), env: { GLIMPSE_POST_CACHE_SIZE: '0', GLIMPSE_FILTER_CACHE_SIZE: '0', GLIMPSE_RELATIONS_CACHE_SIZE: '0', GLIMPSE_TRAY_CACHE_SIZE: '0' } });
     try {
       const readPath = '/api/v1/timelines/home?limit=20';
       const feedTokens = tokens.slice(1);
@@ -317,6 +317,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       const saturation = await runTask<HttpResult>({ type: 'http', url: uncached.url, path: readPath, tokens: feedTokens, connections: load.connections, ...phase(load.seconds) });
       log(`  ${Math.round(saturation.rps)} req/s (p50 ${saturation.p50} ms, p99 ${saturation.p99} ms, non-2xx ${saturation.non2xx})`);
       raw.homeFeedUncached = saturation;
+      // The story tray the same way, for the tray cache's effect.
+      const trayPath = '/api/glimpse/v1/stories/tray';
+      await runTask<HttpResult>({ type: 'http', url: uncached.url, path: trayPath, tokens: feedTokens, connections: load.connections, ...phase(Math.max(1, load.seconds / 2)) });
+      log(`story tray, caches off: saturation (${load.connections} connections, ${phaseLength})`);
+      const traySaturation = await runTask<HttpResult>({ type: 'http', url: uncached.url, path: trayPath, tokens: feedTokens, connections: load.connections, ...phase(load.seconds) });
+      log(`  ${Math.round(traySaturation.rps)} req/s (p50 ${traySaturation.p50} ms, p99 ${traySaturation.p99} ms, non-2xx ${traySaturation.non2xx})`);
+      raw.storyTrayUncached = traySaturation;
       // One real page (the first viewer's), kept for the page-from-memory baseline.
       const answer = await fetch(new URL(readPath, uncached.url), { headers: { authorization: `Bearer ${feedTokens[0]}` } });
       if (!answer.ok) throw new Error(`the home feed answered ${answer.status}`);
@@ -514,8 +521,23 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       ratio: ratio(feedUncached.saturation.rps, feed.saturation.rps),
       target: '',
       pass: null,
-      note: `GLIMPSE_POST_CACHE_SIZE, GLIMPSE_FILTER_CACHE_SIZE and GLIMPSE_RELATIONS_CACHE_SIZE 0, against the cached run above (cache hits there: ${describeHitRates(feed.caches)}); ${ratio(feedUncached.saturation.rps, h.rps)} × hello`,
+      note: `GLIMPSE_POST_CACHE_SIZE, GLIMPSE_FILTER_CACHE_SIZE, GLIMPSE_RELATIONS_CACHE_SIZE and GLIMPSE_TRAY_CACHE_SIZE 0, against the cached run above (cache hits there: ${describeHitRates(feed.caches)}); ${ratio(feedUncached.saturation.rps, h.rps)} × hello`,
     },
+    ...(raw.storyTrayUncached
+      ? [
+          {
+            metric: 'story tray: saturation, caches off',
+            value: round((raw.storyTrayUncached as HttpResult).rps, 0),
+            unit: 'req/s',
+            baseline: round(tray.saturation.rps, 0),
+            baselineUnit: 'req/s',
+            ratio: ratio((raw.storyTrayUncached as HttpResult).rps, tray.saturation.rps),
+            target: '',
+            pass: null,
+            note: `every cache off (GLIMPSE_POST, FILTER, RELATIONS and TRAY_CACHE_SIZE 0), against the cached run below (cache hits there: ${describeHitRates(tray.caches)}); ${ratio((raw.storyTrayUncached as HttpResult).rps, h.rps)} × hello`,
+          } satisfies Row,
+        ]
+      : []),
     ...(raw.mainThreadReads
       ? (['homeFeed', 'storyTray'] as const).map((name) => {
           const onLoop = (raw.mainThreadReads as Record<string, HttpResult>)[name];

@@ -97,7 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   recordRoutes(http);
   const metrics = new Metrics({
-    caches: { post_content: services.caches.postContent, filter_rules: services.caches.filterRules, viewer_relations: services.caches.viewerRelations, status_json: services.caches.statusJson, account_json: services.caches.accountJson },
+    caches: { post_content: services.caches.postContent, filter_rules: services.caches.filterRules, viewer_relations: services.caches.viewerRelations, status_json: services.caches.statusJson, account_json: services.caches.accountJson, story_trays: services.caches.trays },
     jobsAdmin: services.jobsAdmin,
     queues: { media: services.mediaQueue },
     database,

@@ -83,6 +83,8 @@ export interface Config {
   filterCacheSize: number;
   /** GLIMPSE_RELATIONS_CACHE_SIZE: viewers whose relations to recently seen accounts each process keeps in memory; 0 turns the cache off. */
   relationsCacheSize: number;
+  /** GLIMPSE_TRAY_CACHE_SIZE: viewers whose story trays each process keeps in memory; 0 turns the cache off. */
+  trayCacheSize: number;
   /** GLIMPSE_SQLITE_READ_WORKERS: worker threads holding SQLite read connections, so reads run off the event loop (default: the cores but one, at most 4); 0 reads on the main thread. */
   sqliteReadWorkers: number;
   /** GLIMPSE_METRICS_TOKEN: GET /metrics answers only `Authorization: Bearer <it>`; empty, /metrics is 404. */
@@ -227,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_POST_CACHE_SIZE', 10_000)),
     filterCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_FILTER_CACHE_SIZE', 10_000)),
     relationsCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_RELATIONS_CACHE_SIZE', 5_000)),
+    trayCacheSize: Math.max(0, intFrom(env, 'GLIMPSE_TRAY_CACHE_SIZE', 5_000)),
     // One core is the event loop's; the others read (at most four: one writer serialises the rest).
     sqliteReadWorkers: Math.min(16, intFrom(env, 'GLIMPSE_SQLITE_READ_WORKERS', Math.min(4, Math.max(0, os.availableParallelism() - 1)))),
     metricsToken: env.GLIMPSE_METRICS_TOKEN || '',

@@ -43,6 +43,7 @@ import { ConversationService } from './domain/conversations/conversation-service
 import { CommentRepository } from './domain/comments/comment-repository.ts';
 import { CommentService } from './domain/comments/comment-service.ts';
 import { STORM_CACHE_POSTS, StormCache } from './domain/comments/storm-cache.ts';
+import { TrayCache } from './domain/stories/tray-cache.ts';
 import { ModerationRepository } from './domain/moderation/moderation-repository.ts';
 import { ModerationService } from './domain/moderation/moderation-service.ts';
 import { type AdminServices, buildAdminServices } from './domain/admin/admin-services.ts';
@@ -137,6 +138,7 @@ export interface Services {
     postContent: PostContentCache;
     filterRules: VersionedCache<ActiveRuleRow[]>;
     viewerRelations: ViewerRelationsCache;
+    trays: TrayCache;
     statusJson: RowCheckedCache<SharedStatusJson>;
     accountJson: RowCheckedCache<string>;
   };
@@ -309,6 +311,8 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   const perMinute = (name: string, limit: 'comments' | 'story_responses') =>
     config.rateLimitsEnabled ? new RateLimit(rateLimitStore, name, async () => (await instanceSettings.cached()).limits[limit], 60_000) : undefined;
   const stories = new StoryService(db, repositories.stories, repositories.accounts, repositories.media, repositories.relationships, notifications, clock, perMinute('story-response', 'story_responses'));
+  const trays = new TrayCache(config.trayCacheSize);
+  stories.useTrayCache(trays, (accountIds) => pubsub.publish(CACHE_CHANNEL, { kind: 'trays.changed', accountIds }));
   const moderation = new ModerationService(db, repositories.moderation, repositories.comments, repositories.accounts, repositories.relationships, repositories.tokens, hydrator, clock, jobs);
   const comments = new CommentService(db, repositories.comments, repositories.posts, repositories.accounts, repositories.relationships, hydrator, moderation, notifications, clock, perMinute('comment', 'comments'), undefined, new StormCache(config.postCacheSize > 0 ? STORM_CACHE_POSTS : 0));
   const scheduled = new ScheduledStatusService(db, new ScheduledStatusRepository(db), posts, repositories.accounts, repositories.media, clock);
@@ -349,6 +353,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   customEmojis.onChanged = () => pubsub.publish(CACHE_CHANNEL, { kind: 'cache.changed', cache: 'custom-emojis' });
   instanceSettings.onChanged = () => pubsub.publish(CACHE_CHANNEL, { kind: 'cache.changed', cache: 'instance-settings' });
   pubsub.subscribe(CACHE_CHANNEL, (message) => {
+    if (message.kind === 'trays.changed') return trays.changed(message.accountIds);
     if (message.kind !== 'cache.changed') return;
     if (message.cache === 'ip-blocks') admin.ipBlocks.dropCache();
     else if (message.cache === 'instance-settings') instanceSettings.dropCache();
@@ -408,7 +413,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
     emailConfirmation,
     emailChange,
     admin,
-    caches: { postContent, filterRules, viewerRelations, statusJson, accountJson },
+    caches: { postContent, filterRules, viewerRelations, statusJson, accountJson, trays },
     pubsub,
     presence,
     delivery,

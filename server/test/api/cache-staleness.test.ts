@@ -42,6 +42,7 @@ describe('no change to a post, its author or a relationship shows stale data to 
     world.app.services.caches.viewerRelations.clear();
     world.app.services.caches.statusJson.clear();
     world.app.services.caches.accountJson.clear();
+    world.app.services.caches.trays.clear();
     return readAll();
   };
   /** Reads everything with warm caches, then with empty ones, and answers both. */
@@ -103,6 +104,17 @@ describe('no change to a post, its author or a relationship shows stale data to 
       const [filter] = (await world.get('ines', '/api/v2/filters')).body as any[];
       return world.request('ines', 'DELETE', `/api/v2/filters/${filter.id}`);
     }],
+    ['a followed author posts a story', async () => world.post('mara', '/api/glimpse/v1/stories', { media_id: await uploadPhoto(world, 'mara'), overlays: [] })],
+    ['a follower watches a story', async () => {
+      const stories = (await world.get('ines', `/api/glimpse/v1/accounts/${world.actors.mara.id}/stories`)).body as any[];
+      assert.ok(stories.length > 0);
+      return world.post('ines', `/api/glimpse/v1/stories/${stories[0].id}/seen`);
+    }],
+    ['the author deletes a story', async () => {
+      const stories = (await world.get('mara', `/api/glimpse/v1/accounts/${world.actors.mara.id}/stories`)).body as any[];
+      return world.request('mara', 'DELETE', `/api/glimpse/v1/stories/${stories[stories.length - 1].id}`);
+    }],
+    ['the follower who unfollowed follows the author again, whose stories are live', () => world.post('sam', `/api/v1/accounts/${world.actors.mara.id}/follow`)],
     ['the post is deleted', () => world.request('mara', 'DELETE', `/api/v1/statuses/${post.id}`)],
   ];
 
@@ -150,5 +162,6 @@ describe('no change to a post, its author or a relationship shows stale data to 
     assert.ok(world.app.services.caches.viewerRelations.stats().hits > 100, JSON.stringify(world.app.services.caches.viewerRelations.stats()));
     assert.ok(world.app.services.caches.postContent.stats().hits > 100, JSON.stringify(world.app.services.caches.postContent.stats()));
     assert.ok(world.app.services.caches.filterRules.stats().hits > 10, JSON.stringify(world.app.services.caches.filterRules.stats()));
+    assert.ok(world.app.services.caches.trays.stats().hits > 10, JSON.stringify(world.app.services.caches.trays.stats()));
   });
 });

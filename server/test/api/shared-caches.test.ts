@@ -6,9 +6,10 @@ import sharp from 'sharp';
 import type { GlimpseApp } from '../../src/app.ts';
 import { subscriptionsSettled, twoApps, type TwoApps } from '../support/two-apps.ts';
 import { tokenWithScopes } from '../support/http.ts';
+import { uploadPhoto } from '../support/photos.ts';
 
 /**
- * The instance-wide caches each process keeps (IP blocks, custom emojis) are dropped in every
+ * The caches each process keeps (IP blocks, custom emojis, story trays) are dropped in every
  * process when one changes them, through Redis: a second app on the same prefix sees the change
  * without its cache running out (the shared clock does not move in these tests).
  */
@@ -46,6 +47,25 @@ describe('two apps on one Redis prefix share their caches\' changes', () => {
     assert.equal((await verifyFrom(apps.b, '192.0.3.9', ines)).statusCode, 200, 'another address is not refused');
     assert.equal((await apps.world.request(admin, 'DELETE', `/api/v1/admin/ip_blocks/${block.body.id}`)).status, 200);
     await eventually(async () => (await verifyFrom(apps.b, '192.0.2.9', ines)).statusCode === 200, 'B to let the address back');
+  });
+
+  test("a story posted through A shows at once in the tray B keeps for a follower, and watching it through A marks it seen on B", async () => {
+    const { mara, ines } = apps.world.actors;
+    const trayOnB = async () => {
+      const res = await apps.b.http.inject({ method: 'GET', url: '/api/glimpse/v1/stories/tray', headers: { authorization: `Bearer ${ines.token}` } });
+      assert.equal(res.statusCode, 200);
+      return (res.json() as Array<{ account: { id: string }; unseen_count: number }>).find((e) => e.account.id === mara.id);
+    };
+    assert.equal((await apps.world.post('ines', `/api/v1/accounts/${mara.id}/follow`)).status, 200);
+    assert.equal(await trayOnB(), undefined);
+    const hits = apps.b.services.caches.trays.stats().hits;
+    assert.equal(await trayOnB(), undefined);
+    assert.ok(apps.b.services.caches.trays.stats().hits > hits, 'B answered from its kept tray');
+    const story = await apps.world.post('mara', '/api/glimpse/v1/stories', { media_id: await uploadPhoto(apps.world, 'mara'), overlays: [] });
+    assert.equal(story.status, 200, JSON.stringify(story.body));
+    await eventually(async () => (await trayOnB())?.unseen_count === 1, "B's tray to show the new story");
+    assert.equal((await apps.world.post('ines', `/api/glimpse/v1/stories/${story.body.id}/seen`)).status, 200);
+    await eventually(async () => (await trayOnB())?.unseen_count === 0, "B's tray to show it seen");
   });
 
   test('a custom emoji added in A is listed by B at once', async () => {

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type World, type WorldName } from '../support/world.ts';
 import { uploadPhoto } from '../support/photos.ts';
+import { countStatements } from '../support/query-count.ts';
 
 const S = '/api/glimpse/v1';
 const HOUR = 60 * 60 * 1000;
@@ -267,6 +268,22 @@ describe('the story tray', () => {
     assert.equal(list.length, 2);
     assert.ok(list[0].created_at < list[1].created_at);
     assert.deepEqual(list.map((s: any) => s.seen), [true, false]);
+  });
+
+  test("a warm tray is two statements (the token and the authors' accounts): its stories are kept until one of them changes", async () => {
+    const tray = () => countStatements(world.db.handle, () => world.get('sam', `${S}/stories/tray`));
+    const noraStories = (body: any[]) => body.find((e: any) => e.account.username === 'nora').stories_count;
+    // A new story by someone sam follows: his tray is read afresh, then kept.
+    await postStory(world, 'nora');
+    const cold = await tray();
+    const warm = await tray();
+    assert.deepEqual(warm.result.body, cold.result.body);
+    assert.equal(warm.statements, 2, warm.sql.join('\n'));
+    assert.ok(cold.statements > warm.statements, `${cold.statements} > ${warm.statements}`);
+    await postStory(world, 'nora');
+    const after = await tray();
+    assert.ok(after.statements > warm.statements);
+    assert.equal(noraStories(after.result.body), noraStories(cold.result.body) + 1);
   });
 
   test('a new story costs one write whatever the follower count', async () => {

@@ -85,6 +85,12 @@ export class StoryRepository {
     return rows.map(({ seen_id, ...r }) => ({ ...r, seen: seen_id !== null }));
   }
 
+  /** Whom the account follows (the tray's authors beside itself). */
+  async followedIds(accountId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('follows').select('target_account_id').where('account_id', '=', accountId).execute();
+    return rows.map((r) => r.target_account_id);
+  }
+
   /** Records a view once; answers whether it was new. */
   async addView(storyId: string, accountId: string, nowIso: string, countIt: boolean): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {

@@ -21,7 +21,8 @@ import type { MediaRow } from '../media/media.ts';
 import type { MediaLifecycle } from '../media/media-lifecycle.ts';
 import type { NotificationService } from '../notifications/notification-service.ts';
 import type { NotificationRow } from '../notifications/notification.ts';
-import type { StoryRepository } from './story-repository.ts';
+import type { StoryRepository, TrayRow } from './story-repository.ts';
+import type { TrayCache } from './tray-cache.ts';
 import type { StoryLink } from '../posts/post-hydrator.ts';
 import type { MessageWritten, StoryResponseMessage } from '../conversations/conversation-service.ts';
 import { canPreviewAnsweredStory } from '../../access/message-policy.ts';
@@ -247,6 +248,7 @@ export class StoryService {
       return out;
     });
     for (const n of sent) this.notifications.published(n);
+    this.traysChanged([viewer.accountId]);
     return this.get(viewer, row.id);
   }
 
@@ -278,6 +280,7 @@ export class StoryService {
     const story = await this.get(viewer, id);
     if (!story.can.delete) throw notFound();
     await this.stories.delete(id);
+    this.traysChanged([viewer.accountId]);
     await this.mediaLifecycle?.storyDeleted(story.story.media_id);
   }
 
@@ -307,7 +310,7 @@ export class StoryService {
    */
   async tray(viewer: Viewer): Promise<TrayEntry[]> {
     const now = this.clock.now();
-    const rows = await this.stories.trayRows(viewer.accountId, now);
+    const rows = await this.trayRows(viewer, now);
     if (rows.length === 0) return [];
     const originals = await this.stories.findByIds(rows.flatMap((r) => (r.reshare_of_id ? [r.reshare_of_id] : [])));
     const authorIds = [...rows.map((r) => r.account_id), ...[...originals.values()].map((o) => o.account_id)];
@@ -332,9 +335,38 @@ export class StoryService {
     return [...entries.values()].sort((a, b) => rank(a) - rank(b) || (a.latestAt < b.latestAt ? 1 : a.latestAt > b.latestAt ? -1 : 0));
   }
 
+  /** The story rows of the viewer's tray: kept ones while nothing they came from changed (tray-cache.ts), else read. */
+  private async trayRows(viewer: Viewer, now: Date): Promise<TrayRow[]> {
+    const cache = this.trayCache;
+    const version = viewer.relationsVersion;
+    if (!cache || version === undefined) return this.stories.trayRows(viewer.accountId, now);
+    const kept = cache.get(viewer.accountId, version);
+    if (kept) return kept;
+    const at = cache.begin();
+    const [rows, followed] = await Promise.all([this.stories.trayRows(viewer.accountId, now), this.stories.followedIds(viewer.accountId)]);
+    cache.set(viewer.accountId, { at, relationsVersion: version, rows, accounts: [viewer.accountId, ...followed] });
+    return rows;
+  }
+
+  private trayCache?: TrayCache;
+  private onTraysChanged?: (accountIds: string[]) => void;
+  /**
+   * Trays kept in memory (tray-cache.ts); `onChanged` carries each change of stories or views to
+   * the other processes (their caches' `changed`), this one's cache is told at once.
+   */
+  useTrayCache(cache: TrayCache, onChanged?: (accountIds: string[]) => void): void {
+    this.trayCache = cache;
+    this.onTraysChanged = onChanged;
+  }
+
+  private traysChanged(accountIds: string[]): void {
+    this.trayCache?.changed(accountIds);
+    this.onTraysChanged?.(accountIds);
+  }
+
   async markSeen(viewer: Viewer, id: string): Promise<HydratedStory> {
     const story = await this.get(viewer, id);
-    await this.stories.addView(id, viewer.accountId, this.clock.now().toISOString(), !story.isOwn);
+    if (await this.stories.addView(id, viewer.accountId, this.clock.now().toISOString(), !story.isOwn)) this.traysChanged([viewer.accountId]);
     return this.get(viewer, id);
   }
 

@@ -36,7 +36,9 @@ export type StreamMessage =
    */
   | { kind: 'media.uploaded' | 'media.processed'; id: string }
   /** On `caches`: a cache every process keeps (IP blocks, custom emojis) changed; each drops its copy. */
-  | { kind: 'cache.changed'; cache: SharedCacheName };
+  | { kind: 'cache.changed'; cache: SharedCacheName }
+  /** On `caches`: these accounts' stories changed, or they watched one; each process reads the trays showing them afresh (tray-cache.ts). */
+  | { kind: 'trays.changed'; accountIds: string[] };
 
 /** The per-process caches of instance-wide settings that a change in one process drops in all. */
 export type SharedCacheName = 'ip-blocks' | 'custom-emojis' | 'instance-settings';
