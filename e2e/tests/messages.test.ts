@@ -24,6 +24,10 @@ async function run(size: 'phone' | 'desktop') {
   await fanApi('POST', `/api/glimpse/v1/stories/${story.id}/replies`, { text: 'Happy birthday!! 🎂' });
 
   const { context, page } = await glimpse[size]();
+  const streams: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/v1/streaming/')) streams.push(request.url());
+  });
   await signIn(context, server, author);
   await page.goto('/');
   // Messages carries the count of unread conversations (the tab on a desktop, the top bar on a phone).
@@ -61,6 +65,12 @@ async function run(size: 'phone' | 'desktop') {
   assert.match(fanThread[0].content, /Thank you! See you tonight/);
   assert.equal(fanThread[0].account.username, author.username);
   assert.equal((await fanApi('GET', '/api/v1/conversations'))[0].unread, true);
+
+  // The fan answers while the author's thread is open: the direct stream brings it at once,
+  // well before the thread's fallback poll (30 s) would.
+  assert.ok(streams.some((url) => url.endsWith('/api/v1/streaming/direct')), `the page opened the direct stream: ${streams.join(', ')}`);
+  await fanApi('POST', '/api/v1/statuses', { status: `@${author.username} yay, see you!`, visibility: 'direct', in_reply_to_id: fanThread[0].id });
+  await thread.getByText('yay, see you!').waitFor({ timeout: 15_000 });
 
   // From the fan's profile, Message continues the same conversation.
   await page.goto(`/@${fan.username}`);

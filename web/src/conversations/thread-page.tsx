@@ -21,8 +21,8 @@ import { fetchConversation, fetchMessagePage, markConversationRead, messagesPath
 import { conversationTitle, messageHtml } from './message-text.ts';
 import { SafeContent } from '../posts/safe-content.tsx';
 
-/** How often an open thread asks for new messages. */
-const POLL_MS = 5000;
+/** How often an open thread asks for new messages should the stream (the direct stream, which brings them at once) drop. */
+const POLL_MS = 30_000;
 /** As the server's limit for a message's text. */
 const MESSAGE_MAX = 2200;
 

@@ -1,7 +1,10 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { fetchUnreadCount } from '../api/notifications-api.ts';
-import { fetchUnreadConversationCount } from '../conversations/conversations-api.ts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useStreamEvents } from '../api/use-stream-events.ts';
+import { CONVERSATIONS_PATH, fetchUnreadConversationCount, messagesPath } from '../conversations/conversations-api.ts';
+import { pagedListKey } from '../ui/use-paged-list.ts';
 
 const POLL_MS = 60_000;
 
@@ -37,6 +40,29 @@ export function UnreadNotificationsProvider({ children }: { children: ReactNode 
       window.removeEventListener('focus', refresh);
     };
   }, [refresh]);
+
+  // A message reached one of the viewer's conversations: the badge, the inbox and that thread
+  // are read again at once (the thread also asks now and then, should the stream drop).
+  const queryClient = useQueryClient();
+  const messagesChanged = useCallback(
+    (conversationId?: string) => {
+      fetchUnreadConversationCount(api).then(setUnreadMessages, () => undefined);
+      void queryClient.invalidateQueries({ queryKey: pagedListKey(CONVERSATIONS_PATH), exact: true });
+      if (conversationId) void queryClient.invalidateQueries({ queryKey: pagedListKey(messagesPath(conversationId)), exact: true });
+    },
+    [api, queryClient],
+  );
+  useStreamEvents('direct', ['conversation'], {
+    onEvent: (_event, payload) => {
+      let id: string | undefined;
+      try {
+        id = (JSON.parse(payload) as { id?: unknown }).id as string | undefined;
+      } catch {
+        id = undefined;
+      }
+      messagesChanged(typeof id === 'string' ? id : undefined);
+    },
+  });
 
   const markAllSeen = useCallback(() => setCount(0), []);
   const value = useMemo(() => ({ count, unreadMessages, refresh, markAllSeen }), [count, unreadMessages, refresh, markAllSeen]);
