@@ -66,8 +66,8 @@ async function run(size: 'phone' | 'desktop') {
   assert.equal(fanThread[0].account.username, author.username);
   assert.equal((await fanApi('GET', '/api/v1/conversations'))[0].unread, true);
 
-  // The fan answers while the author's thread is open: the direct stream brings it at once,
-  // well before the thread's fallback poll (30 s) would.
+  // The fan answers while the author's thread is open: the direct stream brings it. An open
+  // thread asks for messages by itself only while that stream is down, so nothing else could.
   assert.ok(streams.some((url) => url.endsWith('/api/v1/streaming/direct')), `the page opened the direct stream: ${streams.join(', ')}`);
   await fanApi('POST', '/api/v1/statuses', { status: `@${author.username} yay, see you!`, visibility: 'direct', in_reply_to_id: fanThread[0].id });
   await thread.getByText('yay, see you!').waitFor({ timeout: 15_000 });

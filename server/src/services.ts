@@ -381,7 +381,7 @@ export function buildServices(config: Config, database: DatabaseHandle, clock: C
   // Account deletion by the owner: grace period, then chunked removal jobs (domain/accounts/account-deletion.ts).
   const accountDeletion = new AccountDeletionService(
     db,
-    { accounts: repositories.accounts, tokens: repositories.tokens, twoFactor, posts, stories: repositories.stories, comments: repositories.comments, mediaLifecycle },
+    { accounts: repositories.accounts, tokens: repositories.tokens, twoFactor, posts, stories: repositories.stories, storiesChanged: (ids) => stories.storiesChanged(ids), comments: repositories.comments, mediaLifecycle },
     jobs,
     clock,
     { graceDays: config.accountDeletionGraceDays },

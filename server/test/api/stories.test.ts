@@ -293,6 +293,16 @@ describe('the story tray', () => {
     assert.equal(afterRows.length, before.length + 1);
     assert.ok((await trayNames(world, 'sam')).includes('ines'));
   });
+
+  // Last: it moves the clock past every story's end.
+  test("a kept tray still drops stories as they expire, the viewer's own included", async () => {
+    assert.ok((await trayNames(world, 'sam')).includes('sam'));
+    const hits = world.app.services.caches.trays.stats().hits;
+    assert.ok((await trayNames(world, 'sam')).includes('sam'));
+    assert.ok(world.app.services.caches.trays.stats().hits > hits, 'the tray was kept');
+    world.clock.advance(25 * 60 * 60 * 1000);
+    assert.deepEqual(await trayNames(world, 'sam'), []);
+  });
 });
 
 describe('bad story input is refused with 422 and stores nothing', () => {

@@ -87,7 +87,7 @@ describe('a storm of near-identical comments', () => {
   });
 
   // Last: it hides the fold.
-  test("a big post's storms are read once for readers arriving together, and the author's bulk actions show at once", async () => {
+  test("a big post's storms are kept for the readers that follow, and the author's bulk actions show at once", async () => {
     const list = `${G}/statuses/${post.id}/comments?sort=top`;
     assert.ok((await world.get(undefined, `/api/v1/statuses/${post.id}`)).body.replies_count >= STORM_CACHE_MIN_COMMENTS, 'a post big enough for the storm cache');
     const [cluster] = (await world.get(undefined, list)).body.similar.clusters;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrayCache } from '../../src/domain/stories/tray-cache.ts';
+import { TRAY_CACHE_MAX_AGE_MS, TrayCache } from '../../src/domain/stories/tray-cache.ts';
 import type { TrayRow } from '../../src/domain/stories/story-repository.ts';
 
 const row = (id: string, accountId: string): TrayRow => ({ id, account_id: accountId, audience: 'followers', created_at: '2026-12-04T00:00:00.000Z', expires_at: '2026-12-05T00:00:00.000Z', reshare_of_id: null, seen: false });
@@ -54,6 +54,16 @@ describe('the story tray cache', () => {
     assert.equal(cache.get('v', 1), undefined);
     const rows = kept(cache);
     assert.equal(cache.get('v', 1), rows);
+  });
+
+  test('an entry is read afresh after its longest life, should a change between processes have been lost', () => {
+    let now = 0;
+    const cache = new TrayCache(10, 100, () => now);
+    const rows = kept(cache);
+    now = TRAY_CACHE_MAX_AGE_MS - 1;
+    assert.equal(cache.get('v', 1), rows);
+    now = TRAY_CACHE_MAX_AGE_MS + 1;
+    assert.equal(cache.get('v', 1), undefined);
   });
 
   test('capacity 0 keeps nothing', () => {

@@ -66,6 +66,8 @@ export function ClusterRow({ cluster, onChange, onRemove, onHidden }: { cluster:
 
   const run = async (action: ClusterAction) => {
     if (action === 'report') {
+      setError(null);
+      setNotice('');
       setReporting(true);
       return;
     }
@@ -84,7 +86,7 @@ export function ClusterRow({ cluster, onChange, onRemove, onHidden }: { cluster:
   };
   // A report of the whole storm: the moderators see its phrase beside what the author wrote.
   const report = async ({ category, comment }: ReportInput) => {
-    const phrase = `A storm of similar comments: “${cluster.text}”`;
+    const phrase = `A storm of similar comments: “${shortQuote(cluster.text)}”`;
     // Within the server's 1,000 characters for a report's note.
     const note = (comment ? `${phrase}\n\n${comment}` : phrase).slice(0, 1000);
     const done = await actOnCluster(api, post.id, cluster.id, 'report', { category, comment: note });

@@ -20,9 +20,10 @@ import { useResource } from '../ui/use-resource.ts';
 import { fetchConversation, fetchMessagePage, markConversationRead, messagesPath, sendMessage } from './conversations-api.ts';
 import { conversationTitle, messageHtml } from './message-text.ts';
 import { SafeContent } from '../posts/safe-content.tsx';
+import { htmlToText } from '../ui/html-to-text.ts';
 
-/** How often an open thread asks for new messages should the stream (the direct stream, which brings them at once) drop. */
-const POLL_MS = 30_000;
+/** How often an open thread asks for new messages while the direct stream (which brings them at once) is down. */
+const POLL_MS = 10_000;
 /** As the server's limit for a message's text. */
 const MESSAGE_MAX = 2200;
 
@@ -44,7 +45,7 @@ function MessageBubble({ message, mine }: { message: Status; mine: boolean }) {
         {message.media_attachments.map((m) => (
           <img key={m.id} src={m.preview_url ?? m.url ?? ''} alt={m.description ?? ''} className="message-photo" />
         ))}
-        <SafeContent html={html} className="message-text" emojis={message.emojis} />
+        {htmlToText(html) !== '' && <SafeContent html={html} className="message-text" emojis={message.emojis} />}
         <time className="message-time" dateTime={message.created_at} title={timeOf(message.created_at)}>
           {timeOf(message.created_at)}
         </time>
@@ -96,20 +97,21 @@ export function ConversationRoute() {
   const api = useApi();
   const queryClient = useQueryClient();
   const { account: viewer } = useSession();
-  const { refresh: refreshBadges } = useUnreadNotifications();
+  const { refresh: refreshBadges, isStreaming } = useUnreadNotifications();
   const [state] = useResource((signal) => fetchConversation(api, conversationId, signal), conversationId, { queryKey: ['conversation'] });
   const path = messagesPath(conversationId);
   const messages = usePagedList<Status>(path, (p, signal) => fetchMessagePage(api, p, signal));
   const conversation = state.status === 'ready' ? state.data : undefined;
   useDocumentTitle(conversation ? conversationTitle(conversation) : 'Messages');
 
-  // New messages: ask again now and then while the thread is open.
+  // New messages come by the direct stream (unread-notifications-context.tsx); while it is down, ask now and then.
   useEffect(() => {
+    if (isStreaming) return;
     const timer = window.setInterval(() => {
       if (document.visibilityState === 'visible') void queryClient.invalidateQueries({ queryKey: pagedListKey(path), exact: true });
     }, POLL_MS);
     return () => window.clearInterval(timer);
-  }, [queryClient, path]);
+  }, [queryClient, path, isStreaming]);
 
   // Read once opened, and again whenever a newer message arrives.
   const newest = messages.items[0];

@@ -1,7 +1,7 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { fetchUnreadCount } from '../api/notifications-api.ts';
-import { useQueryClient } from '@tanstack/react-query';
 import { useStreamEvents } from '../api/use-stream-events.ts';
 import { CONVERSATIONS_PATH, fetchUnreadConversationCount, messagesPath } from '../conversations/conversations-api.ts';
 import { pagedListKey } from '../ui/use-paged-list.ts';
@@ -12,22 +12,45 @@ interface UnreadNotifications {
   count: number;
   /** Unread conversations, for the badge on "Messages". */
   unreadMessages: number;
+  /** Whether the direct stream is open: new messages then arrive without asking. */
+  isStreaming: boolean;
   refresh: () => void;
   markAllSeen: () => void;
 }
 
-const UnreadContext = createContext<UnreadNotifications>({ count: 0, unreadMessages: 0, refresh: () => undefined, markAllSeen: () => undefined });
+const UnreadContext = createContext<UnreadNotifications>({ count: 0, unreadMessages: 0, isStreaming: false, refresh: () => undefined, markAllSeen: () => undefined });
 
-/** The badges on "Notifications" and "Messages": polled while the app is open and refreshed on focus. */
+/** A count kept from the newest request only: an older answer arriving late does not overwrite a newer one. */
+function useLatestCount(): [number, (request: Promise<number>) => void] {
+  const [value, setValue] = useState(0);
+  const asked = useRef(0);
+  const track = useCallback((request: Promise<number>) => {
+    const mine = ++asked.current;
+    request.then(
+      (n) => mine === asked.current && setValue(n),
+      () => undefined,
+    );
+  }, []);
+  return [value, track];
+}
+
+/**
+ * The badges on "Notifications" and "Messages": polled while the app is open and refreshed on
+ * focus. The `direct` stream brings each new message at once: the badge, the inbox and that
+ * conversation's thread are then read again (and everything once more after a reconnect).
+ */
 export function UnreadNotificationsProvider({ children }: { children: ReactNode }) {
   const api = useApi();
-  const [count, setCount] = useState(0);
-  const [unreadMessages, setUnreadMessages] = useState(0);
+  const queryClient = useQueryClient();
+  const [count, trackCount] = useLatestCount();
+  const [unreadMessages, trackMessages] = useLatestCount();
+  const [countOverride, setCountOverride] = useState<number | null>(null);
 
   const refresh = useCallback(() => {
-    fetchUnreadCount(api).then(setCount, () => undefined);
-    fetchUnreadConversationCount(api).then(setUnreadMessages, () => undefined);
-  }, [api]);
+    setCountOverride(null);
+    trackCount(fetchUnreadCount(api));
+    trackMessages(fetchUnreadConversationCount(api));
+  }, [api, trackCount, trackMessages]);
 
   useEffect(() => {
     refresh();
@@ -41,31 +64,32 @@ export function UnreadNotificationsProvider({ children }: { children: ReactNode 
     };
   }, [refresh]);
 
-  // A message reached one of the viewer's conversations: the badge, the inbox and that thread
-  // are read again at once (the thread also asks now and then, should the stream drop).
-  const queryClient = useQueryClient();
   const messagesChanged = useCallback(
     (conversationId?: string) => {
-      fetchUnreadConversationCount(api).then(setUnreadMessages, () => undefined);
+      trackMessages(fetchUnreadConversationCount(api));
       void queryClient.invalidateQueries({ queryKey: pagedListKey(CONVERSATIONS_PATH), exact: true });
+      // One conversation's thread, or after a reconnect every open one (messages may have been missed).
       if (conversationId) void queryClient.invalidateQueries({ queryKey: pagedListKey(messagesPath(conversationId)), exact: true });
+      else void queryClient.invalidateQueries({ predicate: (query) => typeof query.queryKey[1] === 'string' && query.queryKey[1].endsWith('/messages') });
     },
-    [api, queryClient],
+    [api, queryClient, trackMessages],
   );
-  useStreamEvents('direct', ['conversation'], {
+  const isStreaming = useStreamEvents('direct', ['conversation'], {
     onEvent: (_event, payload) => {
-      let id: string | undefined;
+      let id: unknown;
       try {
-        id = (JSON.parse(payload) as { id?: unknown }).id as string | undefined;
+        id = (JSON.parse(payload) as { id?: unknown }).id;
       } catch {
         id = undefined;
       }
       messagesChanged(typeof id === 'string' ? id : undefined);
     },
+    onReopen: () => messagesChanged(),
   });
 
-  const markAllSeen = useCallback(() => setCount(0), []);
-  const value = useMemo(() => ({ count, unreadMessages, refresh, markAllSeen }), [count, unreadMessages, refresh, markAllSeen]);
+  const markAllSeen = useCallback(() => setCountOverride(0), []);
+  const shown = countOverride ?? count;
+  const value = useMemo(() => ({ count: shown, unreadMessages, isStreaming, refresh, markAllSeen }), [shown, unreadMessages, isStreaming, refresh, markAllSeen]);
   return <UnreadContext.Provider value={value}>{children}</UnreadContext.Provider>;
 }
 

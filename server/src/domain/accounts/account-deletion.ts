@@ -65,6 +65,8 @@ export class AccountDeletionService {
       twoFactor: Pick<TwoFactorService, 'isEnabled' | 'checkLogIn'>;
       posts: Pick<PostService, 'delete'>;
       stories: Pick<StoryRepository, 'delete'>;
+      /** The story trays kept in memory are told of the removed stories (StoryService.storiesChanged). */
+      storiesChanged?: (accountIds: string[]) => void;
       comments: Pick<CommentRepository, 'bumpCounts' | 'bumpFold'>;
       mediaLifecycle: Pick<MediaLifecycle, 'storyDeleted' | 'accountDeleting'>;
     },
@@ -220,6 +222,7 @@ export class AccountDeletionService {
       await this.deps.stories.delete(story.id);
       await this.deps.mediaLifecycle.storyDeleted(story.media_id);
     }
+    if (rows.length > 0) this.deps.storiesChanged?.([accountId]);
     return rows.length > 0;
   }
 

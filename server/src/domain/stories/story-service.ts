@@ -318,7 +318,8 @@ export class StoryService {
     const entries = new Map<string, TrayEntry>();
     for (const row of rows) {
       const author = accounts.get(row.account_id);
-      if (!author || !canViewStory(ctx, row, author, { now, viaHighlight: false })) continue;
+      // The tray is live stories only, the viewer's own too (kept rows may have expired since).
+      if (isExpired(row, now) || !author || !canViewStory(ctx, row, author, { now, viaHighlight: false })) continue;
       if (row.reshare_of_id) {
         const original = originals.get(row.reshare_of_id);
         const originalAuthor = original && accounts.get(original.account_id);
@@ -357,6 +358,11 @@ export class StoryService {
   useTrayCache(cache: TrayCache, onChanged?: (accountIds: string[]) => void): void {
     this.trayCache = cache;
     this.onTraysChanged = onChanged;
+  }
+
+  /** These accounts' stories changed, or they watched one, outside the paths above (account removal): trays showing them are read afresh. */
+  storiesChanged(accountIds: string[]): void {
+    this.traysChanged(accountIds);
   }
 
   private traysChanged(accountIds: string[]): void {
