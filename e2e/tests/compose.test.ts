@@ -89,9 +89,9 @@ test('(phone) the crop step fits a 390 px screen, and a photo cropped to 1.91:1 
   assert.ok(colour.b - colour.r > 0xcc - 0x33 && colour.b > colour.g, `more saturated blue: ${JSON.stringify(colour)}`);
 });
 
-test('dragging the first photo onto the third with the mouse reorders the carousel, and the post keeps that order (desktop)', async () => {
-  const me = await createAccount(glimpse.server, 'dragan');
-  const { page, context } = await glimpse.desktop();
+async function dragToReorder(size: 'phone' | 'desktop') {
+  const me = await createAccount(glimpse.server, size === 'desktop' ? 'dragan' : 'dragphone');
+  const { page, context } = await glimpse[size]();
   await signIn(context, glimpse.server, me);
   const photo = (background: string) => sharp({ create: { width: 900, height: 900, channels: 3, background } }).jpeg().toBuffer();
 
@@ -107,14 +107,26 @@ test('dragging the first photo onto the third with the mouse reorders the carous
   // Alt text follows its photo, so each tile says which photo it is.
   for (const [n, alt] of [[1, 'Red square'], [2, 'Green square'], [3, 'Blue square']] as const) await page.getByLabel(`Alt text for photo ${n}`).fill(alt);
 
-  // A real press, move and release on the first tile's picture, ending over the third's.
-  const from = (await page.getByRole('button', { name: 'Drag to reorder photo 1' }).boundingBox())!;
+  // A real press, move and release on the first tile's picture, ending over the third's: with
+  // the mouse on a desktop, with a finger (touch events) on a phone.
+  const handle = page.getByRole('button', { name: 'Drag to reorder photo 1' });
+  await handle.scrollIntoViewIfNeeded();
+  const from = (await handle.boundingBox())!;
   const to = (await page.getByRole('button', { name: 'Drag to reorder photo 3' }).boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 + 20, { steps: 4 });
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
-  await page.mouse.up();
+  const path = [{ x: from.x + from.width / 2, y: from.y + from.height / 2 }];
+  for (let i = 1; i <= 4; i++) path.push({ x: path[0].x, y: path[0].y + 5 * i });
+  for (let i = 1; i <= 12; i++) path.push({ x: path[0].x + ((to.x + to.width / 2 - path[0].x) * i) / 12, y: path[4].y + ((to.y + to.height / 2 - path[4].y) * i) / 12 });
+  if (size === 'desktop') {
+    await page.mouse.move(path[0].x, path[0].y);
+    await page.mouse.down();
+    for (const p of path.slice(1)) await page.mouse.move(p.x, p.y);
+    await page.mouse.up();
+  } else {
+    const touch = await context.newCDPSession(page);
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [path[0]] });
+    for (const p of path.slice(1)) await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
 
   await page.getByText('Photo moved to position 3 of 3.').waitFor();
   const alts = await Promise.all([1, 2, 3].map((n) => page.getByLabel(`Alt text for photo ${n}`).inputValue()));
@@ -131,4 +143,7 @@ test('dragging the first photo onto the third with the mouse reorders the carous
     return r > g && r > b ? 'red' : g > b ? 'green' : 'blue';
   };
   assert.deepEqual(await Promise.all(media.map((m) => dominant(m.url))), ['green', 'blue', 'red']);
-});
+}
+
+test('dragging the first photo onto the third with the mouse reorders the carousel, and the post keeps that order (desktop)', () => dragToReorder('desktop'));
+test('(phone) dragging the first photo onto the third with a finger reorders the carousel, and the post keeps that order', () => dragToReorder('phone'));

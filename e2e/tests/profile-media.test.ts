@@ -39,6 +39,36 @@ test('an avatar is cropped square in the browser, shows on the profile, and can 
   assert.match(after.avatar, /avatar-missing\.png$/);
 });
 
+for (const size of ['phone', 'desktop'] as const) {
+  test(`(${size}) a header is cropped 3:1 in the browser, shows on the profile, and can be removed`, async () => {
+    const me = await createAccount(glimpse.server, `header${size}`);
+    const { page, context } = await glimpse[size]();
+    await signIn(context, glimpse.server, me);
+    // A square photo, which a header cannot be: the crop makes it three times as wide as high.
+    const photo = await sharp({ create: { width: 900, height: 900, channels: 3, background: '#20a060' } }).jpeg().toBuffer();
+    await page.goto('/settings/profile');
+    await page.getByLabel('Add header').setInputFiles({ name: 'square.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await page.getByRole('group', { name: 'Crop your header' }).first().waitFor();
+    await assertAccessible(page, `header crop, ${size}`);
+    await page.getByRole('button', { name: 'Save header' }).click();
+    await page.getByText('Header saved.').waitFor();
+
+    const account = await page.evaluate(async () => (await fetch('/api/v1/accounts/verify_credentials')).json());
+    const meta = await sharp(Buffer.from(await (await page.request.get(account.header)).body())).metadata();
+    assert.ok(Math.abs(meta.width! / meta.height! - 3) < 0.05, `the header served is 3:1: ${meta.width}×${meta.height}`);
+    await page.goto(`/@${me.username}`);
+    await page.locator(`img[src="${account.header}"]`).first().waitFor();
+
+    await page.goto('/settings/profile');
+    await page.getByRole('button', { name: 'Remove header' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await page.getByText('Header removed.').waitFor();
+    const after = await page.evaluate(async () => (await fetch('/api/v1/accounts/verify_credentials')).json());
+    assert.notEqual(after.header, account.header);
+    await context.close();
+  });
+}
+
 test('the More options menu stays inside a phone screen, and Block asks first', async () => {
   const me = await createAccount(glimpse.server, 'menuer');
   await createAccount(glimpse.server, 'other');

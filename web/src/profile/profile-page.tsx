@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { Link } from 'react-router';
+import { hasOwnImage } from '../api/media-api.ts';
 import { ApiError } from '../api/api-client.ts';
 import { useApi } from '../api/api-context.tsx';
 import { fetchRelationship, lookupAccount } from '../api/accounts-api.ts';
@@ -64,6 +65,12 @@ function ProfileView({ account, viewer, onAccountChanged }: { account: Account; 
 
   return (
     <div className="page profile-page">
+      {/* The header photo, when the account has one of its own (Mastodon apps show it too). */}
+      {hasOwnImage(account.header) && (
+        <div className="profile-banner">
+          <img src={account.header} alt="" />
+        </div>
+      )}
       <header className="profile-header">
         <div className="profile-avatar">
           <Avatar account={account} size="large" />
