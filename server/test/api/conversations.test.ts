@@ -350,6 +350,9 @@ describe('story replies and reactions land in conversations', () => {
     assert.ok(samSide, 'the replier has the answer as the last message');
     assert.equal(samSide.unread, true);
     assert.equal((await world.get('ines', `/api/v1/statuses/${answer.body.id}`)).status, 404);
+    // The notification names the conversation the reply is in, which the author reads.
+    assert.equal(notified.story_response.conversation_id, answer.body.glimpse.conversation_id);
+    assert.equal((await world.get('mara', `${S}/conversations/${notified.story_response.conversation_id}`)).status, 200);
   });
 
   test("a reply caught by the author's hidden words is on the sender's side only: never unread or new for the author", async () => {

@@ -83,7 +83,9 @@ describe('stories: the birthday story with text and a mention', () => {
     assert.equal(res.status, 200);
     const notes = await world.get('mara', '/api/v1/notifications?types[]=story_reply');
     assert.equal(notes.body[0].story.id, story.id);
-    assert.deepEqual(notes.body[0].story_response, { id: res.body.id, text: 'Thank you!! ❤️', emoji: null });
+    const message = await world.get('mara', `/api/v1/statuses/${res.body.id}`);
+    assert.deepEqual(notes.body[0].story_response, { id: res.body.id, text: 'Thank you!! ❤️', emoji: null, conversation_id: message.body.glimpse.conversation_id });
+    assert.ok(message.body.glimpse.conversation_id);
     const inbox = await world.get('mara', `${S}/stories/replies`);
     assert.deepEqual(inbox.body.map((r: any) => [r.account.username, r.text]), [['ines', 'Thank you!! ❤️']]);
     assert.deepEqual((await world.get('ines', `${S}/stories/replies`)).body, []);

@@ -123,8 +123,8 @@ export const NotificationGroupRow = forwardRef<HTMLLIElement, { item: GroupedNot
         </Link>
       )}
       {(type === 'story_reply' || type === 'story_reaction') && first && (
-        // The answer lands in the conversation the reply started (the same two people).
-        <Link to={`/direct/new?to=${encodeURIComponent(first.acct)}`} className="button button-secondary button-small">
+        // Straight to the conversation the reply is in; without it, a new message to the same person lands there too.
+        <Link to={item.story_response?.conversation_id ? `/direct/${item.story_response.conversation_id}` : `/direct/new?to=${encodeURIComponent(first.acct)}`} className="button button-secondary button-small">
           Reply
         </Link>
       )}

@@ -17,8 +17,8 @@ describe('story notifications', () => {
     const theirs = makeStory(ines, { id: 's1' });
     const mine = makeStory(me, { id: 's2', can: AUTHOR_STORY_CAN });
     const notifications: Array<Notification & { story: unknown }> = [
-      { id: 'n3', type: 'story_reaction', created_at: at, account: ines, story: mine, story_response: { id: 'x1', text: null, emoji: '😍' } },
-      { id: 'n2', type: 'story_reply', created_at: at, account: ines, story: mine, story_response: { id: 'r1', text: 'شكرا Thank you!! ❤️', emoji: null } },
+      { id: 'n3', type: 'story_reaction', created_at: at, account: ines, story: mine, story_response: { id: 'x1', text: null, emoji: '😍', conversation_id: '50' } },
+      { id: 'n2', type: 'story_reply', created_at: at, account: ines, story: mine, story_response: { id: 'r1', text: 'شكرا Thank you!! ❤️', emoji: null, conversation_id: '50' } },
       { id: 'n1', type: 'story_mention', created_at: at, account: ines, story: theirs },
     ];
     // The grouped list carries each story notification's story and words under the group's glimpse.
@@ -50,6 +50,8 @@ describe('story notifications', () => {
     expect(items[1].querySelector('q')?.getAttribute('dir')).toBe('auto');
     expect(items[0].querySelector('.notification-text')?.textContent).toMatch(/^Ines reacted to your story 😍/);
     expect(within(items[0]).getByRole('link', { name: 'View story' }).getAttribute('href')).toBe('/stories/1?story=s2');
+    // Reply opens the conversation the reply and the reaction are in.
+    for (const item of [items[0], items[1]]) expect(within(item).getByRole('link', { name: 'Reply' }).getAttribute('href')).toBe('/direct/50');
     // The words come with the groups: no request per row, and no second list.
     expect(server.unmatched).toEqual([]);
     expect(server.callsTo('GET', '/api/glimpse/v1/notifications')).toHaveLength(0);

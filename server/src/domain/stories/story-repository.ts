@@ -120,11 +120,12 @@ export class StoryRepository {
   }
 
   /** Replies and reactions by id (what story notifications are about), in two indexed reads. */
-  async responsesByIds(ids: readonly string[]): Promise<Array<{ id: string; text: string | null; emoji: string | null; hidden: number }>> {
+  /** Story replies and reactions by id, each with the conversation its message is in (the message has the response's id). */
+  async responsesByIds(ids: readonly string[]): Promise<Array<{ id: string; text: string | null; emoji: string | null; hidden: number; conversation_id: string | null }>> {
     if (ids.length === 0) return [];
     const [replies, reactions] = await Promise.all([
-      this.db.selectFrom('story_replies').select(['id', 'text', 'hidden']).where('id', 'in', ids).execute(),
-      this.db.selectFrom('story_reactions').select(['id', 'emoji', 'hidden']).where('id', 'in', ids).execute(),
+      this.db.selectFrom('story_replies as r').leftJoin('statuses as s', 's.id', 'r.id').select(['r.id', 'r.text', 'r.hidden', 's.conversation_id']).where('r.id', 'in', ids).execute(),
+      this.db.selectFrom('story_reactions as r').leftJoin('statuses as s', 's.id', 'r.id').select(['r.id', 'r.emoji', 'r.hidden', 's.conversation_id']).where('r.id', 'in', ids).execute(),
     ]);
     return [...replies.map((r) => ({ ...r, emoji: null })), ...reactions.map((r) => ({ ...r, text: null }))];
   }

@@ -284,6 +284,8 @@ export interface StoryResponse {
   id: string;
   text: string | null;
   emoji: string | null;
+  /** The conversation the response's message is in, where the author answers it (null if that message is gone). */
+  conversation_id: string | null;
 }
 
 export interface Notification {

@@ -29,7 +29,7 @@ export async function presentNotificationRows(services: Services, viewer: Viewer
   const presentedStories = new Map(stories.map((s) => [s.story.id, presentStory(ctx, s)]));
   // A reply the author's hidden words caught after it was sent drops out, as a hidden comment's
   // notification does.
-  const readable = new Map(responses.filter(canAuthorReadStoryResponse).map(({ id, text, emoji }) => [id, { id, text, emoji }]));
+  const readable = new Map(responses.filter(canAuthorReadStoryResponse).map(({ id, text, emoji, conversation_id }) => [id, { id, text, emoji, conversation_id }]));
   const shown = rows.filter((r) => (!r.status_id || statuses.has(r.status_id)) && (!r.story_response_id || readable.has(r.story_response_id)));
   return presentNotifications(services.config, shown, accounts, statuses, presentedStories, readable, api);
 }
