@@ -67,9 +67,9 @@ async function seed(): Promise<void> {
 /** The text of each comment row, in order. */
 const rows = (page: Page) => page.getByRole('list', { name: 'Comments' }).locator(':scope > li .comment-content').allInnerTexts();
 
-test('a reader on a phone: the conversation first, storms in one collapsed section, the hostile one not headlined, a cluster paged, Newest first', async () => {
+async function readerSees(size: 'phone' | 'desktop') {
   await seeded();
-  const { page, context } = await glimpse.phone();
+  const { page, context } = await glimpse[size]();
   await signIn(context, glimpse.server, accounts.lea);
   await page.goto(postPath);
   const list = page.getByRole('list', { name: 'Comments' });
@@ -103,7 +103,7 @@ test('a reader on a phone: the conversation first, storms in one collapsed secti
   assert.equal(await page.getByRole('button', { name: /More of these/ }).count(), 0);
   await groups.nth(0).getByRole('button', { name: 'Show' }).click();
   assert.equal(await groups.nth(0).locator('.comment-cluster-text').innerText(), '“Not Ines” · 48 comments');
-  await assertAccessible(page, 'the post with its similar comments open, phone');
+  await assertAccessible(page, `the post with its similar comments open, ${size}`);
 
   await page.getByRole('button', { name: 'Newest' }).click();
   await page.waitForFunction(() => document.querySelector('.comment-list .comment-content')?.textContent === 'The latest comment');
@@ -118,7 +118,11 @@ test('a reader on a phone: the conversation first, storms in one collapsed secti
   await card.locator('.comment-preview-item').first().waitFor();
   assert.equal(await card.getByText(/not\s*i+n+es|similar/i).count(), 0);
   assert.deepEqual(errorsOf(page), []);
-});
+  await context.close();
+}
+
+test('a reader on a phone: the conversation first, storms in one collapsed section, the hostile one not headlined, a cluster paged, Newest first', () => readerSees('phone'));
+test('a reader on a desktop: the conversation first, storms in one collapsed section, the hostile one not headlined, a cluster paged, Newest first', () => readerSees('desktop'));
 
 test('the author on a desktop hides a storm in bulk and restricts without breaking the comment row', async () => {
   await seeded();
