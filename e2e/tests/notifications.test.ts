@@ -50,11 +50,12 @@ async function sessionOf(server: GlimpseServer, account: TestAccount) {
   return { call, postPhoto };
 }
 
-test('grouped notifications, filters, pending requests on top, follow back, and explore', async () => {
+test('grouped notifications, filters, pending requests on top, follow back, and explore, at both sizes', async () => {
   const { server } = glimpse;
   const mara = await createAccount(server, 'mara', { displayName: 'Mara' });
   const fans = await Promise.all(Array.from({ length: 10 }, (_, i) => createAccount(server, `fan${i}`)));
   const seeker = await createAccount(server, 'seeker');
+  const asker = await createAccount(server, 'asker');
   const explorer = await createAccount(server, 'explorer');
   const sunny = await createAccount(server, 'sunny');
 
@@ -71,7 +72,7 @@ test('grouped notifications, filters, pending requests on top, follow back, and 
   }
   // Then Mara goes private, and someone asks to follow.
   await owner.call('PATCH', '/api/v1/accounts/update_credentials', { locked: true });
-  await (await sessionOf(server, seeker)).call('POST', `/api/v1/accounts/${mara.id}/follow`);
+  for (const who of [seeker, asker]) await (await sessionOf(server, who)).call('POST', `/api/v1/accounts/${mara.id}/follow`);
 
   for (const size of ['phone', 'desktop'] as const) {
     const { context, page } = await glimpse[size]();
@@ -94,15 +95,16 @@ test('grouped notifications, filters, pending requests on top, follow back, and 
     await page.locator('li.notification-comment').waitFor();
     await page.locator('li.notification-favourite').waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'Follow requests' }).click();
-    await page.locator('li.notification-follow_request').waitFor();
+    await page.locator('li.notification-follow_request').first().waitFor();
     assert.equal(await page.locator('li.notification-comment').count(), 0);
     await assertAccessible(page, `notifications filtered, ${size}`);
 
-    if (size === 'desktop') {
-      // Accept, then follow back.
+    {
+      // Accept, then follow back: one requester on each size.
+      const requester = size === 'phone' ? 'asker' : 'seeker';
       await pending.click();
       await page.waitForURL('**/follow-requests');
-      await page.getByRole('listitem').filter({ hasText: '@seeker' }).getByRole('button', { name: 'Accept' }).click();
+      await page.getByRole('listitem').filter({ hasText: `@${requester}` }).getByRole('button', { name: 'Accept' }).click();
       const accepted = page.getByRole('region', { name: 'Accepted' });
       await accepted.getByRole('button', { name: 'Follow back' }).click();
       await accepted.getByRole('button', { name: 'Following' }).waitFor();
