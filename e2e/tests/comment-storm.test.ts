@@ -124,6 +124,40 @@ async function readerSees(size: 'phone' | 'desktop') {
 test('a reader on a phone: the conversation first, storms in one collapsed section, the hostile one not headlined, a cluster paged, Newest first', () => readerSees('phone'));
 test('a reader on a desktop: the conversation first, storms in one collapsed section, the hostile one not headlined, a cluster paged, Newest first', () => readerSees('desktop'));
 
+test('the author on a phone: the bulk actions and the comment menu fit the screen, and the restrict notice keeps the row whole', async () => {
+  await seeded();
+  const { page, context } = await glimpse.phone();
+  await signIn(context, glimpse.server, accounts.mara);
+  await page.goto(postPath);
+  const width = page.viewportSize()!.width;
+  const section = page.getByRole('region', { name: 'Similar comments' });
+  await section.getByRole('button', { name: '54 similar comments' }).click();
+  for (const name of ['Hide all', 'Restrict every author', 'Report']) {
+    const box = (await section.locator('.comment-cluster.is-hostile').getByRole('button', { name }).boundingBox())!;
+    assert.ok(box.x >= 0 && box.x + box.width <= width, `${name} is on screen: ${JSON.stringify(box)}`);
+  }
+  await assertAccessible(page, 'the post with its similar comments, the author, phone');
+
+  // Restrict from the comment menu: the notice has a line of its own and the like button keeps its place.
+  const row = page.getByRole('list', { name: 'Comments' }).locator(':scope > li').filter({ hasText: 'Where was this taken?' }).locator('.comment').first();
+  const before = await row.locator('.comment-like').boundingBox();
+  await row.getByRole('button', { name: 'Comment options' }).click();
+  await row.getByRole('button', { name: 'Restrict @sam' }).click();
+  const notice = row.getByText(/@sam is restricted/);
+  await notice.waitFor();
+  const after = await row.locator('.comment-like').boundingBox();
+  assert.deepEqual([after?.x, after?.width], [before?.x, before?.width]);
+  const [noticeBox, metaBox] = [await notice.boundingBox(), await row.locator('.comment-meta').boundingBox()];
+  assert.ok(noticeBox && metaBox && noticeBox.y >= metaBox.y + metaBox.height - 1, 'the notice is below the row of buttons');
+  assert.ok(noticeBox.x + noticeBox.width <= width, 'the notice stays on screen');
+  // Undone, so the desktop test below starts from the same world.
+  await row.getByRole('button', { name: 'Comment options' }).click();
+  await row.getByRole('button', { name: 'Unrestrict @sam' }).click();
+  await row.getByText(/@sam is no longer restricted/).waitFor();
+  assert.deepEqual(errorsOf(page), []);
+  await context.close();
+});
+
 test('the author on a desktop hides a storm in bulk and restricts without breaking the comment row', async () => {
   await seeded();
   const { page, context } = await glimpse.desktop();
