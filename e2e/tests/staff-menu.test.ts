@@ -88,7 +88,7 @@ test('(phone) an admin has the same bottom tabs as a member; Reports and Instanc
   await page.getByRole('heading', { name: 'Instance settings', level: 1 }).waitFor();
 });
 
-test('(phone) a moderator reaches Reports through the Staff menu, which has no Instance link, and no staff tab is added', async () => {
+test('(phone) a moderator reaches Reports through the Staff menu, which has no Instance link, no staff tab is added, and the Open/Resolved tabs show the selected one', async () => {
   const moderator = await createAccount(glimpse.server, 'modesty');
   const member = await createAccount(glimpse.server, 'plainer');
   await setRole(moderator, 'moderator');
@@ -107,4 +107,12 @@ test('(phone) a moderator reaches Reports through the Staff menu, which has no I
   await reports.click();
   await page.waitForURL('**/admin/reports');
   await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+  // The Open and Resolved tabs say which one is selected, and fit the screen.
+  const open = page.getByRole('tab', { name: 'Open' });
+  const resolved = page.getByRole('tab', { name: 'Resolved' });
+  assert.deepEqual([await open.getAttribute('aria-selected'), await resolved.getAttribute('aria-selected')], ['true', 'false']);
+  await resolved.click();
+  await page.getByText('No resolved reports').waitFor();
+  assert.deepEqual([await open.getAttribute('aria-selected'), await resolved.getAttribute('aria-selected')], ['false', 'true']);
+  assertOnScreen(await resolved.boundingBox(), 'the Resolved tab');
 });
