@@ -67,6 +67,25 @@ async function seed(): Promise<void> {
 /** The text of each comment row, in order. */
 const rows = (page: Page) => page.getByRole('list', { name: 'Comments' }).locator(':scope > li .comment-content').allInnerTexts();
 
+/**
+ * Restricts a comment's author from its menu and checks the row stays whole: the notice has a
+ * line of its own, below the buttons and on screen, and the like button keeps its place.
+ */
+async function restrictKeepsRowWhole(page: Page, text: string, username: string) {
+  const row = page.getByRole('list', { name: 'Comments' }).locator(':scope > li').filter({ hasText: text }).locator('.comment').first();
+  const before = await row.locator('.comment-like').boundingBox();
+  await row.getByRole('button', { name: 'Comment options' }).click();
+  await row.getByRole('button', { name: `Restrict @${username}` }).click();
+  const notice = row.getByText(new RegExp(`@${username} is restricted`));
+  await notice.waitFor();
+  const after = await row.locator('.comment-like').boundingBox();
+  assert.deepEqual([after?.x, after?.width], [before?.x, before?.width]);
+  const [noticeBox, metaBox] = [await notice.boundingBox(), await row.locator('.comment-meta').boundingBox()];
+  assert.ok(noticeBox && metaBox && noticeBox.y >= metaBox.y + metaBox.height - 1, 'the notice is below the row of buttons');
+  assert.ok(noticeBox.x + noticeBox.width <= page.viewportSize()!.width, 'the notice stays on screen');
+  return row;
+}
+
 async function readerSees(size: 'phone' | 'desktop') {
   await seeded();
   const { page, context } = await glimpse[size]();
@@ -138,18 +157,7 @@ test('the author on a phone: the bulk actions and the comment menu fit the scree
   }
   await assertAccessible(page, 'the post with its similar comments, the author, phone');
 
-  // Restrict from the comment menu: the notice has a line of its own and the like button keeps its place.
-  const row = page.getByRole('list', { name: 'Comments' }).locator(':scope > li').filter({ hasText: 'Where was this taken?' }).locator('.comment').first();
-  const before = await row.locator('.comment-like').boundingBox();
-  await row.getByRole('button', { name: 'Comment options' }).click();
-  await row.getByRole('button', { name: 'Restrict @sam' }).click();
-  const notice = row.getByText(/@sam is restricted/);
-  await notice.waitFor();
-  const after = await row.locator('.comment-like').boundingBox();
-  assert.deepEqual([after?.x, after?.width], [before?.x, before?.width]);
-  const [noticeBox, metaBox] = [await notice.boundingBox(), await row.locator('.comment-meta').boundingBox()];
-  assert.ok(noticeBox && metaBox && noticeBox.y >= metaBox.y + metaBox.height - 1, 'the notice is below the row of buttons');
-  assert.ok(noticeBox.x + noticeBox.width <= width, 'the notice stays on screen');
+  const row = await restrictKeepsRowWhole(page, 'Where was this taken?', 'sam');
   // Undone, so the desktop test below starts from the same world.
   await row.getByRole('button', { name: 'Comment options' }).click();
   await row.getByRole('button', { name: 'Unrestrict @sam' }).click();
@@ -171,17 +179,7 @@ test('the author on a desktop hides a storm in bulk and restricts without breaki
   assert.equal(await section.locator('.comment-cluster.is-hostile').count(), 0);
   await assertAccessible(page, 'the post with its similar comments, the author, desktop');
 
-  // The restrict notice has a line of its own: the like button keeps its place.
-  const row = page.getByRole('list', { name: 'Comments' }).locator(':scope > li').filter({ hasText: 'Lovely light in this one' }).locator('.comment').first();
-  const before = await row.locator('.comment-like').boundingBox();
-  await row.getByRole('button', { name: 'Comment options' }).click();
-  await row.getByRole('button', { name: 'Restrict @dana' }).click();
-  const notice = row.getByText(/@dana is restricted/);
-  await notice.waitFor();
-  const after = await row.locator('.comment-like').boundingBox();
-  assert.deepEqual([after?.x, after?.width], [before?.x, before?.width]);
-  const [noticeBox, metaBox] = [await notice.boundingBox(), await row.locator('.comment-meta').boundingBox()];
-  assert.ok(noticeBox && metaBox && noticeBox.y >= metaBox.y + metaBox.height - 1, 'the notice is below the row of buttons');
+  await restrictKeepsRowWhole(page, 'Lovely light in this one', 'dana');
 
   // Reloaded: the storm is gone for good, waiting in Hidden comments.
   await page.reload();

@@ -248,7 +248,7 @@ export class StoryService {
       return out;
     });
     for (const n of sent) this.notifications.published(n);
-    this.traysChanged([viewer.accountId]);
+    this.storiesChanged([viewer.accountId]);
     return this.get(viewer, row.id);
   }
 
@@ -280,7 +280,7 @@ export class StoryService {
     const story = await this.get(viewer, id);
     if (!story.can.delete) throw notFound();
     await this.stories.delete(id);
-    this.traysChanged([viewer.accountId]);
+    this.storiesChanged([viewer.accountId]);
     await this.mediaLifecycle?.storyDeleted(story.story.media_id);
   }
 
@@ -360,19 +360,15 @@ export class StoryService {
     this.onTraysChanged = onChanged;
   }
 
-  /** These accounts' stories changed, or they watched one, outside the paths above (account removal): trays showing them are read afresh. */
+  /** These accounts' stories changed, or they watched one (here, or on account removal): trays showing them are read afresh. */
   storiesChanged(accountIds: string[]): void {
-    this.traysChanged(accountIds);
-  }
-
-  private traysChanged(accountIds: string[]): void {
     this.trayCache?.changed(accountIds);
     this.onTraysChanged?.(accountIds);
   }
 
   async markSeen(viewer: Viewer, id: string): Promise<HydratedStory> {
     const story = await this.get(viewer, id);
-    if (await this.stories.addView(id, viewer.accountId, this.clock.now().toISOString(), !story.isOwn)) this.traysChanged([viewer.accountId]);
+    if (await this.stories.addView(id, viewer.accountId, this.clock.now().toISOString(), !story.isOwn)) this.storiesChanged([viewer.accountId]);
     return this.get(viewer, id);
   }
 
