@@ -421,3 +421,31 @@ describe('revocation', () => {
     assert.deepEqual(rows.map((r) => r.id), [kept.body.id]);
   });
 });
+
+describe('the push outbox', () => {
+  let quiet: World;
+  before(async () => {
+    quiet = await createWorld({ accounts: ['mara', 'ines'], config: { pushAllowLoopback: true } });
+    // Nothing is worked here, so every job the likes queue stays in the table to be seen.
+    await quiet.app.services.jobs.stop();
+  });
+  after(() => quiet.close());
+
+  const pushJobs = () => quiet.db.handle.kysely.selectFrom('jobs').select(['name', 'payload']).where('name', '=', 'push.deliver').execute();
+
+  test('a notification to an account without a subscription queues no push job; with one, exactly one', async () => {
+    const post = await postPhotos(quiet, 'mara', 'nobody listens yet');
+    assert.equal((await quiet.post('ines', `/api/v1/statuses/${post.id}/favourite`)).status, 200);
+    assert.equal((await quiet.get('mara', '/api/v1/notifications')).body.length, 1, 'the notification itself is stored');
+    assert.deepEqual(await pushJobs(), []);
+
+    const browser = browserSubscription(`${push.url}/push/outbox`);
+    const subscribed = await quiet.post('mara', '/api/v1/push/subscription', { subscription: { endpoint: browser.endpoint, keys: browser.keys }, data: { alerts: ALL_ALERTS } });
+    assert.equal(subscribed.status, 200, JSON.stringify(subscribed.body));
+    const second = await postPhotos(quiet, 'mara', 'now someone listens');
+    assert.equal((await quiet.post('ines', `/api/v1/statuses/${second.id}/favourite`)).status, 200);
+    const queued = await pushJobs();
+    assert.equal(queued.length, 1);
+    assert.equal(JSON.parse(queued[0].payload).recipientId, quiet.actors.mara.id);
+  });
+});

@@ -188,11 +188,13 @@ export class PushService {
 
   /**
    * The NotificationService hook, in the notification's transaction: queues its pushes with it
-   * (the outbox). Filtered notifications and types with no Mastodon alert are never queued.
+   * (the outbox). Filtered notifications, types with no Mastodon alert and recipients with no
+   * subscription (most of them: a storm's thousands of comments to an author who never turned
+   * push on) are never queued.
    */
   async notificationStored(trx: Db, row: NotificationRow): Promise<void> {
     if (row.filtered || !pushAlertOf(row.type)) return;
-    await this.jobs.enqueue<PushJob>(PUSH_JOB, { notificationId: row.id, recipientId: row.account_id, senderId: row.from_account_id, type: row.type }, { trx });
+    await this.jobs.enqueue<PushJob>(PUSH_JOB, { notificationId: row.id, recipientId: row.account_id, senderId: row.from_account_id, type: row.type }, { trx, onlyIf: this.subscriptions.hasAnyCondition(row.account_id) });
   }
 
   /** One push per subscription of the recipient whose alerts and policy admit the notification. */

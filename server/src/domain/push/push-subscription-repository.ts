@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { PushSubscriptionsTable } from '../../db/schema.ts';
 
@@ -48,6 +48,11 @@ export class PushSubscriptionRepository {
   /** What a push's body shows of a status. */
   async statusText(id: string): Promise<{ text: string; spoiler_text: string } | undefined> {
     return this.db.selectFrom('statuses').select(['text', 'spoiler_text']).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** SQL that holds when the account has a push subscription (the push job's `onlyIf`). */
+  hasAnyCondition(accountId: string): RawBuilder<boolean> {
+    return sql<boolean>`EXISTS (SELECT 1 FROM push_subscriptions WHERE account_id = ${accountId})`;
   }
 
   /**

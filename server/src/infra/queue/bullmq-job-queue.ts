@@ -89,8 +89,8 @@ export class BullJobQueue implements DurableJobQueue {
   async enqueue<P>(name: string, payload: P, options: EnqueueOptions): Promise<void> {
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`no job named ${name}`);
-    const { key } = await this.store.insert(options.trx, name, payload, definition.maxAttempts ?? this.maxAttempts, options.delayMs);
-    this.waker.afterCommit(options.trx, key);
+    const { key, inserted } = await this.store.insert(options.trx, name, payload, definition.maxAttempts ?? this.maxAttempts, options.delayMs, options.onlyIf);
+    if (inserted) this.waker.afterCommit(options.trx, key);
   }
 
   start(): void {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { type JobContext, JobTimeoutError } from './job-queue.ts';
 import type { ClaimedJob, FailedJob, JobState, JobStore } from './job-store.ts';
@@ -33,6 +33,12 @@ export interface EnqueueOptions {
   trx: Kysely<Database>;
   /** Run no earlier than this many milliseconds from now. */
   delayMs?: number;
+  /**
+   * Recorded only if this SQL condition holds in the transaction (evaluated by the job's own
+   * INSERT, so it costs no statement): a job that would find nothing to do is never written,
+   * claimed and deleted. Nobody is woken when it is not recorded.
+   */
+  onlyIf?: RawBuilder<unknown>;
 }
 
 /** One failed attempt (`final`: no attempt is left; the job is now `failed`). */
@@ -217,8 +223,8 @@ export class DatabaseJobQueue implements DurableJobQueue {
   async enqueue<P>(name: string, payload: P, options: EnqueueOptions): Promise<void> {
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`no job named ${name}`);
-    const { key } = await this.store.insert(options.trx, name, payload, definition.maxAttempts ?? this.maxAttempts, options.delayMs);
-    this.waker.afterCommit(options.trx, key);
+    const { key, inserted } = await this.store.insert(options.trx, name, payload, definition.maxAttempts ?? this.maxAttempts, options.delayMs, options.onlyIf);
+    if (inserted) this.waker.afterCommit(options.trx, key);
   }
 
   start(): void {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { Database } from '../../db/schema.ts';
 
@@ -72,28 +72,27 @@ export class JobStore {
   }
 
   /**
-   * Records a job in the caller's transaction (or on its own, given the database). On
+   * Records a job in the caller's transaction (or on its own, given the database), or, given
+   * `onlyIf`, only when that condition holds there (one INSERT … SELECT … WHERE either way). On
    * PostgreSQL the transaction also takes an advisory lock named after the job, held until it
    * commits or rolls back, so `waitForCommit` can wait for exactly that moment.
    */
-  async insert(trx: Kysely<Database>, name: string, payload: unknown, maxAttempts: number, delayMs = 0): Promise<{ id: string; key: number }> {
+  async insert(trx: Kysely<Database>, name: string, payload: unknown, maxAttempts: number, delayMs = 0, onlyIf?: RawBuilder<unknown>): Promise<{ id: string; key: number; inserted: boolean }> {
     const now = this.clock.now();
     const id = jobId(now.getTime());
     const nowIso = now.toISOString();
     const runAt = new Date(now.getTime() + Math.max(0, delayMs)).toISOString();
     const json = JSON.stringify(payload ?? null);
     const key = wakeKey(id);
-    if (this.dialect === 'postgres' && trx.isTransaction) {
-      await sql`WITH wake AS (SELECT pg_advisory_xact_lock(${WAKE_LOCK_CLASS}::int4, ${key}::int4))
-        INSERT INTO jobs (id, name, payload, state, attempts, max_attempts, run_at, locked_by, last_error, created_at, updated_at)
-        SELECT ${id}, ${name}, ${json}, 'queued', 0, ${maxAttempts}::integer, ${runAt}, NULL, NULL, ${nowIso}, ${nowIso} FROM wake`.execute(trx);
-    } else {
-      await trx
-        .insertInto('jobs')
-        .values({ id, name, payload: json, state: 'queued', attempts: 0, max_attempts: maxAttempts, run_at: runAt, locked_by: null, last_error: null, created_at: nowIso, updated_at: nowIso })
-        .execute();
-    }
-    return { id, key };
+    const condition = onlyIf ?? sql`1 = 1`;
+    const row = sql`${id}, ${name}, ${json}, 'queued', 0, CAST(${maxAttempts} AS integer), ${runAt}, NULL, NULL, ${nowIso}, ${nowIso}`;
+    const columns = sql`jobs (id, name, payload, state, attempts, max_attempts, run_at, locked_by, last_error, created_at, updated_at)`;
+    const result =
+      this.dialect === 'postgres' && trx.isTransaction
+        ? await sql`WITH wake AS (SELECT pg_advisory_xact_lock(${WAKE_LOCK_CLASS}::int4, ${key}::int4))
+            INSERT INTO ${columns} SELECT ${row} FROM wake WHERE ${condition}`.execute(trx)
+        : await sql`INSERT INTO ${columns} SELECT ${row} WHERE ${condition}`.execute(trx);
+    return { id, key, inserted: Number(result.numAffectedRows ?? 0) > 0 };
   }
 
   /**
