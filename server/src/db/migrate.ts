@@ -30,6 +30,7 @@ import * as mediaLifecycle from './migrations/0027-media-lifecycle.ts';
 import * as accountDeletion from './migrations/0028-account-deletion.ts';
 import * as dataArchives from './migrations/0029-data-archives.ts';
 import * as commentsByAccount from './migrations/0030-comments-by-account.ts';
+import * as mediaProcessing from './migrations/0031-media-processing.ts';
 
 /** Migrations in order; one set for both databases. Add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '0028-account-deletion': accountDeletion,
   '0029-data-archives': dataArchives,
   '0030-comments-by-account': commentsByAccount,
+  '0031-media-processing': mediaProcessing,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import sharp from 'sharp';
 import { buildApp, type GlimpseApp } from '../../src/app.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
@@ -186,5 +186,45 @@ describe('the media processing lease, with two processes on one database', () =>
     assert.equal(shown.statusCode, 200);
     const served = await other.app.http.inject({ method: 'GET', url: new URL(JSON.parse(shown.body).url).pathname + new URL(JSON.parse(shown.body).url).search });
     assert.equal(served.statusCode, 200);
+  });
+});
+
+describe('the periodic resume of uploads', () => {
+  let world: World;
+  before(async () => {
+    world = await createWorld({ accounts: ['mara'] });
+  });
+  after(async () => world?.close());
+
+  test('finds the processing uploads through their partial index, not by walking every photo', async () => {
+    const { kysely } = world.db.handle;
+    // The statement the repository sends, as compiled, caught at the executor.
+    const executor = kysely.getExecutor() as unknown as { executeQuery: (query: CompiledQuery, ...rest: unknown[]) => Promise<unknown> };
+    const original = executor.executeQuery;
+    let caught: CompiledQuery | undefined;
+    executor.executeQuery = function (this: unknown, query, ...rest) {
+      if (/from "media"/i.test(query.sql)) caught = query;
+      return original.call(this, query, ...rest);
+    };
+    try {
+      await world.app.services.repositories.media.findProcessing(500, new Date().toISOString());
+    } finally {
+      executor.executeQuery = original;
+    }
+    assert.ok(caught, 'the pick reads the media table');
+    let plan: string;
+    if (world.db.handle.dialect === 'postgres') {
+      // A test's table is tiny, so PostgreSQL would scan it whatever the indexes: scans are ruled
+      // out to see which index the planner can use.
+      plan = await kysely.transaction().execute(async (trx) => {
+        await sql`set local enable_seqscan = off`.execute(trx);
+        const { rows } = await trx.executeQuery<Record<string, string>>(CompiledQuery.raw(`explain ${caught!.sql}`, [...caught!.parameters]));
+        return rows.map((r) => Object.values(r).join(' ')).join('\n');
+      });
+    } else {
+      const { rows } = await kysely.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${caught.sql}`, [...caught.parameters]));
+      plan = rows.map((r) => r.detail).join('\n');
+    }
+    assert.match(plan, /media_processing/, plan);
   });
 });

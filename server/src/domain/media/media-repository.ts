@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { MediaTable } from '../../db/schema.ts';
 import type { MediaRow, MediaTagRow } from './media.ts';
@@ -71,7 +71,9 @@ export class MediaRepository {
     return this.db
       .selectFrom('media')
       .selectAll()
-      .where('state', '=', 'processing')
+      // A literal, not a parameter: the partial index media_processing (migration 0031) matches
+      // it whatever plan a prepared statement was given before its values were bound.
+      .where('state', '=', sql.lit('processing'))
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), ...(deadHolder ? [eb('lease_holder', '=', deadHolder)] : [])]))
       .orderBy('id')
       .limit(limit)
@@ -109,7 +111,7 @@ export class MediaRepository {
 
   /** Gives the lease up at once (a stopping process), so the next start need not wait for it to run out. */
   async releaseLease(id: string, owner: string): Promise<void> {
-    await this.db.updateTable('media').set({ lease_until: null }).where('id', '=', id).where('state', '=', 'processing').where('lease_owner', '=', owner).execute();
+    await this.db.updateTable('media').set({ lease_until: null }).where('id', '=', id).where('state', '=', sql.lit('processing')).where('lease_owner', '=', owner).execute();
   }
 }
 
