@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { TextMemo } from '../../infra/cache/text-memo.ts';
 import { foldConfusables, normalizeBase, removeInvisible, stripAccents, words } from '../moderation/text-normalizer.ts';
 
 export type Tone = 'supportive' | 'critical' | 'question' | 'neutral';
@@ -208,7 +209,9 @@ export function analyzeTone(text: string): ToneAnalysis {
   return { tone, score, vader: compound, question };
 }
 
-/** The tone of a comment: see analyzeTone for the method. */
+const recentTones = new TextMemo<Tone>(1024);
+
+/** The tone of a comment: see analyzeTone for the method. The tones of recent short texts are kept (a storm repeats a few). */
 export function classifyTone(text: string): Tone {
-  return analyzeTone(text).tone;
+  return recentTones.get(text, (t) => analyzeTone(t).tone);
 }

@@ -1,4 +1,5 @@
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { TextMemo } from '../../infra/cache/text-memo.ts';
 import { joinSpacedLetters, matchingFormsOfNormalized, normalizeBase, undoLeetspeak, words } from './text-normalizer.ts';
 
 /** Enforced where the list is saved; the matcher itself accepts any list. */
@@ -194,24 +195,26 @@ export function createHiddenWordsMatcher(options: { useDefaultList: boolean; wor
     return undefined;
   }
 
-  return {
-    match(text: string): HiddenWordsMatch {
-      const normalized = normalizeBase(text);
-      const forms = matchingFormsOfNormalized(normalized);
-      for (const form of forms) {
-        const reason = matchForm(form);
-        if (reason) return { hidden: true, reason };
-      }
-      if (needles.size > 0) {
-        const haystack = compact(normalized);
-        for (const [needle, reason] of needles) if (haystack.includes(needle)) return { hidden: true, reason };
-      }
-      if (options.useDefaultList) {
-        const list = defaultList();
-        // obscenity undoes leetspeak itself: the comment as written and its de-spaced form suffice.
-        if (list.hasMatch(text) || (forms[0] !== text && list.hasMatch(forms[0]))) return { hidden: true, reason: 'default list' };
-      }
-      return { hidden: false };
-    },
-  };
+  function matchText(text: string): HiddenWordsMatch {
+    const normalized = normalizeBase(text);
+    const forms = matchingFormsOfNormalized(normalized);
+    for (const form of forms) {
+      const reason = matchForm(form);
+      if (reason) return { hidden: true, reason };
+    }
+    if (needles.size > 0) {
+      const haystack = compact(normalized);
+      for (const [needle, reason] of needles) if (haystack.includes(needle)) return { hidden: true, reason };
+    }
+    if (options.useDefaultList) {
+      const list = defaultList();
+      // obscenity undoes leetspeak itself: the comment as written and its de-spaced form suffice.
+      if (list.hasMatch(text) || (forms[0] !== text && list.hasMatch(forms[0]))) return { hidden: true, reason: 'default list' };
+    }
+    return { hidden: false };
+  }
+
+  // A storm repeats the same few texts: each is matched once while it stays among the recent ones.
+  const recent = new TextMemo<HiddenWordsMatch>();
+  return { match: (text) => recent.get(text, matchText) };
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -33,7 +34,8 @@ export interface ReportInput {
  * re-scan text.
  */
 export class ModerationService {
-  private readonly matchers = new Map<string, { version: string; matcher: Matcher }>();
+  /** Compiled matchers of the owners most recently commented on, each with its memo of recent texts. */
+  private readonly matchers = new LRUCache<string, { version: string; matcher: Matcher }>({ max: 1000 });
 
   constructor(
     private readonly db: Db,
