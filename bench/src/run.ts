@@ -71,7 +71,7 @@ export interface BenchOptions {
   /** Where the JSON goes; undefined writes bench/results/<date>-<size>-<db>.json; null writes none. */
   out?: string | null;
   seed?: string;
-  /** PostgreSQL database name (default glimpse_bench). */
+  /** PostgreSQL database name (default glimpse_bench_<size>, one per size). */
   database?: string;
   /**
    * N ≥ 2 (PostgreSQL only): after the single-process run, N web processes and a worker are
@@ -253,6 +253,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   let target: DbTarget;
   let reused = false;
   let manifest: Manifest | undefined;
+  // A PostgreSQL database per size: a smoke run must not replace the large data a later --reuse expects.
+  const database = options.database ?? `glimpse_bench_${size.name}`;
   if (options.reuse && fs.existsSync(path.join(dataDir, 'manifest.json'))) {
     const m = readManifest(dataDir);
     // Data of an older generator (no stories, posts without the comment columns) or old enough
@@ -261,14 +263,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     const compatible = m.counts.storyViews !== undefined && m.counts.stories === size.stories && ageHours < 4;
     if (!compatible) log(`not reusing ${dataDir}: ${m.counts.storyViews === undefined ? 'made by an older generator (no stories)' : `generated ${ageHours.toFixed(1)} h ago, its stories are expiring`}`);
     if (m.size === size.name && m.db === options.db && compatible) {
-      target = existingTarget(options.db, dataDir, { database: options.database });
+      target = existingTarget(options.db, dataDir, { database });
       manifest = m;
       reused = true;
       log(`reusing the ${size.name} data in ${dataDir} (generated ${m.generatedAt})`);
     }
   }
   if (!manifest) {
-    target = await freshTarget(options.db, dataDir, { database: options.database });
+    target = await freshTarget(options.db, dataDir, { database });
     manifest = await generate({ size, target, seed: options.seed, log });
   }
   target = target!;
